@@ -1,0 +1,2 @@
+#include <stdio.h>
+int main(void) { puts("axle"); return 0; }

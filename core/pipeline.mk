@@ -1,0 +1,2 @@
+# core/pipeline.mk - pipeline YAML, params, option validation.
+core_axle_SOURCES +=

@@ -1,0 +1,2 @@
+# plugins/plugins.mk - the built-in methods, one folder each.
+methoddir = @methoddir@

@@ -1,0 +1,349 @@
+/* axle.h - the whole SDK a method author sees.
+ *
+ * A method is a shared object that exports up to three entry points,
+ *
+ *     int prepare(axle_job *job);
+ *     int analysis(axle_job *job, int sliceno);
+ *     int synthesis(axle_job *job);
+ *
+ * (any may be absent, not all) and one descriptor, `axle_method`, written
+ * with the AXLE_METHOD() macro.  The core runs prepare once, analysis in N
+ * forked slices, then synthesis once.  Every entry point returns AXLE_OK or
+ * a negative AXLE_E* code; the message goes through axle_error().  Never
+ * call exit(), abort() or longjmp() out of an entry point.
+ *
+ * Memory rules: whoever allocates frees.  Pointers returned by axle_*
+ * getters are borrowed and stay valid until the job ends unless the
+ * function says otherwise.
+ *
+ * WARNING: within one ABI major version, structs in this file only grow at
+ * their end and functions are only added.  Anything else bumps the major.
+ */
+#ifndef AXLE_AXLE_H
+#define AXLE_AXLE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- versions ---------------------------------------------------------- */
+
+#define AXLE_ABI_MAJOR 1
+#define AXLE_ABI_MINOR 0
+
+#if defined(__GNUC__)
+#define AXLE_EXPORT __attribute__((visibility("default")))
+#define AXLE_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define AXLE_EXPORT
+#define AXLE_PRINTF(f, a)
+#endif
+
+/* The version of the libaxle the process runs with, e.g. "0.1.0". */
+const char *axle_version(void);
+
+/* ---- status codes ------------------------------------------------------ */
+
+enum axle_status {
+    AXLE_OK = 0,
+    AXLE_EINVAL = -1,      /* bad argument or option value */
+    AXLE_ENOMEM = -2,      /* out of memory */
+    AXLE_EIO = -3,         /* a read or write failed (errno is in the text) */
+    AXLE_EFORMAT = -4,     /* input data is malformed */
+    AXLE_EUNSUPPORTED = -5,/* valid but not handled */
+    AXLE_ETOOBIG = -6,     /* over a configured limit (pixels, bytes) */
+    AXLE_EINTERNAL = -7
+};
+
+/* ---- opaque handles ---------------------------------------------------- */
+
+typedef struct axle_job axle_job;         /* the running job, one per process */
+typedef struct axle_dataset axle_dataset; /* a finished dataset, read-only */
+typedef struct axle_writer axle_writer;   /* a dataset being written */
+typedef struct axle_cursor axle_cursor;   /* iterates one column of a dataset */
+
+/* ---- the method descriptor --------------------------------------------- */
+
+typedef enum axle_opt_type {
+    AXLE_OPT_INT = 1,   /* int64; min/max apply */
+    AXLE_OPT_FLOAT,     /* double; min/max apply */
+    AXLE_OPT_BOOL,
+    AXLE_OPT_STRING,
+    AXLE_OPT_ENUM,      /* a string among `choices` ("jpeg|webp") */
+    AXLE_OPT_PATH,      /* a string resolved against the pipeline's folder */
+    AXLE_OPT_PATHS,     /* a path or a list of paths, always stored as a list */
+    AXLE_OPT_SIZE       /* [w, h] or one number n meaning [n, n]; min/max per element */
+} axle_opt_type;
+
+typedef struct axle_option {
+    const char *name;
+    axle_opt_type type;
+    const char *default_yaml; /* default as YAML flow text ("85", "[256,256]"); NULL: required */
+    double min, max;          /* range for INT, FLOAT, SIZE; ignored when min > max */
+    const char *choices;      /* for ENUM: "a|b|c" */
+    const char *help;         /* one line */
+} axle_option;
+
+#define AXLE_NO_RANGE 1.0, 0.0
+#define AXLE_OPTION_INT(n, def, lo, hi, help) {n, AXLE_OPT_INT, def, lo, hi, NULL, help}
+#define AXLE_OPTION_FLOAT(n, def, lo, hi, help) {n, AXLE_OPT_FLOAT, def, lo, hi, NULL, help}
+#define AXLE_OPTION_BOOL(n, def, help) {n, AXLE_OPT_BOOL, def, AXLE_NO_RANGE, NULL, help}
+#define AXLE_OPTION_STRING(n, def, help) {n, AXLE_OPT_STRING, def, AXLE_NO_RANGE, NULL, help}
+#define AXLE_OPTION_ENUM(n, def, choices, help) {n, AXLE_OPT_ENUM, def, AXLE_NO_RANGE, choices, help}
+#define AXLE_OPTION_PATH(n, def, help) {n, AXLE_OPT_PATH, def, AXLE_NO_RANGE, NULL, help}
+#define AXLE_OPTION_PATHS(n, def, help) {n, AXLE_OPT_PATHS, def, AXLE_NO_RANGE, NULL, help}
+#define AXLE_OPTION_SIZE(n, def, lo, hi, help) {n, AXLE_OPT_SIZE, def, lo, hi, NULL, help}
+#define AXLE_OPTION_END {NULL, (axle_opt_type)0, NULL, AXLE_NO_RANGE, NULL, NULL}
+
+typedef enum axle_input_kind {
+    AXLE_INPUT_DATASET = 1, /* pipeline: datasets: {NAME: STEP or STEP/DATASET} */
+    AXLE_INPUT_JOB          /* pipeline: jobs: {NAME: STEP} */
+} axle_input_kind;
+
+typedef struct axle_input {
+    const char *name;
+    axle_input_kind kind;
+    bool required;
+    const char *help;
+} axle_input;
+
+#define AXLE_INPUT_DATASET(n, req, help) {n, AXLE_INPUT_DATASET, req, help}
+#define AXLE_INPUT_JOB(n, req, help) {n, AXLE_INPUT_JOB, req, help}
+#define AXLE_INPUT_END {NULL, (axle_input_kind)0, false, NULL}
+
+typedef struct axle_method_desc {
+    uint32_t abi_major;      /* filled by AXLE_METHOD */
+    uint32_t abi_minor;
+    uint32_t struct_size;    /* sizeof(axle_method_desc) at build time */
+    const char *name;        /* must equal the file's base name */
+    const char *version;     /* the method's own version, free text */
+    const char *summary;     /* one line for `axle methods` */
+    const axle_option *options; /* ends with AXLE_OPTION_END; may be NULL */
+    const axle_input *inputs;   /* ends with AXLE_INPUT_END; may be NULL */
+} axle_method_desc;
+
+/* Declares the method.  `name` is a bare word: AXLE_METHOD(thumbnailer, ...). */
+#define AXLE_METHOD(name, version, summary, options, inputs)                  \
+    AXLE_EXPORT extern const axle_method_desc axle_method;                    \
+    AXLE_EXPORT const axle_method_desc axle_method = {                        \
+        AXLE_ABI_MAJOR, AXLE_ABI_MINOR, sizeof(axle_method_desc), #name,      \
+        version, summary, options, inputs}
+
+/* The entry points, declared here so that a method's definitions are
+ * checked against them and exported even under -fvisibility=hidden. */
+AXLE_EXPORT int prepare(axle_job *job);
+AXLE_EXPORT int analysis(axle_job *job, int sliceno);
+AXLE_EXPORT int synthesis(axle_job *job);
+
+/* ---- errors and logging ------------------------------------------------ */
+
+/* Sets the job's error message and returns `code`, so a method writes
+ *     return axle_error(job, AXLE_EINVAL, "quality %d out of range", q);  */
+int axle_error(axle_job *job, int code, const char *fmt, ...) AXLE_PRINTF(3, 4);
+/* The last message set by axle_error (or by an SDK call that failed). */
+const char *axle_errmsg(const axle_job *job);
+
+/* A line on stderr, prefixed with the method and slice. */
+void axle_log(axle_job *job, const char *fmt, ...) AXLE_PRINTF(2, 3);
+
+/* Records a skipped item: one line on stderr naming `item` and the reason,
+ * and an entry {file, reason} in the job's skipped list. */
+void axle_skip(axle_job *job, const char *item, const char *fmt, ...) AXLE_PRINTF(3, 4);
+
+/* Progress of this process's work: `done` of `total` items.  Cheap: call it
+ * per item.  The core renders rate and time left. */
+void axle_progress(axle_job *job, uint64_t done, uint64_t total);
+
+/* ---- the job ----------------------------------------------------------- */
+
+const char *axle_job_id(const axle_job *job);   /* "axle-work-12" */
+const char *axle_job_dir(const axle_job *job);  /* absolute path of the job folder */
+int axle_slices(const axle_job *job);           /* the workdir's slice count */
+
+/* Registers a file the method wrote, by path relative to the job folder.
+ * Registered files are listed by `axle job` and the run line. */
+int axle_register_file(axle_job *job, const char *relpath);
+
+/* prepare -> slices: an opaque byte blob, stored in the job folder so that a
+ * slice started on another machine gets it too.  Copied. */
+int axle_set_prepare_result(axle_job *job, const void *data, size_t len);
+const void *axle_prepare_result(const axle_job *job, size_t *len);
+
+/* analysis -> synthesis: each slice's bytes, stored as a file per slice. */
+int axle_set_slice_result(axle_job *job, const void *data, size_t len);
+/* In synthesis: slice `sliceno`'s bytes (NULL, len 0 when it set none).
+ * The returned buffer is owned by the job. */
+const void *axle_slice_result(axle_job *job, int sliceno, size_t *len);
+
+/* The job's result, a JSON text (copied); `axle job` prints it. */
+int axle_set_result_json(axle_job *job, const char *json);
+
+/* ---- options (validated and defaulted by the core) ---------------------- */
+
+int64_t axle_opt_int(const axle_job *job, const char *name);
+double axle_opt_float(const axle_job *job, const char *name);
+bool axle_opt_bool(const axle_job *job, const char *name);
+/* STRING, ENUM and PATH (paths come back absolute); NULL if unset. */
+const char *axle_opt_string(const axle_job *job, const char *name);
+/* PATHS and SIZE: number of elements and element i. */
+size_t axle_opt_count(const axle_job *job, const char *name);
+const char *axle_opt_string_at(const axle_job *job, const char *name, size_t i);
+int64_t axle_opt_int_at(const axle_job *job, const char *name, size_t i);
+/* The folder relative paths were resolved against (the pipeline's). */
+const char *axle_opt_base_dir(const axle_job *job);
+
+/* ---- inputs ------------------------------------------------------------ */
+
+/* The dataset bound to input `name`, or NULL when the pipeline gave none. */
+axle_dataset *axle_input_dataset(axle_job *job, const char *name);
+/* The job folder bound to job input `name`, or NULL. */
+const char *axle_input_job_dir(const axle_job *job, const char *name);
+
+/* ---- datasets ---------------------------------------------------------- */
+
+typedef enum axle_type {
+    AXLE_INT64 = 1,
+    AXLE_FLOAT64,
+    AXLE_BOOL,
+    AXLE_STRING, /* UTF-8 */
+    AXLE_BYTES,
+    AXLE_JSON,   /* JSON text */
+    AXLE_IMAGE   /* an axle_image: encoded bitstream or raw pixels */
+} axle_type;
+
+const char *axle_type_name(axle_type t); /* "int64", ... */
+
+/* -- writing --
+ * A writer names a dataset of the current job.  Create it in prepare (the
+ * slices inherit it) or in each slice with the same name and columns; each
+ * slice writes only its own part.  `parent` (may be NULL) is a dataset whose
+ * columns the new one extends by linking; its rows per slice must match.
+ * `previous` (may be NULL) chains the new dataset after another.
+ * The dataset is visible to others only once the job completes. */
+axle_writer *axle_writer_new(axle_job *job, const char *name,
+                             axle_dataset *parent, axle_dataset *previous);
+/* Adds a column before the first row; returns its index (>= 0) or < 0. */
+int axle_writer_add(axle_writer *w, const char *column, axle_type type);
+/* Index of a column by name, or < 0 with a message. */
+int axle_writer_column(axle_writer *w, const char *column);
+
+/* Set each column of the row (by index), then axle_writer_end_row().
+ * Each returns AXLE_OK or an error (wrong type, unknown column). */
+int axle_put_int64(axle_writer *w, int col, int64_t v);
+int axle_put_float64(axle_writer *w, int col, double v);
+int axle_put_bool(axle_writer *w, int col, bool v);
+int axle_put_string(axle_writer *w, int col, const char *s, size_t len);
+int axle_put_bytes(axle_writer *w, int col, const void *p, size_t len);
+int axle_put_json(axle_writer *w, int col, const char *json);
+int axle_put_null(axle_writer *w, int col);
+/* Row complete: every column must have been set (else AXLE_EINVAL). */
+int axle_writer_end_row(axle_writer *w);
+/* Flushes this process's part.  Called by the core for writers left open
+ * at the end of a stage; calling it yourself is allowed. */
+int axle_writer_close(axle_writer *w);
+
+/* -- reading -- */
+
+/* Opens a finished dataset by folder, "JOBDIR/NAME". */
+axle_dataset *axle_dataset_open(const char *path, char *err, size_t errlen);
+void axle_dataset_close(axle_dataset *ds);
+const char *axle_dataset_name(const axle_dataset *ds);
+int axle_dataset_slices(const axle_dataset *ds);
+/* Rows in one slice, or in all slices with sliceno = -1. */
+int64_t axle_dataset_rows(const axle_dataset *ds, int sliceno);
+int axle_dataset_ncolumns(const axle_dataset *ds);
+const char *axle_dataset_column_name(const axle_dataset *ds, int i);
+/* Type of a column, or 0 if the dataset has no such column. */
+axle_type axle_dataset_column_type(const axle_dataset *ds, const char *column);
+/* The dataset this one chains to, or NULL.  Owned by `ds`. */
+axle_dataset *axle_dataset_previous(axle_dataset *ds);
+/* The parent's folder ("JOBDIR/NAME") or NULL. */
+const char *axle_dataset_parent_path(const axle_dataset *ds);
+const char *axle_dataset_path(const axle_dataset *ds);
+
+/* A cursor walks one column of one slice (sliceno >= 0) or of all slices
+ * in order (sliceno = -1).  Only that column's files are opened. */
+axle_cursor *axle_cursor_open(axle_dataset *ds, const char *column, int sliceno,
+                              char *err, size_t errlen);
+/* 1: a row is current; 0: end; < 0: read error (see axle_cursor_error). */
+int axle_cursor_next(axle_cursor *c);
+const char *axle_cursor_error(const axle_cursor *c);
+bool axle_cursor_is_null(const axle_cursor *c);
+int64_t axle_cursor_int64(const axle_cursor *c);
+double axle_cursor_float64(const axle_cursor *c);
+bool axle_cursor_bool(const axle_cursor *c);
+/* STRING, BYTES, JSON: borrowed until the next axle_cursor_next. */
+const void *axle_cursor_bytes(const axle_cursor *c, size_t *len);
+/* The slice of the current row. */
+int axle_cursor_slice(const axle_cursor *c);
+void axle_cursor_close(axle_cursor *c);
+
+/* ---- images ------------------------------------------------------------ */
+
+typedef enum axle_codec {
+    AXLE_CODEC_NONE = 0,
+    AXLE_CODEC_JPEG,
+    AXLE_CODEC_WEBP,
+    AXLE_CODEC_RAW     /* uncompressed 8-bit pixels, `channels` interleaved */
+} axle_codec;
+
+const char *axle_codec_name(axle_codec c); /* "jpeg", "webp", "raw" */
+
+/* An image value: what an AXLE_IMAGE cell holds. */
+typedef struct axle_image {
+    axle_codec codec;
+    uint32_t width, height;  /* as stored, before orientation */
+    uint8_t channels;        /* 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA (CMYK JPEG: 4) */
+    uint8_t orientation;     /* EXIF 1-8; 1 when absent */
+    const void *data;        /* encoded bitstream, or width*height*channels bytes */
+    size_t size;
+} axle_image;
+
+/* Reads the header only: codec, size, channels, orientation.  Recognises
+ * by content, not name.  AXLE_EFORMAT for anything not a usable image. */
+int axle_image_probe(const void *data, size_t len, axle_image *out,
+                     char *err, size_t errlen);
+
+int axle_put_image(axle_writer *w, int col, const axle_image *img);
+/* The current cell as an image (borrowed until the next axle_cursor_next). */
+int axle_cursor_image(const axle_cursor *c, axle_image *out);
+
+/* Decoded pixels: 8 bits per channel, rows `stride` bytes apart. */
+typedef struct axle_pixels {
+    uint32_t width, height;
+    uint32_t channels;  /* 1, 2, 3 or 4 (always RGB(A) or grey(A); CMYK is converted) */
+    size_t stride;
+    uint8_t *data;      /* owned: free with axle_pixels_free */
+} axle_pixels;
+
+/* Decodes `img` at the smallest reduced scale whose result still covers
+ * want_w x want_h (in stored orientation) times the SDK's margin; 0, 0
+ * decodes at full size.  Refuses images over `max_pixels` (0: no limit)
+ * before allocating.  On error returns < 0 with a message in err. */
+int axle_image_decode(const axle_image *img, uint32_t want_w, uint32_t want_h,
+                      uint64_t max_pixels, axle_pixels *out, char *err, size_t errlen);
+
+/* Applies EXIF orientation 1-8 (rotation/flip) into a new buffer. */
+int axle_pixels_orient(const axle_pixels *in, int orientation, axle_pixels *out);
+
+/* Encodes pixels; `*out` is malloc'd (free with free()).  JPEG flattens
+ * alpha on white. */
+int axle_image_encode(const axle_pixels *px, axle_codec codec, int quality,
+                      void **out, size_t *outlen, char *err, size_t errlen);
+
+int axle_pixels_alloc(axle_pixels *px, uint32_t w, uint32_t h, uint32_t channels);
+void axle_pixels_free(axle_pixels *px);
+
+/* An axle_image that points at `px` as raw pixels (no copy). */
+axle_image axle_image_from_pixels(const axle_pixels *px);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AXLE_AXLE_H */

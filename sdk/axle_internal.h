@@ -1,0 +1,55 @@
+/* axle_internal.h - what the core and libaxle share, never installed.
+ *
+ * The core fills a struct axle_job for each stage process; the SDK's
+ * accessors (sdk/job.c) read it.  Dataset files are finished by the core
+ * through axle_internal_datasets_finish once every stage has succeeded. */
+#ifndef AXLE_INTERNAL_H
+#define AXLE_INTERNAL_H
+
+#include <jansson.h>
+
+#include "axle/axle.h"
+
+/* Shared (MAP_SHARED) progress slot, one per slice plus one for the
+ * single-process stages, so the core can render progress without pipes. */
+struct axle_progress_slot {
+    volatile uint64_t done;
+    volatile uint64_t total;
+};
+
+struct axle_job {
+    char *id;          /* "axle-work-12" */
+    char *dir;         /* absolute job folder */
+    char *method;      /* method name */
+    const char *stage; /* "prepare", "analysis", "synthesis" */
+    int slices;        /* slice count of the workdir */
+    int sliceno;       /* this process's slice; -1 outside analysis */
+    json_t *options;   /* validated, defaulted options (object) */
+    char *base_dir;    /* folder relative option paths resolved against */
+    json_t *inputs;    /* object: name -> "JOBDIR/DATASET" (dataset inputs) */
+    json_t *job_inputs;/* object: name -> "JOBDIR" (job inputs) */
+    json_t *opened;    /* object: name -> (integer) axle_dataset pointer cache */
+    char errmsg[2048];
+    void *prep;        /* prepare result bytes (loaded lazily in slices) */
+    size_t prep_len;
+    bool prep_loaded;
+    void **slice_res;  /* synthesis: per-slice results, loaded lazily */
+    size_t *slice_len;
+    struct axle_progress_slot *progress; /* this process's slot, or NULL */
+};
+
+/* The job this process runs (set by the core before calling a stage). */
+extern axle_job *axle_internal_current;
+
+/* Closes every writer still open in this process (end of a stage). */
+int axle_internal_writers_close(axle_job *job);
+
+/* Merges the per-slice parts written under JOBDIR into each dataset's
+ * final metadata.  Called once by the core after synthesis succeeded. */
+int axle_internal_datasets_finish(const char *jobdir, int slices, char *err,
+                                  size_t errlen);
+
+/* Names of the datasets a finished job holds (JSON array), or NULL. */
+json_t *axle_internal_dataset_list(const char *jobdir);
+
+#endif

@@ -1,0 +1,2 @@
+# sdk/dataset.mk - typed columnar datasets (writer, reader, finish).
+sdk_libaxle_la_SOURCES +=

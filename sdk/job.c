@@ -1,0 +1,2 @@
+#include "axle_internal.h"
+axle_job *axle_internal_current;

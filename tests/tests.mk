@@ -1,0 +1,26 @@
+# tests/tests.mk - the TAP harness; each part's tests live in tests/*.mk.
+TEST_EXTENSIONS = .sh
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT; \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1; export UBSAN_OPTIONS; \
+	ASAN_OPTIONS=detect_leaks=0; export ASAN_OPTIONS; \
+	AXLE=$(abs_builddir)/core/axle; export AXLE; \
+	AXLE_METHOD_PATH=$(abs_builddir)/plugins/.libs:$(abs_builddir)/tests/methods/.libs; \
+	export AXLE_METHOD_PATH; \
+	AXLE_TEST_METHODS=$(abs_builddir)/tests/methods/.libs; export AXLE_TEST_METHODS; \
+	AXLE_SRCDIR=$(abs_top_srcdir); export AXLE_SRCDIR; \
+	AXLE_BUILDDIR=$(abs_top_builddir); export AXLE_BUILDDIR; \
+	PYTHON_PIL='$(PYTHON_PIL)'; export PYTHON_PIL;
+TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JANSSON_CFLAGS)
+TEST_LIBS = sdk/libaxle.la $(CMOCKA_LIBS) $(JANSSON_LIBS)
+# Test methods are modules that are never installed.
+TEST_MODULE_FLAGS = $(MODULE_FLAGS) -rpath /nowhere
+EXTRA_DIST += tests/lib.sh
+
+include tests/core.mk
+include tests/dataset.mk
+include tests/image.mk
+include tests/pipeline.mk
