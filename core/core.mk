@@ -1,6 +1,13 @@
 # core/core.mk - the axle executable.
 bin_PROGRAMS += core/axle
-core_axle_SOURCES = core/main.c core/diag.c core/diag.h core/yaml_doc.h core/pipeline.h
+core_axle_SOURCES = core/main.c core/cli.h core/diag.c core/diag.h \
+	core/cli_run.c core/cli_job.c core/cli_methods.c \
+	core/ref.c core/ref.h core/fsutil.c core/fsutil.h \
+	core/digest.c core/digest.h core/loader.c core/loader.h \
+	core/identity.c core/identity.h core/workdir.c core/workdir.h \
+	core/dispatch.c core/dispatch.h core/job_process.c core/job_process.h \
+	core/progress.c core/progress.h core/job_record.c core/job_record.h \
+	core/yaml_doc.h core/pipeline.h
 core_axle_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
 core_axle_LDADD = sdk/libaxle.la $(YAML_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 include core/pipeline.mk

@@ -1,2 +1,42 @@
+/* main.c - axle's entry: picks the subcommand.  No logic lives here. */
 #include <stdio.h>
-int main(void) { puts("axle"); return 0; }
+#include <string.h>
+
+#include "axle/axle.h"
+#include "cli.h"
+
+static const char usage[] =
+    "usage: axle COMMAND [ARGS]\n"
+    "\n"
+    "  run FILE [NAME=VALUE ...]   run a pipeline, reusing unchanged jobs\n"
+    "  job REF                     a job: options, inputs, timing, files, why built\n"
+    "  ds REF[/NAME]               a dataset: columns, types, rows per slice\n"
+    "  methods [NAME]              the methods found, their files and options\n"
+    "\n"
+    "REF is a job id (axle-work-12) or a step name of the latest run.\n"
+    "`axle COMMAND --help` says more; `man axle` says all.\n";
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("axle %s (SDK ABI %d.%d)\n", AXLE_VERSION, AXLE_ABI_MAJOR,
+               AXLE_ABI_MINOR);
+        return 0;
+    }
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } commands[] = {{"run", cli_run}, {"job", cli_job}, {"ds", cli_ds},
+                    {"methods", cli_methods}};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "axle: error: unknown command '%s'\n\n%s", argv[1], usage);
+    return 2;
+}

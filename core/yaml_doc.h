@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum ynode_kind { YNODE_SCALAR = 1, YNODE_SEQ, YNODE_MAP } ynode_kind;
 
@@ -17,6 +18,9 @@ typedef struct ynode {
     char *scalar;         /* YNODE_SCALAR text */
     bool plain;           /* scalar was unquoted (typed by YAML 1.2 core schema) */
     bool from_cli;        /* value came from a NAME=VALUE on the command line */
+    int text_col;         /* scalar: column of its text's first character when
+                           * the text sits on one line exactly as written (no
+                           * escapes, no folding), else 0; for places inside it */
     struct ynode **keys;  /* YNODE_MAP: keys[i] (scalars) */
     struct ynode **items; /* YNODE_SEQ items, or YNODE_MAP values */
     size_t n;
@@ -37,5 +41,38 @@ typedef enum yscalar_type {
     YS_STRING = 1, YS_NULL, YS_BOOL, YS_INT, YS_FLOAT
 } yscalar_type;
 yscalar_type yscalar_classify(const ynode *n);
+
+/* ---- additions beyond the first draft ---- */
+
+/* Limits against hostile input; each gives a clear error. */
+#define YDOC_MAX_BYTES (4u << 20)  /* text size */
+#define YDOC_MAX_DEPTH 64          /* nested lists and mappings */
+#define YDOC_MAX_NODES 200000
+
+/* Like ydoc_load_string but prints nothing: on error returns NULL, puts the
+ * message in err and its 1-based place in *line, *col. */
+ynode *ydoc_parse_string(const char *text, const char *name, char *err,
+                         size_t errlen, int *line, int *col);
+
+/* Values of a plain scalar of the matching yscalar_classify type; false
+ * when it is not of that type, or (ints) out of the int64 range. */
+bool yscalar_int(const ynode *n, int64_t *out);
+bool yscalar_float(const ynode *n, double *out);
+bool yscalar_bool(const ynode *n, bool *out);
+
+/* A new scalar (text copied) placed where `place` is (may be NULL). */
+ynode *ynode_new_scalar(const char *text, bool plain, const ynode *place);
+/* Sets file, line, col and from_cli of n and everything under it. */
+void ynode_set_place(ynode *n, const char *file, int line, int col,
+                     bool from_cli);
+/* Place of byte `offset` of a scalar's text: exact when text_col is known,
+ * else the scalar's own place. */
+void ynode_place_at(const ynode *n, size_t offset, int *line, int *col);
+/* Name the node's kind takes in messages: "a list", "a mapping", ... */
+const char *ynode_kind_name(const ynode *n);
+
+/* `s` made safe to quote in a message: control characters escaped, cut
+ * (on a character boundary, with "...") to fit `size`.  Returns buf. */
+const char *ydoc_quote(const char *s, char *buf, size_t size);
 
 #endif

@@ -26,7 +26,7 @@ struct axle_job {
     int sliceno;       /* this process's slice; -1 outside analysis */
     json_t *options;   /* validated, defaulted options (object) */
     char *base_dir;    /* folder relative option paths resolved against */
-    json_t *inputs;    /* object: name -> "JOBDIR/DATASET" (dataset inputs) */
+    json_t *inputs;    /* object: name -> "JOBDIR/ds/DATASET" folder */
     json_t *job_inputs;/* object: name -> "JOBDIR" (job inputs) */
     json_t *opened;    /* object: name -> (integer) axle_dataset pointer cache */
     char errmsg[2048];
@@ -51,5 +51,8 @@ int axle_internal_datasets_finish(const char *jobdir, int slices, char *err,
 
 /* Names of the datasets a finished job holds (JSON array), or NULL. */
 json_t *axle_internal_dataset_list(const char *jobdir);
+
+/* {"axle": "0.1.0", "libjpeg-turbo": ..., ...}: part of every identity. */
+json_t *axle_internal_library_versions(void);
 
 #endif

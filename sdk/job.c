@@ -1,2 +1,373 @@
+/* job.c - what a method asks of its running job: identity, options,
+ * inputs, results passed between stages, errors, logging and progress.
+ *
+ * The core fills struct axle_job (axle_internal.h) before each stage;
+ * everything here only reads it or writes files in the job folder, so a
+ * slice started on another machine works the same way. */
 #include "axle_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 axle_job *axle_internal_current;
+
+const char *
+axle_version(void)
+{
+    return AXLE_VERSION;
+}
+
+/* ---- errors and logging ---- */
+
+int
+axle_error(axle_job *job, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (job)
+        vsnprintf(job->errmsg, sizeof job->errmsg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *
+axle_errmsg(const axle_job *job)
+{
+    return job ? job->errmsg : "";
+}
+
+static void
+log_prefix(const axle_job *job)
+{
+    if (job->sliceno >= 0)
+        fprintf(stderr, "%s[%d]: ", job->method, job->sliceno);
+    else
+        fprintf(stderr, "%s: ", job->method);
+}
+
+void
+axle_log(axle_job *job, const char *fmt, ...)
+{
+    va_list ap;
+    log_prefix(job);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* Per-process file so slices never contend; the core merges them. */
+static char *
+stage_file(const axle_job *job, const char *what)
+{
+    char *path = NULL;
+    int rc;
+    if (job->sliceno >= 0)
+        rc = asprintf(&path, "%s/.%s.%d", job->dir, what, job->sliceno);
+    else
+        rc = asprintf(&path, "%s/.%s.%s", job->dir, what, job->stage);
+    return rc < 0 ? NULL : path;
+}
+
+static void
+append_json_line(const axle_job *job, const char *what, json_t *value)
+{
+    char *path = stage_file(job, what);
+    char *text = json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII);
+    FILE *f = path && text ? fopen(path, "a") : NULL;
+    if (f) {
+        fprintf(f, "%s\n", text);
+        fclose(f);
+    }
+    free(text);
+    free(path);
+}
+
+void
+axle_skip(axle_job *job, const char *item, const char *fmt, ...)
+{
+    char reason[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    log_prefix(job);
+    fprintf(stderr, "skipped %s: %s\n", item, reason);
+    json_t *entry = json_pack("{s:s, s:s}", "file", item, "reason", reason);
+    if (entry)
+        append_json_line(job, "skipped", entry);
+    json_decref(entry);
+}
+
+void
+axle_progress(axle_job *job, uint64_t done, uint64_t total)
+{
+    if (job && job->progress) {
+        job->progress->total = total;
+        job->progress->done = done;
+    }
+}
+
+/* ---- the job ---- */
+
+const char *
+axle_job_id(const axle_job *job)
+{
+    return job->id;
+}
+
+const char *
+axle_job_dir(const axle_job *job)
+{
+    return job->dir;
+}
+
+int
+axle_slices(const axle_job *job)
+{
+    return job->slices;
+}
+
+int
+axle_register_file(axle_job *job, const char *relpath)
+{
+    if (!relpath || relpath[0] == '/' || strstr(relpath, ".."))
+        return axle_error(job, AXLE_EINVAL,
+                          "register_file wants a path inside the job folder, got '%s'",
+                          relpath ? relpath : "(null)");
+    json_t *s = json_string(relpath);
+    if (!s)
+        return axle_error(job, AXLE_EINVAL, "file name '%s' is not UTF-8", relpath);
+    append_json_line(job, "files", s);
+    json_decref(s);
+    return AXLE_OK;
+}
+
+/* ---- bytes between stages, kept as files in the job folder ---- */
+
+static int
+write_file(axle_job *job, const char *path, const void *data, size_t len)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return axle_error(job, AXLE_EIO, "%s: %s", tmp, strerror(errno));
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            return axle_error(job, AXLE_EIO, "%s: %s", tmp, strerror(e));
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    if (close(fd) < 0 || rename(tmp, path) < 0)
+        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
+    return AXLE_OK;
+}
+
+static void *
+read_file(const char *path, size_t *len)
+{
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t cap = 0, n;
+    for (;;) {
+        if (*len == cap) {
+            cap = cap ? cap * 2 : 4096;
+            char *nb = realloc(buf, cap + 1);
+            if (!nb)
+                break;
+            buf = nb;
+        }
+        n = fread(buf + *len, 1, cap - *len, f);
+        if (n == 0)
+            break;
+        *len += n;
+    }
+    fclose(f);
+    return buf;
+}
+
+int
+axle_set_prepare_result(axle_job *job, const void *data, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/prepare.result", job->dir);
+    int rc = write_file(job, path, data, len);
+    if (rc == AXLE_OK) {
+        free(job->prep);
+        job->prep = malloc(len ? len : 1);
+        if (!job->prep)
+            return axle_error(job, AXLE_ENOMEM, "out of memory");
+        memcpy(job->prep, data, len);
+        job->prep_len = len;
+        job->prep_loaded = true;
+    }
+    return rc;
+}
+
+const void *
+axle_prepare_result(const axle_job *job, size_t *len)
+{
+    axle_job *j = (axle_job *)job;
+    if (!j->prep_loaded) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/prepare.result", j->dir);
+        j->prep = read_file(path, &j->prep_len);
+        j->prep_loaded = true;
+    }
+    if (len)
+        *len = j->prep_len;
+    return j->prep;
+}
+
+int
+axle_set_slice_result(axle_job *job, const void *data, size_t len)
+{
+    if (job->sliceno < 0)
+        return axle_error(job, AXLE_EINVAL,
+                          "axle_set_slice_result called in %s, not in analysis",
+                          job->stage);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/slice-%d.result", job->dir, job->sliceno);
+    return write_file(job, path, data, len);
+}
+
+const void *
+axle_slice_result(axle_job *job, int sliceno, size_t *len)
+{
+    if (len)
+        *len = 0;
+    if (sliceno < 0 || sliceno >= job->slices)
+        return NULL;
+    if (!job->slice_res) {
+        job->slice_res = calloc((size_t)job->slices, sizeof *job->slice_res);
+        job->slice_len = calloc((size_t)job->slices, sizeof *job->slice_len);
+        if (!job->slice_res || !job->slice_len)
+            return NULL;
+        for (int i = 0; i < job->slices; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/slice-%d.result", job->dir, i);
+            job->slice_res[i] = read_file(path, &job->slice_len[i]);
+        }
+    }
+    if (len)
+        *len = job->slice_len[sliceno];
+    return job->slice_res[sliceno];
+}
+
+int
+axle_set_result_json(axle_job *job, const char *json)
+{
+    json_error_t jerr;
+    json_t *v = json_loads(json, JSON_DECODE_ANY, &jerr);
+    if (!v)
+        return axle_error(job, AXLE_EINVAL, "result is not JSON: %s (column %d)",
+                          jerr.text, jerr.column);
+    json_decref(v);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/result.json", job->dir);
+    return write_file(job, path, json, strlen(json));
+}
+
+/* ---- options ---- */
+
+static json_t *
+opt(const axle_job *job, const char *name)
+{
+    return job->options ? json_object_get(job->options, name) : NULL;
+}
+
+int64_t
+axle_opt_int(const axle_job *job, const char *name)
+{
+    json_t *v = opt(job, name);
+    return json_is_integer(v) ? json_integer_value(v) : (int64_t)json_number_value(v);
+}
+
+double
+axle_opt_float(const axle_job *job, const char *name)
+{
+    return json_number_value(opt(job, name));
+}
+
+bool
+axle_opt_bool(const axle_job *job, const char *name)
+{
+    return json_is_true(opt(job, name));
+}
+
+const char *
+axle_opt_string(const axle_job *job, const char *name)
+{
+    return json_string_value(opt(job, name));
+}
+
+size_t
+axle_opt_count(const axle_job *job, const char *name)
+{
+    json_t *v = opt(job, name);
+    return json_is_array(v) ? json_array_size(v) : 0;
+}
+
+const char *
+axle_opt_string_at(const axle_job *job, const char *name, size_t i)
+{
+    return json_string_value(json_array_get(opt(job, name), i));
+}
+
+int64_t
+axle_opt_int_at(const axle_job *job, const char *name, size_t i)
+{
+    return json_integer_value(json_array_get(opt(job, name), i));
+}
+
+const char *
+axle_opt_base_dir(const axle_job *job)
+{
+    return job->base_dir;
+}
+
+/* ---- inputs ---- */
+
+axle_dataset *
+axle_input_dataset(axle_job *job, const char *name)
+{
+    const char *path = json_string_value(json_object_get(job->inputs, name));
+    if (!path)
+        return NULL;
+    if (!job->opened)
+        job->opened = json_object();
+    json_t *cached = json_object_get(job->opened, name);
+    if (cached)
+        return (axle_dataset *)(uintptr_t)json_integer_value(cached);
+    char err[512];
+    axle_dataset *ds = axle_dataset_open(path, err, sizeof err);
+    if (!ds) {
+        axle_error(job, AXLE_EIO, "input '%s': %s", name, err);
+        return NULL;
+    }
+    json_object_set_new(job->opened, name, json_integer((json_int_t)(uintptr_t)ds));
+    return ds;
+}
+
+const char *
+axle_input_job_dir(const axle_job *job, const char *name)
+{
+    return json_string_value(json_object_get(job->job_inputs, name));
+}

@@ -1,0 +1,406 @@
+/* cli_run.c - `axle run FILE [NAME=VALUE ...] [--slices N]`.
+ *
+ * Everything that can be checked before work starts is checked first:
+ * the pipeline, every method, every option, every input.  Then the steps
+ * run in dependency order; each is reused when a complete job with the
+ * same identity exists, else built.  stdout gets one line per step and a
+ * summary; everything else goes to stderr. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "dispatch.h"
+#include "fsutil.h"
+#include "identity.h"
+#include "job_record.h"
+#include "loader.h"
+#include "pipeline.h"
+#include "workdir.h"
+
+enum { EXIT_JOB_FAILED = 1, EXIT_LOAD = 2, EXIT_INTERRUPTED = 130 };
+
+typedef struct step_plan {
+    const method *m;
+    json_t *options;
+    char identity[DIGEST_HEX_LEN];
+    char *job_id;
+    char *job_dir;
+    const char *state;   /* built, reused, failed, not run */
+    double seconds;
+    char *output;
+    size_t skipped;
+} step_plan;
+
+static const char run_usage[] =
+    "usage: axle run FILE [NAME=VALUE ...] [--slices N]\n"
+    "\n"
+    "Runs the pipeline FILE: every step whose job exists with the same\n"
+    "identity is reused, the others are built.  NAME=VALUE overrides a\n"
+    "param declared in the file; VALUE is a YAML flow value (size=[640,338]).\n"
+    "\n"
+    "  --slices N   slice count for a new workdir (default: online CPUs)\n"
+    "  -h, --help   this text\n"
+    "\n"
+    "Exit status: 0 all done or reused, 1 a job failed, 2 the pipeline or a\n"
+    "method could not be loaded, 130 interrupted.\n";
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Checks the step's inputs against what the method declares. */
+static int
+check_inputs(const pipeline *p, const step *st, const method *m)
+{
+    int errors = 0;
+    const axle_input *in;
+    for (size_t i = 0; i < st->ninputs; i++) {
+        const step_input *si = &st->inputs[i];
+        for (in = m->desc->inputs; in && in->name; in++)
+            if (strcmp(in->name, si->name) == 0)
+                break;
+        if (!in || !in->name) {
+            diag_error(p->file, si->line, si->col,
+                       "method %s has no input '%s'", m->desc->name, si->name);
+            errors++;
+        } else if ((in->kind == AXLE_INPUT_JOB) != si->is_job) {
+            diag_error(p->file, si->line, si->col,
+                       "input '%s' of %s is a %s input: list it under '%s:'",
+                       si->name, m->desc->name,
+                       in->kind == AXLE_INPUT_JOB ? "job" : "dataset",
+                       in->kind == AXLE_INPUT_JOB ? "jobs" : "datasets");
+            errors++;
+        }
+    }
+    for (in = m->desc->inputs; in && in->name; in++) {
+        if (!in->required)
+            continue;
+        size_t i;
+        for (i = 0; i < st->ninputs; i++)
+            if (strcmp(st->inputs[i].name, in->name) == 0)
+                break;
+        if (i == st->ninputs) {
+            diag_error(p->file, st->line, st->col,
+                       "step '%s': method %s needs input '%s' (%s)", st->name,
+                       m->desc->name, in->name, in->help ? in->help : "");
+            errors++;
+        }
+    }
+    return errors;
+}
+
+/* Loads every method and validates every step before any job runs. */
+static int
+plan_steps(const pipeline *p, step_plan *plans)
+{
+    int errors = 0;
+    for (size_t i = 0; i < p->nsteps; i++) {
+        const step *st = &p->steps[i];
+        char err[4096];
+        plans[i].state = "not run";
+        plans[i].m = loader_load(st->method, st->method_base, err, sizeof err);
+        if (!plans[i].m) {
+            diag_error(p->file, st->method_line, st->method_col, "%s", err);
+            errors++;
+            continue;
+        }
+        errors += check_inputs(p, st, plans[i].m);
+        plans[i].options = options_validate(plans[i].m->desc, st, p);
+        if (!plans[i].options)
+            errors++;
+    }
+    return errors;
+}
+
+/* Input bindings: for identity (identities) and for the job (folders).
+ * Returns -1 with a message when an upstream dataset does not exist. */
+static int
+bind_inputs(const pipeline *p, const step *st, step_plan *plans, json_t *ident,
+            json_t *ds_dirs, json_t *job_dirs, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < st->ninputs; i++) {
+        const step_input *si = &st->inputs[i];
+        const step_plan *up = &plans[si->step_index];
+        json_object_set_new(ident, si->name,
+                            json_pack("{s:s, s:s}", "identity", up->identity,
+                                      "dataset", si->is_job ? "" : si->dataset));
+        if (si->is_job) {
+            json_object_set_new(job_dirs, si->name, json_string(up->job_dir));
+            continue;
+        }
+        char *dir;
+        if (asprintf(&dir, "%s/ds/%s", up->job_dir, si->dataset) < 0)
+            return -1;
+        if (!fs_exists(dir)) {
+            snprintf(err, errlen, "input '%s': job %s (step %s) has no dataset '%s'",
+                     si->name, up->job_id, si->step, si->dataset);
+            free(dir);
+            return -1;
+        }
+        json_object_set_new(ds_dirs, si->name, json_string(dir));
+        free(dir);
+    }
+    return 0;
+}
+
+static bool
+reusable(workdir *w, step_plan *pl)
+{
+    char *id = workdir_lookup(w, pl->identity);
+    if (!id)
+        return false;
+    char *dir = workdir_job_dir(w, id);
+    json_t *j = job_record_load(dir);
+    const char *status = json_string_value(json_object_get(j, "status"));
+    if (status && strcmp(status, "complete") == 0) {
+        pl->job_id = id;
+        pl->job_dir = dir;
+        pl->output = job_record_output(dir, j);
+        pl->skipped = json_array_size(json_object_get(j, "skipped"));
+        json_decref(j);
+        return true;
+    }
+    json_decref(j);
+    free(id);
+    free(dir);
+    return false;
+}
+
+/* The identity record of the job this step last ran as, for "why". */
+static json_t *
+previous_record(workdir *w, const char *stepname)
+{
+    char *id = workdir_step_job(w, stepname);
+    if (!id)
+        return NULL;
+    char *dir = workdir_job_dir(w, id);
+    json_t *j = job_record_load(dir);
+    json_t *rec = json_incref(json_object_get(j, "identity_record"));
+    json_decref(j);
+    free(dir);
+    free(id);
+    return rec;
+}
+
+static int
+build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
+           json_t *record)
+{
+    const step *st = &p->steps[idx];
+    step_plan *pl = &plans[idx];
+    double t0 = now();
+    json_t *why = identity_explain(previous_record(w, st->name), record);
+    pl->job_id = workdir_new_job(w, &pl->job_dir);
+    if (!pl->job_id) {
+        diag_error(NULL, 0, 0, "cannot create a job folder in %s: %s", w->path,
+                   strerror(errno));
+        pl->state = "failed";
+        json_decref(why);
+        return EXIT_JOB_FAILED;
+    }
+    json_t *ds_dirs = json_object(), *job_dirs = json_object(), *ident = json_object();
+    char err[1024];
+    job_outcome out = {0};
+    job_spec spec = {pl->m, st->name, pl->job_id, pl->job_dir, w->slices,
+                     pl->options, p->dir, ds_dirs, job_dirs};
+    if (bind_inputs(p, st, plans, ident, ds_dirs, job_dirs, err, sizeof err) < 0)
+        snprintf(out.message, sizeof out.message, "job %s (step %s): %s",
+                 pl->job_id, st->name, err);
+    else
+        dispatch_run(&spec, &out);
+    pl->seconds = now() - t0;
+    pl->state = out.ok ? "built" : "failed";
+    json_t *j = job_record_write(&spec, pl->identity, record, why, &out,
+                                 out.ok ? "complete" : out.interrupted ? "interrupted" : "failed",
+                                 pl->seconds);
+    if (out.ok && (!j || workdir_index(w, pl->identity, pl->job_id) < 0)) {
+        snprintf(out.message, sizeof out.message,
+                 "job %s (step %s): cannot record the finished job: %s",
+                 pl->job_id, st->name, strerror(errno));
+        out.ok = false;
+        pl->state = "failed";
+    }
+    if (j) {
+        pl->output = job_record_output(pl->job_dir, j);
+        pl->skipped = json_array_size(json_object_get(j, "skipped"));
+    }
+    workdir_set_step_job(w, st->name, pl->job_id);
+    json_decref(j);
+    json_decref(why);
+    json_decref(ds_dirs);
+    json_decref(job_dirs);
+    json_decref(ident);
+    if (!out.ok) {
+        diag_error(NULL, 0, 0, "%s", out.message);
+        return out.interrupted ? EXIT_INTERRUPTED : EXIT_JOB_FAILED;
+    }
+    return 0;
+}
+
+static int
+run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans)
+{
+    const step *st = &p->steps[idx];
+    step_plan *pl = &plans[idx];
+    double t0 = now();
+    json_t *ident = json_object();
+    for (size_t i = 0; i < st->ninputs; i++)
+        json_object_set_new(ident, st->inputs[i].name,
+                            json_pack("{s:s, s:s}", "identity",
+                                      plans[st->inputs[i].step_index].identity,
+                                      "dataset",
+                                      st->inputs[i].is_job ? "" : st->inputs[i].dataset));
+    json_t *record = identity_record(pl->m, pl->options, ident, w->slices);
+    json_decref(ident);
+    identity_digest(record, pl->identity);
+    int rc = 0;
+    if (reusable(w, pl)) {
+        pl->state = "reused";
+        pl->seconds = now() - t0;
+        workdir_set_step_job(w, st->name, pl->job_id);
+    } else {
+        rc = build_step(p, w, idx, plans, record);
+    }
+    json_decref(record);
+    return rc;
+}
+
+static void
+print_lines(const pipeline *p, const step_plan *plans, const workdir *w)
+{
+    int namew = 4, idw = 6;
+    for (size_t i = 0; i < p->nsteps; i++) {
+        int n = (int)strlen(p->steps[i].name);
+        namew = n > namew ? n : namew;
+        if (plans[i].job_id) {
+            n = (int)strlen(plans[i].job_id);
+            idw = n > idw ? n : idw;
+        }
+    }
+    size_t built = 0, reused = 0, skipped = 0, failed = 0, skipjobs = 0;
+    const char *skipped_where = NULL;
+    for (size_t i = 0; i < p->nsteps; i++) {
+        const step_plan *pl = &plans[i];
+        printf("%-*s  %-*s  %-7s  %7.2fs  %s\n", namew, p->steps[i].name, idw,
+               pl->job_id ? pl->job_id : "-", pl->state, pl->seconds,
+               pl->output ? pl->output : "");
+        built += strcmp(pl->state, "built") == 0;
+        reused += strcmp(pl->state, "reused") == 0;
+        failed += strcmp(pl->state, "failed") == 0;
+        if (pl->skipped) {
+            skipped += pl->skipped;
+            skipped_where = pl->job_dir;
+            skipjobs++;
+        }
+    }
+    printf("%zu jobs: %zu built, %zu reused", p->nsteps, built, reused);
+    if (failed)
+        printf(", %zu failed", failed);
+    if (skipped == 0)
+        printf("; no items skipped\n");
+    else if (skipjobs == 1)
+        printf("; %zu items skipped, listed in %s/skipped.json\n", skipped,
+               skipped_where);
+    else
+        printf("; %zu items skipped, listed in the skipped.json of %zu jobs "
+               "(axle job STEP shows them)\n", skipped, skipjobs);
+    (void)w;
+}
+
+static int
+parse_run_args(int argc, char **argv, const char **file, int *slices,
+               char **overrides, int *noverrides)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(run_usage, stdout);
+            exit(0);
+        } else if (strcmp(a, "--slices") == 0 || strncmp(a, "--slices=", 9) == 0) {
+            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            char *end;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (!v || *end || n < 1 || n > 1024) {
+                diag_error(NULL, 0, 0, "--slices wants a number from 1 to 1024, got '%s'",
+                           v ? v : "");
+                return -1;
+            }
+            *slices = (int)n;
+        } else if (a[0] == '-' && a[1]) {
+            diag_error(NULL, 0, 0, "unknown option '%s' for run (see axle run --help)", a);
+            return -1;
+        } else if (!*file) {
+            *file = a;
+        } else if (strchr(a, '=')) {
+            overrides[(*noverrides)++] = argv[i];
+        } else {
+            diag_error(NULL, 0, 0,
+                       "unexpected argument '%s': params are given as NAME=VALUE", a);
+            return -1;
+        }
+    }
+    if (!*file) {
+        fputs(run_usage, stderr);
+        return -1;
+    }
+    return 0;
+}
+
+int
+cli_run(int argc, char **argv)
+{
+    const char *file = NULL;
+    int slices = 0, noverrides = 0;
+    char **overrides = calloc((size_t)argc + 1, sizeof *overrides);
+    if (parse_run_args(argc, argv, &file, &slices, overrides, &noverrides) < 0) {
+        free(overrides);
+        return EXIT_LOAD;
+    }
+    pipeline *p = pipeline_load(file, noverrides, overrides);
+    free(overrides);
+    if (!p)
+        return EXIT_LOAD;
+    step_plan *plans = calloc(p->nsteps + 1, sizeof *plans);
+    if (plan_steps(p, plans) > 0) {
+        pipeline_free(p);
+        return EXIT_LOAD;
+    }
+    dispatch_install_signals();
+    workdir *w = workdir_open(p->workdir, slices ? slices : p->slices);
+    if (!w) {
+        pipeline_free(p);
+        return EXIT_LOAD;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < p->nsteps && rc == 0; i++) {
+        if (dispatch_interrupted()) {
+            rc = EXIT_INTERRUPTED;
+            break;
+        }
+        rc = run_step(p, w, i, plans);
+    }
+    if (rc == 0 && dispatch_interrupted())
+        rc = EXIT_INTERRUPTED;
+    print_lines(p, plans, w);
+    fflush(stdout);
+    workdir_save_steps(w);
+    for (size_t i = 0; i < p->nsteps; i++) {
+        json_decref(plans[i].options);
+        free(plans[i].job_id);
+        free(plans[i].job_dir);
+        free(plans[i].output);
+    }
+    free(plans);
+    workdir_close(w);
+    pipeline_free(p);
+    return rc;
+}

@@ -1,0 +1,44 @@
+/* dispatch.h - running one job: prepare once, analysis in N forked slices,
+ * synthesis once, all inside a job process of its own so that nothing a
+ * method does can take the core down.
+ *
+ * The core stays in a poll loop while the job runs: it copies every
+ * stage's output into JOBDIR/log/ and onto stderr as it comes, draws
+ * progress from a shared memory page, and on Ctrl-C kills the job's
+ * process group.  A slice that fails, exits or dies kills its siblings at
+ * once; the message names job, method, stage, slice and cause. */
+#ifndef AXLE_DISPATCH_H
+#define AXLE_DISPATCH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "loader.h"
+
+typedef struct job_spec {
+    const method *m;
+    const char *step;    /* pipeline step name, for messages */
+    const char *id;
+    const char *dir;
+    int slices;
+    json_t *options;
+    const char *base_dir;
+    json_t *inputs;      /* name -> dataset folder */
+    json_t *job_inputs;  /* name -> job folder */
+} job_spec;
+
+typedef struct job_outcome {
+    bool ok;
+    bool interrupted;    /* Ctrl-C or SIGTERM reached the core */
+    char message[2048];  /* why it failed */
+    double seconds[3];   /* prepare, analysis, synthesis */
+} job_outcome;
+
+void dispatch_run(const job_spec *spec, job_outcome *out);
+
+/* Installs the core's SIGINT/SIGTERM handlers (remembering the signal). */
+void dispatch_install_signals(void);
+/* True once SIGINT or SIGTERM arrived. */
+bool dispatch_interrupted(void);
+
+#endif

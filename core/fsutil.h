@@ -1,0 +1,24 @@
+/* fsutil.h - small file helpers the core uses everywhere. */
+#ifndef AXLE_FSUTIL_H
+#define AXLE_FSUTIL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* mkdir -p; 0 or -1 with errno. */
+int fs_mkdirs(const char *path, int mode);
+/* Writes text to path through a temporary file and rename: readers see
+ * the old or the new file, never half of one.  0 or -1 with errno. */
+int fs_write_atomic(const char *path, const char *text, size_t len);
+/* JSON helpers: pretty, sorted keys, atomic. */
+int fs_write_json(const char *path, json_t *value);
+json_t *fs_read_json(const char *path);
+/* Absolute form of `path` against `base` (or the cwd when base is NULL),
+ * lexically normalised.  malloc'd. */
+char *fs_absolute(const char *path, const char *base);
+bool fs_exists(const char *path);
+/* rm -rf. */
+int fs_remove_tree(const char *path);
+
+#endif

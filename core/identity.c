@@ -1,0 +1,132 @@
+/* identity.c - building, hashing and comparing identity records. */
+#include "identity.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "axle_internal.h"
+#include "workdir.h"
+
+/* Input files named by path options: sorted paths with size and mtime, so
+ * a changed photo rebuilds its import.  Expansion errors are left for the
+ * method to report; identity just reflects what is there now. */
+static json_t *
+input_files(const method *m, json_t *options)
+{
+    json_t *files = json_object();
+    const axle_option *o = m->desc->options;
+    json_t *rec = json_object_get(options, "recursive");
+    bool recursive = !json_is_false(rec);
+    for (; o && o->name; o++) {
+        if (o->type != AXLE_OPT_PATH && o->type != AXLE_OPT_PATHS)
+            continue;
+        json_t *v = json_object_get(options, o->name);
+        size_t n = json_is_array(v) ? json_array_size(v) : json_is_string(v);
+        const char **pats = calloc(n + 1, sizeof *pats);
+        for (size_t i = 0; i < n; i++)
+            pats[i] = json_is_array(v) ? json_string_value(json_array_get(v, i))
+                                       : json_string_value(v);
+        char **paths = NULL;
+        size_t npaths = 0;
+        char err[512];
+        json_t *list = json_array();
+        if (n && axle_expand_paths(pats, n, recursive, &paths, &npaths, err,
+                                   sizeof err) == AXLE_OK) {
+            for (size_t i = 0; i < npaths; i++) {
+                struct stat st;
+                if (stat(paths[i], &st) == 0)
+                    json_array_append_new(
+                        list, json_pack("[s, I, I, i]", paths[i],
+                                        (json_int_t)st.st_size,
+                                        (json_int_t)st.st_mtim.tv_sec,
+                                        (int)st.st_mtim.tv_nsec));
+            }
+            axle_free_paths(paths, npaths);
+        }
+        json_object_set_new(files, o->name, list);
+        free(pats);
+    }
+    return files;
+}
+
+json_t *
+identity_record(const method *m, json_t *options, json_t *inputs, int slices)
+{
+    return json_pack("{s:s, s:s, s:O, s:O, s:i, s:i, s:o, s:o}",
+                     "method", m->desc->name, "so_sha256", m->sha256,
+                     "options", options, "inputs", inputs, "slices", slices,
+                     "format", WORKDIR_FORMAT, "libraries",
+                     axle_internal_library_versions(), "files",
+                     input_files(m, options));
+}
+
+void
+identity_digest(json_t *record, char hex[DIGEST_HEX_LEN])
+{
+    char *text = json_dumps(record, JSON_COMPACT | JSON_SORT_KEYS |
+                                        JSON_ENSURE_ASCII | JSON_REAL_PRECISION(17));
+    digest_bytes(text, strlen(text), hex);
+    free(text);
+}
+
+static char *
+compact(json_t *v)
+{
+    return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY)
+             : strdup("(none)");
+}
+
+static void
+explain_object(json_t *out, const char *what, json_t *a, json_t *b)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(b, key, v) {
+        json_t *old = json_object_get(a, key);
+        if (old && json_equal(old, v))
+            continue;
+        char *x = compact(old), *y = compact(v);
+        if (strlen(x) + strlen(y) > 200)
+            json_array_append_new(out, json_sprintf("%s %s changed", what, key));
+        else
+            json_array_append_new(out,
+                                  json_sprintf("%s %s changed: %s -> %s", what, key, x, y));
+        free(x);
+        free(y);
+    }
+    json_object_foreach(a, key, v) {
+        if (!json_object_get(b, key))
+            json_array_append_new(out, json_sprintf("%s %s removed", what, key));
+    }
+}
+
+json_t *
+identity_explain(json_t *before, json_t *now)
+{
+    json_t *out = json_array();
+    if (!before) {
+        json_array_append_new(out, json_string("no earlier job of this step"));
+        return out;
+    }
+    if (!json_equal(json_object_get(before, "method"), json_object_get(now, "method")))
+        json_array_append_new(out, json_string("the method changed"));
+    else if (!json_equal(json_object_get(before, "so_sha256"),
+                         json_object_get(now, "so_sha256")))
+        json_array_append_new(out, json_string("the .so changed"));
+    explain_object(out, "option", json_object_get(before, "options"),
+                   json_object_get(now, "options"));
+    explain_object(out, "input", json_object_get(before, "inputs"),
+                   json_object_get(now, "inputs"));
+    explain_object(out, "input files of option", json_object_get(before, "files"),
+                   json_object_get(now, "files"));
+    if (!json_equal(json_object_get(before, "libraries"),
+                    json_object_get(now, "libraries")))
+        json_array_append_new(out, json_string("a library version changed"));
+    if (!json_equal(json_object_get(before, "slices"), json_object_get(now, "slices")))
+        json_array_append_new(out, json_string("the slice count changed"));
+    if (json_array_size(out) == 0)
+        json_array_append_new(out, json_string("same identity as the earlier job, "
+                                               "which did not complete"));
+    return out;
+}

@@ -1,0 +1,27 @@
+/* identity.h - a job's identity: SHA-256 over a canonical record of
+ * everything that can change its output.
+ *
+ * The record (stored readably in the job folder) holds: the method name and
+ * the digest of its .so, the options after defaults, the identities of the
+ * input jobs with the dataset used, the workdir's slice count, the store
+ * format, the SDK and codec library versions, and, for path options, the
+ * sorted list of matching files with size and mtime. */
+#ifndef AXLE_IDENTITY_H
+#define AXLE_IDENTITY_H
+
+#include <jansson.h>
+
+#include "digest.h"
+#include "loader.h"
+
+/* `inputs`: object name -> {"identity": ..., "dataset": ...} (borrowed).
+ * Returns a new record. */
+json_t *identity_record(const method *m, json_t *options, json_t *inputs,
+                        int slices);
+void identity_digest(json_t *record, char hex[DIGEST_HEX_LEN]);
+
+/* Human reasons why `now` differs from `before` (JSON array of strings):
+ * "the .so changed", "option size changed: [256,256] -> [128,128]", ... */
+json_t *identity_explain(json_t *before, json_t *now);
+
+#endif

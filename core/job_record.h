@@ -1,0 +1,28 @@
+/* job_record.h - JOBDIR/job.json: what a job was made of and what it did.
+ *
+ * Written once, atomically, when the job ends.  A job is complete (and may
+ * be reused) only when job.json says "complete" and the workdir's index
+ * points at it; a folder without job.json is a job that was cut off. */
+#ifndef AXLE_JOB_RECORD_H
+#define AXLE_JOB_RECORD_H
+
+#include <jansson.h>
+
+#include "dispatch.h"
+
+/* Gathers the per-process files (.files.*, .skipped.*) and result.json
+ * into a record and writes job.json; also writes skipped.json when any
+ * item was skipped.  `record` is the identity record, `why` the reasons
+ * it was built.  Returns the record written (new reference) or NULL. */
+json_t *job_record_write(const job_spec *spec, const char *identity,
+                         json_t *record, json_t *why, const job_outcome *out,
+                         const char *status, double total_seconds);
+
+/* job.json of a job folder, or NULL. */
+json_t *job_record_load(const char *jobdir);
+
+/* Where a job's results are, for the run line: the folder holding its
+ * registered files, else its result if short, else the job folder. */
+char *job_record_output(const char *jobdir, json_t *jobjson);
+
+#endif

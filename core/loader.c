@@ -1,0 +1,207 @@
+/* loader.c - resolve a method by name or path, hash it, dlopen it, check it.
+ *
+ * The bytes hashed are exactly the bytes loaded: the file is opened once,
+ * hashed through that descriptor and loaded as /proc/self/fd/N, so a .so
+ * replaced between the two steps cannot slip in under the old digest. */
+#include "loader.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_LOADED 256
+#define MAX_DIRS 64
+
+static method loaded[MAX_LOADED];
+static size_t nloaded;
+
+static bool
+is_path_ref(const char *ref)
+{
+    size_t n = strlen(ref);
+    return strchr(ref, '/') || (n > 3 && strcmp(ref + n - 3, ".so") == 0);
+}
+
+const char *const *
+loader_search_dirs(void)
+{
+    static const char *dirs[MAX_DIRS + 2];
+    static char *env_copy;
+    static bool done;
+    if (done)
+        return dirs;
+    done = true;
+    size_t n = 0;
+    const char *env = getenv("AXLE_METHOD_PATH");
+    if (env && *env) {
+        env_copy = strdup(env);
+        for (char *save = NULL, *d = strtok_r(env_copy, ":", &save);
+             d && n < MAX_DIRS; d = strtok_r(NULL, ":", &save))
+            dirs[n++] = d;
+    }
+    dirs[n++] = AXLE_METHODDIR;
+    dirs[n] = NULL;
+    return dirs;
+}
+
+char **
+loader_find_all(const char *name)
+{
+    const char *const *dirs = loader_search_dirs();
+    size_t n = 0;
+    while (dirs[n])
+        n++;
+    char **found = calloc(n + 1, sizeof *found);
+    size_t k = 0;
+    for (size_t i = 0; found && dirs[i]; i++) {
+        char *path;
+        if (asprintf(&path, "%s/%s.so", dirs[i], name) < 0)
+            continue;
+        if (access(path, F_OK) == 0)
+            found[k++] = path;
+        else
+            free(path);
+    }
+    return found;
+}
+
+static const method *
+already_loaded(const char *path)
+{
+    for (size_t i = 0; i < nloaded; i++)
+        if (strcmp(loaded[i].path, path) == 0)
+            return &loaded[i];
+    return NULL;
+}
+
+/* The method name a file must declare: its base name without ".so". */
+static void
+file_stem(const char *path, char *out, size_t outlen)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(out, outlen, "%s", base);
+    size_t n = strlen(out);
+    if (n > 3 && strcmp(out + n - 3, ".so") == 0)
+        out[n - 3] = '\0';
+}
+
+static int
+check_descriptor(const method *m, const char *path, char *err, size_t errlen)
+{
+    const axle_method_desc *d = m->desc;
+    if (d->abi_major != AXLE_ABI_MAJOR || d->abi_minor > AXLE_ABI_MINOR) {
+        snprintf(err, errlen, "%s: built for SDK ABI %u.%u, host is %d.%d", path,
+                 d->abi_major, d->abi_minor, AXLE_ABI_MAJOR, AXLE_ABI_MINOR);
+        return -1;
+    }
+    if (!d->name || !*d->name) {
+        snprintf(err, errlen, "%s: method descriptor has no name", path);
+        return -1;
+    }
+    char stem[4096];
+    file_stem(path, stem, sizeof stem);
+    if (strcmp(stem, d->name) != 0) {
+        snprintf(err, errlen,
+                 "%s: method name '%s' does not match file name '%s'", path,
+                 d->name, stem);
+        return -1;
+    }
+    if (!m->prepare && !m->analysis && !m->synthesis) {
+        snprintf(err, errlen,
+                 "%s: exports none of prepare, analysis, synthesis", path);
+        return -1;
+    }
+    return 0;
+}
+
+const method *
+loader_load_path(const char *path_in, char *err, size_t errlen)
+{
+    char path[PATH_MAX];
+    if (!realpath(path_in, path)) {
+        snprintf(err, errlen, "%s: %s", path_in, strerror(errno));
+        return NULL;
+    }
+    const method *m = already_loaded(path);
+    if (m)
+        return m;
+    if (nloaded == MAX_LOADED) {
+        snprintf(err, errlen, "%s: too many methods loaded", path);
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    method cand = {0};
+    if (digest_fd(fd, cand.sha256) < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    void *h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
+    close(fd);
+    if (!h) {
+        const char *why = dlerror();
+        const char *colon = why ? strstr(why, ": ") : NULL;
+        snprintf(err, errlen, "%s: cannot load: %s", path,
+                 colon ? colon + 2 : why ? why : "unknown error");
+        return NULL;
+    }
+    cand.desc = dlsym(h, "axle_method");
+    if (!cand.desc) {
+        snprintf(err, errlen,
+                 "%s: not an axle method (no 'axle_method' descriptor)", path);
+        return NULL; /* never dlclose: see the header */
+    }
+    *(void **)&cand.prepare = dlsym(h, "prepare");
+    *(void **)&cand.analysis = dlsym(h, "analysis");
+    *(void **)&cand.synthesis = dlsym(h, "synthesis");
+    if (check_descriptor(&cand, path, err, errlen) < 0)
+        return NULL;
+    cand.path = strdup(path);
+    loaded[nloaded] = cand;
+    return &loaded[nloaded++];
+}
+
+const method *
+loader_load(const char *ref, const char *base_dir, char *err, size_t errlen)
+{
+    if (is_path_ref(ref)) {
+        char path[PATH_MAX];
+        if (ref[0] == '/' || !base_dir)
+            snprintf(path, sizeof path, "%s", ref);
+        else
+            snprintf(path, sizeof path, "%s/%s", base_dir, ref);
+        return loader_load_path(path, err, errlen);
+    }
+    char **found = loader_find_all(ref);
+    if (!found || !found[0]) {
+        int n = snprintf(err, errlen, "unknown method '%s' (looked for %s.so in",
+                         ref, ref);
+        const char *const *dirs = loader_search_dirs();
+        for (size_t i = 0; dirs[i] && n > 0 && (size_t)n < errlen; i++)
+            n += snprintf(err + n, errlen - (size_t)n, "%s %s",
+                          i ? "," : "", dirs[i]);
+        if (n > 0 && (size_t)n < errlen)
+            snprintf(err + n, errlen - (size_t)n, ")");
+        free(found);
+        return NULL;
+    }
+    const method *m = loader_load_path(found[0], err, errlen);
+    for (size_t i = 0; found[i]; i++)
+        free(found[i]);
+    free(found);
+    return m;
+}
