@@ -1,1 +1,36 @@
-# tests/core.mk
+# tests/core.mk - the core's tests: test methods and shell tests.
+TEST_METHODS = test_counter test_crasher test_bad_abi test_no_entry \
+	test_not_method test_misnamed
+check_LTLIBRARIES += tests/methods/test_counter.la tests/methods/test_crasher.la \
+	tests/methods/test_bad_abi.la tests/methods/test_no_entry.la \
+	tests/methods/test_not_method.la tests/methods/test_misnamed.la
+tests_methods_test_counter_la_SOURCES = tests/methods/test_counter.c
+tests_methods_test_counter_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_counter_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_counter_la_LIBADD = sdk/libaxle.la
+tests_methods_test_crasher_la_SOURCES = tests/methods/test_crasher.c
+tests_methods_test_crasher_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_crasher_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_crasher_la_LIBADD = sdk/libaxle.la
+tests_methods_test_bad_abi_la_SOURCES = tests/methods/test_bad_abi.c
+tests_methods_test_bad_abi_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_bad_abi_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_bad_abi_la_LIBADD = sdk/libaxle.la
+tests_methods_test_no_entry_la_SOURCES = tests/methods/test_no_entry.c
+tests_methods_test_no_entry_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_no_entry_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_no_entry_la_LIBADD = sdk/libaxle.la
+tests_methods_test_not_method_la_SOURCES = tests/methods/test_not_method.c
+tests_methods_test_not_method_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_not_method_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_not_method_la_LIBADD = sdk/libaxle.la
+tests_methods_test_misnamed_la_SOURCES = tests/methods/test_misnamed.c
+tests_methods_test_misnamed_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_misnamed_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_misnamed_la_LIBADD = sdk/libaxle.la
+
+CORE_TESTS = tests/core/reuse.sh tests/core/identity.sh tests/core/slices.sh \
+	tests/core/interrupt.sh tests/core/concurrent.sh tests/core/loader.sh \
+	tests/core/cli.sh
+TESTS += $(CORE_TESTS)
+EXTRA_DIST += $(CORE_TESTS)

@@ -1,0 +1,44 @@
+#!/bin/sh
+# A failing slice fails its job fast, kills its siblings and is named.
+. "$AXLE_SRCDIR/tests/lib.sh"
+
+run_crash() {  # run_crash HOW
+    cat > p.yaml <<YAML
+workdir: wd-$1
+slices: 3
+jobs:
+  boom:
+    method: test_crasher
+    options: {crash_slice: 1, how: $1, sleep: 60}
+  after:
+    method: test_counter
+    options: {counter: after.log}
+YAML
+    start=$(date +%s)
+    "$AXLE" run p.yaml > out 2> err
+    rc=$?
+    end=$(date +%s)
+}
+
+run_crash segv
+is "$rc" 1 "exit status 1 when a job fails"
+ok $(( end - start > 10 )) "segfaulting slice fails the job fast ($((end - start))s, others sleep 60s)"
+contains err "slice 1 died: SIGSEGV" "message names the slice and the signal"
+contains err "method test_crasher" "message names the method"
+contains err "(step boom" "message names the step"
+contains out "not run" "later steps are listed as not run"
+is "$(pgrep -f test_crasher -c 2>/dev/null || echo 0)" 0 "no slice process is left behind"
+is "$(ls wd-segv/index 2>/dev/null | wc -l)" 0 "a failed job is never indexed for reuse"
+contains wd-segv/wd-segv-1/job.json '"failed"' "the failed job stays on disk, marked failed"
+
+run_crash exit
+contains err "slice 1 exited with status 7" "a slice calling exit is reported"
+run_crash error
+contains err "slice 1 failed: slice 1 gave up on purpose" "a slice's error message reaches the user"
+run_crash abort
+contains err "slice 1 died: SIGABRT" "abort is reported as SIGABRT"
+
+"$AXLE" run p.yaml > out 2> err
+contains out "boom" "a failed job is rebuilt on the next run, not reused"
+is "$(grep -c ' failed ' out)" 1 "and fails again"
+done_testing
