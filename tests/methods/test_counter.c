@@ -7,7 +7,9 @@
 #include "axle/axle.h"
 
 static const axle_option options[] = {
-    AXLE_OPTION_PATH("counter", NULL, "file each stage appends a line to"),
+    /* A string, not a path option: the files of path options are inputs
+     * and enter identity, and this file changes on every run. */
+    AXLE_OPTION_STRING("counter", NULL, "file each stage appends a line to"),
     AXLE_OPTION_INT("value", "5", 0, 1000, "rows each slice writes"),
     AXLE_OPTION_STRING("label", "x", "free text, part of identity"),
     AXLE_OPTION_END};
