@@ -61,4 +61,10 @@ json_t *options_validate(const axle_method_desc *desc, const step *st,
 /* Parses a YAML flow value for a default ("85", "[256,256]", "skip"). */
 ynode *options_parse_default(const char *yaml_text);
 
+/* Addition: checks a step's inputs against the method's: unknown input
+ * (listing the method's), given under the wrong key (datasets: vs jobs:),
+ * required input missing.  0, or -1 after printing diagnostics. */
+int options_check_inputs(const axle_method_desc *desc, const step *st,
+                         const pipeline *p);
+
 #endif

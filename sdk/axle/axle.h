@@ -204,6 +204,13 @@ axle_dataset *axle_input_dataset(axle_job *job, const char *name);
 /* The job folder bound to job input `name`, or NULL. */
 const char *axle_input_job_dir(const axle_job *job, const char *name);
 
+/* Expands files, folders (walked when `recursive`) and globs with *, ? and
+ * ** into a sorted, deduplicated list of regular files.  A pattern that
+ * matches nothing is an error naming it.  Free with axle_free_paths. */
+int axle_expand_paths(const char *const *patterns, size_t n, bool recursive,
+                      char ***out, size_t *nout, char *err, size_t errlen);
+void axle_free_paths(char **paths, size_t n);
+
 /* ---- datasets ---------------------------------------------------------- */
 
 typedef enum axle_type {
@@ -249,7 +256,7 @@ int axle_writer_close(axle_writer *w);
 
 /* -- reading -- */
 
-/* Opens a finished dataset by folder, "JOBDIR/NAME". */
+/* Opens a finished dataset by its folder, "JOBDIR/ds/NAME". */
 axle_dataset *axle_dataset_open(const char *path, char *err, size_t errlen);
 void axle_dataset_close(axle_dataset *ds);
 const char *axle_dataset_name(const axle_dataset *ds);
@@ -262,7 +269,7 @@ const char *axle_dataset_column_name(const axle_dataset *ds, int i);
 axle_type axle_dataset_column_type(const axle_dataset *ds, const char *column);
 /* The dataset this one chains to, or NULL.  Owned by `ds`. */
 axle_dataset *axle_dataset_previous(axle_dataset *ds);
-/* The parent's folder ("JOBDIR/NAME") or NULL. */
+/* The parent's folder ("JOBDIR/ds/NAME") or NULL. */
 const char *axle_dataset_parent_path(const axle_dataset *ds);
 const char *axle_dataset_path(const axle_dataset *ds);
 
