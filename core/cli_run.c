@@ -57,47 +57,6 @@ now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Checks the step's inputs against what the method declares. */
-static int
-check_inputs(const pipeline *p, const step *st, const method *m)
-{
-    int errors = 0;
-    const axle_input *in;
-    for (size_t i = 0; i < st->ninputs; i++) {
-        const step_input *si = &st->inputs[i];
-        for (in = m->desc->inputs; in && in->name; in++)
-            if (strcmp(in->name, si->name) == 0)
-                break;
-        if (!in || !in->name) {
-            diag_error(p->file, si->line, si->col,
-                       "method %s has no input '%s'", m->desc->name, si->name);
-            errors++;
-        } else if ((in->kind == AXLE_INPUT_JOB) != si->is_job) {
-            diag_error(p->file, si->line, si->col,
-                       "input '%s' of %s is a %s input: list it under '%s:'",
-                       si->name, m->desc->name,
-                       in->kind == AXLE_INPUT_JOB ? "job" : "dataset",
-                       in->kind == AXLE_INPUT_JOB ? "jobs" : "datasets");
-            errors++;
-        }
-    }
-    for (in = m->desc->inputs; in && in->name; in++) {
-        if (!in->required)
-            continue;
-        size_t i;
-        for (i = 0; i < st->ninputs; i++)
-            if (strcmp(st->inputs[i].name, in->name) == 0)
-                break;
-        if (i == st->ninputs) {
-            diag_error(p->file, st->line, st->col,
-                       "step '%s': method %s needs input '%s' (%s)", st->name,
-                       m->desc->name, in->name, in->help ? in->help : "");
-            errors++;
-        }
-    }
-    return errors;
-}
-
 /* Loads every method and validates every step before any job runs. */
 static int
 plan_steps(const pipeline *p, step_plan *plans)
@@ -113,7 +72,7 @@ plan_steps(const pipeline *p, step_plan *plans)
             errors++;
             continue;
         }
-        errors += check_inputs(p, st, plans[i].m);
+        errors += options_check_inputs(plans[i].m->desc, st, p) != 0;
         plans[i].options = options_validate(plans[i].m->desc, st, p);
         if (!plans[i].options)
             errors++;

@@ -150,9 +150,12 @@ loader_load_path(const char *path_in, char *err, size_t errlen)
     }
     char fdpath[64];
     snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    /* The descriptor stays open for good, like the mapping: the dynamic
+     * loader knows objects by name, and a reused fd number would make it
+     * hand back the previous object. */
     void *h = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
-    close(fd);
     if (!h) {
+        close(fd);
         const char *why = dlerror();
         const char *colon = why ? strstr(why, ": ") : NULL;
         snprintf(err, errlen, "%s: cannot load: %s", path,

@@ -47,6 +47,6 @@ sed -i 's/counter: second.log}/counter: second.log, label: y}/' p.yaml
 is "$(awk '{print $1, $3}' out4 | head -2 | tr '\n' ' ')" "first reused second built " "changing the second step's option rebuilds only it"
 "$AXLE" job second --workdir wd > job.txt
 contains job.txt "option label changed" "axle job says why it was built"
-contains job.txt "source_rows" "result shows rows of the input dataset"
-contains job.txt '"source_rows":8' "upstream dataset had 2 slices x 4 rows"
+"$AXLE" job second --workdir wd --json > job.json
+contains job.json "\"source_rows\": 8" "result: the input dataset had 2 slices x 4 rows"
 done_testing

@@ -27,7 +27,12 @@ contains err "slice 1 died: SIGSEGV" "message names the slice and the signal"
 contains err "method test_crasher" "message names the method"
 contains err "(step boom" "message names the step"
 contains out "not run" "later steps are listed as not run"
-is "$(pgrep -f test_crasher -c 2>/dev/null || echo 0)" 0 "no slice process is left behind"
+left=0
+for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$T_TMP" ] || continue
+    tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q "run p.yaml" && left=$((left + 1))
+done
+is "$left" 0 "no slice process is left behind"
 is "$(ls wd-segv/index 2>/dev/null | wc -l)" 0 "a failed job is never indexed for reuse"
 contains wd-segv/wd-segv-1/job.json '"failed"' "the failed job stays on disk, marked failed"
 
