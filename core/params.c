@@ -408,7 +408,17 @@ parse_value(const char *arg, const char *value)
 {
     char err[512], q[256];
     int line, col;
-    ynode *v = ydoc_parse_string(value, CLI_NAME, err, sizeof err, &line, &col);
+    ynode *v;
+    /* YAML cannot start a plain value with these ('*.jpg' would be an
+     * alias), and none of their YAML meanings is allowed here: such a
+     * value can only mean its text. */
+    if (*value && strchr("*&!%@`", *value)) {
+        v = ynode_new_scalar(value, false, NULL);
+        if (v)
+            ynode_set_place(v, NULL, 0, 0, true);
+        return v;
+    }
+    v = ydoc_parse_string(value, CLI_NAME, err, sizeof err, &line, &col);
     ydoc_quote(arg, q, sizeof q);
     if (!v) {
         if (line == 1)

@@ -95,6 +95,21 @@ offset_place(const struct loader *ld, size_t offset, int *line, int *col)
     *col = c;
 }
 
+/* At the end of a text without a final newline libyaml puts its mark on
+ * the line after the last; the end of the last line is where it is. */
+static void
+clamp_to_end(const struct loader *ld, int *line, int *col)
+{
+    int end_line, end_col;
+    if (!ld->len || ld->text[ld->len - 1] == '\n' || *col != 1)
+        return;
+    offset_place(ld, ld->len, &end_line, &end_col);
+    if (*line == end_line + 1) {
+        *line = end_line;
+        *col = end_col;
+    }
+}
+
 static void
 parser_failed(struct loader *ld)
 {
@@ -115,6 +130,7 @@ parser_failed(struct loader *ld)
     default:
         line = (int)p->problem_mark.line + 1;
         col = (int)p->problem_mark.column + 1;
+        clamp_to_end(ld, &line, &col);
         if (p->context)
             fail(ld, line, col, "%s (%s)", p->problem ? p->problem : "syntax error",
                  p->context);
@@ -203,8 +219,11 @@ tag_allowed(struct loader *ld, const yaml_char_t *tag, const char *ok,
         strcmp((const char *)tag, ok) == 0)
         return true;
     char q[128];
+    const char *t = (const char *)tag;
+    bool core = strncmp(t, "tag:yaml.org,2002:", 18) == 0;
     fail(ld, (int)mark->line + 1, (int)mark->column + 1,
-         "YAML tag '%s' is not supported here", ydoc_quote((const char *)tag, q, sizeof q));
+         "YAML tag '%s%s' is not supported", core ? "!!" : "",
+         ydoc_quote(core ? t + 18 : t, q, sizeof q));
     return false;
 }
 

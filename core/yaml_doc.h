@@ -14,7 +14,8 @@ typedef enum ynode_kind { YNODE_SCALAR = 1, YNODE_SEQ, YNODE_MAP } ynode_kind;
 typedef struct ynode {
     ynode_kind kind;
     int line, col;        /* 1-based place in `file` */
-    const char *file;     /* file name for messages (borrowed from the doc) */
+    const char *file;     /* file name for messages (interned: lives as long
+                           * as the process, so clones may outlive their doc) */
     char *scalar;         /* YNODE_SCALAR text */
     bool plain;           /* scalar was unquoted (typed by YAML 1.2 core schema) */
     bool from_cli;        /* value came from a NAME=VALUE on the command line */

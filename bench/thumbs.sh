@@ -1,0 +1,254 @@
+#!/bin/bash
+# bench/thumbs.sh - axle's thumbnail pipeline against what users have
+# (vipsthumbnail, Pillow with draft()) and against the floor (decode only
+# at the scale axle picks), on the same cores, issue 5.
+#
+# usage: bench/thumbs.sh [--images N] [--webp-images N] [--corpus DIR]
+#                        [--runs R] [--build DIR] [--sizes "640x338 256x256"]
+#                        [--formats "jpeg webp"] [--tools "axle vips pillow probe"]
+#                        [--results DIR] [--no-rss]
+#
+#   --images N       JPEG images (200); --webp-images N: WebP images (50)
+#   --corpus DIR     a folder of your own images (*.jpg, *.jpeg, *.webp), or
+#                    where to make/reuse the generated corpus (bench/.corpus)
+#   --runs R         repetitions of every measurement, alternating (3)
+#   --build DIR      measure the axle of a build folder (DIR/core/axle and
+#                    DIR/plugins/.libs); default: the installed axle
+#   --results DIR    where raw timings, logs and summary.md go
+#                    (bench/.results/thumbs-DATE)
+#   --no-rss         skip the extra runs that measure peak memory per slice
+#
+# Every measurement starts from a cold axle workdir and a fresh output
+# folder, with the input files in the page cache (read once before each
+# run; see BENCHMARKS.md).  Prints a summary in Markdown, kept in
+# RESULTS/summary.md.  A benchmark, never part of `make check`.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+images=200 webp_images=50 corpus= runs=3 build= results= rss=1
+sizes="640x338 256x256" formats="jpeg webp" tools="axle vips pillow probe"
+while [ $# -gt 0 ]; do
+    case $1 in
+    --images) images=$2; shift ;;
+    --webp-images) webp_images=$2; shift ;;
+    --corpus) corpus=$2; shift ;;
+    --runs) runs=$2; shift ;;
+    --build) build=$2; shift ;;
+    --sizes) sizes=$2; shift ;;
+    --formats) formats=$2; shift ;;
+    --tools) tools=$2; shift ;;
+    --results) results=$2; shift ;;
+    --no-rss) rss= ;;
+    -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument $1 (see --help)" ;;
+    esac
+    shift
+done
+[ "$runs" -ge 1 ] || die "--runs must be at least 1"
+[[ " $tools " != *" axle "* ]] || use_build "$build"
+AXLE=${AXLE:-}
+command -v vipsthumbnail > /dev/null || tools=${tools/vips/}
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
+
+results=${results:-$BENCH_DIR/.results/thumbs-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$results"
+results=$(cd "$results" && pwd)
+scratch=$results/scratch
+rm -rf "$scratch"
+mkdir -p "$scratch"
+
+# ---- the corpus ----------------------------------------------------------
+# A folder of images is used as it is; otherwise the generated corpus is
+# made (or reused) there.
+corpus=${corpus:-$BENCH_DIR/.corpus}
+if [ -d "$corpus" ] && [ ! -e "$corpus/corpus.json" ] &&
+   [ -n "$(find "$corpus" -maxdepth 1 \( -iname '*.jp*g' -o -iname '*.webp' \) | head -1)" ]; then
+    jpeg_dir=$corpus webp_dir=$corpus
+else
+    "$PY" "$BENCH_DIR/make_corpus.py" --out "$corpus" --count "$images" --webp-count "$webp_images"
+    jpeg_dir=$corpus/jpeg webp_dir=$corpus/webp
+fi
+corpus=$(cd "$corpus" && pwd)
+
+# input_set FORMAT: the first N files (sorted) as an array FILES and a folder
+# SET holding exactly them (the folder itself, or hard links to them).
+input_set() {
+    local dir want pat
+    if [ "$1" = jpeg ]; then dir=$jpeg_dir want=$images pat='.*\.jpe?g$'
+    else dir=$webp_dir want=$webp_images pat='.*\.webp$'; fi
+    dir=$(cd "$dir" && pwd)
+    mapfile -t all < <(find "$dir" -maxdepth 1 -type f -iregex "$pat" | LC_ALL=C sort)
+    [ "${#all[@]}" -ge "$want" ] || die "$dir has ${#all[@]} $1 files, $want wanted"
+    FILES=("${all[@]:0:$want}")
+    if [ "${#all[@]}" -eq "$want" ]; then
+        SET=$dir
+    else
+        SET=$scratch/set-$1
+        rm -rf "$SET"
+        mkdir -p "$SET"
+        ln "${FILES[@]}" "$SET"/ 2> /dev/null || cp "${FILES[@]}" "$SET"/
+        mapfile -t FILES < <(find "$SET" -maxdepth 1 -type f | LC_ALL=C sort)
+    fi
+}
+
+# ---- the decode-only probe ----------------------------------------------
+probe=$scratch/decode_probe
+cc_build "$probe" "$BENCH_DIR/decode_probe.c" $(pkg-config --cflags --libs libturbojpeg libwebp) -lm
+# The shrink-on-load margins compiled into libaxle: the probe must pick
+# the same scale (sdk/image_internal.h).
+margin() { sed -n "s/^#define AXLE_MARGIN_$1 \([0-9.]*\).*/\1/p" "$SRC_DIR/sdk/image_internal.h" | head -1; }
+margin_jpeg=$(margin JPEG) margin_webp=$(margin WEBP)
+margin_jpeg=${margin_jpeg:-1.0} margin_webp=${margin_webp:-2.0}
+
+pipeline=$SRC_DIR/pipelines/thumbnails.yaml
+[ -f "$pipeline" ] || die "$pipeline is missing"
+
+raw=$results/raw.tsv
+printf 'run\tformat\tsize\ttool\timages\twall\tuser\tsys\tmaxrss_kb\timport\tthumbs\texport\tshapes\n' > "$raw"
+
+# record RUN FMT SIZE TOOL N WALL TIMEFILE [STEP SECONDS...]
+record() {
+    local run=$1 fmt=$2 size=$3 tool=$4 n=$5 wall=$6 tf=$7
+    read -r user sys rss < <(tail -1 "$tf")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$fmt" "$size" "$tool" "$n" \
+        "$wall" "$user" "$sys" "$rss" "${8:--}" "${9:--}" "${10:--}" "${11:--}" >> "$raw"
+}
+
+# step_seconds OUTFILE STEP: the seconds axle printed on STEP's line.
+step_seconds() { awk -v s="$2" '$1 == s { sub(/s$/, "", $4); print $4 }' "$1"; }
+
+run_axle() { # run fmt W H
+    local cwd=$scratch/axle-cwd log=$results/log/axle-$2-$3x$4-$1 t0 wall
+    rm -rf "$cwd"
+    mkdir -p "$cwd"
+    warm "${FILES[@]}"
+    t0=$(now)
+    (cd "$cwd" && timed "$log.time" "$AXLE" run "$pipeline" --slices "$NPROC" \
+        "input=$SET" "size=[$3,$4]" > "$log.out" 2> "$log.err") ||
+        die "axle failed, see $log.err"
+    wall=$(seconds_since "$t0")
+    grep -q ' built ' "$log.out" || die "axle built nothing (not a cold workdir?): $log.out"
+    # The export step's job folder holds the thumbnails: count them.
+    local id n
+    id=$(awk '$1 == "export" { print $2 }' "$log.out")
+    n=$(find "$cwd" -path "*/$id/output/*" -type f | wc -l)
+    [ "$n" -eq "${#FILES[@]}" ] || die "axle exported $n of ${#FILES[@]} thumbnails: $log.out"
+    record "$1" "$2" "$3x$4" axle "${#FILES[@]}" "$wall" "$log.time" \
+        "$(step_seconds "$log.out" import)" "$(step_seconds "$log.out" thumbs)" \
+        "$(step_seconds "$log.out" export)" "$(step_seconds "$log.out" shapes)"
+    rm -rf "$cwd"
+}
+
+run_vips() {
+    local out=$scratch/vips-out log=$results/log/vips-$2-$3x$4-$1 t0 wall
+    local chunk=$(( (${#FILES[@]} + NPROC - 1) / NPROC ))
+    rm -rf "$out"
+    mkdir -p "$out"
+    warm "${FILES[@]}"
+    t0=$(now)
+    # One process per CPU, each with one libvips worker thread, each taking
+    # a contiguous share of the files: the same split as axle's slices.
+    printf '%s\n' "${FILES[@]}" | VIPS_CONCURRENCY=1 timed "$log.time" \
+        xargs -d '\n' -P "$NPROC" -n "$chunk" vipsthumbnail --size "$3x$4" -o "$out/%s.jpg[Q=85]" \
+        2> "$log.err" || die "vipsthumbnail failed, see $log.err"
+    wall=$(seconds_since "$t0")
+    record "$1" "$2" "$3x$4" vips "${#FILES[@]}" "$wall" "$log.time"
+    rm -rf "$out"
+}
+
+run_pillow() {
+    local out=$scratch/pillow-out log=$results/log/pillow-$2-$3x$4-$1 t0 wall
+    rm -rf "$out"
+    warm "${FILES[@]}"
+    t0=$(now)
+    timed "$log.time" "$PY" "$BENCH_DIR/pillow_thumbs.py" -j "$NPROC" "$3" "$4" "$out" "${FILES[@]}" \
+        > "$log.out" 2> "$log.err" || die "pillow_thumbs.py failed, see $log.err"
+    wall=$(seconds_since "$t0")
+    record "$1" "$2" "$3x$4" pillow "${#FILES[@]}" "$wall" "$log.time"
+    rm -rf "$out"
+}
+
+run_probe() {
+    local log=$results/log/probe-$2-$3x$4-$1 t0 wall
+    warm "${FILES[@]}"
+    t0=$(now)
+    timed "$log.time" "$probe" -j "$NPROC" -m "$margin_jpeg" -M "$margin_webp" "$3" "$4" "${FILES[@]}" \
+        > "$log.out" 2> "$log.err" || die "decode_probe failed, see $log.err"
+    wall=$(seconds_since "$t0")
+    record "$1" "$2" "$3x$4" probe "${#FILES[@]}" "$wall" "$log.time"
+}
+
+mkdir -p "$results/log"
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "axle: $AXLE (AXLE_METHOD_PATH=${AXLE_METHOD_PATH:-})"
+    echo "corpus: $corpus ($images JPEG, $webp_images WebP)"
+    echo "cpus: $NPROC; runs: $runs; sizes: $sizes; formats: $formats; tools: $tools"
+    echo "margins: jpeg $margin_jpeg webp $margin_webp"
+} > "$results/setup.txt"
+cat "$results/setup.txt" >&2
+
+for run in $(seq 1 "$runs"); do
+    for fmt in $formats; do
+        input_set "$fmt"
+        for size in $sizes; do
+            w=${size%x*} h=${size#*x}
+            for tool in $tools; do
+                say "run $run/$runs: $fmt $size $tool"
+                "run_$tool" "$run" "$fmt" "$w" "$h"
+            done
+        done
+    done
+done
+
+# ---- peak memory per slice ------------------------------------------------
+# Separate runs under rss_watch.py (its polling would cost the timed runs
+# a little CPU): per (format, size), and for JPEG also with a quarter of
+# the images, to show whether a slice's peak grows with the image count.
+rsstsv=$results/rss.tsv
+printf 'format\tsize\timages\taxle_kb\tjob_kb\tslice_kb\n' > "$rsstsv"
+rss_run() { # fmt W H
+    local cwd=$scratch/axle-cwd log=$results/log/rss-$1-$2x$3-${#FILES[@]}
+    rm -rf "$cwd"
+    mkdir -p "$cwd"
+    (cd "$cwd" && "$PY" "$BENCH_DIR/rss_watch.py" --json "$log.json" -- \
+        "$AXLE" run "$pipeline" --slices "$NPROC" "input=$SET" "size=[$2,$3]" \
+        > "$log.out" 2> "$log.err") || die "axle failed under rss_watch.py, see $log.err"
+    "$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print("\t".join(str(d.get(k, {}).get("max_kb", "-")) for k in ("0", "1", "2")))' "$log.json" |
+        sed "s/^/$1\t$2x$3\t${#FILES[@]}\t/" >> "$rsstsv"
+    rm -rf "$cwd"
+}
+if [ -n "$rss" ] && [[ " $tools " == *" axle "* ]]; then
+    for fmt in $formats; do
+        input_set "$fmt"
+        for size in $sizes; do
+            say "peak memory: $fmt $size"
+            rss_run "$fmt" "${size%x*}" "${size#*x}"
+        done
+        if [ "$fmt" = jpeg ] && [ "${#FILES[@]}" -ge 8 ]; then
+            size=${sizes%% *}
+            FILES=("${FILES[@]:0:$(( ${#FILES[@]} / 4 ))}")
+            SET=$scratch/set-quarter
+            rm -rf "$SET"
+            mkdir -p "$SET"
+            ln "${FILES[@]}" "$SET"/ 2> /dev/null || cp "${FILES[@]}" "$SET"/
+            say "peak memory: $fmt $size, ${#FILES[@]} images"
+            rss_run "$fmt" "${size%x*}" "${size#*x}"
+        fi
+    done
+fi
+
+# The scale the probe (and axle) decode at, for the record.
+for fmt in $formats; do
+    input_set "$fmt"
+    for size in $sizes; do
+        "$probe" -v -j 1 -m "$margin_jpeg" -M "$margin_webp" "${size%x*}" "${size#*x}" "${FILES[0]}" \
+            2>&1 > /dev/null | sed "s|^$corpus/||"
+    done
+done > "$results/scales.txt"
+
+rm -rf "$scratch"
+"$PY" "$BENCH_DIR/summarize.py" "$results" | tee "$results/summary.md"
+say "raw timings, logs and summary in $results"

@@ -1,0 +1,267 @@
+/* export_images.c - an image column to JPEG or WebP files.
+ *
+ * Files go to JOBDIR/output/, named after the source's `filename` column
+ * with the extension replaced (subfolders kept); prepare decides every
+ * name from the whole list (export_names.c) so slices never race for a
+ * name.  Each slice encodes and writes its own rows and registers each
+ * file with the job.  Null rows (images skipped upstream) are left out.
+ * Raw pixel cells (thumbnails) are encoded as they are; encoded cells
+ * (say the import's own `image` column) are decoded at full size with
+ * their EXIF orientation applied, since the new file has no EXIF. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "axle/axle.h"
+#include "export_names.h"
+
+static const axle_option options[] = {
+    AXLE_OPTION_STRING("column", "thumb", "image column of the source dataset"),
+    AXLE_OPTION_ENUM("format", "jpeg", "jpeg|webp", "file format written"),
+    AXLE_OPTION_INT("quality", "85", 1, 100, "encoder quality, 1-100"),
+    AXLE_OPTION_END};
+
+static const axle_input inputs[] = {
+    AXLE_INPUT_DATASET("source", true, "the dataset with the image column (thumbnailer)"),
+    AXLE_INPUT_END};
+
+AXLE_METHOD(export_images, "1.0", "an image column to JPEG or WebP files in the job folder",
+            options, inputs);
+
+#define OUTDIR "output"
+
+static axle_codec
+codec_of(const axle_job *job)
+{
+    return strcmp(axle_opt_string(job, "format"), "webp") == 0 ? AXLE_CODEC_WEBP
+                                                                : AXLE_CODEC_JPEG;
+}
+
+/* The source's file names, every slice in order ("row-N" without any). */
+static int
+source_names(axle_job *job, axle_dataset *src, char ***names, size_t *n)
+{
+    *n = (size_t)axle_dataset_rows(src, -1);
+    *names = calloc(*n ? *n : 1, sizeof **names);
+    if (!*names)
+        return axle_error(job, AXLE_ENOMEM, "out of memory");
+    char err[512];
+    axle_cursor *c = axle_dataset_column_type(src, "filename") == AXLE_STRING
+        ? axle_cursor_open(src, "filename", -1, err, sizeof err) : NULL;
+    for (size_t i = 0; i < *n; i++) {
+        size_t len = 0;
+        const char *s = NULL;
+        if (c && axle_cursor_next(c) == 1 && !axle_cursor_is_null(c))
+            s = axle_cursor_bytes(c, &len);
+        char row[32];
+        snprintf(row, sizeof row, "row-%zu", i + 1);
+        (*names)[i] = s && len ? strndup(s, len) : strdup(row);
+        if (!(*names)[i]) {
+            axle_cursor_close(c);
+            return axle_error(job, AXLE_ENOMEM, "out of memory");
+        }
+    }
+    axle_cursor_close(c);
+    return AXLE_OK;
+}
+
+int
+prepare(axle_job *job)
+{
+    axle_dataset *src = axle_input_dataset(job, "source");
+    if (!src)
+        return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
+    const char *column = axle_opt_string(job, "column");
+    axle_type t = axle_dataset_column_type(src, column);
+    if (t != AXLE_IMAGE)
+        return axle_error(job, AXLE_EINVAL, "source %s: column '%s' is %s, not image",
+                          axle_dataset_path(src), column,
+                          t ? axle_type_name(t) : "missing");
+    char **names;
+    size_t n, len = 0;
+    int rc = source_names(job, src, &names, &n);
+    char *blob = NULL;
+    if (rc == AXLE_OK) {
+        blob = export_names((const char *const *)names, n,
+                            codec_of(job) == AXLE_CODEC_WEBP ? ".webp" : ".jpg", &len);
+        if (!blob)
+            rc = axle_error(job, AXLE_ENOMEM, "out of memory naming %zu files", n);
+    }
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+    if (rc == AXLE_OK)
+        rc = axle_set_prepare_result(job, blob, len);
+    free(blob);
+    return rc;
+}
+
+/* mkdir -p of the folders in `path` (not its last component). */
+static int
+make_parents(char *path)
+{
+    for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+        *p = '\0';
+        int rc = mkdir(path, 0755);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST)
+            return -1;
+    }
+    return 0;
+}
+
+static int
+write_file(axle_job *job, const char *rel, const void *data, size_t len)
+{
+    char path[8192];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", axle_job_dir(job), rel) >= sizeof path)
+        return axle_error(job, AXLE_EINVAL, "%s: path too long", rel);
+    if (make_parents(path) != 0)
+        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
+    const char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            int e = errno;
+            close(fd);
+            return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(e));
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    if (close(fd) != 0)
+        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
+    return axle_register_file(job, rel);
+}
+
+/* The pixels of a cell: a view of raw pixels, or a full decode (oriented)
+ * into *own, which the caller frees. */
+static int
+cell_pixels(const axle_image *img, axle_pixels *view, axle_pixels *own, char *err,
+            size_t errlen)
+{
+    memset(own, 0, sizeof *own);
+    if (img->codec == AXLE_CODEC_RAW) {
+        view->width = img->width;
+        view->height = img->height;
+        view->channels = img->channels;
+        view->stride = (size_t)img->width * img->channels;
+        view->data = (uint8_t *)(uintptr_t)img->data; /* only read */
+        return AXLE_OK;
+    }
+    axle_pixels dec;
+    int rc = axle_image_decode(img, 0, 0, 0, &dec, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
+    rc = axle_pixels_orient(&dec, img->orientation ? img->orientation : 1, own);
+    axle_pixels_free(&dec);
+    if (rc != AXLE_OK)
+        snprintf(err, errlen, "out of memory orienting the image");
+    *view = *own;
+    return rc;
+}
+
+static int
+export_row(axle_job *job, axle_cursor *c, const char *name, unsigned long long *files)
+{
+    if (axle_cursor_is_null(c))
+        return AXLE_OK; /* skipped upstream: no file */
+    axle_image img;
+    axle_pixels view, own;
+    char err[512], rel[4096];
+    if (axle_cursor_image(c, &img) != AXLE_OK)
+        return axle_error(job, AXLE_EFORMAT, "%s: unreadable image cell", name);
+    int rc = cell_pixels(&img, &view, &own, err, sizeof err);
+    void *enc = NULL;
+    size_t len = 0;
+    if (rc == AXLE_OK)
+        rc = axle_image_encode(&view, codec_of(job), (int)axle_opt_int(job, "quality"),
+                               &enc, &len, err, sizeof err);
+    axle_pixels_free(&own);
+    if (rc != AXLE_OK)
+        return axle_error(job, rc, "%s: %s", name, err);
+    snprintf(rel, sizeof rel, "%s/%s", OUTDIR, name);
+    rc = write_file(job, rel, enc, len);
+    free(enc);
+    *files += rc == AXLE_OK;
+    return rc;
+}
+
+/* Global index of this slice's first row. */
+static size_t
+first_row(axle_dataset *src, int sliceno)
+{
+    size_t first = 0;
+    for (int s = 0; s < sliceno; s++)
+        first += (size_t)axle_dataset_rows(src, s);
+    return first;
+}
+
+int
+analysis(axle_job *job, int sliceno)
+{
+    axle_dataset *src = axle_input_dataset(job, "source");
+    size_t blen;
+    const char *blob = axle_prepare_result(job, &blen);
+    char err[512];
+    if (!src)
+        return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
+    /* Walk the names up to this slice's first row. */
+    const char *name = blob, *end = blob ? blob + blen : NULL;
+    for (size_t skip = first_row(src, sliceno); name && skip > 0 && name < end; skip--)
+        name += strlen(name) + 1;
+    axle_cursor *c = axle_cursor_open(src, axle_opt_string(job, "column"), sliceno,
+                                      err, sizeof err);
+    if (!c)
+        return axle_error(job, AXLE_EIO, "%s", err);
+    uint64_t total = (uint64_t)axle_dataset_rows(src, sliceno), done = 0;
+    unsigned long long files = 0;
+    int rc = AXLE_OK, more = 0;
+    while (rc == AXLE_OK && (more = axle_cursor_next(c)) == 1) {
+        if (!name || name >= end) {
+            rc = axle_error(job, AXLE_EINTERNAL, "more rows than names from prepare");
+            break;
+        }
+        rc = export_row(job, c, name, &files);
+        name += strlen(name) + 1;
+        axle_progress(job, ++done, total);
+    }
+    if (rc == AXLE_OK && more < 0)
+        rc = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
+    axle_cursor_close(c);
+    if (rc == AXLE_OK) {
+        char text[32];
+        int tl = snprintf(text, sizeof text, "%llu", files);
+        rc = axle_set_slice_result(job, text, (size_t)tl);
+    }
+    return rc;
+}
+
+int
+synthesis(axle_job *job)
+{
+    unsigned long long files = 0;
+    for (int i = 0; i < axle_slices(job); i++) {
+        size_t len;
+        const char *r = axle_slice_result(job, i, &len);
+        char text[32];
+        if (!r || len >= sizeof text)
+            continue;
+        memcpy(text, r, len);
+        text[len] = '\0';
+        files += strtoull(text, NULL, 10);
+    }
+    char json[4200];
+    snprintf(json, sizeof json, "{\"files\": %llu, \"folder\": \"%s\", \"format\": \"%s\"}",
+             files, OUTDIR, axle_opt_string(job, "format"));
+    return axle_set_result_json(job, json);
+}

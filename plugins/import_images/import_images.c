@@ -1,0 +1,247 @@
+/* import_images.c - files, folders and globs to a dataset of images.
+ *
+ * prepare expands `files` into the sorted list of input files (the SDK's
+ * axle_expand_paths, which the core also hashes into the job's identity),
+ * writes it to inputs.txt and passes it to the slices as the prepare
+ * result.  Slicing: slice s of N takes the contiguous range
+ * [s*n/N, (s+1)*n/N) of the sorted list, so reading the dataset slice by
+ * slice gives the files in sorted order, and the same inputs always give
+ * the same slices.
+ *
+ * Each slice reads its files whole and stores the bytes as they are in the
+ * `image` column; only the headers are parsed (axle_image_probe), never
+ * the pixels.  Files are read with read(2), not mapped: a file truncated
+ * while mapped would kill the slice with SIGBUS.  A file that is not a
+ * usable image gets no row: it is skipped with its reason (or fails the
+ * job with on_error: fail). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "axle/axle.h"
+#include "import_list.h"
+
+static const axle_option options[] = {
+    AXLE_OPTION_PATHS("files", NULL, "files, folders or globs (*, ?, **) to import"),
+    AXLE_OPTION_BOOL("recursive", "true", "walk into subfolders of the folders given"),
+    AXLE_OPTION_ENUM("on_error", "skip", "fail|skip",
+                     "a file that is not a usable image: skip it (listed) or fail the job"),
+    AXLE_OPTION_INT("max_pixels", "200000000", 1, 1e12,
+                    "refuse images with more pixels (decompression bombs)"),
+    AXLE_OPTION_END};
+
+AXLE_METHOD(import_images, "1.0",
+            "image files to a dataset: image, shape, orientation, filename, size, format",
+            options, NULL);
+
+enum { C_IMAGE, C_SHAPE, C_ORIENTATION, C_FILENAME, C_SIZE, C_FORMAT, NCOLS };
+
+static const struct {
+    const char *name;
+    axle_type type;
+} columns[NCOLS] = {
+    {"image", AXLE_IMAGE},       {"shape", AXLE_JSON},    {"orientation", AXLE_INT64},
+    {"filename", AXLE_STRING},   {"size", AXLE_INT64},    {"format", AXLE_STRING},
+};
+
+/* Made in prepare, inherited by every slice through fork. */
+static axle_writer *out;
+
+/* What one slice keeps between files. */
+struct slice {
+    axle_job *job;
+    bool fail;
+    uint64_t max_pixels;
+    uint8_t *buf;
+    size_t cap;
+    unsigned long long rows, skipped, bytes;
+};
+
+int
+prepare(axle_job *job)
+{
+    struct import_list l;
+    int rc = import_list_expand(job, &l);
+    if (rc != AXLE_OK)
+        return rc;
+    void *blob = NULL;
+    size_t len = 0;
+    rc = import_list_save_text(job, &l);
+    if (rc == AXLE_OK && import_list_encode(&l, &blob, &len) != AXLE_OK)
+        rc = axle_error(job, AXLE_ENOMEM, "out of memory");
+    if (rc == AXLE_OK)
+        rc = axle_set_prepare_result(job, blob, len);
+    free(blob);
+    import_list_free(&l);
+    if (rc != AXLE_OK)
+        return rc;
+    out = axle_writer_new(job, "default", NULL, NULL);
+    if (!out)
+        return AXLE_EINTERNAL; /* the SDK has set the message */
+    for (int c = 0; c < NCOLS; c++)
+        if ((rc = axle_writer_add(out, columns[c].name, columns[c].type)) < 0)
+            return rc;
+    return AXLE_OK;
+}
+
+/* Reads a whole file into s->buf; < 0 with the reason in err. */
+static int
+read_whole(struct slice *s, const char *path, size_t *len, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return snprintf(err, errlen, "cannot open: %s", strerror(errno)), AXLE_EIO;
+    *len = 0;
+    for (;;) {
+        if (s->cap - *len < 65536) {
+            size_t cap = s->cap ? 2 * s->cap : 1 << 22;
+            uint8_t *b = realloc(s->buf, cap);
+            if (!b) {
+                close(fd);
+                return snprintf(err, errlen, "out of memory reading it"), AXLE_ENOMEM;
+            }
+            s->buf = b;
+            s->cap = cap;
+        }
+        ssize_t n = read(fd, s->buf + *len, s->cap - *len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "cannot read: %s", strerror(errno));
+            close(fd);
+            return AXLE_EIO;
+        }
+        if (n == 0)
+            break;
+        *len += (size_t)n;
+    }
+    close(fd);
+    return AXLE_OK;
+}
+
+/* A file name as valid UTF-8 (string columns require it): invalid bytes
+ * become '?'. */
+static void
+utf8_name(const char *in, char *outbuf, size_t outlen)
+{
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)in;
+    while (*p && o + 5 < outlen) {
+        int n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3
+              : (*p >> 3) == 30 ? 4 : 0;
+        int ok = n > 0;
+        for (int k = 1; ok && k < n; k++)
+            ok = (p[k] & 0xC0) == 0x80;
+        if (!ok) {
+            outbuf[o++] = '?';
+            p++;
+            continue;
+        }
+        memcpy(outbuf + o, p, (size_t)n);
+        o += (size_t)n;
+        p += n;
+    }
+    outbuf[o] = '\0';
+}
+
+static int
+put_row(struct slice *s, const axle_image *img, const char *name, size_t len)
+{
+    char shape[64], fname[4096];
+    snprintf(shape, sizeof shape, "[%u, %u]", img->width, img->height);
+    utf8_name(name, fname, sizeof fname);
+    const char *format = axle_codec_name(img->codec);
+    int rc;
+    if ((rc = axle_put_image(out, C_IMAGE, img)) != AXLE_OK ||
+        (rc = axle_put_json(out, C_SHAPE, shape)) != AXLE_OK ||
+        (rc = axle_put_int64(out, C_ORIENTATION, img->orientation)) != AXLE_OK ||
+        (rc = axle_put_string(out, C_FILENAME, fname, strlen(fname))) != AXLE_OK ||
+        (rc = axle_put_int64(out, C_SIZE, (int64_t)len)) != AXLE_OK ||
+        (rc = axle_put_string(out, C_FORMAT, format, strlen(format))) != AXLE_OK)
+        return rc;
+    return axle_writer_end_row(out);
+}
+
+/* One file: a row, a skip, or (on_error: fail) the job's end. */
+static int
+one_file(struct slice *s, const char *path, const char *name)
+{
+    char err[512];
+    size_t len = 0;
+    axle_image img;
+    int rc = read_whole(s, path, &len, err, sizeof err);
+    if (rc == AXLE_OK)
+        rc = axle_image_probe(s->buf, len, &img, err, sizeof err);
+    if (rc == AXLE_OK && (uint64_t)img.width * img.height > s->max_pixels) {
+        snprintf(err, sizeof err, "image is %ux%u = %llu pixels, over max_pixels %llu",
+                 img.width, img.height, (unsigned long long)img.width * img.height,
+                 (unsigned long long)s->max_pixels);
+        rc = AXLE_ETOOBIG;
+    }
+    if (rc != AXLE_OK) {
+        if (s->fail)
+            return axle_error(s->job, rc, "%s: %s", path, err);
+        axle_skip(s->job, path, "%s", err);
+        s->skipped++;
+        return AXLE_OK;
+    }
+    rc = put_row(s, &img, name, len);
+    s->rows += rc == AXLE_OK;
+    s->bytes += len;
+    return rc;
+}
+
+int
+analysis(axle_job *job, int sliceno)
+{
+    size_t len;
+    const void *blob = axle_prepare_result(job, &len);
+    struct import_list l;
+    if (import_list_decode(blob, len, &l) != AXLE_OK)
+        return axle_error(job, AXLE_EFORMAT, "the file list from prepare is unreadable");
+    struct slice s = {job, strcmp(axle_opt_string(job, "on_error"), "fail") == 0,
+                      (uint64_t)axle_opt_int(job, "max_pixels"), NULL, 0, 0, 0, 0};
+    size_t n = (size_t)axle_slices(job);
+    size_t first = l.n * (size_t)sliceno / n, end = l.n * ((size_t)sliceno + 1) / n;
+    int rc = AXLE_OK;
+    for (size_t i = first; i < end && rc == AXLE_OK; i++) {
+        rc = one_file(&s, l.paths[i], import_list_relname(&l, i));
+        axle_progress(job, i - first + 1, end - first);
+    }
+    free(s.buf);
+    import_list_free(&l);
+    if (rc == AXLE_OK) {
+        char text[96];
+        int tl = snprintf(text, sizeof text, "%llu %llu %llu", s.rows, s.skipped, s.bytes);
+        rc = axle_set_slice_result(job, text, (size_t)tl);
+    }
+    return rc;
+}
+
+int
+synthesis(axle_job *job)
+{
+    unsigned long long rows = 0, skipped = 0, bytes = 0;
+    for (int i = 0; i < axle_slices(job); i++) {
+        size_t len;
+        const char *r = axle_slice_result(job, i, &len);
+        char text[96];
+        unsigned long long a, b, c;
+        if (!r || len >= sizeof text)
+            continue;
+        memcpy(text, r, len);
+        text[len] = '\0';
+        if (sscanf(text, "%llu %llu %llu", &a, &b, &c) == 3) {
+            rows += a;
+            skipped += b;
+            bytes += c;
+        }
+    }
+    char json[160];
+    snprintf(json, sizeof json, "{\"images\": %llu, \"skipped\": %llu, \"bytes\": %llu}",
+             rows, skipped, bytes);
+    return axle_set_result_json(job, json);
+}

@@ -1,0 +1,170 @@
+/* import_list.c - which files import_images reads, and the folder their
+ * dataset names are relative to.
+ *
+ * Expansion is the SDK's axle_expand_paths, the same function the core
+ * uses to put the input files into the job's identity, so what is hashed
+ * is what is read.  Names are relative to the deepest folder holding all
+ * files, so 2023/a.jpg and 2024/a.jpg stay apart and a single file is
+ * named by its base name. */
+#include "import_list.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Length of the folder part of `path` (up to, not including, the last
+ * slash; 1 for a file in "/"; 0 for a bare name). */
+static size_t
+dir_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return 0;
+    return slash == path ? 1 : (size_t)(slash - path);
+}
+
+/* The folder above the first `len` bytes of `p` (a folder path). */
+static size_t
+parent_len(const char *p, size_t len)
+{
+    if (len == 1 && p[0] == '/')
+        return 0; /* the root has no parent */
+    while (len > 0 && p[len - 1] != '/')
+        len--;
+    if (len == 0)
+        return 0; /* a relative name of one component: "" */
+    return len == 1 ? 1 : len - 1; /* "/x" -> "/", "/a/b" -> "/a" */
+}
+
+/* True when folder p[0..len) holds path q (at any depth). */
+static int
+holds(const char *p, size_t len, const char *q)
+{
+    if (len == 1 && p[0] == '/')
+        return q[0] == '/';
+    return strncmp(p, q, len) == 0 && q[len] == '/';
+}
+
+/* The deepest folder holding every path. */
+static char *
+common_folder(char **paths, size_t n)
+{
+    size_t len = dir_len(paths[0]);
+    for (size_t i = 1; i < n; i++)
+        while (len > 0 && !holds(paths[0], len, paths[i]))
+            len = parent_len(paths[0], len);
+    return strndup(paths[0], len);
+}
+
+int
+import_list_expand(axle_job *job, struct import_list *l)
+{
+    memset(l, 0, sizeof *l);
+    size_t n = axle_opt_count(job, "files");
+    const char **pats = calloc(n ? n : 1, sizeof *pats);
+    if (!pats)
+        return axle_error(job, AXLE_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        pats[i] = axle_opt_string_at(job, "files", i);
+    char err[1024];
+    int rc = axle_expand_paths(pats, n, axle_opt_bool(job, "recursive"), &l->paths,
+                               &l->n, err, sizeof err);
+    free(pats);
+    if (rc != AXLE_OK)
+        return axle_error(job, rc, "files: %s", err);
+    l->base = common_folder(l->paths, l->n);
+    return l->base ? AXLE_OK : axle_error(job, AXLE_ENOMEM, "out of memory");
+}
+
+const char *
+import_list_relname(const struct import_list *l, size_t i)
+{
+    const char *p = l->paths[i];
+    size_t bl = strlen(l->base);
+    if (bl == 0)
+        return p;
+    if (strncmp(p, l->base, bl) == 0 && p[bl] == '/')
+        return p + bl + 1;
+    if (bl == 1 && l->base[0] == '/' && p[0] == '/')
+        return p + 1;
+    return p;
+}
+
+int
+import_list_save_text(axle_job *job, const struct import_list *l)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/inputs.txt", axle_job_dir(job));
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
+    fprintf(f, "# size\tmtime\tpath (names are relative to %s)\n", l->base);
+    for (size_t i = 0; i < l->n; i++) {
+        struct stat st;
+        if (stat(l->paths[i], &st) != 0)
+            fprintf(f, "-\t-\t%s\n", l->paths[i]);
+        else
+            fprintf(f, "%lld\t%lld.%09ld\t%s\n", (long long)st.st_size,
+                    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, l->paths[i]);
+    }
+    if (fclose(f) != 0)
+        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
+    return AXLE_OK;
+}
+
+int
+import_list_encode(const struct import_list *l, void **out, size_t *len)
+{
+    size_t total = strlen(l->base) + 1;
+    for (size_t i = 0; i < l->n; i++)
+        total += strlen(l->paths[i]) + 1;
+    char *buf = malloc(total), *p = buf;
+    if (!buf)
+        return AXLE_ENOMEM;
+    p = stpcpy(p, l->base) + 1;
+    for (size_t i = 0; i < l->n; i++)
+        p = stpcpy(p, l->paths[i]) + 1;
+    *out = buf;
+    *len = total;
+    return AXLE_OK;
+}
+
+int
+import_list_decode(const void *data, size_t len, struct import_list *l)
+{
+    memset(l, 0, sizeof *l);
+    if (!data || len == 0 || ((const char *)data)[len - 1] != '\0')
+        return AXLE_EFORMAT;
+    char *buf = malloc(len);
+    if (!buf)
+        return AXLE_ENOMEM;
+    memcpy(buf, data, len);
+    size_t count = 0;
+    for (size_t i = 0; i < len; i++)
+        count += buf[i] == '\0';
+    l->blob = buf;
+    l->base = buf;
+    l->paths = calloc(count, sizeof *l->paths);
+    if (!l->paths) {
+        import_list_free(l);
+        return AXLE_ENOMEM;
+    }
+    for (char *p = buf + strlen(buf) + 1; p < buf + len; p += strlen(p) + 1)
+        l->paths[l->n++] = p;
+    return AXLE_OK;
+}
+
+void
+import_list_free(struct import_list *l)
+{
+    if (l->blob) {
+        free(l->paths); /* pointers into blob */
+        free(l->blob);
+    } else {
+        axle_free_paths(l->paths, l->n);
+        free(l->base);
+    }
+    memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,34 @@
+/* import_list.h - the input file list of import_images: expansion, the
+ * common folder names are relative to, and its form as bytes. */
+#ifndef IMPORT_LIST_H
+#define IMPORT_LIST_H
+
+#include <stddef.h>
+
+#include "axle/axle.h"
+
+struct import_list {
+    char *base;    /* deepest folder holding every file ("/" at worst) */
+    char **paths;  /* sorted */
+    size_t n;
+    void *blob;    /* the bytes the list was parsed from, when it was */
+};
+
+/* Expands the job's `files` option (recursive per the option). */
+int import_list_expand(axle_job *job, struct import_list *l);
+
+/* The name a file gets in the dataset: its path below l->base. */
+const char *import_list_relname(const struct import_list *l, size_t i);
+
+/* Writes "size<TAB>mtime<TAB>path" per file to JOBDIR/inputs.txt, so a
+ * user can see what was read (the core hashes the same facts). */
+int import_list_save_text(axle_job *job, const struct import_list *l);
+
+/* The list as bytes for the prepare result (base, then each path, each
+ * NUL-terminated), and back.  Parsing keeps pointers into a copy. */
+int import_list_encode(const struct import_list *l, void **out, size_t *len);
+int import_list_decode(const void *data, size_t len, struct import_list *l);
+
+void import_list_free(struct import_list *l);
+
+#endif

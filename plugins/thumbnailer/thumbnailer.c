@@ -1,0 +1,183 @@
+/* thumbnailer.c - the method: an image column in, a thumbnail column out.
+ *
+ * Writes dataset "default" whose parent is the source, so the source's
+ * columns (filename, shape, ...) are linked, not copied, and one new raw
+ * pixel column (`output`, "thumb" by default) is added, row for row.
+ * Each slice thumbnails its own slice of the source.  An image that cannot
+ * be decoded gets a null thumbnail and an entry in the skipped list, or
+ * fails the job with `on_error: fail`.
+ *
+ * Memory stays flat however many images a slice has: the pixel buffers
+ * and filter weights live in one struct thumb_ctx reused for every row,
+ * and the dataset writer streams rows to disk. */
+#include <stdio.h>
+#include <string.h>
+
+#include "axle/axle.h"
+#include "thumb.h"
+
+static const axle_option options[] = {
+    AXLE_OPTION_SIZE("size", NULL, 1, 65535,
+                     "fit inside [w, h] (or n for [n, n]), aspect kept as PIL's thumbnail()"),
+    AXLE_OPTION_STRING("column", "image", "image column of the source dataset"),
+    AXLE_OPTION_STRING("output", "thumb", "name of the new thumbnail column"),
+    AXLE_OPTION_BOOL("upscale", "false", "enlarge images smaller than size"),
+    AXLE_OPTION_ENUM("on_error", "skip", "skip|fail",
+                     "an undecodable image: skip it (null thumbnail) or fail the job"),
+    AXLE_OPTION_INT("max_pixels", "200000000", 0, 1e12,
+                    "refuse images with more pixels (0: no limit)"),
+    AXLE_OPTION_END};
+
+static const axle_input inputs[] = {
+    AXLE_INPUT_DATASET("source", true, "the dataset with the image column (import_images)"),
+    AXLE_INPUT_END};
+
+AXLE_METHOD(thumbnailer, "1.0",
+            "thumbnails: shrink-on-load decode, Lanczos3 resize, EXIF orientation",
+            options, inputs);
+
+/* Made in prepare, inherited by every slice through fork. */
+static axle_writer *out;
+static int out_col;
+
+struct slice {
+    axle_job *job;
+    struct thumb_ctx ctx;
+    uint32_t box_w, box_h;
+    bool upscale, fail;
+    uint64_t max_pixels;
+    unsigned long long made, skipped;
+};
+
+int
+prepare(axle_job *job)
+{
+    axle_dataset *src = axle_input_dataset(job, "source");
+    if (!src)
+        return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
+    const char *column = axle_opt_string(job, "column");
+    axle_type t = axle_dataset_column_type(src, column);
+    if (t != AXLE_IMAGE)
+        return axle_error(job, AXLE_EINVAL, "source %s: column '%s' is %s, not image",
+                          axle_dataset_path(src), column,
+                          t ? axle_type_name(t) : "missing");
+    out = axle_writer_new(job, "default", src, NULL);
+    if (!out)
+        return AXLE_EINTERNAL; /* the SDK has set the message */
+    out_col = axle_writer_add(out, axle_opt_string(job, "output"), AXLE_IMAGE);
+    return out_col < 0 ? out_col : AXLE_OK;
+}
+
+/* A row whose thumbnail cannot be made: null, or the end of the job. */
+static int
+bad_row(struct slice *s, const char *name, int code, const char *why)
+{
+    if (s->fail)
+        return axle_error(s->job, code, "%s: %s", name, why);
+    axle_skip(s->job, name, "%s", why);
+    s->skipped++;
+    return axle_put_null(out, out_col);
+}
+
+static int
+one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
+{
+    char name[1024] = "(unnamed)", err[512] = "";
+    if (names && !axle_cursor_is_null(names)) {
+        size_t len;
+        const char *p = axle_cursor_bytes(names, &len);
+        snprintf(name, sizeof name, "%.*s", (int)len, p);
+    }
+    if (axle_cursor_is_null(images))
+        return axle_put_null(out, out_col); /* skipped upstream already */
+    axle_image img;
+    int rc = axle_cursor_image(images, &img);
+    if (rc != AXLE_OK)
+        return bad_row(s, name, rc, "unreadable image cell");
+    const axle_pixels *px;
+    rc = thumb_make(&s->ctx, &img, s->box_w, s->box_h, s->upscale, s->max_pixels,
+                    &px, err, sizeof err);
+    if (rc != AXLE_OK)
+        return bad_row(s, name, rc, err);
+    axle_image raw = axle_image_from_pixels(px);
+    rc = axle_put_image(out, out_col, &raw);
+    s->made += rc == AXLE_OK;
+    return rc;
+}
+
+static int
+run_slice(struct slice *s, axle_cursor *images, axle_cursor *names, uint64_t total)
+{
+    uint64_t done = 0;
+    int rc = AXLE_OK, more;
+    while ((more = axle_cursor_next(images)) == 1) {
+        if (names && axle_cursor_next(names) != 1)
+            return axle_error(s->job, AXLE_EFORMAT, "filename column ends early");
+        rc = one_row(s, images, names);
+        if (rc == AXLE_OK)
+            rc = axle_writer_end_row(out);
+        if (rc != AXLE_OK)
+            return rc;
+        axle_progress(s->job, ++done, total);
+    }
+    if (more < 0)
+        return axle_error(s->job, AXLE_EIO, "%s", axle_cursor_error(images));
+    return AXLE_OK;
+}
+
+int
+analysis(axle_job *job, int sliceno)
+{
+    axle_dataset *src = axle_input_dataset(job, "source");
+    char err[512];
+    if (!src)
+        return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
+    axle_cursor *images = axle_cursor_open(src, axle_opt_string(job, "column"),
+                                           sliceno, err, sizeof err);
+    if (!images)
+        return axle_error(job, AXLE_EIO, "%s", err);
+    /* File names only for messages; a source without them works too. */
+    axle_cursor *names = axle_dataset_column_type(src, "filename") == AXLE_STRING
+        ? axle_cursor_open(src, "filename", sliceno, err, sizeof err) : NULL;
+    struct slice s;
+    memset(&s, 0, sizeof s);
+    s.job = job;
+    s.box_w = (uint32_t)axle_opt_int_at(job, "size", 0);
+    s.box_h = (uint32_t)axle_opt_int_at(job, "size", 1);
+    s.upscale = axle_opt_bool(job, "upscale");
+    s.fail = strcmp(axle_opt_string(job, "on_error"), "fail") == 0;
+    s.max_pixels = (uint64_t)axle_opt_int(job, "max_pixels");
+    int rc = run_slice(&s, images, names, (uint64_t)axle_dataset_rows(src, sliceno));
+    axle_cursor_close(images);
+    axle_cursor_close(names);
+    thumb_ctx_free(&s.ctx);
+    if (rc == AXLE_OK) {
+        char text[64];
+        int len = snprintf(text, sizeof text, "%llu %llu", s.made, s.skipped);
+        rc = axle_set_slice_result(job, text, (size_t)len);
+    }
+    return rc;
+}
+
+int
+synthesis(axle_job *job)
+{
+    unsigned long long made = 0, skipped = 0;
+    for (int i = 0; i < axle_slices(job); i++) {
+        size_t len;
+        const char *r = axle_slice_result(job, i, &len);
+        char text[64];
+        unsigned long long m, k;
+        if (!r || len >= sizeof text)
+            continue; /* a slice that set nothing had no rows */
+        memcpy(text, r, len);
+        text[len] = '\0';
+        if (sscanf(text, "%llu %llu", &m, &k) == 2) {
+            made += m;
+            skipped += k;
+        }
+    }
+    char json[128];
+    snprintf(json, sizeof json, "{\"thumbnails\": %llu, \"skipped\": %llu}", made, skipped);
+    return axle_set_result_json(job, json);
+}

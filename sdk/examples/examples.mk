@@ -1,0 +1,56 @@
+# sdk/examples/examples.mk - the SDK as a product: the worked example and
+# the template (shipped, and built against the *installed* SDK by
+# installcheck), the author's guide, axle(1), and the tests that swap a
+# method built out of tree into a pipeline.
+dist_man_MANS += doc/axle.1
+EXTRA_DIST += sdk/README.md \
+	sdk/examples/box_resize/box_resize.c sdk/examples/box_resize/Makefile \
+	pipelines/thumbnails_box.yaml
+SDK_TESTS = tests/sdk/swap.sh tests/sdk/template.sh tests/sdk/guide.sh
+TESTS += $(SDK_TESTS)
+EXTRA_DIST += $(SDK_TESTS)
+
+# installcheck: what an author does after `make install`, in a scratch
+# folder of the build tree.  The template and the example are copied
+# there, built by their own Makefiles (pkg-config and nothing else: no
+# path into this tree), then the installed axle is asked to load them.
+# A DESTDIR install is found through pkg-config's sysroot, and its
+# libaxle through LD_LIBRARY_PATH.  The sub-make gets no MAKEFLAGS, so
+# variables given to this make cannot override the author's Makefile.
+SDK_CHECK = sdk-installcheck
+SDK_CHECK_ENV = PKG_CONFIG_PATH='$(DESTDIR)$(pkgconfigdir)' \
+	PKG_CONFIG_SYSROOT_DIR='$(DESTDIR)' \
+	LD_LIBRARY_PATH='$(DESTDIR)$(libdir)'$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
+	AXLE_METHOD_PATH='$(abs_builddir)/$(SDK_CHECK)/methods'
+
+installcheck-local: installcheck-sdk
+installcheck-sdk:
+	@rm -rf $(SDK_CHECK) && mkdir -p $(SDK_CHECK)/methods
+	@cp -R $(srcdir)/sdk/template $(SDK_CHECK)/template
+	@cp -R $(srcdir)/sdk/examples/box_resize $(SDK_CHECK)/box_resize
+	@chmod -R u+w $(SDK_CHECK)
+	@env $(SDK_CHECK_ENV) sh -c 'pkg-config --exists axle' || { \
+	  echo "installcheck: pkg-config finds no axle.pc in $(DESTDIR)$(pkgconfigdir)" >&2; \
+	  exit 1; }
+	@echo "installcheck: cflags/libs: `env $(SDK_CHECK_ENV) pkg-config --cflags --libs axle`"
+	@for d in template box_resize; do \
+	  (cd $(SDK_CHECK)/$$d && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    $(SDK_CHECK_ENV) CFLAGS='-O2 -Werror' make) || exit 1; \
+	done
+	@cp $(SDK_CHECK)/template/method_template.so \
+	  $(SDK_CHECK)/box_resize/box_resize.so $(SDK_CHECK)/methods/
+	@for m in method_template box_resize; do \
+	  env $(SDK_CHECK_ENV) '$(DESTDIR)$(bindir)/axle' methods $$m \
+	    > $(SDK_CHECK)/$$m.txt 2>&1; \
+	  cat $(SDK_CHECK)/$$m.txt; \
+	  grep -q "^$$m .*ABI $(AXLE_ABI_MAJOR)\.[0-9]*  $(abs_builddir)/$(SDK_CHECK)/methods/$$m.so" \
+	    $(SDK_CHECK)/$$m.txt || { \
+	    echo "installcheck: the installed axle did not accept $$m.so" >&2; exit 1; }; \
+	done
+	@echo "installcheck: the template and box_resize build against the installed SDK and load"
+
+clean-local: clean-sdk-installcheck
+clean-sdk-installcheck:
+	rm -rf $(SDK_CHECK)
+
+.PHONY: installcheck-sdk clean-sdk-installcheck

@@ -1,0 +1,117 @@
+/* image_decode.c - axle_image_decode: the codec dispatch and the choice of
+ * the reduced scale (shrink-on-load).
+ *
+ * Decoding at a reduced scale is where thumbnails get their speed: a 4K
+ * JPEG decoded at 1/4 skips most of the IDCT, upsampling and colour work.
+ * The scale is the smallest one whose result still covers the wanted size
+ * times a margin (image_internal.h says how the margins were chosen). */
+#include <math.h>
+#include <string.h>
+
+#include <turbojpeg.h>
+
+#include "image_internal.h"
+
+/* Smallest whole number of pixels >= want * margin, at most `full`. */
+static uint32_t
+need(uint32_t want, uint32_t full, double margin)
+{
+    if (want == 0)
+        return 0;
+    double n = ceil((double)want * margin - 1e-9);
+    return n >= full ? full : (uint32_t)n;
+}
+
+void
+img_jpeg_pick_scale(uint32_t w, uint32_t h, uint32_t want_w, uint32_t want_h,
+                    double margin, int *num, int *denom)
+{
+    *num = *denom = 1;
+    if (want_w == 0 && want_h == 0)
+        return;
+    uint32_t nw = need(want_w, w, margin), nh = need(want_h, h, margin);
+    int n = 0;
+    tjscalingfactor *sf = tjGetScalingFactors(&n);
+    uint64_t best_area = (uint64_t)w * h;
+    for (int i = 0; sf && i < n; i++) {
+        /* Never upscale while decoding; only the power-of-two scales, whose
+         * reduced IDCTs are SIMD-accelerated (see image_internal.h). */
+        int d = sf[i].denom;
+        if (sf[i].num != 1 || (d != 1 && d != 2 && d != 4 && d != 8))
+            continue;
+        uint32_t sw = (uint32_t)TJSCALED((int)w, sf[i]);
+        uint32_t sh = (uint32_t)TJSCALED((int)h, sf[i]);
+        uint64_t area = (uint64_t)sw * sh;
+        if (sw >= nw && sh >= nh && area < best_area) {
+            best_area = area;
+            *num = sf[i].num;
+            *denom = sf[i].denom;
+        }
+    }
+}
+
+void
+img_webp_pick_size(uint32_t w, uint32_t h, uint32_t want_w, uint32_t want_h,
+                   double margin, uint32_t *sw, uint32_t *sh)
+{
+    *sw = w;
+    *sh = h;
+    if (want_w == 0 && want_h == 0)
+        return;
+    /* One factor for both directions keeps the aspect ratio. */
+    double f = 0;
+    if (want_w)
+        f = fmax(f, (double)need(want_w, w, margin) / w);
+    if (want_h)
+        f = fmax(f, (double)need(want_h, h, margin) / h);
+    if (f >= 1.0)
+        return;
+    *sw = (uint32_t)fmax(1.0, ceil(w * f - 1e-9));
+    *sh = (uint32_t)fmax(1.0, ceil(h * f - 1e-9));
+}
+
+static int
+decode_raw(const axle_image *img, uint64_t max_pixels, axle_pixels *out,
+           char *err, size_t errlen)
+{
+    int rc = img_check_pixels(img->width, img->height, max_pixels, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
+    size_t row = (size_t)img->width * img->channels;
+    if (img->channels < 1 || img->channels > 4 || img->height == 0 ||
+        row == 0 || img->size / img->height < row)
+        return img_fail(err, errlen, AXLE_EFORMAT,
+                        "raw image %ux%u with %u channels does not match its %zu bytes",
+                        img->width, img->height, img->channels, img->size);
+    rc = axle_pixels_alloc(out, img->width, img->height, img->channels);
+    if (rc != AXLE_OK)
+        return img_fail(err, errlen, rc, "out of memory for %ux%u pixels",
+                        img->width, img->height);
+    memcpy(out->data, img->data, row * img->height);
+    return AXLE_OK;
+}
+
+int
+axle_image_decode(const axle_image *img, uint32_t want_w, uint32_t want_h,
+                  uint64_t max_pixels, axle_pixels *out, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!out)
+        return img_fail(err, errlen, AXLE_EINVAL, "no pixel buffer to fill");
+    memset(out, 0, sizeof *out);
+    if (!img || !img->data || img->size == 0)
+        return img_fail(err, errlen, AXLE_EFORMAT, "empty image");
+    switch (img->codec) {
+    case AXLE_CODEC_JPEG:
+        return img_decode_jpeg(img, want_w, want_h, max_pixels, out, err, errlen);
+    case AXLE_CODEC_WEBP:
+        return img_decode_webp(img, want_w, want_h, max_pixels, out, err, errlen);
+    case AXLE_CODEC_RAW:
+        return decode_raw(img, max_pixels, out, err, errlen);
+    case AXLE_CODEC_NONE:
+        break;
+    }
+    return img_fail(err, errlen, AXLE_EUNSUPPORTED, "image of unknown codec %d",
+                    (int)img->codec);
+}

@@ -1,0 +1,113 @@
+/* image_internal.h - what libaxle's image files share; never installed.
+ *
+ * The probe (image_probe.c) walks container headers itself, so that it
+ * reads only headers and can say exactly what is wrong with a bad file;
+ * the decoders (image_decode_*.c) hand the bitstream to TurboJPEG and
+ * libwebp, which never longjmp out to us. */
+#ifndef AXLE_IMAGE_INTERNAL_H
+#define AXLE_IMAGE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "axle/axle.h"
+
+/* Shrink-on-load margins: a decode at reduced scale must still be at least
+ * MARGIN times the size the caller wants, so that the Lanczos filter that
+ * follows has real detail to low-pass instead of already-aliased samples.
+ *
+ * Chosen by measurement (tests/image_tool bench and thumb, compared with
+ * tests/image/pilref.py against Pillow's LANCZOS of the full decode), on
+ * 3840x2160 photo-like JPEGs (q90) and a zone plate, into 640x338:
+ *
+ *   JPEG scale (ratio to target)     photo dB (q95 export)  zone plate dB
+ *   1/4 (1.6x, margin 1.0 or 1.5)    40.0-41.6              32.2 (moire)
+ *   1/2 (3.2x, margin 2.0)           40.1-41.8              40.9
+ *
+ * and over many target sizes the zone plate stays >= 34 dB from a 2x
+ * decode but falls to 25-30 dB near 1x: DCT scaling is a block average,
+ * it aliases close to its own Nyquist limit.  Photos pass the 32 dB bar at
+ * any margin, so the margin is set by the zone plate: 2, the same as
+ * Pillow's reducing_gap and libvips's "leave a factor of two".  Only
+ * 1/8, 1/4, 1/2 and 1 are used: libjpeg-turbo has SIMD for those reduced
+ * IDCTs, and its 3/8 decode measured slower than 1/2.
+ *
+ * libwebp's scaled decode is an area average; zone plate at 640x338 from
+ * margins 1 / 2 / 3: 28.4 / 36.3 / 42.8 dB, for 97 % / 93 % / 93 % of the
+ * unscaled-output speed (VP8 decoding dominates), hence 3.
+ * Overridable at build time for experiments. */
+#ifndef AXLE_MARGIN_JPEG
+#define AXLE_MARGIN_JPEG 2.0
+#endif
+#ifndef AXLE_MARGIN_WEBP
+#define AXLE_MARGIN_WEBP 3.0
+#endif
+
+/* What the JPEG marker walk found. */
+struct img_jpeg_info {
+    uint32_t width, height;
+    int components;     /* 1, 3 or 4 */
+    int precision;      /* bits per sample */
+    int sof;            /* the SOFn marker byte, 0xC0..0xCF */
+    int adobe;          /* an Adobe APP14 segment was present */
+    int adobe_transform;
+    int orientation;    /* EXIF 1-8, 1 when absent */
+};
+
+/* Walks the JPEG markers from SOI up to the first SOS. */
+int img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
+                  char *err, size_t errlen);
+
+/* Probes a RIFF/WEBP container: size, alpha, EXIF orientation. */
+int img_webp_probe(const uint8_t *p, size_t len, axle_image *out, char *err,
+                   size_t errlen);
+
+/* A libwebp VP8StatusCode in words. */
+const char *img_webp_status(int status);
+
+/* EXIF orientation (1-8) from a bare TIFF structure ("II*\0..." or
+ * "MM\0*..."); 1 when absent, out of range or malformed. */
+int img_exif_orientation(const uint8_t *tiff, size_t len);
+
+/* Codec back ends of axle_image_decode. */
+int img_decode_jpeg(const axle_image *img, uint32_t want_w, uint32_t want_h,
+                    uint64_t max_pixels, axle_pixels *out, char *err,
+                    size_t errlen);
+int img_decode_webp(const axle_image *img, uint32_t want_w, uint32_t want_h,
+                    uint64_t max_pixels, axle_pixels *out, char *err,
+                    size_t errlen);
+
+/* The scale M/8 (num/denom) TurboJPEG will use for a w x h JPEG when the
+ * caller wants want_w x want_h (0: no wish in that direction). */
+void img_jpeg_pick_scale(uint32_t w, uint32_t h, uint32_t want_w,
+                         uint32_t want_h, double margin, int *num, int *denom);
+
+/* The size libwebp is asked to scale to (its rescaler takes any size). */
+void img_webp_pick_size(uint32_t w, uint32_t h, uint32_t want_w,
+                        uint32_t want_h, double margin, uint32_t *sw,
+                        uint32_t *sh);
+
+/* The pixel limit check shared by every decoder: AXLE_ETOOBIG with the
+ * count and the limit, before anything is allocated. */
+int img_check_pixels(uint32_t w, uint32_t h, uint64_t max_pixels, char *err,
+                     size_t errlen);
+
+/* snprintf into err when err is given; returns code. */
+int img_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+    AXLE_PRINTF(4, 5);
+
+static inline uint32_t
+img_be16(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 8 | p[1];
+}
+
+static inline uint32_t
+img_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+#endif

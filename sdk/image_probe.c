@@ -1,0 +1,125 @@
+/* image_probe.c - what is this file?  Recognises images by their first
+ * bytes, never by name, and for everything else says what it looks like,
+ * so a skipped-file list reads "PNG images are not supported" or "empty
+ * file" rather than a bare "bad format". */
+#include <stdio.h>
+#include <string.h>
+
+#include "image_internal.h"
+
+const char *
+axle_codec_name(axle_codec c)
+{
+    switch (c) {
+    case AXLE_CODEC_JPEG: return "jpeg";
+    case AXLE_CODEC_WEBP: return "webp";
+    case AXLE_CODEC_RAW: return "raw";
+    case AXLE_CODEC_NONE: break;
+    }
+    return "none";
+}
+
+int
+img_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int
+img_check_pixels(uint32_t w, uint32_t h, uint64_t max_pixels, char *err,
+                 size_t errlen)
+{
+    uint64_t n = (uint64_t)w * h;
+    if (max_pixels && n > max_pixels)
+        return img_fail(err, errlen, AXLE_ETOOBIG,
+                        "image is %ux%u = %llu pixels, over the limit of %llu",
+                        w, h, (unsigned long long)n, (unsigned long long)max_pixels);
+    return AXLE_OK;
+}
+
+/* Names formats we know but do not decode. */
+static const char *
+other_format(const uint8_t *p, size_t len)
+{
+    static const struct {
+        const char *magic;
+        size_t n;
+        const char *name;
+    } known[] = {
+        {"\x89PNG\r\n\x1a\n", 8, "PNG"}, {"GIF8", 4, "GIF"},
+        {"II*\0", 4, "TIFF"},            {"MM\0*", 4, "TIFF"},
+        {"BM", 2, "BMP"},                {"\0\0\0\x0c" "jP  ", 8, "JPEG 2000"},
+        {"\xff\x4f\xff\x51", 4, "JPEG 2000"},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (len >= known[i].n && memcmp(p, known[i].magic, known[i].n) == 0)
+            return known[i].name;
+    if (len >= 12 && memcmp(p + 4, "ftyp", 4) == 0)
+        return "HEIF/AVIF or MP4";
+    return NULL;
+}
+
+/* True when the first bytes look like text, to say so in the message. */
+static int
+looks_like_text(const uint8_t *p, size_t len)
+{
+    size_t n = len < 512 ? len : 512;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+probe_jpeg(const uint8_t *p, size_t len, axle_image *out, char *err, size_t errlen)
+{
+    struct img_jpeg_info info;
+    int rc = img_jpeg_scan(p, len, &info, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
+    out->codec = AXLE_CODEC_JPEG;
+    out->width = info.width;
+    out->height = info.height;
+    out->channels = (uint8_t)info.components;
+    out->orientation = (uint8_t)info.orientation;
+    return AXLE_OK;
+}
+
+int
+axle_image_probe(const void *data, size_t len, axle_image *out, char *err,
+                 size_t errlen)
+{
+    const uint8_t *p = data;
+    if (err && errlen)
+        err[0] = '\0';
+    if (!out)
+        return img_fail(err, errlen, AXLE_EINVAL, "no image to fill in");
+    memset(out, 0, sizeof *out);
+    out->data = data;
+    out->size = len;
+    out->orientation = 1;
+    if (!p || len == 0)
+        return img_fail(err, errlen, AXLE_EFORMAT, "empty file");
+    if (len >= 2 && p[0] == 0xFF && p[1] == 0xD8)
+        return probe_jpeg(p, len, out, err, errlen);
+    if (len >= 4 && memcmp(p, "RIFF", 4) == 0)
+        return img_webp_probe(p, len, out, err, errlen);
+    const char *other = other_format(p, len);
+    if (other)
+        return img_fail(err, errlen, AXLE_EUNSUPPORTED,
+                        "%s images are not supported (only JPEG and WebP)", other);
+    if (looks_like_text(p, len))
+        return img_fail(err, errlen, AXLE_EFORMAT,
+                        "not an image: the file holds text");
+    return img_fail(err, errlen, AXLE_EFORMAT,
+                    "not a JPEG or WebP image (starts with bytes %02x %02x %02x %02x)",
+                    p[0], len > 1 ? p[1] : 0, len > 2 ? p[2] : 0, len > 3 ? p[3] : 0);
+}
