@@ -92,8 +92,8 @@ def main(argv):
         a = st.get("axle")
         if a:
             parts = ", ".join("%s %s s" % (k, fmt(a[k], "%.3f")) for k in ("import", "thumbs", "export", "shapes"))
-            out.append("\naxle steps (medians of the seconds axle prints per step): %s; "
-                       "the rest of the wall time is start-up, identity, reuse checks and dispatch." % parts)
+            out.append("\naxle per step (medians of seconds.total in each job.json): %s; "
+                       "the rest of the wall time is axle's start-up, identities, workdir and forking the jobs." % parts)
         out.append("\n| ratio (images/s, same run) | value | target | |")
         out.append("| --- | ---: | ---: | --- |")
         key = fmt_ == "jpeg" and size == "640x338"

@@ -114,8 +114,15 @@ record() {
         "$wall" "$user" "$sys" "$rss" "${8:--}" "${9:--}" "${10:--}" "${11:--}" >> "$raw"
 }
 
-# step_seconds OUTFILE STEP: the seconds axle printed on STEP's line.
-step_seconds() { awk -v s="$2" '$1 == s { sub(/s$/, "", $4); print $4 }' "$1"; }
+# step_seconds CWD OUTFILE STEP: the seconds STEP's job took, from its
+# job.json (seconds.total: prepare + slices + synthesis, as the job process
+# measured it); the run line prints them to 10 ms only.
+step_seconds() {
+    local id json
+    id=$(awk -v s="$3" '$1 == s { print $2 }' "$2")
+    json=$(find "$1" -path "*/$id/job.json" | head -1)
+    "$PY" -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["seconds"]["total"])' "$json"
+}
 
 run_axle() { # run fmt W H
     local cwd=$scratch/axle-cwd log=$results/log/axle-$2-$3x$4-$1 t0 wall
@@ -134,8 +141,8 @@ run_axle() { # run fmt W H
     n=$(find "$cwd" -path "*/$id/output/*" -type f | wc -l)
     [ "$n" -eq "${#FILES[@]}" ] || die "axle exported $n of ${#FILES[@]} thumbnails: $log.out"
     record "$1" "$2" "$3x$4" axle "${#FILES[@]}" "$wall" "$log.time" \
-        "$(step_seconds "$log.out" import)" "$(step_seconds "$log.out" thumbs)" \
-        "$(step_seconds "$log.out" export)" "$(step_seconds "$log.out" shapes)"
+        "$(step_seconds "$cwd" "$log.out" import)" "$(step_seconds "$cwd" "$log.out" thumbs)" \
+        "$(step_seconds "$cwd" "$log.out" export)" "$(step_seconds "$cwd" "$log.out" shapes)"
     rm -rf "$cwd"
 }
 

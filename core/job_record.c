@@ -165,10 +165,13 @@ job_record_output(const char *jobdir, json_t *jobjson)
     }
     json_t *result = json_object_get(jobjson, "result");
     if (result && !json_is_null(result)) {
-        char *text = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (text && strlen(text) <= 100)
+        /* The run line shows a result inline; a long one is cut, and
+         * `axle job STEP` shows it whole. */
+        char *text = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+        if (text && strlen(text) > 100)
+            strcpy(text + 96, " ...");
+        if (text)
             return text;
-        free(text);
     }
     char *out = NULL;
     return asprintf(&out, "%s/", jobdir) < 0 ? NULL : out;

@@ -78,7 +78,7 @@ static void
 append_json_line(const axle_job *job, const char *what, json_t *value)
 {
     char *path = stage_file(job, what);
-    char *text = json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *text = json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
     FILE *f = path && text ? fopen(path, "a") : NULL;
     if (f) {
         fprintf(f, "%s\n", text);
