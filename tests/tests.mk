@@ -6,7 +6,7 @@ SH_LOG_COMPILER = $(SHELL)
 AM_TESTS_ENVIRONMENT = \
 	CMOCKA_MESSAGE_OUTPUT=TAP; export CMOCKA_MESSAGE_OUTPUT; \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1; export UBSAN_OPTIONS; \
-	ASAN_OPTIONS=detect_leaks=0; export ASAN_OPTIONS; \
+	ASAN_OPTIONS=detect_leaks=0:handle_segv=0; export ASAN_OPTIONS; \
 	AXLE=$(abs_builddir)/core/axle; export AXLE; \
 	AXLE_METHOD_PATH=$(abs_builddir)/plugins/.libs:$(abs_builddir)/tests/methods/.libs; \
 	export AXLE_METHOD_PATH; \

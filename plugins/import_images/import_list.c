@@ -47,9 +47,8 @@ holds(const char *p, size_t len, const char *q)
     return strncmp(p, q, len) == 0 && q[len] == '/';
 }
 
-/* The deepest folder holding every path. */
-static char *
-common_folder(char **paths, size_t n)
+char *
+import_list_common_folder(char **paths, size_t n)
 {
     size_t len = dir_len(paths[0]);
     for (size_t i = 1; i < n; i++)
@@ -74,7 +73,7 @@ import_list_expand(axle_job *job, struct import_list *l)
     free(pats);
     if (rc != AXLE_OK)
         return axle_error(job, rc, "files: %s", err);
-    l->base = common_folder(l->paths, l->n);
+    l->base = import_list_common_folder(l->paths, l->n);
     return l->base ? AXLE_OK : axle_error(job, AXLE_ENOMEM, "out of memory");
 }
 

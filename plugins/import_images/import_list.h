@@ -17,6 +17,9 @@ struct import_list {
 /* Expands the job's `files` option (recursive per the option). */
 int import_list_expand(axle_job *job, struct import_list *l);
 
+/* The deepest folder holding every path (malloc'd; "" for bare names). */
+char *import_list_common_folder(char **paths, size_t n);
+
 /* The name a file gets in the dataset: its path below l->base. */
 const char *import_list_relname(const struct import_list *l, size_t i);
 
