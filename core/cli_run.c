@@ -337,7 +337,7 @@ cli_run(int argc, char **argv)
     workdir *w = workdir_open(p->workdir, slices ? slices : p->slices);
     if (!w) {
         pipeline_free(p);
-        return EXIT_LOAD;
+        return dispatch_interrupted() ? EXIT_INTERRUPTED : EXIT_LOAD;
     }
     int rc = 0;
     for (size_t i = 0; i < p->nsteps && rc == 0; i++) {

@@ -59,9 +59,10 @@ wd_lock(workdir *w)
         return -1;
     fprintf(stderr, "axle: workdir %s is in use by another run; waiting for it\n",
             w->path);
-    while (flock(w->lock_fd, LOCK_EX) < 0)
-        if (errno != EINTR)
-            return -1;
+    /* The core's SIGINT/SIGTERM handlers do not restart calls, so Ctrl-C
+     * while waiting ends the wait (EINTR) instead of being swallowed. */
+    if (flock(w->lock_fd, LOCK_EX) < 0)
+        return -1;
     fprintf(stderr, "axle: workdir %s is free; going on\n", w->path);
     return 0;
 }
@@ -77,8 +78,12 @@ workdir_open(const char *path, int want_slices)
         return NULL;
     }
     if (wd_lock(w) < 0) {
-        diag_error(NULL, 0, 0, "cannot lock workdir %s: %s", w->path,
-                   strerror(errno));
+        if (errno == EINTR)
+            diag_error(NULL, 0, 0, "interrupted while waiting for workdir %s",
+                       w->path);
+        else
+            diag_error(NULL, 0, 0, "cannot lock workdir %s: %s", w->path,
+                       strerror(errno));
         workdir_close(w);
         return NULL;
     }
