@@ -34,3 +34,11 @@ CORE_TESTS = tests/core/reuse.sh tests/core/identity.sh tests/core/slices.sh \
 	tests/core/cli.sh
 TESTS += $(CORE_TESTS)
 EXTRA_DIST += $(CORE_TESTS)
+
+# Unit tests of the core's identity and workdir code.
+check_PROGRAMS += tests/unit/test_identity
+TESTS += tests/unit/test_identity
+tests_unit_test_identity_SOURCES = tests/unit/test_identity.c core/identity.c \
+	core/digest.c core/workdir.c core/fsutil.c core/diag.c
+tests_unit_test_identity_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+tests_unit_test_identity_LDADD = $(TEST_LIBS) $(CRYPTO_LIBS)
