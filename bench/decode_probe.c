@@ -6,8 +6,9 @@
  * The scale rule mirrors sdk/image_decode.c: the target box is first
  * fitted to the image with its aspect kept (as PIL's thumbnail() does),
  * then
- *   JPEG: the smallest TurboJPEG scaling factor M/8 (M <= 8) whose output
- *         still covers fitted size x margin;
+ *   JPEG: the smallest TurboJPEG scaling factor of 1/1, 1/2, 1/4, 1/8
+ *         (libaxle skips the other M/8, which have no SIMD IDCT) whose
+ *         output still covers fitted size x margin;
  *   WebP: libwebp's scaled decode straight to fitted size x margin.
  * The margins are arguments, so thumbs.sh passes the ones compiled into
  * libaxle (AXLE_MARGIN_JPEG / AXLE_MARGIN_WEBP in sdk/image_internal.h).
@@ -134,7 +135,9 @@ probe_jpeg(struct probe *pr, const char *path, long len)
     tjscalingfactor *sf = tjGetScalingFactors(&n), best = {1, 1};
     unsigned long long best_area = (unsigned long long)w * h;
     for (int i = 0; i < n; i++) {
-        if (sf[i].num > sf[i].denom)
+        /* As libaxle: only 1/1, 1/2, 1/4, 1/8, whose reduced IDCTs have SIMD. */
+        int d = sf[i].denom;
+        if (sf[i].num != 1 || (d != 1 && d != 2 && d != 4 && d != 8))
             continue;
         unsigned sw = (unsigned)TJSCALED(w, sf[i]), sh = (unsigned)TJSCALED(h, sf[i]);
         if (sw >= nw && sh >= nh && (unsigned long long)sw * sh < best_area) {

@@ -10,9 +10,10 @@ import os
 import statistics
 import sys
 
-TOOLS = ("axle", "vips", "pillow", "probe")
+TOOLS = ("axle", "vips", "pillow", "probe", "probe1")
 NAMES = {"axle": "axle (end to end)", "vips": "vipsthumbnail", "pillow": "Pillow + draft()",
-         "probe": "decode only (TurboJPEG/libwebp)"}
+         "probe": "decode only, at axle's scale",
+         "probe1": "decode only, margin 1 (Pillow's draft scale)"}
 
 
 def num(v):

@@ -5,7 +5,7 @@
 #
 # usage: bench/thumbs.sh [--images N] [--webp-images N] [--corpus DIR]
 #                        [--runs R] [--build DIR] [--sizes "640x338 256x256"]
-#                        [--formats "jpeg webp"] [--tools "axle vips pillow probe"]
+#                        [--formats "jpeg webp"] [--tools "axle vips pillow probe probe1"]
 #                        [--results DIR] [--no-rss]
 #
 #   --images N       JPEG images (200); --webp-images N: WebP images (50)
@@ -18,6 +18,10 @@
 #                    (bench/.results/thumbs-DATE)
 #   --no-rss         skip the extra runs that measure peak memory per slice
 #
+# Tools: axle (the pipeline, cold), vips (vipsthumbnail), pillow
+# (pillow_thumbs.py), probe (decode_probe.c at axle's scale: the floor),
+# probe1 (decode_probe.c at margin 1, the scale Pillow's draft() picks).
+#
 # Every measurement starts from a cold axle workdir and a fresh output
 # folder, with the input files in the page cache (read once before each
 # run; see BENCHMARKS.md).  Prints a summary in Markdown, kept in
@@ -26,7 +30,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 images=200 webp_images=50 corpus= runs=3 build= results= rss=1
-sizes="640x338 256x256" formats="jpeg webp" tools="axle vips pillow probe"
+sizes="640x338 256x256" formats="jpeg webp" tools="axle vips pillow probe probe1"
 while [ $# -gt 0 ]; do
     case $1 in
     --images) images=$2; shift ;;
@@ -185,6 +189,19 @@ run_probe() {
     record "$1" "$2" "$3x$4" probe "${#FILES[@]}" "$wall" "$log.time"
 }
 
+# The same probe with margin 1: the scale Pillow's draft() picks for JPEG
+# (the smallest that still covers the target), to show what axle's
+# quality margin costs.
+run_probe1() {
+    local log=$results/log/probe1-$2-$3x$4-$1 t0 wall
+    warm "${FILES[@]}"
+    t0=$(now)
+    timed "$log.time" "$probe" -j "$NPROC" -m 1 -M 1 "$3" "$4" "${FILES[@]}" \
+        > "$log.out" 2> "$log.err" || die "decode_probe failed, see $log.err"
+    wall=$(seconds_since "$t0")
+    record "$1" "$2" "$3x$4" probe1 "${#FILES[@]}" "$wall" "$log.time"
+}
+
 mkdir -p "$results/log"
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -251,8 +268,11 @@ fi
 for fmt in $formats; do
     input_set "$fmt"
     for size in $sizes; do
-        "$probe" -v -j 1 -m "$margin_jpeg" -M "$margin_webp" "${size%x*}" "${size#*x}" "${FILES[0]}" \
-            2>&1 > /dev/null | sed "s|^$corpus/||"
+        for m in "$margin_jpeg $margin_webp" "1 1"; do
+            set -- $m
+            echo "margin $1 (JPEG), $2 (WebP): $("$probe" -v -j 1 -m "$1" -M "$2" "${size%x*}" "${size#*x}" \
+                "${FILES[0]}" 2>&1 > /dev/null | sed "s|^.*/||")"
+        done
     done
 done > "$results/scales.txt"
 

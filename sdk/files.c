@@ -10,8 +10,10 @@
  *     fnmatch(3); a component "**" matches zero or more folders;
  *   - names starting with "." are left out of walks and wildcard matches
  *     (as a shell does), unless the pattern spells the dot;
- *   - only regular files are listed (symbolic links are followed, with a
- *     guard against folder loops);
+ *   - only regular files are listed; a symbolic link to a file counts as
+ *     a file, but walks and globs do not descend into linked folders (as
+ *     find(1) and os.walk do not), so a link back up cannot loop or list
+ *     a folder twice; a linked folder named explicitly is followed;
  *   - the result is sorted bytewise and deduplicated, so the same input
  *     gives the same list on any machine;
  *   - a pattern that yields no file is an error naming it. */
@@ -28,13 +30,6 @@
 struct plist {
     char **v;
     size_t n, cap;
-};
-
-/* The folders on the current walk, to stop at a symbolic-link loop. */
-struct trail {
-    dev_t dev[64];
-    ino_t ino[64];
-    int depth;
 };
 
 struct expander {
@@ -107,31 +102,24 @@ normalise(const char *in)
             *o++ = *p++;
         }
     }
-    while (o - out > 1 && o[-1] == '/')
-        o--;
+    for (;;) { /* trailing "/" and "/." */
+        if (o - out > 1 && o[-1] == '/')
+            o--;
+        else if (o - out > 2 && o[-1] == '.' && o[-2] == '/')
+            o -= 2;
+        else
+            break;
+    }
     if (o == out)
         *o++ = '.';
     *o = '\0';
     return out;
 }
 
-static bool
-trail_push(struct trail *t, const struct stat *st)
-{
-    for (int i = 0; i < t->depth; i++)
-        if (t->dev[i] == st->st_dev && t->ino[i] == st->st_ino)
-            return false; /* a loop through a symbolic link */
-    if (t->depth == 64)
-        return false;
-    t->dev[t->depth] = st->st_dev;
-    t->ino[t->depth] = st->st_ino;
-    t->depth++;
-    return true;
-}
-
-/* Sorted entry names of a folder, dot-names left out. */
+/* Sorted entry names of a folder; names starting with a dot only when
+ * `dots` (never "." and ".."). */
 static int
-list_dir(struct expander *x, const char *dir, char ***names, size_t *n)
+list_dir(struct expander *x, const char *dir, bool dots, char ***names, size_t *n)
 {
     struct dirent **ents = NULL;
     int k = scandir(dir, &ents, NULL, alphasort);
@@ -141,8 +129,11 @@ list_dir(struct expander *x, const char *dir, char ***names, size_t *n)
         return fail(x, AXLE_EIO, "%s: %s", dir, strerror(errno));
     char **v = malloc(((size_t)k + 1) * sizeof *v);
     for (int i = 0; i < k; i++) {
-        if (v && ents[i]->d_name[0] != '.')
-            v[(*n)++] = strdup(ents[i]->d_name);
+        const char *nm = ents[i]->d_name;
+        bool dot = nm[0] == '.', special = strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0;
+        if (v && !special && (!dot || dots))
+            if ((v[*n] = strdup(nm)) != NULL)
+                (*n)++;
         free(ents[i]);
     }
     free(ents);
@@ -160,43 +151,57 @@ free_names(char **names, size_t n)
     free(names);
 }
 
+/* What a folder entry is, not following a link to a folder. */
+enum kind { K_OTHER, K_FILE, K_DIR };
+
+static enum kind
+kind_of(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return K_OTHER;
+    if (S_ISLNK(st.st_mode))
+        return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? K_FILE : K_OTHER;
+    return S_ISREG(st.st_mode) ? K_FILE : S_ISDIR(st.st_mode) ? K_DIR : K_OTHER;
+}
+
 /* Adds the regular files of `dir` (and below, when recursive). */
 static int
-walk(struct expander *x, const char *dir, struct trail *t)
+walk(struct expander *x, const char *dir)
 {
     char **names;
     size_t n;
-    if (list_dir(x, dir, &names, &n) != AXLE_OK)
+    if (list_dir(x, dir, false, &names, &n) != AXLE_OK)
         return x->rc;
     for (size_t i = 0; i < n && x->rc == AXLE_OK; i++) {
         char *path = join(dir, names[i]);
-        struct stat st;
-        if (!path)
+        if (!path) {
             fail(x, AXLE_ENOMEM, "out of memory");
-        else if (stat(path, &st) != 0)
-            ; /* a dangling link or a file gone meanwhile: not an input */
-        else if (S_ISREG(st.st_mode))
-            add(x, path);
-        else if (S_ISDIR(st.st_mode) && x->recursive && trail_push(t, &st)) {
-            walk(x, path, t);
-            t->depth--;
+            break;
         }
+        enum kind k = kind_of(path);
+        if (k == K_FILE)
+            add(x, path);
+        else if (k == K_DIR && x->recursive)
+            walk(x, path);
         free(path);
     }
     free_names(names, n);
     return x->rc;
 }
 
+/* A path the user named, or a glob's full match: files are taken, folders
+ * walked (a named link to a folder is followed). */
 static int
-add_path(struct expander *x, const char *path, const struct stat *st)
+add_path(struct expander *x, const char *path)
 {
-    if (S_ISREG(st->st_mode))
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return AXLE_OK;
+    if (S_ISREG(st.st_mode))
         return add(x, path);
-    if (S_ISDIR(st->st_mode)) {
-        struct trail t = {.depth = 0};
-        trail_push(&t, st);
-        return walk(x, path, &t);
-    }
+    if (S_ISDIR(st.st_mode))
+        return walk(x, path);
     return AXLE_OK; /* devices, sockets: never inputs */
 }
 
@@ -208,15 +213,12 @@ has_wildcard(const char *s)
 
 /* Matches components comps[i..n) below `dir`. */
 static void
-match(struct expander *x, const char *dir, char **comps, size_t i, size_t n,
-      struct trail *t)
+match(struct expander *x, const char *dir, char **comps, size_t i, size_t n)
 {
     if (x->rc != AXLE_OK)
         return;
-    struct stat st;
     if (i == n) { /* the whole pattern matched `dir` itself */
-        if (stat(dir, &st) == 0)
-            add_path(x, dir, &st);
+        add_path(x, dir);
         return;
     }
     const char *c = comps[i];
@@ -226,17 +228,18 @@ match(struct expander *x, const char *dir, char **comps, size_t i, size_t n,
             fail(x, AXLE_ENOMEM, "out of memory");
             return;
         }
+        struct stat st;
         if (stat(p, &st) == 0 && (i + 1 == n || S_ISDIR(st.st_mode)))
-            match(x, p, comps, i + 1, n, t);
+            match(x, p, comps, i + 1, n);
         free(p);
         return;
     }
     bool globstar = strcmp(c, "**") == 0;
     if (globstar)
-        match(x, dir, comps, i + 1, n, t); /* zero folders */
+        match(x, dir, comps, i + 1, n); /* zero folders */
     char **names;
     size_t k;
-    if (list_dir(x, dir, &names, &k) != AXLE_OK) {
+    if (list_dir(x, dir, c[0] == '.', &names, &k) != AXLE_OK) {
         x->rc = AXLE_OK; /* an unreadable folder inside a glob is not fatal */
         if (x->err && x->errlen)
             x->err[0] = '\0';
@@ -246,18 +249,15 @@ match(struct expander *x, const char *dir, char **comps, size_t i, size_t n,
         if (!globstar && fnmatch(c, names[j], FNM_PERIOD) != 0)
             continue;
         char *p = join(dir, names[j]);
-        if (!p || stat(p, &st) != 0) {
-            free(p);
-            continue;
+        if (!p) {
+            fail(x, AXLE_ENOMEM, "out of memory");
+            break;
         }
-        if (globstar) {
-            if (S_ISDIR(st.st_mode) && trail_push(t, &st)) {
-                match(x, p, comps, i, n, t); /* one more folder */
-                t->depth--;
-            }
-        } else if (i + 1 == n || S_ISDIR(st.st_mode)) {
-            match(x, p, comps, i + 1, n, t);
-        }
+        enum kind kd = kind_of(p);
+        if (globstar && kd == K_DIR)
+            match(x, p, comps, i, n); /* one more folder */
+        else if (!globstar && (kd == K_DIR || (kd == K_FILE && i + 1 == n)))
+            match(x, p, comps, i + 1, n);
         free(p);
     }
     free_names(names, k);
@@ -279,12 +279,7 @@ expand_glob(struct expander *x, const char *pat)
     size_t n = 0;
     for (char *s = strtok(copy, "/"); s; s = strtok(NULL, "/"))
         comps[n++] = s;
-    const char *start = pat[0] == '/' ? "/" : ".";
-    struct trail t = {.depth = 0};
-    struct stat st;
-    if (stat(start, &st) == 0)
-        trail_push(&t, &st);
-    match(x, start, comps, 0, n, &t);
+    match(x, pat[0] == '/' ? "/" : ".", comps, 0, n);
     free(comps);
     free(copy);
 }
@@ -313,7 +308,7 @@ expand_one(struct expander *x, const char *pattern)
     } else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
         fail(x, AXLE_EINVAL, "%s: not a regular file or folder", pattern);
     } else {
-        add_path(x, pat, &st);
+        add_path(x, pat);
     }
     if (x->rc == AXLE_OK && x->list.n == before)
         fail(x, AXLE_EINVAL, "%s: %s", pattern,

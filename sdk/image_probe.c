@@ -65,15 +65,26 @@ other_format(const uint8_t *p, size_t len)
     return NULL;
 }
 
-/* True when the first bytes look like text, to say so in the message. */
+/* True when the first bytes look like text (printable ASCII, white space
+ * or well-formed UTF-8), to say so in the message. */
 static int
 looks_like_text(const uint8_t *p, size_t len)
 {
     size_t n = len < 512 ? len : 512;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
-        if (c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f)
+        if (c < 0x80) {
+            if (c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f)
+                return 0;
+            continue;
+        }
+        size_t more = (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 0;
+        if (more == 0)
             return 0;
+        for (size_t k = 1; k <= more; k++)
+            if (i + k < n && (p[i + k] & 0xC0) != 0x80)
+                return 0;
+        i += more;
     }
     return 1;
 }

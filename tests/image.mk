@@ -1,1 +1,53 @@
-# tests/image.mk
+# tests/image.mk - image support (SDK probe/decode/encode/orient, input
+# expansion), the thumbnailer's parts, and the four image methods end to
+# end.  Shell tests compare against Pillow ($PYTHON_PIL) and make their
+# own images with tests/gen_images.py.
+IMAGE_UNIT_TESTS = tests/unit/test_image_probe tests/unit/test_image_decode \
+	tests/unit/test_image_orient tests/unit/test_image_resize \
+	tests/unit/test_image_files
+check_PROGRAMS += $(IMAGE_UNIT_TESTS) tests/image_tool
+TESTS += $(IMAGE_UNIT_TESTS)
+
+IMAGE_TEST_UTIL = tests/unit/test_image_util.c tests/unit/test_image_util.h
+THUMB_SOURCES = plugins/thumbnailer/thumb.c plugins/thumbnailer/resample.c \
+	plugins/thumbnailer/fit.c
+
+tests_unit_test_image_probe_SOURCES = tests/unit/test_image_probe.c $(IMAGE_TEST_UTIL)
+tests_unit_test_image_probe_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_probe_LDADD = $(TEST_LIBS)
+
+tests_unit_test_image_decode_SOURCES = tests/unit/test_image_decode.c $(IMAGE_TEST_UTIL)
+tests_unit_test_image_decode_CFLAGS = $(TEST_CFLAGS) $(TURBOJPEG_CFLAGS)
+tests_unit_test_image_decode_LDADD = $(TEST_LIBS) $(TURBOJPEG_LIBS)
+
+tests_unit_test_image_orient_SOURCES = tests/unit/test_image_orient.c $(IMAGE_TEST_UTIL)
+tests_unit_test_image_orient_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_orient_LDADD = $(TEST_LIBS)
+
+tests_unit_test_image_resize_SOURCES = tests/unit/test_image_resize.c $(IMAGE_TEST_UTIL) \
+	$(THUMB_SOURCES)
+tests_unit_test_image_resize_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_resize_LDADD = $(TEST_LIBS) -lm
+
+tests_unit_test_image_files_SOURCES = tests/unit/test_image_files.c \
+	plugins/import_images/import_list.c plugins/export_images/export_names.c
+tests_unit_test_image_files_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_files_LDADD = $(TEST_LIBS)
+
+# The SDK's image calls and the thumbnail pipeline from the command line:
+# the shell tests drive it, and it measures speed (`image_tool bench`).
+tests_image_tool_SOURCES = tests/image_tool.c $(THUMB_SOURCES)
+tests_image_tool_CFLAGS = $(AM_CFLAGS)
+tests_image_tool_LDADD = sdk/libaxle.la -lm
+
+IMAGE_SHELL_TESTS = tests/image/formats.sh tests/image/bad_input.sh \
+	tests/image/orientation.sh tests/image/quality.sh tests/image/pipeline.sh
+TESTS += $(IMAGE_SHELL_TESTS)
+EXTRA_DIST += $(IMAGE_SHELL_TESTS) tests/image/pilref.py tests/image/lib_image.sh \
+	tests/gen_images.py pipelines/thumbnails.yaml $(IMAGE_SAMPLES)
+
+IMAGE_SAMPLES = pipelines/samples/harbour.jpg pipelines/samples/tower.jpg \
+	pipelines/samples/phone-rotated.jpg pipelines/samples/meadow.webp \
+	pipelines/samples/street-grey.jpg pipelines/samples/hills-progressive.jpg \
+	pipelines/samples/sticker-alpha.webp pipelines/samples/2023/lake.jpg \
+	pipelines/samples/2024/lake.jpg pipelines/samples/tiny.jpg

@@ -32,8 +32,10 @@
 #define PRECISION 14
 #define HALF (1 << (PRECISION - 1))
 
-/* Bytes past the last row the SIMD horizontal loop may read. */
-#define MID_SLACK 16
+/* Bytes past a window the SIMD horizontal loops may read (at most 16:
+ * a 16-byte load at the last group of taps); rows read that way need this
+ * much buffer after them. */
+#define MID_SLACK 64
 
 static double
 sinc(double x)
@@ -112,7 +114,7 @@ rs_coeffs_make(struct rs_coeffs *c, uint32_t in_size, uint32_t out_size)
     double support = 3.0 * filterscale;
     int ksize = (int)ceil(support) * 2 + 1;
     double *kd = malloc((size_t)ksize * sizeof *kd);
-    c->kstride = ksize + 1; /* even, zero padded: SIMD takes taps in pairs */
+    c->kstride = (ksize + 7) & ~7; /* zero padded: SIMD takes taps 2, 4 or 8 at a time */
     c->bounds = malloc((size_t)out_size * 2 * sizeof *c->bounds);
     c->k = calloc((size_t)out_size * (size_t)c->kstride, sizeof *c->k);
     if (!kd || !c->bounds || !c->k) {
@@ -312,17 +314,98 @@ horizontal_row_sse2(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst,
 }
 #endif
 
-/* `slack`: reading a few bytes past the last row is safe. */
+#if defined(__x86_64__) && defined(__GNUC__)
+/* RGB or RGBA with SSSE3: four taps per step.  One 16-byte load holds four
+ * pixels; two pshufb spread them into 16-bit lanes as (R0 R1 G0 G1 B0 B1
+ * A0 A1) and (R2 R3 ...), zero-extending at the same time, and two pmaddwd
+ * apply the weight pairs.  Same integers as the other loops. */
+__attribute__((target("ssse3"))) static void
+horizontal_row_ssse3(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst, int C)
+{
+    const __m128i lo3 = _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1);
+    const __m128i hi3 = _mm_setr_epi8(6, -1, 9, -1, 7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1);
+    const __m128i lo4 = _mm_setr_epi8(0, -1, 4, -1, 1, -1, 5, -1, 2, -1, 6, -1, 3, -1, 7, -1);
+    const __m128i hi4 = _mm_setr_epi8(8, -1, 12, -1, 9, -1, 13, -1, 10, -1, 14, -1, 11, -1, 15, -1);
+    const __m128i lo = C == 4 ? lo4 : lo3, hi = C == 4 ? hi4 : hi3;
+    for (uint32_t x = 0; x < c->out_size; x++, dst += C) {
+        const int16_t *k = c->k + (size_t)x * c->kstride;
+        const uint8_t *s = src + (size_t)c->bounds[2 * x] * C;
+        int32_t count = c->bounds[2 * x + 1];
+        __m128i acc = _mm_set1_epi32(HALF);
+        for (int32_t j = 0; j < count; j += 4, s += 4 * C) {
+            int32_t k01, k23;
+            memcpy(&k01, k + j, 4);
+            memcpy(&k23, k + j + 2, 4);
+            __m128i px = _mm_loadu_si128((const __m128i *)s);
+            acc = _mm_add_epi32(acc, _mm_madd_epi16(_mm_shuffle_epi8(px, lo),
+                                                    _mm_set1_epi32(k01)));
+            acc = _mm_add_epi32(acc, _mm_madd_epi16(_mm_shuffle_epi8(px, hi),
+                                                    _mm_set1_epi32(k23)));
+        }
+        acc = _mm_srai_epi32(acc, PRECISION);
+        acc = _mm_packs_epi32(acc, acc);
+        acc = _mm_packus_epi16(acc, acc);
+        uint32_t v = (uint32_t)_mm_cvtsi128_si32(acc);
+        dst[0] = (uint8_t)v;
+        dst[1] = (uint8_t)(v >> 8);
+        dst[2] = (uint8_t)(v >> 16);
+        if (C == 4)
+            dst[3] = (uint8_t)(v >> 24);
+    }
+}
+#define HAVE_SSSE3_CLONE 1
+#endif
+
+#ifdef __SSE2__
+/* Grey: eight taps per step, the weights used as they lie in memory. */
+static void
+horizontal_row_grey_sse2(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst)
+{
+    const __m128i zero = _mm_setzero_si128();
+    for (uint32_t x = 0; x < c->out_size; x++) {
+        const int16_t *k = c->k + (size_t)x * c->kstride;
+        const uint8_t *s = src + c->bounds[2 * x];
+        int32_t count = c->bounds[2 * x + 1];
+        __m128i acc = _mm_setzero_si128();
+        for (int32_t j = 0; j < count; j += 8) {
+            __m128i px = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(s + j)), zero);
+            acc = _mm_add_epi32(acc, _mm_madd_epi16(px, _mm_loadu_si128((const __m128i *)(k + j))));
+        }
+        acc = _mm_add_epi32(acc, _mm_shuffle_epi32(acc, 0x4e)); /* lanes 0+2, 1+3 */
+        acc = _mm_add_epi32(acc, _mm_shuffle_epi32(acc, 0xb1)); /* all four */
+        dst[x] = clip8(_mm_cvtsi128_si32(acc) + HALF);
+    }
+}
+#endif
+
+/* `slack`: the buffer has MID_SLACK bytes after its last row, so SIMD
+ * may read past any window; otherwise only rows with that much data after
+ * them take the SIMD loops. */
 static void
 horizontal(const struct rs_coeffs *c, const uint8_t *src0, size_t stride,
            uint32_t rows, axle_pixels *out, bool slack)
 {
+#ifdef HAVE_SSSE3_CLONE
+    bool ssse3 = __builtin_cpu_supports("ssse3");
+#endif
     for (uint32_t y = 0; y < rows; y++) {
         const uint8_t *src = src0 + y * stride;
         uint8_t *dst = out->data + y * out->stride;
+        size_t after = (size_t)(rows - 1 - y) * stride + (slack ? MID_SLACK : 0);
+        bool simd = after >= MID_SLACK;
+#ifdef HAVE_SSSE3_CLONE
+        if (simd && ssse3 && out->channels >= 3) {
+            horizontal_row_ssse3(c, src, dst, (int)out->channels);
+            continue;
+        }
+#endif
 #ifdef __SSE2__
-        if (out->channels >= 3 && (slack || y + 1 < rows)) {
+        if (simd && out->channels >= 3) {
             horizontal_row_sse2(c, src, dst, (int)out->channels);
+            continue;
+        }
+        if (simd && out->channels == 1) {
+            horizontal_row_grey_sse2(c, src, dst);
             continue;
         }
 #endif

@@ -13,15 +13,18 @@ EXTRA_DIST += $(SDK_TESTS)
 # installcheck: what an author does after `make install`, in a scratch
 # folder of the build tree.  The template and the example are copied
 # there, built by their own Makefiles (pkg-config and nothing else: no
-# path into this tree), then the installed axle is asked to load them.
-# A DESTDIR install is found through pkg-config's sysroot, and its
-# libaxle through LD_LIBRARY_PATH.  The sub-make gets no MAKEFLAGS, so
-# variables given to this make cannot override the author's Makefile.
+# path into this tree), then the installed axle is asked to load them and
+# to run them on the sample images (box_resize in thumbnails_box.yaml).
+# A DESTDIR install is found through pkg-config's sysroot, its libaxle
+# through LD_LIBRARY_PATH and its built-in methods through
+# AXLE_METHOD_PATH (the installed axle looks in $(methoddir) without
+# DESTDIR).  The sub-make gets no MAKEFLAGS, so variables given to this
+# make cannot override the author's Makefile.
 SDK_CHECK = sdk-installcheck
 SDK_CHECK_ENV = PKG_CONFIG_PATH='$(DESTDIR)$(pkgconfigdir)' \
 	PKG_CONFIG_SYSROOT_DIR='$(DESTDIR)' \
 	LD_LIBRARY_PATH='$(DESTDIR)$(libdir)'$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH} \
-	AXLE_METHOD_PATH='$(abs_builddir)/$(SDK_CHECK)/methods'
+	AXLE_METHOD_PATH='$(abs_builddir)/$(SDK_CHECK)/methods:$(DESTDIR)$(methoddir)'
 
 installcheck-local: installcheck-sdk
 installcheck-sdk:
@@ -47,7 +50,19 @@ installcheck-sdk:
 	    $(SDK_CHECK)/$$m.txt || { \
 	    echo "installcheck: the installed axle did not accept $$m.so" >&2; exit 1; }; \
 	done
-	@echo "installcheck: the template and box_resize build against the installed SDK and load"
+	@printf '%s\n' 'jobs:' '  import:' '    method: import_images' \
+	  "    options: {files: $(abs_srcdir)/pipelines/samples}" '  bright:' \
+	  '    method: method_template' '    datasets: {source: import}' \
+	  > $(SDK_CHECK)/template.yaml
+	@cd $(SDK_CHECK) && for p in $(abs_srcdir)/pipelines/thumbnails_box.yaml \
+	    template.yaml; do \
+	  env $(SDK_CHECK_ENV) AXLE_PROGRESS=never \
+	    '$(DESTDIR)$(bindir)/axle' run $$p --slices 2 > run.txt 2> run.err || { \
+	    cat run.txt run.err; \
+	    echo "installcheck: the installed axle failed to run $$p" >&2; exit 1; }; \
+	  cat run.txt; \
+	done
+	@echo "installcheck: the template and box_resize build against the installed SDK, load and run"
 
 clean-local: clean-sdk-installcheck
 clean-sdk-installcheck:

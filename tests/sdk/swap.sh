@@ -104,25 +104,31 @@ def psnr(x, y):
     return 99.0 if mse == 0 else 10 * math.log10(255 * 255 / mse)
 fa, fb = files(a), files(b)
 print("same files" if fa == fb and fa else "files differ: %s / %s" % (fa, fb))
-worst_ref, same_px, sizes = 99.0, 0, 0
+worst_ref, same_px, sizes, kept, kept_same = 99.0, 0, 0, 0, 0
 for f in fa:
     x, y = Image.open(os.path.join(a, f)), Image.open(os.path.join(b, f))
     sizes += x.size == y.size
     if x.size != y.size:
         continue
     x, y = x.convert("RGB"), y.convert("RGB")
-    same_px += ImageChops.difference(x, y).getbbox() is None
+    same = ImageChops.difference(x, y).getbbox() is None
     stem = os.path.splitext(f)[0]
     src = [s for s in files(orig) if os.path.splitext(s)[0] == stem][0]
     ref = ImageOps.exif_transpose(Image.open(os.path.join(orig, src)))
+    if ref.size == y.size:   # fits inside the box: kept as it is by both
+        kept += 1
+        kept_same += same
+        continue
+    same_px += same
     if ref.mode in ("RGBA", "LA", "P"):   # flattened on white, like export
         ref = ref.convert("RGBA")
         bg = Image.new("RGBA", ref.size, (255, 255, 255, 255))
         ref = Image.alpha_composite(bg, ref)
     ref = ref.convert("RGB").resize(y.size, Image.LANCZOS)
     worst_ref = min(worst_ref, psnr(ref, y))
+print("kept as they are %d, identical in both %d" % (kept, kept_same))
 print("sizes equal %d of %d" % (sizes, len(fa)))
-print("identical pixels %d" % same_px)
+print("resized with identical pixels %d" % same_px)
 print("box_resize vs Pillow worst %.1f dB" % worst_ref)
 EOF
 py compare.py "$export1" "$export2" img > cmp.txt 2>&1
@@ -130,7 +136,9 @@ sed 's/^/# /' cmp.txt
 contains cmp.txt "same files" "both exports hold the same files"
 n=$(find img -type f | wc -l)
 contains cmp.txt "sizes equal $n of $n" "every thumbnail keeps its size"
-contains cmp.txt "identical pixels 0" "and no thumbnail has the built-in's pixels"
+contains cmp.txt "resized with identical pixels 0" "no resized thumbnail has the built-in's pixels"
+contains cmp.txt "kept as they are 1, identical in both 1" \
+    "the image smaller than the box is kept as it is by both"
 worst=$(awk '/worst/ {print int($(NF-1))}' cmp.txt)
 ok $(test "${worst:-0}" -ge 30; echo $?) "box_resize is within 30 dB of Pillow's thumbnail (worst ${worst:-?} dB)"
 
