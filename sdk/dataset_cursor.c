@@ -26,6 +26,7 @@ struct axle_cursor {
     const uint8_t *bitmap;/* nulls of a fixed column, or NULL */
     int64_t row, rows;    /* current row in the slice, rows in it */
     size_t pos;           /* variable width: offset of the next cell */
+    size_t released;      /* pages before this offset were given back */
     const uint8_t *val;   /* current cell */
     size_t len;
     bool null;
@@ -59,6 +60,7 @@ map_slice(axle_cursor *c, int s)
     c->rows = c->ds->rows[s];
     c->row = -1;
     c->pos = 0;
+    c->released = 0;
     if (c->rows == 0)
         return 0;
     if (!col->files[s]) {
@@ -143,10 +145,27 @@ axle_cursor_open(axle_dataset *ds, const char *column, int sliceno, char *err,
     return c;
 }
 
+/* Gives back the mapped pages wholly behind the current cell, so a walk
+ * over gigabytes of images keeps a flat resident size: the borrowed cell
+ * stays valid, earlier ones (documented as invalid by now) are dropped. */
+#define RELEASE_STEP ((size_t)4 << 20)
+
+static void
+release_behind(axle_cursor *c, size_t upto)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t end = upto / page * page;
+    if (end < c->released + RELEASE_STEP)
+        return;
+    madvise((void *)(c->map + c->released), end - c->released, MADV_DONTNEED);
+    c->released = end;
+}
+
 static int
 next_var(axle_cursor *c)
 {
     uint64_t n;
+    release_behind(c, c->pos);
     size_t used = ds_varint_get(c->map + c->pos, c->maplen - c->pos, &n);
     if (!used || (n && n - 1 > c->maplen - c->pos - used))
         return fail(c, "damaged: a cell runs past the end of the file");

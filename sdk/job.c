@@ -41,24 +41,18 @@ axle_errmsg(const axle_job *job)
     return job ? job->errmsg : "";
 }
 
-static void
-log_prefix(const axle_job *job)
-{
-    if (job->sliceno >= 0)
-        fprintf(stderr, "%s[%d]: ", job->method, job->sliceno);
-    else
-        fprintf(stderr, "%s: ", job->method);
-}
-
 void
 axle_log(axle_job *job, const char *fmt, ...)
 {
+    char msg[2048];
     va_list ap;
-    log_prefix(job);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    if (job->sliceno >= 0)
+        fprintf(stderr, "%s[%d]: %s\n", job->method, job->sliceno, msg);
+    else
+        fprintf(stderr, "%s: %s\n", job->method, msg);
 }
 
 /* Per-process file so slices never contend; the core merges them. */
@@ -96,8 +90,15 @@ axle_skip(axle_job *job, const char *item, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
-    log_prefix(job);
-    fprintf(stderr, "skipped %s: %s\n", item, reason);
+    /* One write per line, so lines of parallel slices never interleave. */
+    char line[2048];
+    if (job->sliceno >= 0)
+        snprintf(line, sizeof line, "%s[%d]: skipped %s: %s\n", job->method,
+                 job->sliceno, item, reason);
+    else
+        snprintf(line, sizeof line, "%s: skipped %s: %s\n", job->method, item,
+                 reason);
+    fputs(line, stderr);
     json_t *entry = json_pack("{s:s, s:s}", "file", item, "reason", reason);
     if (entry)
         append_json_line(job, "skipped", entry);

@@ -3,7 +3,8 @@ lib_LTLIBRARIES += sdk/libaxle.la
 sdk_libaxle_la_SOURCES = sdk/axle_internal.h sdk/job.c sdk/versions.c
 sdk_libaxle_la_CFLAGS = $(AM_CFLAGS) -fno-semantic-interposition $(JANSSON_CFLAGS) $(TURBOJPEG_CFLAGS) $(WEBP_CFLAGS)
 sdk_libaxle_la_LIBADD = $(JANSSON_LIBS) $(TURBOJPEG_LIBS) $(WEBP_LIBS) -lm
-sdk_libaxle_la_LDFLAGS = $(AM_LDFLAGS) -no-undefined -version-info 0:0:0
+sdk_libaxle_la_LDFLAGS = $(AM_LDFLAGS) -no-undefined -version-info 0:0:0 \
+	-export-symbols-regex '^axle_'
 EXTRA_DIST += sdk/template/method_template.c sdk/template/Makefile
 
 include sdk/dataset.mk
