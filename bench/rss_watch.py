@@ -1,28 +1,38 @@
 #!/usr/bin/python3
-"""rss_watch.py - run a command and report the peak resident memory of
-every process in its tree, grouped by depth below the command.
+"""rss_watch.py - run a command and report the peak memory of every
+process in its tree: depth below the command, and which job it worked for.
 
 For `axle run`, depth 0 is axle itself, depth 1 a job process (one per
 job: prepare and synthesis run there) and depth 2 a slice (analysis).
-The kernel keeps each process's peak in VmHWM (/proc/PID/status), which
-only grows, so polling every few milliseconds and keeping the last value
-seen gives the peak up to the last poll before the process exits; slices
-reach their peak on their first images, long before they exit.
-(/usr/bin/time's "Maximum resident set size" is the largest process of
-the whole tree, without saying which one; this says which.)
+A process's label is the highest-numbered folder name like `axle-work-12`
+among the files it has open (a slice has its job's dataset files open,
+and its inputs are older jobs), so slices can be told apart by job.
+
+Three figures per process, polled from /proc/PID/status every few ms:
+  hwm   VmHWM, the kernel's own peak of the resident set (what `top`
+        shows as RES at its highest); it only grows, so the last value
+        polled is the peak up to the last poll;
+  anon  the largest RssAnon polled: private memory (heap, buffers);
+  file  the largest RssFile polled: pages of mapped files (a mapped
+        dataset column counts here once touched; the kernel can drop
+        them at any time, but they are part of RSS).
+(/usr/bin/time's "Maximum resident set size" is the hwm of the largest
+process of the whole tree, without saying which.)
 
 usage: rss_watch.py [--interval SECONDS] [--json FILE] -- COMMAND...
-prints to stderr: depth D: N processes, peak VmHWM max X MiB (median Y)
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 
+LABEL = re.compile(r"/([A-Za-z0-9_.]+(?:-[A-Za-z0-9_.]+)*-[0-9]+)/")
 
-def children_map():
-    """pid -> parent pid, for every process we may look at."""
+
+def parents_map():
+    """pid -> parent pid of every process."""
     parents = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -33,20 +43,39 @@ def children_map():
         except OSError:
             continue
         # The command name may hold spaces and parentheses: split after it.
-        fields = stat[stat.rfind(")") + 2:].split()
-        parents[int(name)] = int(fields[1])
+        parents[int(name)] = int(stat[stat.rfind(")") + 2:].split()[1])
     return parents
 
 
-def hwm_kb(pid):
+def memory_kb(pid):
+    out = {}
     try:
         with open("/proc/%d/status" % pid) as f:
             for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
+                key = line.split(":", 1)[0]
+                if key in ("VmHWM", "RssAnon", "RssFile"):
+                    out[key] = int(line.split()[1])
     except OSError:
-        pass
-    return None
+        return None
+    return out if len(out) == 3 else None
+
+
+def label_of(pid):
+    """The job folder with the highest number among the open files: a
+    slice may also hold its inputs open, and inputs are older jobs."""
+    try:
+        fds = os.listdir("/proc/%d/fd" % pid)
+    except OSError:
+        return None
+    best = None
+    for fd in fds:
+        try:
+            m = LABEL.search(os.readlink("/proc/%d/fd/%s" % (pid, fd)))
+        except OSError:
+            continue
+        if m and (best is None or int(m.group(1).rsplit("-", 1)[1]) > int(best.rsplit("-", 1)[1])):
+            best = m.group(1)
+    return best
 
 
 def depth_of(pid, root, parents):
@@ -59,46 +88,60 @@ def depth_of(pid, root, parents):
     return d
 
 
+def usage():
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
 def main(argv):
     interval, out = 0.005, None
     while argv and argv[0] != "--":
-        if argv[0] == "--interval":
-            interval = float(argv[1])
-            argv = argv[2:]
-        elif argv[0] == "--json":
-            out = argv[1]
-            argv = argv[2:]
+        if argv[0] == "--interval" and len(argv) > 1:
+            interval, argv = float(argv[1]), argv[2:]
+        elif argv[0] == "--json" and len(argv) > 1:
+            out, argv = argv[1], argv[2:]
         else:
-            print(__doc__, file=sys.stderr)
-            return 2
+            return usage()
     cmd = argv[1:]
     if not cmd:
-        print(__doc__, file=sys.stderr)
-        return 2
+        return usage()
     proc = subprocess.Popen(cmd)
-    peak = {}   # pid -> (depth, kB)
+    seen = {}   # pid -> record
     while proc.poll() is None:
-        parents = children_map()
+        parents = parents_map()
         for pid in parents:
             d = depth_of(pid, proc.pid, parents)
             if d is None:
                 continue
-            kb = hwm_kb(pid)
-            if kb is not None:
-                peak[pid] = (d, max(kb, peak.get(pid, (d, 0))[1]))
+            mem = memory_kb(pid)
+            if mem is None:
+                continue
+            r = seen.setdefault(pid, {"pid": pid, "ppid": parents[pid], "depth": d, "label": None,
+                                      "hwm_kb": 0, "anon_kb": 0, "file_kb": 0})
+            r["hwm_kb"] = max(r["hwm_kb"], mem["VmHWM"])
+            r["anon_kb"] = max(r["anon_kb"], mem["RssAnon"])
+            r["file_kb"] = max(r["file_kb"], mem["RssFile"])
+            if r["label"] is None and d > 0:
+                r["label"] = label_of(pid)
         time.sleep(interval)
-    by_depth = {}
-    for d, kb in peak.values():
-        by_depth.setdefault(d, []).append(kb)
-    summary = {}
-    for d in sorted(by_depth):
-        v = sorted(by_depth[d])
-        summary[d] = {"processes": len(v), "max_kb": v[-1], "median_kb": v[len(v) // 2]}
-        print("depth %d: %d processes, peak VmHWM max %.1f MiB (median %.1f MiB)"
-              % (d, len(v), v[-1] / 1024, v[len(v) // 2] / 1024), file=sys.stderr)
+    # A slice that ended before its files were seen: label it by a sibling.
+    by_parent = {}
+    for r in seen.values():
+        if r["label"]:
+            by_parent.setdefault(r["ppid"], r["label"])
+    for r in seen.values():
+        if r["label"] is None and r["depth"] > 1:
+            r["label"] = by_parent.get(r["ppid"])
+    procs = sorted(seen.values(), key=lambda r: (r["depth"], r["pid"]))
+    for d in sorted({r["depth"] for r in procs}):
+        rs = [r for r in procs if r["depth"] == d]
+        print("depth %d: %d processes, peak VmHWM %.1f MiB, RssAnon %.1f MiB, RssFile %.1f MiB"
+              % (d, len(rs), max(r["hwm_kb"] for r in rs) / 1024,
+                 max(r["anon_kb"] for r in rs) / 1024, max(r["file_kb"] for r in rs) / 1024),
+              file=sys.stderr)
     if out:
         with open(out, "w") as f:
-            json.dump(summary, f)
+            json.dump({"processes": procs}, f, indent=1)
     return proc.returncode
 
 

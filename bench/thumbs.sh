@@ -108,14 +108,14 @@ pipeline=$SRC_DIR/pipelines/thumbnails.yaml
 [ -f "$pipeline" ] || die "$pipeline is missing"
 
 raw=$results/raw.tsv
-printf 'run\tformat\tsize\ttool\timages\twall\tuser\tsys\tmaxrss_kb\timport\tthumbs\texport\tshapes\n' > "$raw"
+printf 'run\tformat\tsize\ttool\timages\twall\tuser\tsys\tmaxrss_kb\timport\tthumbs\texport\tshapes\tload1\n' > "$raw"
 
 # record RUN FMT SIZE TOOL N WALL TIMEFILE [STEP SECONDS...]
 record() {
     local run=$1 fmt=$2 size=$3 tool=$4 n=$5 wall=$6 tf=$7
     read -r user sys rss < <(tail -1 "$tf")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$fmt" "$size" "$tool" "$n" \
-        "$wall" "$user" "$sys" "$rss" "${8:--}" "${9:--}" "${10:--}" "${11:--}" >> "$raw"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$fmt" "$size" "$tool" "$n" \
+        "$wall" "$user" "$sys" "$rss" "${8:--}" "${9:--}" "${10:--}" "${11:--}" "$LOAD1" >> "$raw"
 }
 
 # step_seconds CWD OUTFILE STEP: the seconds STEP's job took, from its
@@ -219,6 +219,8 @@ for run in $(seq 1 "$runs"); do
             w=${size%x*} h=${size#*x}
             for tool in $tools; do
                 say "run $run/$runs: $fmt $size $tool"
+                # The machine's load just before: other work skews wall times.
+                LOAD1=$(cut -d' ' -f1 /proc/loadavg)
                 "run_$tool" "$run" "$fmt" "$w" "$h"
             done
         done
@@ -230,7 +232,7 @@ done
 # a little CPU): per (format, size), and for JPEG also with a quarter of
 # the images, to show whether a slice's peak grows with the image count.
 rsstsv=$results/rss.tsv
-printf 'format\tsize\timages\taxle_kb\tjob_kb\tslice_kb\n' > "$rsstsv"
+printf 'format\tsize\timages\tprocess\tcount\thwm_kb\tanon_kb\tfile_kb\n' > "$rsstsv"
 rss_run() { # fmt W H
     local cwd=$scratch/axle-cwd log=$results/log/rss-$1-$2x$3-${#FILES[@]}
     rm -rf "$cwd"
@@ -238,10 +240,25 @@ rss_run() { # fmt W H
     (cd "$cwd" && "$PY" "$BENCH_DIR/rss_watch.py" --json "$log.json" -- \
         "$AXLE" run "$pipeline" --slices "$NPROC" "input=$SET" "size=[$2,$3]" \
         > "$log.out" 2> "$log.err") || die "axle failed under rss_watch.py, see $log.err"
-    "$PY" -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print("\t".join(str(d.get(k, {}).get("max_kb", "-")) for k in ("0", "1", "2")))' "$log.json" |
-        sed "s/^/$1\t$2x$3\t${#FILES[@]}\t/" >> "$rsstsv"
+    # One row per kind of process: axle, the job processes, and the
+    # slices of each step (job ids mapped to steps by the run's lines).
+    "$PY" - "$log.json" "$log.out" "$1" "$2x$3" "${#FILES[@]}" >> "$rsstsv" <<'PYEOF'
+import json, sys
+procs = json.load(open(sys.argv[1]))["processes"]
+step = {}
+for line in open(sys.argv[2]):
+    f = line.split()
+    if len(f) >= 3 and f[2] in ("built", "reused"):
+        step[f[1]] = f[0]
+groups = {}
+for p in procs:
+    name = ("axle" if p["depth"] == 0 else "job processes" if p["depth"] == 1
+            else "slices of " + step.get(p["label"], p["label"] or "?"))
+    groups.setdefault(name, []).append(p)
+for name, ps in groups.items():
+    print("\t".join([sys.argv[3], sys.argv[4], sys.argv[5], name, str(len(ps))] +
+                    [str(max(p[k] for p in ps)) for k in ("hwm_kb", "anon_kb", "file_kb")]))
+PYEOF
     rm -rf "$cwd"
 }
 if [ -n "$rss" ] && [[ " $tools " == *" axle "* ]]; then

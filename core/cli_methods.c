@@ -14,7 +14,8 @@ static const char methods_usage[] =
     "Lists the methods found in AXLE_METHOD_PATH's folders and then the\n"
     "installed method folder, with version, ABI and file; where a name is\n"
     "found more than once the first wins and the others are shadowed.\n"
-    "With NAME: that method's options (type, default, range, help) and inputs.\n";
+    "With NAME: that method's options (type, default, range, help) and inputs;\n"
+    "exit status 1 when a file of that name is refused, 2 when none is found.\n";
 
 static const char *
 type_name(axle_opt_type t)
@@ -136,7 +137,7 @@ cli_methods(int argc, char **argv)
         return 0;
     }
     if (argc > 1)
-        return show_method(argv[1], true) == 2 ? 2 : 0;
+        return show_method(argv[1], true); /* 1: refused, 2: not found */
     size_t n;
     char **names = all_names(&n);
     printf("search order:");

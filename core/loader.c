@@ -102,6 +102,12 @@ check_descriptor(const method *m, const char *path, char *err, size_t errlen)
                  d->abi_major, d->abi_minor, AXLE_ABI_MAJOR, AXLE_ABI_MINOR);
         return -1;
     }
+    if (d->struct_size < sizeof(axle_method_desc)) {
+        snprintf(err, errlen, "%s: method descriptor is %u bytes, SDK ABI %d.%d "
+                 "needs %zu", path, d->struct_size, AXLE_ABI_MAJOR, AXLE_ABI_MINOR,
+                 sizeof(axle_method_desc));
+        return -1;
+    }
     if (!d->name || !*d->name) {
         snprintf(err, errlen, "%s: method descriptor has no name", path);
         return -1;

@@ -288,10 +288,16 @@ axle_set_result_json(axle_job *job, const char *json)
 
 /* ---- options ---- */
 
+/* Every declared option is present (defaults are filled in), so a name
+ * that is missing is a typo in the method: say so rather than return 0. */
 static json_t *
 opt(const axle_job *job, const char *name)
 {
-    return job->options ? json_object_get(job->options, name) : NULL;
+    json_t *v = job->options ? json_object_get(job->options, name) : NULL;
+    if (!v && job->options)
+        fprintf(stderr, "%s: warning: reads option '%s', which it does not declare\n",
+                job->method, name);
+    return v;
 }
 
 int64_t
