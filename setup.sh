@@ -46,8 +46,8 @@ case "$mode" in
 install)
     configure_in build
     make -C build -s -j"$jobs"
-    if [ "$(id -u)" -eq 0 ]; then make -C build -s install; ldconfig
-    else sudo make -C build -s install; sudo ldconfig; fi
+    if [ "$(id -u)" -eq 0 ]; then make -C build -s install >/dev/null; ldconfig
+    else sudo make -C build -s install >/dev/null; sudo ldconfig; fi
     echo "setup: axle installed as $(command -v axle || echo /usr/local/bin/axle)"
     ;;
 check)
