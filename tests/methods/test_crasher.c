@@ -2,6 +2,7 @@
  * `how` says while every other slice sleeps: the job must fail fast and
  * name the slice. */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,8 +24,9 @@ analysis(axle_job *job, int sliceno)
     if (sliceno == axle_opt_int(job, "crash_slice")) {
         usleep(100000);
         if (how[0] == 's') {
-            volatile int *p = NULL;
-            return *p;
+            /* A real invalid access (not NULL, which UBSan would trap first). */
+            volatile uintptr_t addr = 8;
+            return *(volatile int *)addr;
         }
         if (how[0] == 'e' && how[1] == 'x')
             exit(7);
