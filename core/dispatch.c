@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -192,9 +193,15 @@ dispatch_run(const job_spec *spec, job_outcome *out)
         return;
     }
     fflush(NULL);
+    pid_t core_pid = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         setpgid(0, 0);
+        /* If the core is killed (even by SIGKILL), the job goes with it:
+         * nothing may go on writing into the workdir, or hold its lock. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != core_pid)
+            _exit(9);
         for (int i = 0; i < n; i++)
             close(streams[i].fd);
         job_pipes pipes = {write_fd};

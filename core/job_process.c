@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -145,11 +146,15 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
     sh->stage = STAGE_ANALYSIS;
     double t0 = now();
     pid_t *pids = calloc((size_t)slices, sizeof *pids);
+    pid_t job_pid = getpid();
     for (int i = 0; i < slices; i++) {
         pids[i] = fork();
         if (pids[i] < 0)
             fail(job, "analysis: cannot fork slice %d: %s", i, strerror(errno));
         if (pids[i] == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL); /* no slice outlives its job */
+            if (getppid() != job_pid)
+                _exit(9);
             for (int k = 0; k < slices + 2; k++)
                 if (k != i + 1)
                     close(pipes->write_fd[k]);

@@ -17,8 +17,13 @@ pid=$!
 sleep 1
 kill -KILL $pid
 wait $pid 2>/dev/null
-pkill -KILL -f "$AXLE run p.yaml" 2>/dev/null
 sleep 0.2
+left=0
+for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/cwd" 2>/dev/null)" = "$T_TMP" ] || continue
+    tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q "run p.yaml" && left=$((left + 1))
+done
+is "$left" 0 "the job and its slices die with the core"
 is "$(ls wd/index 2>/dev/null | wc -l)" 0 "a job cut off by SIGKILL is not indexed"
 ok $(test ! -e wd/wd-1/job.json; echo $?) "and has no job.json"
 
