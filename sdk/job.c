@@ -373,6 +373,26 @@ axle_input_dataset(axle_job *job, const char *name)
     return ds;
 }
 
+axle_dataset *
+axle_input_column(axle_job *job, const char *name, const char *column,
+                  axle_type type)
+{
+    axle_dataset *ds = axle_input_dataset(job, name);
+    if (!ds) {
+        if (!json_object_get(job->inputs, name))
+            axle_error(job, AXLE_EINVAL, "no dataset bound to input '%s'", name);
+        return NULL;
+    }
+    axle_type t = axle_dataset_column_type(ds, column);
+    if (t != type) {
+        axle_error(job, AXLE_EINVAL, "input '%s' (%s): column '%s' is %s, not %s",
+                   name, axle_dataset_path(ds), column,
+                   t ? axle_type_name(t) : "missing", axle_type_name(type));
+        return NULL;
+    }
+    return ds;
+}
+
 const char *
 axle_input_job_dir(const axle_job *job, const char *name)
 {

@@ -52,15 +52,10 @@ struct slice {
 int
 prepare(axle_job *job)
 {
-    axle_dataset *src = axle_input_dataset(job, "source");
+    axle_dataset *src = axle_input_column(job, "source", axle_opt_string(job, "column"),
+                                          AXLE_IMAGE);
     if (!src)
-        return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
-    const char *column = axle_opt_string(job, "column");
-    axle_type t = axle_dataset_column_type(src, column);
-    if (t != AXLE_IMAGE)
-        return axle_error(job, AXLE_EINVAL, "source %s: column '%s' is %s, not image",
-                          axle_dataset_path(src), column,
-                          t ? axle_type_name(t) : "missing");
+        return AXLE_EINVAL; /* the SDK has set the message */
     out = axle_writer_new(job, "default", src, NULL);
     if (!out)
         return AXLE_EINTERNAL; /* the SDK has set the message */

@@ -273,6 +273,14 @@ axle_dataset *axle_dataset_previous(axle_dataset *ds);
 const char *axle_dataset_parent_path(const axle_dataset *ds);
 const char *axle_dataset_path(const axle_dataset *ds);
 
+/* The dataset bound to input `name`, checked to have `column` of `type`;
+ * NULL with the reason set (axle_errmsg) when the input is missing or the
+ * column is absent or of another type.  In prepare:
+ *     axle_dataset *src = axle_input_column(job, "source", "image", AXLE_IMAGE);
+ *     if (!src) return AXLE_EINVAL;                                         */
+axle_dataset *axle_input_column(axle_job *job, const char *name,
+                                const char *column, axle_type type);
+
 /* A cursor walks one column of one slice (sliceno >= 0) or of all slices
  * in order (sliceno = -1).  Only that column's files are opened. */
 axle_cursor *axle_cursor_open(axle_dataset *ds, const char *column, int sliceno,

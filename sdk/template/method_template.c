@@ -56,12 +56,11 @@ static int out_col;
 int
 prepare(axle_job *job)
 {
-    axle_dataset *src = axle_input_dataset(job, "source");
+    /* The input dataset, checked to hold the image column we read. */
+    axle_dataset *src = axle_input_column(job, "source", axle_opt_string(job, "column"),
+                                          AXLE_IMAGE);
     if (!src)
-        return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
-    const char *column = axle_opt_string(job, "column");
-    if (axle_dataset_column_type(src, column) != AXLE_IMAGE)
-        return axle_error(job, AXLE_EINVAL, "source has no image column '%s'", column);
+        return AXLE_EINVAL; /* axle_input_column has set the message */
 
     /* A dataset of this job named "default" (what `datasets: {x: STEP}`
      * binds) whose parent is the source: it has the source's columns,
