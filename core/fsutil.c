@@ -1,6 +1,8 @@
 /* fsutil.c - directory creation, atomic writes, JSON files, paths. */
 #include "fsutil.h"
 
+#include "axle_internal.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -35,32 +37,7 @@ fs_mkdirs(const char *path, int mode)
 int
 fs_write_atomic(const char *path, const char *text, size_t len)
 {
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -1;
-    size_t off = 0;
-    while (off < len) {
-        ssize_t n = write(fd, text + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            errno = e;
-            return -1;
-        }
-        off += (size_t)n;
-    }
-    if (close(fd) < 0 || rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-        return -1;
-    }
-    return 0;
+    return axle_internal_write_atomic(path, text, len);
 }
 
 int

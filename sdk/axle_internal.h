@@ -52,6 +52,10 @@ int axle_internal_datasets_finish(const char *jobdir, int slices, char *err,
 /* Names of the datasets a finished job holds (JSON array), or NULL. */
 json_t *axle_internal_dataset_list(const char *jobdir);
 
+/* Writes a whole file through a temporary and rename.  0, or -1 with
+ * errno set. */
+int axle_internal_write_atomic(const char *path, const void *data, size_t len);
+
 /* {"axle": "0.1.0", "libjpeg-turbo": ..., ...}: part of every identity. */
 json_t *axle_internal_library_versions(void);
 

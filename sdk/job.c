@@ -154,26 +154,7 @@ axle_register_file(axle_job *job, const char *relpath)
 static int
 write_file(axle_job *job, const char *path, const void *data, size_t len)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return axle_error(job, AXLE_EIO, "%s: %s", tmp, strerror(errno));
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return axle_error(job, AXLE_EIO, "%s: %s", tmp, strerror(e));
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    if (close(fd) < 0 || rename(tmp, path) < 0)
+    if (axle_internal_write_atomic(path, data, len) < 0)
         return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
     return AXLE_OK;
 }
