@@ -115,6 +115,15 @@ open_streams(const job_spec *spec, stream *streams, int *write_fd)
     return 0;
 }
 
+static bool
+streams_open(const stream *streams, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (streams[i].fd >= 0)
+            return true;
+    return false;
+}
+
 static void
 relay_all(stream *streams, int n, const char *logdir, int timeout_ms)
 {
@@ -128,8 +137,6 @@ relay_all(stream *streams, int n, const char *logdir, int timeout_ms)
         }
     if (k == 0) {
         free(pfd);
-        if (timeout_ms > 0)
-            poll(NULL, 0, timeout_ms);
         return;
     }
     if (poll(pfd, (nfds_t)k, timeout_ms) > 0)
@@ -219,6 +226,14 @@ dispatch_run(const job_spec *spec, job_outcome *out)
         shown_progress = &pv;
         int status = 0;
         for (;;) {
+            if (!streams_open(streams, n)) {
+                /* Every stage has closed its output: the job is ending.
+                 * Wait for it without polling (a signal interrupts this). */
+                if (waitpid(pid, &status, 0) == pid)
+                    break;
+                if (errno != EINTR)
+                    break;
+            }
             relay_all(streams, n, logdir, 100);
             if (got_signal) {
                 kill(-pid, SIGKILL);
