@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # its variables are used by the scripts that source it
 # bench/common.sh - sourced by the bench scripts: where things are, how to
 # time a command, how to build the small C helpers.  Not a test: nothing
 # here is run by `make check`.

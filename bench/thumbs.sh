@@ -5,7 +5,7 @@
 #
 # usage: bench/thumbs.sh [--images N] [--webp-images N] [--corpus DIR]
 #                        [--runs R] [--build DIR] [--sizes "640x338 256x256"]
-#                        [--formats "jpeg webp"] [--tools "axle vips pillow probe probe1"]
+#                        [--formats "jpeg webp"] [--tools "axle vips pillow probe probe1 cp"]
 #                        [--results DIR] [--no-rss]
 #
 #   --images N       JPEG images (200); --webp-images N: WebP images (50)
@@ -20,17 +20,19 @@
 #
 # Tools: axle (the pipeline, cold), vips (vipsthumbnail), pillow
 # (pillow_thumbs.py), probe (decode_probe.c at axle's scale: the floor),
-# probe1 (decode_probe.c at margin 1, the scale Pillow's draft() picks).
+# probe1 (decode_probe.c at margin 1, the scale Pillow's draft() picks),
+# cp (copying the files to a new folder: the anchor for the import step).
 #
 # Every measurement starts from a cold axle workdir and a fresh output
 # folder, with the input files in the page cache (read once before each
 # run; see BENCHMARKS.md).  Prints a summary in Markdown, kept in
 # RESULTS/summary.md.  A benchmark, never part of `make check`.
 set -euo pipefail
+# shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
 
-images=200 webp_images=50 corpus= runs=3 build= results= rss=1
-sizes="640x338 256x256" formats="jpeg webp" tools="axle vips pillow probe probe1"
+images=200 webp_images=50 corpus='' runs=3 build='' results='' rss=1
+sizes="640x338 256x256" formats="jpeg webp" tools="axle vips pillow probe probe1 cp"
 while [ $# -gt 0 ]; do
     case $1 in
     --images) images=$2; shift ;;
@@ -66,7 +68,7 @@ mkdir -p "$scratch"
 # made (or reused) there.
 corpus=${corpus:-$BENCH_DIR/.corpus}
 if [ -d "$corpus" ] && [ ! -e "$corpus/corpus.json" ] &&
-   [ -n "$(find "$corpus" -maxdepth 1 \( -iname '*.jp*g' -o -iname '*.webp' \) | head -1)" ]; then
+   [ -n "$(find "$corpus" -maxdepth 1 \( -iname '*.jp*g' -o -iname '*.webp' \) -print -quit)" ]; then
     jpeg_dir=$corpus webp_dir=$corpus
 else
     "$PY" "$BENCH_DIR/make_corpus.py" --out "$corpus" --count "$images" --webp-count "$webp_images"
@@ -84,7 +86,9 @@ input_set() {
     mapfile -t all < <(find "$dir" -maxdepth 1 -type f -iregex "$pat" | LC_ALL=C sort)
     [ "${#all[@]}" -ge "$want" ] || die "$dir has ${#all[@]} $1 files, $want wanted"
     FILES=("${all[@]:0:$want}")
-    if [ "${#all[@]}" -eq "$want" ]; then
+    # The folder itself only when it holds nothing else (axle imports a
+    # folder recursively, other formats included).
+    if [ "$(find "$dir" -mindepth 1 | wc -l)" -eq "$want" ]; then
         SET=$dir
     else
         SET=$scratch/set-$1
@@ -97,10 +101,11 @@ input_set() {
 
 # ---- the decode-only probe ----------------------------------------------
 probe=$scratch/decode_probe
-cc_build "$probe" "$BENCH_DIR/decode_probe.c" $(pkg-config --cflags --libs libturbojpeg libwebp) -lm
+read -ra codec_flags <<< "$(pkg-config --cflags --libs libturbojpeg libwebp)"
+cc_build "$probe" "$BENCH_DIR/decode_probe.c" "${codec_flags[@]}" -lm
 # The shrink-on-load margins compiled into libaxle: the probe must pick
 # the same scale (sdk/image_internal.h).
-margin() { sed -n "s/^#define AXLE_MARGIN_$1 \([0-9.]*\).*/\1/p" "$SRC_DIR/sdk/image_internal.h" | head -1; }
+margin() { sed -n "/^#define AXLE_MARGIN_$1 /{s/^#define AXLE_MARGIN_$1 \([0-9.]*\).*/\1/p;q}" "$SRC_DIR/sdk/image_internal.h"; }
 margin_jpeg=$(margin JPEG) margin_webp=$(margin WEBP)
 margin_jpeg=${margin_jpeg:-1.0} margin_webp=${margin_webp:-2.0}
 
@@ -124,7 +129,7 @@ record() {
 step_seconds() {
     local id json
     id=$(awk -v s="$3" '$1 == s { print $2 }' "$2")
-    json=$(find "$1" -path "*/$id/job.json" | head -1)
+    json=$(find "$1" -path "*/$id/job.json" -print -quit)
     "$PY" -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["seconds"]["total"])' "$json"
 }
 
@@ -200,6 +205,20 @@ run_probe1() {
         > "$log.out" 2> "$log.err" || die "decode_probe failed, see $log.err"
     wall=$(seconds_since "$t0")
     record "$1" "$2" "$3x$4" probe1 "${#FILES[@]}" "$wall" "$log.time"
+}
+
+# cp of the same files into a fresh folder: the anchor for axle's import
+# step, which copies the bitstreams into its dataset ("disk speed").
+run_cp() {
+    local out=$scratch/cp-out log=$results/log/cp-$2-$3x$4-$1 t0 wall
+    rm -rf "$out"
+    mkdir -p "$out"
+    warm "${FILES[@]}"
+    t0=$(now)
+    timed "$log.time" cp "${FILES[@]}" "$out"/ 2> "$log.err" || die "cp failed, see $log.err"
+    wall=$(seconds_since "$t0")
+    record "$1" "$2" "$3x$4" cp "${#FILES[@]}" "$wall" "$log.time"
+    rm -rf "$out"
 }
 
 mkdir -p "$results/log"
@@ -286,8 +305,8 @@ for fmt in $formats; do
     input_set "$fmt"
     for size in $sizes; do
         for m in "$margin_jpeg $margin_webp" "1 1"; do
-            set -- $m
-            echo "margin $1 (JPEG), $2 (WebP): $("$probe" -v -j 1 -m "$1" -M "$2" "${size%x*}" "${size#*x}" \
+            read -r mj mw <<< "$m"
+            echo "margin $mj (JPEG), $mw (WebP): $("$probe" -v -j 1 -m "$mj" -M "$mw" "${size%x*}" "${size#*x}" \
                 "${FILES[0]}" 2>&1 > /dev/null | sed "s|^.*/||")"
         done
     done
