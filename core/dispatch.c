@@ -173,6 +173,10 @@ describe_end(const job_spec *spec, const job_shared *sh, int status,
                  sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
     else if (WEXITSTATUS(status) == 3)
         read_failure(spec, why, sizeof why);
+    if (!why[0])
+        snprintf(why, sizeof why, "%s failed; its message could not be saved in "
+                 "%s (is the disk full?): see the stage output above", stage,
+                 spec->dir);
     else
         snprintf(why, sizeof why, "%s exited with status %d (methods must return, "
                  "not exit)", stage, WEXITSTATUS(status));

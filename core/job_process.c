@@ -32,12 +32,12 @@ now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
+static int
 write_text(const char *dir, const char *name, const char *text)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    fs_write_atomic(path, text, strlen(text));
+    return fs_write_atomic(path, text, strlen(text));
 }
 
 static void __attribute__((noreturn))
@@ -48,7 +48,11 @@ fail(axle_job *job, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    write_text(job->dir, ".failure", msg);
+    if (write_text(job->dir, ".failure", msg) < 0) {
+        /* The folder is unwritable (a full disk, say): the message still
+         * reaches the user through the stage output the core relays. */
+        fprintf(stderr, "axle: %s\n", msg);
+    }
     fflush(NULL);
     _exit(FAILED_STATUS);
 }
@@ -103,7 +107,9 @@ slice_main(axle_job *job, job_shared *sh, int sliceno, int fd)
     if (rc < 0) {
         char name[32];
         snprintf(name, sizeof name, ".error.%d", sliceno);
-        write_text(job->dir, name, errmsg_or(job, "returned an error"));
+        if (write_text(job->dir, name, errmsg_or(job, "returned an error")) < 0)
+            fprintf(stderr, "axle: slice %d of %s failed: %s\n", sliceno,
+                    job->method, errmsg_or(job, "returned an error"));
         fflush(NULL);
         _exit(FAILED_STATUS);
     }
@@ -120,7 +126,7 @@ describe_slice_end(const axle_job *job, int sliceno, int status, char *out,
                  sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status))
                                                 : "?");
     } else if (WEXITSTATUS(status) == FAILED_STATUS) {
-        char path[4096], msg[2048] = "returned an error";
+        char path[4096], msg[2048] = "returned an error (its message is in the output above)";
         snprintf(path, sizeof path, "%s/.error.%d", job->dir, sliceno);
         FILE *f = fopen(path, "r");
         if (f) {
