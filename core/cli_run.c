@@ -157,7 +157,9 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     const step *st = &p->steps[idx];
     step_plan *pl = &plans[idx];
     double t0 = now();
-    json_t *why = identity_explain(previous_record(w, st->name), record);
+    json_t *before = previous_record(w, st->name);
+    json_t *why = identity_explain(before, record);
+    json_decref(before);
     pl->job_id = workdir_new_job(w, &pl->job_dir);
     if (!pl->job_id) {
         diag_error(NULL, 0, 0, "cannot create a job folder in %s: %s", w->path,
@@ -275,6 +277,18 @@ print_lines(const pipeline *p, const step_plan *plans, const workdir *w)
     (void)w;
 }
 
+static void
+free_plans(step_plan *plans, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_decref(plans[i].options);
+        free(plans[i].job_id);
+        free(plans[i].job_dir);
+        free(plans[i].output);
+    }
+    free(plans);
+}
+
 static int
 parse_run_args(int argc, char **argv, const char **file, int *slices,
                char **overrides, int *noverrides)
@@ -330,12 +344,14 @@ cli_run(int argc, char **argv)
         return EXIT_LOAD;
     step_plan *plans = calloc(p->nsteps + 1, sizeof *plans);
     if (plan_steps(p, plans) > 0) {
+        free_plans(plans, p->nsteps);
         pipeline_free(p);
         return EXIT_LOAD;
     }
     dispatch_install_signals();
     workdir *w = workdir_open(p->workdir, slices ? slices : p->slices);
     if (!w) {
+        free_plans(plans, p->nsteps);
         pipeline_free(p);
         return dispatch_interrupted() ? EXIT_INTERRUPTED : EXIT_LOAD;
     }
@@ -352,13 +368,7 @@ cli_run(int argc, char **argv)
     print_lines(p, plans, w);
     fflush(stdout);
     workdir_save_steps(w);
-    for (size_t i = 0; i < p->nsteps; i++) {
-        json_decref(plans[i].options);
-        free(plans[i].job_id);
-        free(plans[i].job_dir);
-        free(plans[i].output);
-    }
-    free(plans);
+    free_plans(plans, p->nsteps);
     workdir_close(w);
     pipeline_free(p);
     return rc;

@@ -171,15 +171,15 @@ describe_end(const job_spec *spec, const job_shared *sh, int status,
     if (WIFSIGNALED(status))
         snprintf(why, sizeof why, "%s died: SIG%s", stage,
                  sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
-    else if (WEXITSTATUS(status) == 3)
+    else if (WEXITSTATUS(status) != 3)
+        snprintf(why, sizeof why, "%s exited with status %d (methods must return, "
+                 "not exit)", stage, WEXITSTATUS(status));
+    else
         read_failure(spec, why, sizeof why);
     if (!why[0])
         snprintf(why, sizeof why, "%s failed; its message could not be saved in "
                  "%s (is the disk full?): see the stage output above", stage,
                  spec->dir);
-    else
-        snprintf(why, sizeof why, "%s exited with status %d (methods must return, "
-                 "not exit)", stage, WEXITSTATUS(status));
     snprintf(out->message, sizeof out->message, "job %s (step %s, method %s): %s",
              spec->id, spec->step, spec->m->desc->name, why);
 }
