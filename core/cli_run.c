@@ -80,18 +80,15 @@ plan_steps(const pipeline *p, step_plan *plans)
     return errors;
 }
 
-/* Input bindings: for identity (identities) and for the job (folders).
- * Returns -1 with a message when an upstream dataset does not exist. */
+/* Input bindings for the job: dataset and job folders.  Returns -1 with a
+ * message when an upstream dataset does not exist. */
 static int
-bind_inputs(const pipeline *p, const step *st, step_plan *plans, json_t *ident,
-            json_t *ds_dirs, json_t *job_dirs, char *err, size_t errlen)
+bind_inputs(const step *st, step_plan *plans, json_t *ds_dirs, json_t *job_dirs,
+            char *err, size_t errlen)
 {
     for (size_t i = 0; i < st->ninputs; i++) {
         const step_input *si = &st->inputs[i];
         const step_plan *up = &plans[si->step_index];
-        json_object_set_new(ident, si->name,
-                            json_pack("{s:s, s:s}", "identity", up->identity,
-                                      "dataset", si->is_job ? "" : si->dataset));
         if (si->is_job) {
             json_object_set_new(job_dirs, si->name, json_string(up->job_dir));
             continue;
@@ -168,12 +165,12 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
         json_decref(why);
         return EXIT_JOB_FAILED;
     }
-    json_t *ds_dirs = json_object(), *job_dirs = json_object(), *ident = json_object();
+    json_t *ds_dirs = json_object(), *job_dirs = json_object();
     char err[1024];
     job_outcome out = {0};
     job_spec spec = {pl->m, st->name, pl->job_id, pl->job_dir, w->slices,
                      pl->options, p->dir, ds_dirs, job_dirs};
-    if (bind_inputs(p, st, plans, ident, ds_dirs, job_dirs, err, sizeof err) < 0)
+    if (bind_inputs(st, plans, ds_dirs, job_dirs, err, sizeof err) < 0)
         snprintf(out.message, sizeof out.message, "job %s (step %s): %s",
                  pl->job_id, st->name, err);
     else
@@ -199,7 +196,6 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     json_decref(why);
     json_decref(ds_dirs);
     json_decref(job_dirs);
-    json_decref(ident);
     if (!out.ok) {
         diag_error(NULL, 0, 0, "%s", out.message);
         return out.interrupted ? EXIT_INTERRUPTED : EXIT_JOB_FAILED;
@@ -236,7 +232,7 @@ run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans)
 }
 
 static void
-print_lines(const pipeline *p, const step_plan *plans, const workdir *w)
+print_lines(const pipeline *p, const step_plan *plans)
 {
     int namew = 4, idw = 6;
     for (size_t i = 0; i < p->nsteps; i++) {
@@ -274,7 +270,6 @@ print_lines(const pipeline *p, const step_plan *plans, const workdir *w)
     else
         printf("; %zu items skipped, listed in the skipped.json of %zu jobs "
                "(axle job STEP shows them)\n", skipped, skipjobs);
-    (void)w;
 }
 
 static void
@@ -365,7 +360,7 @@ cli_run(int argc, char **argv)
     }
     if (rc == 0 && dispatch_interrupted())
         rc = EXIT_INTERRUPTED;
-    print_lines(p, plans, w);
+    print_lines(p, plans);
     fflush(stdout);
     workdir_save_steps(w);
     free_plans(plans, p->nsteps);
