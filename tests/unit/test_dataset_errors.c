@@ -13,22 +13,6 @@
 
 #include "test_dataset_util.h"
 
-static int
-setup(void **state)
-{
-    (void)state;
-    td_enter();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    td_leave();
-    return 0;
-}
-
 #define assert_msg(job, text)                                                  \
     do {                                                                       \
         if (!strstr(axle_errmsg(job), text))                                   \
@@ -249,16 +233,16 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_wrong_type, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_column, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_short_row, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unended_row, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_column_after_first_row, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_duplicate_column, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dataset_twice_same_process, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dataset_twice_across_stages, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_not_visible_before_finish, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rows_after_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_type, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_column, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_short_row, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_unended_row, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_column_after_first_row, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_duplicate_column, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_dataset_twice_same_process, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_dataset_twice_across_stages, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_not_visible_before_finish, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_rows_after_close, td_setup, td_teardown),
     };
     return cmocka_run_group_tests_name("dataset errors", tests, NULL, NULL);
 }

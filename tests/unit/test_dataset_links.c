@@ -25,24 +25,6 @@ setup(void **state)
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    (void)state;
-    td_leave();
-    return 0;
-}
-
-static void
-finish(axle_job *job)
-{
-    char err[1024];
-    int rc = td_finish(job, err, sizeof err);
-    if (rc)
-        print_error("# %s\n", err);
-    assert_int_equal(rc, 0);
-}
-
 /* Job n: dataset "default" with image (1 MB blobs) and name columns,
  * rows[s] rows in slice s, optionally chained after `previous`. */
 static void
@@ -69,7 +51,7 @@ make_import(axle_job *job, int n, const int *rows, axle_dataset *previous)
         td_end_stage(job);
     }
     free(px);
-    finish(job);
+    td_finish_ok(job);
 }
 
 /* Job n: dataset "default" with parent `parent`, adding int64 column
@@ -350,13 +332,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_parent_links_columns, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_parent_rows_must_match, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_parent_rows_empty_slice, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_parent_rows_checked_at_finish, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_parent_column_replaced, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_grandparent_and_moved_workdir, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_chain_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parent_links_columns, setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_parent_rows_must_match, setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_parent_rows_empty_slice, setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_parent_rows_checked_at_finish, setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_parent_column_replaced, setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_grandparent_and_moved_workdir, setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_chain_order, setup, td_teardown),
     };
     return cmocka_run_group_tests_name("dataset links", tests, NULL, NULL);
 }

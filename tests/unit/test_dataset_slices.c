@@ -17,32 +17,6 @@
 
 #include "test_dataset_util.h"
 
-static int
-setup(void **state)
-{
-    (void)state;
-    td_enter();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    td_leave();
-    return 0;
-}
-
-static void
-finish(axle_job *job)
-{
-    char err[1024];
-    int rc = td_finish(job, err, sizeof err);
-    if (rc)
-        print_error("# %s\n", err);
-    assert_int_equal(rc, 0);
-}
-
 /* Slice s writes 1000 * s rows (slice 0 writes none): columns id, who. */
 static int
 write_rows(axle_writer *w, int sliceno)
@@ -130,7 +104,7 @@ test_writer_from_prepare(void **state)
     td_end_stage(&job); /* end of prepare */
     assert_int_equal(td_fork_slices(&job, slice_inherited, NULL), 0);
     td_end_stage(&job); /* end of synthesis */
-    finish(&job);
+    td_finish_ok(&job);
     check_sliced(&job);
     td_job_free(&job);
 }
@@ -142,7 +116,7 @@ test_writer_per_slice(void **state)
     axle_job job;
     td_job(&job, 1, 4);
     assert_int_equal(td_fork_slices(&job, slice_own_writer, NULL), 0);
-    finish(&job);
+    td_finish_ok(&job);
     check_sliced(&job);
     td_job_free(&job);
 }
@@ -162,7 +136,7 @@ test_slice_without_part(void **state)
     axle_job job;
     td_job(&job, 1, 3);
     assert_int_equal(td_fork_slices(&job, only_slice_1, NULL), 0);
-    finish(&job);
+    td_finish_ok(&job);
     axle_dataset *ds = td_open(&job, "default");
     assert_int_equal(axle_dataset_rows(ds, 0), 0);
     assert_int_equal(axle_dataset_rows(ds, 1), 1000);
@@ -184,7 +158,7 @@ test_rows_in_synthesis(void **state)
     assert_int_equal(axle_put_int64(w, 0, 99), AXLE_OK);
     assert_int_equal(axle_writer_end_row(w), AXLE_OK);
     td_end_stage(&job);
-    finish(&job);
+    td_finish_ok(&job);
     axle_dataset *ds = td_open(&job, "summary");
     assert_int_equal(axle_dataset_rows(ds, 0), 1);
     assert_int_equal(axle_dataset_rows(ds, -1), 1);
@@ -268,7 +242,7 @@ test_one_column_alone(void **state)
     axle_job job;
     td_job(&job, 1, 4);
     assert_int_equal(td_fork_slices(&job, slice_own_writer, NULL), 0);
-    finish(&job);
+    td_finish_ok(&job);
     axle_dataset *ds = td_open(&job, "default");
     char path[PATH_MAX];
     for (int s = 1; s < 4; s++) {
@@ -301,13 +275,13 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_writer_from_prepare, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_writer_per_slice, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_slice_without_part, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rows_in_synthesis, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rows_in_prepare_and_slices, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_slices_disagree, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_one_column_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_writer_from_prepare, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_writer_per_slice, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_slice_without_part, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_rows_in_synthesis, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_rows_in_prepare_and_slices, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_slices_disagree, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_one_column_alone, td_setup, td_teardown),
     };
     return cmocka_run_group_tests_name("dataset slices", tests, NULL, NULL);
 }

@@ -16,22 +16,6 @@
 
 #include "test_dataset_util.h"
 
-static int
-setup(void **state)
-{
-    (void)state;
-    td_enter();
-    return 0;
-}
-
-static int
-teardown(void **state)
-{
-    (void)state;
-    td_leave();
-    return 0;
-}
-
 /* One job, 2 slices, written slice by slice in this process (the core
  * would fork; the writer does not care), column `c` of type t. */
 static axle_writer *
@@ -480,15 +464,15 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_int64, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_float64, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bool, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_string, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bytes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_json, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_image, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_many_rows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_damaged_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_int64, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_float64, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_bool, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_string, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_bytes, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_json, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_image, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_many_rows, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_file, td_setup, td_teardown),
     };
     return cmocka_run_group_tests_name("dataset types", tests, NULL, NULL);
 }

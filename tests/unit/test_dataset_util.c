@@ -182,3 +182,29 @@ td_meta(const axle_job *job, const char *name)
     assert_non_null(m);
     return m;
 }
+
+void
+td_finish_ok(axle_job *job)
+{
+    char err[1024];
+    int rc = td_finish(job, err, sizeof err);
+    if (rc)
+        print_error("# %s\n", err);
+    assert_int_equal(rc, 0);
+}
+
+int
+td_setup(void **state)
+{
+    (void)state;
+    td_enter();
+    return 0;
+}
+
+int
+td_teardown(void **state)
+{
+    (void)state;
+    td_leave();
+    return 0;
+}

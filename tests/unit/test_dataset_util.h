@@ -23,6 +23,11 @@ void td_stage(axle_job *job, const char *stage, int sliceno);
 void td_end_stage(axle_job *job);
 /* Finishes the job's datasets; returns the rc, message in err. */
 int td_finish(axle_job *job, char *err, size_t errlen);
+/* td_finish that must succeed: prints the reason and fails the test. */
+void td_finish_ok(axle_job *job);
+/* cmocka fixtures: a fresh scratch folder per test (td_enter/td_leave). */
+int td_setup(void **state);
+int td_teardown(void **state);
 /* Opens JOBDIR/ds/NAME, asserting success. */
 axle_dataset *td_open(const axle_job *job, const char *name);
 /* Runs fn in one forked child per slice, in stage analysis, then closes
