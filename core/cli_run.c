@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "diag.h"
 #include "dispatch.h"
+#include "clock.h"
 #include "fsutil.h"
 #include "identity.h"
 #include "job_record.h"
@@ -48,14 +48,6 @@ static const char run_usage[] =
     "\n"
     "Exit status: 0 all done or reused, 1 a job failed, 2 the pipeline or a\n"
     "method could not be loaded, 130 interrupted.\n";
-
-static double
-now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Loads every method and validates every step before any job runs. */
 static int
@@ -153,7 +145,7 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
 {
     const step *st = &p->steps[idx];
     step_plan *pl = &plans[idx];
-    double t0 = now();
+    double t0 = clock_now();
     json_t *before = previous_record(w, st->name);
     json_t *why = identity_explain(before, record);
     json_decref(before);
@@ -175,7 +167,7 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
                  pl->job_id, st->name, err);
     else
         dispatch_run(&spec, &out);
-    pl->seconds = now() - t0;
+    pl->seconds = clock_now() - t0;
     pl->state = out.ok ? "built" : "failed";
     json_t *j = job_record_write(&spec, pl->identity, record, why, &out,
                                  out.ok ? "complete" : out.interrupted ? "interrupted" : "failed",
@@ -208,7 +200,7 @@ run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans)
 {
     const step *st = &p->steps[idx];
     step_plan *pl = &plans[idx];
-    double t0 = now();
+    double t0 = clock_now();
     json_t *ident = json_object();
     for (size_t i = 0; i < st->ninputs; i++)
         json_object_set_new(ident, st->inputs[i].name,
@@ -222,7 +214,7 @@ run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans)
     int rc = 0;
     if (reusable(w, pl)) {
         pl->state = "reused";
-        pl->seconds = now() - t0;
+        pl->seconds = clock_now() - t0;
         workdir_set_step_job(w, st->name, pl->job_id);
     } else {
         rc = build_step(p, w, idx, plans, record);

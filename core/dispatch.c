@@ -12,9 +12,9 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fsutil.h"
 #include "job_process.h"
 #include "progress.h"
@@ -45,14 +45,6 @@ bool
 dispatch_interrupted(void)
 {
     return got_signal != 0;
-}
-
-static double
-now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* One stage stream: its pipe and its log file, opened on first output. */
@@ -151,11 +143,8 @@ read_failure(const job_spec *spec, char *out, size_t outlen)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/.failure", spec->dir);
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(out, 1, outlen - 1, f) : 0;
-    out[n] = '\0';
-    if (f)
-        fclose(f);
+    if (!fs_read_text(path, out, outlen))
+        out[0] = '\0';
 }
 
 static void
@@ -246,7 +235,7 @@ dispatch_run(const job_spec *spec, job_outcome *out)
             pid_t r = waitpid(pid, &status, WNOHANG);
             if (r == pid || (r < 0 && errno != EINTR))
                 break;
-            progress_draw(&pv, sh, now());
+            progress_draw(&pv, sh, clock_now());
         }
         progress_end(&pv);
         shown_progress = NULL;

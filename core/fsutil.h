@@ -18,6 +18,9 @@ json_t *fs_read_json(const char *path);
  * lexically normalised.  malloc'd. */
 char *fs_absolute(const char *path, const char *base);
 bool fs_exists(const char *path);
+/* Reads a small text file into buf (NUL-terminated, cut to size - 1).
+ * False, with buf untouched, when the file cannot be opened. */
+bool fs_read_text(const char *path, char *buf, size_t size);
 /* rm -rf. */
 int fs_remove_tree(const char *path);
 

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fsutil.h"
 
 const char *const job_stage_names[STAGE_COUNT] = {"prepare", "analysis", "synthesis"};
@@ -23,14 +23,6 @@ const char *const job_stage_names[STAGE_COUNT] = {"prepare", "analysis", "synthe
 
 /* The method's analysis, for the forked slices. */
 static method_analysis_fn analysis_fn;
-
-static double
-now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 write_text(const char *dir, const char *name, const char *text)
@@ -84,11 +76,11 @@ run_single(axle_job *job, job_shared *sh, int stage, int fd, int slices,
     job->progress = &sh->slots[slices];
     job->errmsg[0] = '\0';
     route_output(fd);
-    double t0 = now();
+    double t0 = clock_now();
     int rc = fn(job);
     if (rc >= 0)
         rc = axle_internal_writers_close(job);
-    sh->seconds[stage] = now() - t0;
+    sh->seconds[stage] = clock_now() - t0;
     if (rc < 0)
         fail(job, "%s failed: %s", job->stage, errmsg_or(job, "returned an error"));
 }
@@ -128,12 +120,7 @@ describe_slice_end(const axle_job *job, int sliceno, int status, char *out,
     } else if (WEXITSTATUS(status) == FAILED_STATUS) {
         char path[4096], msg[2048] = "returned an error (its message is in the output above)";
         snprintf(path, sizeof path, "%s/.error.%d", job->dir, sliceno);
-        FILE *f = fopen(path, "r");
-        if (f) {
-            size_t n = fread(msg, 1, sizeof msg - 1, f);
-            msg[n] = '\0';
-            fclose(f);
-        }
+        fs_read_text(path, msg, sizeof msg);
         snprintf(out, outlen, "slice %d failed: %s", sliceno, msg);
     } else {
         snprintf(out, outlen, "slice %d exited with status %d (methods must "
@@ -150,7 +137,7 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
         return;
     }
     sh->stage = STAGE_ANALYSIS;
-    double t0 = now();
+    double t0 = clock_now();
     pid_t *pids = calloc((size_t)slices, sizeof *pids);
     pid_t job_pid = getpid();
     for (int i = 0; i < slices; i++) {
@@ -197,7 +184,7 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
         fail(job, "%s", why);
     }
     free(pids);
-    sh->seconds[STAGE_ANALYSIS] = now() - t0;
+    sh->seconds[STAGE_ANALYSIS] = clock_now() - t0;
 }
 
 static void

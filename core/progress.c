@@ -1,10 +1,11 @@
 /* progress.c - items done of total, rate and time left, on stderr. */
 #include "progress.h"
 
+#include "clock.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 void
@@ -12,12 +13,10 @@ progress_begin(progress_view *v, const char *step, int slices)
 {
     const char *mode = getenv("AXLE_PROGRESS");
     const char *term = getenv("TERM");
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
     memset(v, 0, sizeof *v);
     v->step = step;
     v->slices = slices;
-    v->started = v->last_draw = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    v->started = v->last_draw = clock_now();
     v->tty = isatty(STDERR_FILENO) && !(term && strcmp(term, "dumb") == 0);
     v->enabled = !(mode && strcmp(mode, "never") == 0);
     if (mode && strcmp(mode, "always") == 0)
