@@ -82,27 +82,46 @@ append_json_line(const axle_job *job, const char *what, json_t *value)
     free(path);
 }
 
-void
-axle_skip(axle_job *job, const char *item, const char *fmt, ...)
+static void
+record_skip(axle_job *job, const char *item, bool transient, const char *fmt,
+            va_list ap)
 {
     char reason[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
     /* One write per line, so lines of parallel slices never interleave. */
     char line[2048];
+    const char *what = transient ? "skipped for now" : "skipped";
     if (job->sliceno >= 0)
-        snprintf(line, sizeof line, "%s[%d]: skipped %s: %s\n", job->method,
-                 job->sliceno, item, reason);
+        snprintf(line, sizeof line, "%s[%d]: %s %s: %s\n", job->method,
+                 job->sliceno, what, item, reason);
     else
-        snprintf(line, sizeof line, "%s: skipped %s: %s\n", job->method, item,
+        snprintf(line, sizeof line, "%s: %s %s: %s\n", job->method, what, item,
                  reason);
     fputs(line, stderr);
     json_t *entry = json_pack("{s:s, s:s}", "file", item, "reason", reason);
+    if (entry && transient)
+        json_object_set_new(entry, "transient", json_true());
     if (entry)
         append_json_line(job, "skipped", entry);
     json_decref(entry);
+}
+
+void
+axle_skip(axle_job *job, const char *item, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_skip(job, item, false, fmt, ap);
+    va_end(ap);
+}
+
+void
+axle_skip_transient(axle_job *job, const char *item, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record_skip(job, item, true, fmt, ap);
+    va_end(ap);
 }
 
 void

@@ -154,6 +154,12 @@ void axle_log(axle_job *job, const char *fmt, ...) AXLE_PRINTF(2, 3);
 /* Records a skipped item: one line on stderr naming `item` and the reason,
  * and an entry {file, reason} in the job's skipped list. */
 void axle_skip(axle_job *job, const char *item, const char *fmt, ...) AXLE_PRINTF(3, 4);
+/* The same for a skip the environment caused, not the item's content
+ * (permission denied, an I/O error, too many open files): the entry is
+ * marked transient, and a job with transient skips is never reused, so the
+ * next run tries the item again. */
+void axle_skip_transient(axle_job *job, const char *item, const char *fmt, ...)
+    AXLE_PRINTF(3, 4);
 
 /* Progress of this process's work: `done` of `total` items.  Cheap: call it
  * per item.  The core renders rate and time left. */
