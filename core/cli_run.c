@@ -17,7 +17,9 @@
 #include "clock.h"
 #include "fsutil.h"
 #include "identity.h"
+#include "job_check.h"
 #include "job_record.h"
+#include "libaxle_digest.h"
 #include "loader.h"
 #include "pipeline.h"
 #include "workdir.h"
@@ -34,6 +36,7 @@ typedef struct step_plan {
     double seconds;
     char *output;
     size_t skipped;
+    char *rebuilt;       /* why the job found for the identity was not reused */
 } step_plan;
 
 static const char run_usage[] =
@@ -100,16 +103,19 @@ bind_inputs(const step *st, step_plan *plans, json_t *ds_dirs, json_t *job_dirs,
     return 0;
 }
 
+/* The job the index names for this identity, if it is intact and made
+ * from the inputs this run uses (job_check.h); when it exists but is not,
+ * pl->rebuilt says why. */
 static bool
-reusable(workdir *w, step_plan *pl)
+reusable(workdir *w, step_plan *pl, json_t *input_jobs)
 {
     char *id = workdir_lookup(w, pl->identity);
     if (!id)
         return false;
     char *dir = workdir_job_dir(w, id);
     json_t *j = job_record_load(dir);
-    const char *status = json_string_value(json_object_get(j, "status"));
-    if (status && strcmp(status, "complete") == 0) {
+    pl->rebuilt = job_reuse_refusal(dir, j, pl->identity, input_jobs);
+    if (!pl->rebuilt) {
         pl->job_id = id;
         pl->job_dir = dir;
         pl->output = job_record_output(dir, j);
@@ -139,16 +145,29 @@ previous_record(workdir *w, const char *stepname)
     return rec;
 }
 
+/* Why the step is built, for job.json: the reason its job could not be
+ * reused, else how its identity differs from the step's last job. */
+static json_t *
+why_built(workdir *w, const step *st, const step_plan *pl, json_t *record)
+{
+    if (pl->rebuilt) {
+        fprintf(stderr, "axle: %s: rebuilt: %s\n", st->name, pl->rebuilt);
+        return json_pack("[s+]", "rebuilt: ", pl->rebuilt);
+    }
+    json_t *before = previous_record(w, st->name);
+    json_t *why = identity_explain(before, record);
+    json_decref(before);
+    return why;
+}
+
 static int
 build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
-           json_t *record)
+           json_t *record, json_t *input_jobs)
 {
     const step *st = &p->steps[idx];
     step_plan *pl = &plans[idx];
     double t0 = clock_now();
-    json_t *before = previous_record(w, st->name);
-    json_t *why = identity_explain(before, record);
-    json_decref(before);
+    json_t *why = why_built(w, st, pl, record);
     pl->job_id = workdir_new_job(w, &pl->job_dir);
     if (!pl->job_id) {
         diag_error(NULL, 0, 0, "cannot create a job folder in %s: %s", w->path,
@@ -168,10 +187,9 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     else
         dispatch_run(&spec, &out);
     pl->seconds = clock_now() - t0;
+    json_t *j = job_record_write(&spec, pl->identity, record, why, input_jobs,
+                                 &out, pl->seconds);
     pl->state = out.ok ? "built" : "failed";
-    json_t *j = job_record_write(&spec, pl->identity, record, why, &out,
-                                 out.ok ? "complete" : out.interrupted ? "interrupted" : "failed",
-                                 pl->seconds);
     if (out.ok && (!j || workdir_index(w, pl->identity, pl->job_id) < 0)) {
         snprintf(out.message, sizeof out.message,
                  "job %s (step %s): cannot record the finished job: %s",
@@ -201,25 +219,29 @@ run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans)
     const step *st = &p->steps[idx];
     step_plan *pl = &plans[idx];
     double t0 = clock_now();
-    json_t *ident = json_object();
-    for (size_t i = 0; i < st->ninputs; i++)
-        json_object_set_new(ident, st->inputs[i].name,
+    json_t *ident = json_object(), *input_jobs = json_object();
+    for (size_t i = 0; i < st->ninputs; i++) {
+        const step_input *si = &st->inputs[i];
+        json_object_set_new(ident, si->name,
                             json_pack("{s:s, s:s}", "identity",
-                                      plans[st->inputs[i].step_index].identity,
-                                      "dataset",
-                                      st->inputs[i].is_job ? "" : st->inputs[i].dataset));
+                                      plans[si->step_index].identity, "dataset",
+                                      si->is_job ? "" : si->dataset));
+        json_object_set_new(input_jobs, si->name,
+                            json_string(plans[si->step_index].job_id));
+    }
     json_t *record = identity_record(pl->m, pl->options, ident, w->slices);
     json_decref(ident);
     identity_digest(record, pl->identity);
     int rc = 0;
-    if (reusable(w, pl)) {
+    if (reusable(w, pl, input_jobs)) {
         pl->state = "reused";
         pl->seconds = clock_now() - t0;
         workdir_set_step_job(w, st->name, pl->job_id);
     } else {
-        rc = build_step(p, w, idx, plans, record);
+        rc = build_step(p, w, idx, plans, record, input_jobs);
     }
     json_decref(record);
+    json_decref(input_jobs);
     return rc;
 }
 
@@ -239,9 +261,13 @@ print_lines(const pipeline *p, const step_plan *plans)
     const char *skipped_where = NULL;
     for (size_t i = 0; i < p->nsteps; i++) {
         const step_plan *pl = &plans[i];
-        printf("%-*s  %-*s  %-7s  %7.2fs  %s\n", namew, p->steps[i].name, idw,
+        printf("%-*s  %-*s  %-7s  %7.2fs  %s", namew, p->steps[i].name, idw,
                pl->job_id ? pl->job_id : "-", pl->state, pl->seconds,
                pl->output ? pl->output : "");
+        /* A job that could not be reused says why at the end of its line. */
+        if (pl->rebuilt && strcmp(pl->state, "built") == 0)
+            printf("  (rebuilt: %s)", pl->rebuilt);
+        putchar('\n');
         built += strcmp(pl->state, "built") == 0;
         reused += strcmp(pl->state, "reused") == 0;
         failed += strcmp(pl->state, "failed") == 0;
@@ -272,6 +298,7 @@ free_plans(step_plan *plans, size_t n)
         free(plans[i].job_id);
         free(plans[i].job_dir);
         free(plans[i].output);
+        free(plans[i].rebuilt);
     }
     free(plans);
 }
@@ -331,6 +358,15 @@ cli_run(int argc, char **argv)
         return EXIT_LOAD;
     step_plan *plans = calloc(p->nsteps + 1, sizeof *plans);
     if (plan_steps(p, plans) > 0) {
+        free_plans(plans, p->nsteps);
+        pipeline_free(p);
+        return EXIT_LOAD;
+    }
+    char err[512];
+    if (!libaxle_sha256(NULL, err, sizeof err)) {
+        /* Every identity covers libaxle's bytes: without them no job could
+         * be told apart from one a different decoder made. */
+        diag_error(NULL, 0, 0, "%s", err);
         free_plans(plans, p->nsteps);
         pipeline_free(p);
         return EXIT_LOAD;

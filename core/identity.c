@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "axle_internal.h"
+#include "libaxle_digest.h"
 #include "workdir.h"
 
 /* Input files named by path options: sorted paths with size and mtime, so
@@ -53,12 +54,17 @@ input_files(const method *m, json_t *options)
 json_t *
 identity_record(const method *m, json_t *options, json_t *inputs, int slices)
 {
-    return json_pack("{s:s, s:s, s:O, s:O, s:i, s:i, s:o, s:o}",
+    /* The run checks up front that libaxle could be digested; should it
+     * not have, no identity may match an earlier one. */
+    char err[512];
+    const char *libaxle = libaxle_sha256(NULL, err, sizeof err);
+    return json_pack("{s:s, s:s, s:O, s:O, s:i, s:i, s:o, s:o, s:s}",
                      "method", m->desc->name, "so_sha256", m->sha256,
                      "options", options, "inputs", inputs, "slices", slices,
                      "format", WORKDIR_FORMAT, "libraries",
                      axle_internal_library_versions(), "files",
-                     input_files(m, options));
+                     input_files(m, options), "libaxle_sha256",
+                     libaxle ? libaxle : err);
 }
 
 void
@@ -120,6 +126,9 @@ identity_explain(json_t *before, json_t *now)
                    json_object_get(now, "inputs"));
     explain_object(out, "input files of option", json_object_get(before, "files"),
                    json_object_get(now, "files"));
+    if (!json_equal(json_object_get(before, "libaxle_sha256"),
+                    json_object_get(now, "libaxle_sha256")))
+        json_array_append_new(out, json_string("libaxle changed"));
     if (!json_equal(json_object_get(before, "libraries"),
                     json_object_get(now, "libraries")))
         json_array_append_new(out, json_string("a library version changed"));

@@ -5,7 +5,8 @@
  * the digest of its .so, the options after defaults, the identities of the
  * input jobs with the dataset used, the workdir's slice count, the store
  * format, the SDK and codec library versions, and, for path options, the
- * sorted list of matching files with size and mtime. */
+ * sorted list of matching files with size and mtime, and the digest of the
+ * libaxle file loaded (decoders and encoders live there). */
 #ifndef AXLE_IDENTITY_H
 #define AXLE_IDENTITY_H
 
@@ -21,7 +22,7 @@ json_t *identity_record(const method *m, json_t *options, json_t *inputs,
 void identity_digest(json_t *record, char hex[DIGEST_HEX_LEN]);
 
 /* Human reasons why `now` differs from `before` (JSON array of strings):
- * "the .so changed", "option size changed: [256,256] -> [128,128]", ... */
+ * "the .so changed", "libaxle changed", "option size changed: [256,256] -> [128,128]", ... */
 json_t *identity_explain(json_t *before, json_t *now);
 
 #endif

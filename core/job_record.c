@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "job_check.h"
+#include "libaxle_digest.h"
 
 /* Reads every JSON line of JOBDIR/.PREFIX.* into one array, in a stable
  * order (by file name), and removes the files. */
@@ -71,9 +73,25 @@ timestamp(void)
     return json_string(buf);
 }
 
+/* What reuse will check the job against; a job whose files cannot all be
+ * found now (a registered file that was never written) fails. */
+static json_t *
+manifest_or_fail(const job_spec *spec, json_t *files, json_t *input_jobs,
+                 job_outcome *out)
+{
+    char err[1024];
+    json_t *m = job_manifest(spec->dir, files, input_jobs, err, sizeof err);
+    if (!m) {
+        out->ok = false;
+        snprintf(out->message, sizeof out->message, "job %s (step %s): %s",
+                 spec->id, spec->step, err);
+    }
+    return m;
+}
+
 json_t *
 job_record_write(const job_spec *spec, const char *identity, json_t *record,
-                 json_t *why, const job_outcome *out, const char *status,
+                 json_t *why, json_t *input_jobs, job_outcome *out,
                  double total_seconds)
 {
     char path[4096];
@@ -81,6 +99,11 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
     json_t *result = fs_read_json(path);
     json_t *skipped = gather_lines(spec->dir, "skipped");
     json_t *files = gather_lines(spec->dir, "files");
+    json_t *manifest = out->ok ? manifest_or_fail(spec, files, input_jobs, out) : NULL;
+    const char *status = out->ok ? "complete" : out->interrupted ? "interrupted" : "failed";
+    char lib_err[512];
+    const char *libaxle = NULL;
+    libaxle_sha256(&libaxle, lib_err, sizeof lib_err);
     json_t *j = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:O, s:O, s:o, s:o, s:o, s:o, s:{s:f, s:f, s:f, s:f}}",
         "id", spec->id, "step", spec->step, "method", spec->m->desc->name,
@@ -90,8 +113,14 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
         "finished", timestamp(), "seconds", "prepare", out->seconds[0],
         "analysis", out->seconds[1], "synthesis", out->seconds[2], "total",
         total_seconds);
-    if (!j)
+    if (!j) {
+        json_decref(manifest);
         return NULL;
+    }
+    if (manifest)
+        json_object_set_new(j, "manifest", manifest);
+    if (libaxle)
+        json_object_set_new(j, "libaxle", json_string(libaxle));
     if (!out->ok)
         json_object_set_new(j, "error", json_string(out->message));
     if (json_array_size(skipped) > 0) {

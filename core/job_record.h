@@ -13,10 +13,13 @@
 /* Gathers the per-process files (.files.*, .skipped.*) and result.json
  * into a record and writes job.json; also writes skipped.json when any
  * item was skipped.  `record` is the identity record, `why` the reasons
- * it was built.  Returns the record written (new reference) or NULL. */
+ * it was built, `input_jobs` {input name: job id}.  A job that succeeded
+ * gets its manifest (job_check.h) and status "complete", unless its files
+ * cannot all be found: then `out` is turned into a failure.  Returns the
+ * record written (new reference) or NULL. */
 json_t *job_record_write(const job_spec *spec, const char *identity,
-                         json_t *record, json_t *why, const job_outcome *out,
-                         const char *status, double total_seconds);
+                         json_t *record, json_t *why, json_t *input_jobs,
+                         job_outcome *out, double total_seconds);
 
 /* job.json of a job folder, or NULL. */
 json_t *job_record_load(const char *jobdir);

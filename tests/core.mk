@@ -39,6 +39,7 @@ EXTRA_DIST += $(CORE_TESTS)
 check_PROGRAMS += tests/unit/test_identity
 TESTS += tests/unit/test_identity
 tests_unit_test_identity_SOURCES = tests/unit/test_identity.c core/identity.c \
+	core/libaxle_digest.c \
 	core/digest.c core/workdir.c core/fsutil.c core/diag.c
 tests_unit_test_identity_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_test_identity_LDADD = $(TEST_LIBS) $(CRYPTO_LIBS)
