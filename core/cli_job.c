@@ -72,8 +72,10 @@ print_list(const char *title, json_t *list, size_t limit)
         if (json_is_string(v))
             printf("  %s\n", json_string_value(v));
         else
-            printf("  %s: %s\n", json_string_value(json_object_get(v, "file")),
-                   json_string_value(json_object_get(v, "reason")));
+            printf("  %s: %s%s\n", json_string_value(json_object_get(v, "file")),
+                   json_string_value(json_object_get(v, "reason")),
+                   json_is_true(json_object_get(v, "transient"))
+                       ? " (for now: the next run tries it again)" : "");
     }
 }
 
@@ -87,6 +89,8 @@ print_job(const char *dir, json_t *j)
     printf("folder    %s\n", dir);
     printf("method    %s  %s\n", json_string_value(json_object_get(j, "method")),
            json_string_value(json_object_get(j, "method_path")));
+    if (json_object_get(j, "libaxle"))
+        printf("libaxle   %s\n", json_string_value(json_object_get(j, "libaxle")));
     printf("status    %s  (finished %s)\n",
            json_string_value(json_object_get(j, "status")),
            json_string_value(json_object_get(j, "finished")));

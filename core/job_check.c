@@ -291,13 +291,13 @@ job_reuse_refusal(const char *jobdir, json_t *jobjson, const char *identity,
     json_t *manifest = json_object_get(jobjson, "manifest");
     if (!json_is_object(manifest))
         return reason("%s has no record of its files (made by an older axle)", id);
-    char *r = check_inputs(id, json_object_get(manifest, "input_jobs"), input_jobs);
+    /* Damage is named first: it says more than "an input was rebuilt". */
     size_t i;
     json_t *entry;
     json_array_foreach(json_object_get(manifest, "files"), i, entry) {
+        char *r = check_entry(jobdir, id, entry);
         if (r)
-            break;
-        r = check_entry(jobdir, id, entry);
+            return r;
     }
-    return r;
+    return check_inputs(id, json_object_get(manifest, "input_jobs"), input_jobs);
 }
