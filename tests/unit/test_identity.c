@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 
 #include "fsutil.h"
 #include "identity.h"
+#include "libaxle_digest.h"
 #include "workdir.h"
 
 static const axle_option opts[] = {
@@ -125,6 +127,44 @@ test_explain_names_the_change(void **state)
     json_decref(in);
 }
 
+/* The record holds the digest of the libaxle file this process loaded, and
+ * a different one is explained as such. */
+static void
+test_record_covers_loaded_libaxle(void **state)
+{
+    const char *path = NULL;
+    char err[512];
+    const char *sha = libaxle_sha256(&path, err, sizeof err);
+    assert_non_null(sha);
+    assert_non_null(strstr(path, "libaxle.so"));
+    char want[DIGEST_HEX_LEN];
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(digest_fd(fd, want), 0);
+    close(fd);
+    assert_string_equal(sha, want);
+
+    method m = fake_method("aa");
+    json_t *o = json_pack("{s:i, s:[]}", "q", 85, "files");
+    json_t *in = json_object();
+    json_t *now = identity_record(&m, o, in, 2);
+    assert_string_equal(json_string_value(json_object_get(now, "libaxle_sha256")), want);
+    json_t *before = json_deep_copy(now);
+    json_object_set_new(before, "libaxle_sha256", json_string("0123"));
+    char a[DIGEST_HEX_LEN], b[DIGEST_HEX_LEN];
+    identity_digest(before, a);
+    identity_digest(now, b);
+    assert_string_not_equal(a, b);
+    json_t *why = identity_explain(before, now);
+    assert_int_equal(json_array_size(why), 1);
+    assert_string_equal(json_string_value(json_array_get(why, 0)), "libaxle changed");
+    json_decref(why);
+    json_decref(before);
+    json_decref(now);
+    json_decref(o);
+    json_decref(in);
+}
+
 static void
 test_workdir_numbers_and_index(void **state)
 {
@@ -168,6 +208,7 @@ main(void)
         cmocka_unit_test(test_each_part_changes_digest),
         cmocka_unit_test(test_input_file_change_changes_digest),
         cmocka_unit_test(test_explain_names_the_change),
+        cmocka_unit_test(test_record_covers_loaded_libaxle),
         cmocka_unit_test(test_workdir_numbers_and_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
