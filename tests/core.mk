@@ -33,11 +33,17 @@ tests_methods_test_transient_la_SOURCES = tests/methods/test_transient.c
 tests_methods_test_transient_la_CFLAGS = $(MODULE_CFLAGS)
 tests_methods_test_transient_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
 tests_methods_test_transient_la_LIBADD = sdk/libaxle.la
+check_LTLIBRARIES += tests/methods/test_register.la
+tests_methods_test_register_la_SOURCES = tests/methods/test_register.c
+tests_methods_test_register_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_register_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_register_la_LIBADD = sdk/libaxle.la
 
 CORE_TESTS = tests/core/reuse.sh tests/core/identity.sh tests/core/slices.sh \
 	tests/core/interrupt.sh tests/core/concurrent.sh tests/core/loader.sh \
 	tests/core/cli.sh tests/core/full_disk.sh
-CORE_TESTS += tests/core/libaxle.sh tests/core/transient.sh tests/core/tamper.sh
+CORE_TESTS += tests/core/libaxle.sh tests/core/transient.sh tests/core/tamper.sh \
+	tests/core/registered.sh
 TESTS += $(CORE_TESTS)
 EXTRA_DIST += $(CORE_TESTS)
 
