@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,9 @@ add_file(struct manifest *mf, const char *abs)
     json_object_set_new(mf->visited, abs, json_true());
     struct stat st;
     if (stat(abs, &st) < 0) {
-        snprintf(mf->err, mf->errlen, "%s: %s", abs, strerror(errno));
+        int e = errno;
+        snprintf(mf->err, mf->errlen, "%s: %s", abs, strerror(e));
+        errno = e;
         return -1;
     }
     char *rel = relative_to_job(mf, abs);
@@ -155,8 +158,8 @@ job_manifest(const char *jobdir, json_t *files, json_t *input_jobs, char *err,
         char *path = fs_absolute(json_string_value(f), jobdir);
         rc = add_file(&mf, path);
         if (rc < 0)
-            snprintf(err, errlen, "registered file %s does not exist",
-                     json_string_value(f));
+            snprintf(err, errlen, "registered file %s %s", json_string_value(f),
+                     errno == ENOENT ? "does not exist" : strerror(errno));
         free(path);
     }
     free(mf.workdir);
@@ -189,8 +192,32 @@ base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* One manifest entry against the file now there.  A linked file (path
- * "../OTHER/...") is named by the job holding it. */
+/* For a linked file ("../OTHER/ds/..."), the job holding it goes into
+ * `owner` and the path inside that job is returned; else "" and rel. */
+static const char *
+split_owner(const char *rel, char *owner, size_t size)
+{
+    owner[0] = '\0';
+    const char *slash = strncmp(rel, "../", 3) == 0 ? strchr(rel + 3, '/') : NULL;
+    if (!slash || (size_t)(slash - rel - 3) >= size)
+        return rel;
+    memcpy(owner, rel + 3, (size_t)(slash - rel - 3));
+    owner[slash - rel - 3] = '\0';
+    return slash + 1;
+}
+
+static bool
+job_folder_exists(const char *jobdir, const char *other)
+{
+    char rel[300];
+    snprintf(rel, sizeof rel, "../%s", other);
+    char *dir = fs_absolute(rel, jobdir);
+    bool there = fs_exists(dir);
+    free(dir);
+    return there;
+}
+
+/* One manifest entry against the file now there. */
 static char *
 check_entry(const char *jobdir, const char *id, json_t *entry)
 {
@@ -199,46 +226,29 @@ check_entry(const char *jobdir, const char *id, json_t *entry)
     json_int_t mtime = json_integer_value(json_array_get(entry, 2));
     if (!rel)
         return reason("the record of %s's files is damaged", id);
-    char owner[256] = "";
-    const char *shown = rel;
-    if (strncmp(rel, "../", 3) == 0) {
-        const char *slash = strchr(rel + 3, '/');
-        if (slash && (size_t)(slash - rel - 3) < sizeof owner) {
-            memcpy(owner, rel + 3, (size_t)(slash - rel - 3));
-            owner[slash - rel - 3] = '\0';
-            shown = slash + 1;
-        }
-    }
+    char owner[256];
+    const char *shown = split_owner(rel, owner, sizeof owner);
     char *path = fs_absolute(rel, jobdir);
     struct stat st;
     int rc = stat(path, &st), e = errno;
-    char *r = NULL;
+    free(path);
+    if (rc < 0 && e == ENOENT && *owner && !job_folder_exists(jobdir, owner))
+        return reason("%s, which %s links to, is gone", owner, id);
     char where[600];
     if (*owner)
         snprintf(where, sizeof where, "%s (linked from %s)", owner, id);
     else
         snprintf(where, sizeof where, "%s", id);
-    if (rc < 0 && e == ENOENT && *owner) {
-        char up[300];
-        snprintf(up, sizeof up, "../%s", owner);
-        char *ownerdir = fs_absolute(up, jobdir);
-        if (!fs_exists(ownerdir))
-            r = reason("%s, which %s links to, is gone", owner, id);
-        free(ownerdir);
-    }
-    if (r)
-        ;
-    else if (rc < 0 && e == ENOENT)
-        r = reason("%s missing from %s", shown, where);
-    else if (rc < 0)
-        r = reason("%s in %s cannot be checked: %s", shown, where, strerror(e));
-    else if ((json_int_t)st.st_size != size)
-        r = reason("%s in %s changed size (%lld bytes, was %lld)", shown, where,
-                   (long long)st.st_size, (long long)size);
-    else if (mtime_ns(&st) != mtime)
-        r = reason("%s in %s was modified after the job finished", shown, where);
-    free(path);
-    return r;
+    if (rc < 0 && e == ENOENT)
+        return reason("%s missing from %s", shown, where);
+    if (rc < 0)
+        return reason("%s in %s cannot be checked: %s", shown, where, strerror(e));
+    if ((json_int_t)st.st_size != size)
+        return reason("%s in %s changed size (%lld bytes, was %lld)", shown, where,
+                      (long long)st.st_size, (long long)size);
+    if (mtime_ns(&st) != mtime)
+        return reason("%s in %s was modified after the job finished", shown, where);
+    return NULL;
 }
 
 static size_t
