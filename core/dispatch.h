@@ -30,7 +30,7 @@ typedef struct job_spec {
 typedef struct job_outcome {
     bool ok;
     bool interrupted;    /* Ctrl-C or SIGTERM reached the core */
-    char message[2048];  /* why it failed */
+    char message[8192];  /* why it failed */
     double seconds[3];   /* prepare, analysis, synthesis */
 } job_outcome;
 
