@@ -154,10 +154,12 @@ describe_end(const job_spec *spec, const job_shared *sh, int status,
              spec->id, spec->step, spec->m->desc->name, why);
 }
 
-/* The workdir and the job folder as they were when the job started. */
+/* The workdir and the job folder as they were when the job started, held
+ * open: while we hold them their inodes cannot be reused, so a folder
+ * removed and made again under the same name is told apart. */
 typedef struct job_folders {
     char workdir[4096];
-    struct stat workdir_st, job_st;
+    int workdir_fd, job_fd;
 } job_folders;
 
 static int
@@ -167,16 +169,26 @@ note_folders(const job_spec *spec, job_folders *f)
     char *slash = strrchr(f->workdir, '/');
     if (slash && slash != f->workdir)
         *slash = '\0'; /* a job folder sits right in its workdir */
-    return stat(f->workdir, &f->workdir_st) < 0 || stat(spec->dir, &f->job_st) < 0
-               ? -1 : 0;
+    f->workdir_fd = open(f->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    f->job_fd = open(spec->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return f->workdir_fd < 0 || f->job_fd < 0 ? -1 : 0;
+}
+
+static void
+forget_folders(job_folders *f)
+{
+    if (f->workdir_fd >= 0)
+        close(f->workdir_fd);
+    if (f->job_fd >= 0)
+        close(f->job_fd);
 }
 
 static bool
-same_folder(const char *path, const struct stat *then)
+same_folder(const char *path, int fd)
 {
-    struct stat now;
-    return stat(path, &now) == 0 && S_ISDIR(now.st_mode) &&
-           now.st_dev == then->st_dev && now.st_ino == then->st_ino;
+    struct stat now, then;
+    return stat(path, &now) == 0 && fstat(fd, &then) == 0 &&
+           now.st_dev == then.st_dev && now.st_ino == then.st_ino;
 }
 
 /* A folder removed (or replaced) under a running job may have lost part
@@ -184,9 +196,9 @@ same_folder(const char *path, const struct stat *then)
 static void
 check_folders(const job_spec *spec, const job_folders *f, job_outcome *out)
 {
-    const char *what = !same_folder(f->workdir, &f->workdir_st) ? "workdir"
-                       : !same_folder(spec->dir, &f->job_st)    ? "job folder"
-                                                                : NULL;
+    const char *what = !same_folder(f->workdir, f->workdir_fd) ? "workdir"
+                       : !same_folder(spec->dir, f->job_fd)    ? "job folder"
+                                                               : NULL;
     if (!what)
         return;
     out->ok = false;
@@ -282,11 +294,12 @@ dispatch_run(const job_spec *spec, job_outcome *out)
     int *write_fd = calloc((size_t)n, sizeof *write_fd);
     char logdir[4096];
     snprintf(logdir, sizeof logdir, "%s/log", spec->dir);
-    job_folders folders;
+    job_folders folders = {"", -1, -1};
     if (sh == MAP_FAILED || !streams || !write_fd || note_folders(spec, &folders) < 0 ||
         reap_become_subreaper() < 0 || open_streams(spec, logdir, streams, write_fd) < 0) {
         snprintf(out->message, sizeof out->message, "job %s: cannot set up: %s",
                  spec->id, strerror(errno));
+        forget_folders(&folders);
         if (sh != MAP_FAILED)
             munmap(sh, shsize);
         free(streams);
@@ -298,6 +311,7 @@ dispatch_run(const job_spec *spec, job_outcome *out)
     run_job_process(spec, sh, streams, write_fd, out);
     if (!out->interrupted)
         check_folders(spec, &folders, out);
+    forget_folders(&folders);
     for (int i = 0; i < n; i++) {
         if (streams[i].fd >= 0)
             close(streams[i].fd);

@@ -12,6 +12,8 @@ int reap_become_subreaper(void);
 
 /* SIGKILLs every child of this process and waits for it, round after
  * round (a killed child's children become ours), until none is left.
+ * Only for a process whose every child belongs to the job: the core
+ * between jobs, the job process between stages.
  * Returns how many were still running (zombies are only reaped). */
 int reap_children(void);
 
