@@ -101,7 +101,8 @@ settle_stage(axle_job *job, stage_end *end, int stage, int rc)
                  "message; set one with axle_error()", entry, name ? name : number);
     } else if (axle_internal_writers_close(job) < 0) {
         snprintf(end->message, sizeof end->message, "%s returned, but closing "
-                 "its datasets failed: %s", entry, job->errmsg);
+                 "its datasets failed: %s", entry,
+                 job->errmsg[0] ? job->errmsg : "no reason given");
     } else {
         end->state = END_RETURNED;
         return;
