@@ -243,7 +243,7 @@ watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
 
 static void
 run_job_process(const job_spec *spec, job_shared *sh, stream *streams,
-                int *write_fd, job_outcome *out)
+                int *write_fd, job_folders *folders, job_outcome *out)
 {
     int n = spec->slices + 2;
     pid_t core_pid = getpid();
@@ -257,6 +257,7 @@ run_job_process(const job_spec *spec, job_shared *sh, stream *streams,
             _exit(9);
         for (int i = 0; i < n; i++)
             close(streams[i].fd);
+        forget_folders(folders);
         job_pipes pipes = {write_fd};
         job_process_main(spec, sh, &pipes);
     }
@@ -308,7 +309,7 @@ dispatch_run(const job_spec *spec, job_outcome *out)
     }
     job_shared_init(sh, spec->slices);
     fflush(NULL);
-    run_job_process(spec, sh, streams, write_fd, out);
+    run_job_process(spec, sh, streams, write_fd, &folders, out);
     if (!out->interrupted)
         check_folders(spec, &folders, out);
     forget_folders(&folders);
