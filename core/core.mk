@@ -6,6 +6,7 @@ core_axle_SOURCES = core/main.c core/cli.h core/diag.c core/diag.h \
 	core/digest.c core/digest.h core/loader.c core/loader.h \
 	core/identity.c core/identity.h core/workdir.c core/workdir.h \
 	core/dispatch.c core/dispatch.h core/job_process.c core/job_process.h \
+	core/reap.c core/reap.h core/stage_log.c core/stage_log.h \
 	core/progress.c core/progress.h core/clock.c core/clock.h core/job_record.c core/job_record.h \
 	core/yaml_doc.h core/pipeline.h
 core_axle_SOURCES += core/cli_ds.c

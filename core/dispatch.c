@@ -11,13 +11,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "clock.h"
-#include "fsutil.h"
 #include "job_process.h"
 #include "progress.h"
+#include "reap.h"
+#include "stage_log.h"
 
 static volatile sig_atomic_t got_signal;
 /* The progress line on screen, cleared before relayed output is written. */
@@ -47,15 +49,14 @@ dispatch_interrupted(void)
     return got_signal != 0;
 }
 
-/* One stage stream: its pipe and its log file, opened on first output. */
+/* One stage stream: its pipe and its log. */
 typedef struct stream {
     int fd;
-    int log;
-    char name[32];
+    stage_log log;
 } stream;
 
 static void
-stream_relay(stream *s, const char *logdir)
+stream_relay(stream *s)
 {
     char buf[65536];
     for (;;) {
@@ -69,14 +70,7 @@ stream_relay(stream *s, const char *logdir)
             }
             return;
         }
-        if (s->log < 0) {
-            char path[4096];
-            fs_mkdirs(logdir, 0755);
-            snprintf(path, sizeof path, "%s/%s.txt", logdir, s->name);
-            s->log = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-        }
-        if (s->log >= 0 && write(s->log, buf, (size_t)n) < 0)
-            (void)0; /* a full disk must not stop the job: the terminal shows it */
+        stage_log_write(&s->log, buf, (size_t)n);
         if (shown_progress)
             progress_end(shown_progress);
         if (write(STDERR_FILENO, buf, (size_t)n) < 0)
@@ -85,7 +79,8 @@ stream_relay(stream *s, const char *logdir)
 }
 
 static int
-open_streams(const job_spec *spec, stream *streams, int *write_fd)
+open_streams(const job_spec *spec, const char *logdir, stream *streams,
+             int *write_fd)
 {
     int n = spec->slices + 2;
     for (int i = 0; i < n; i++) {
@@ -95,14 +90,15 @@ open_streams(const job_spec *spec, stream *streams, int *write_fd)
         fcntl(p[0], F_SETFL, O_NONBLOCK);
         fcntl(p[1], F_SETFD, 0); /* the job process inherits the write end */
         streams[i].fd = p[0];
-        streams[i].log = -1;
         write_fd[i] = p[1];
+        char name[32];
         if (i == 0)
-            snprintf(streams[i].name, sizeof streams[i].name, "prepare");
+            snprintf(name, sizeof name, "prepare");
         else if (i == n - 1)
-            snprintf(streams[i].name, sizeof streams[i].name, "synthesis");
+            snprintf(name, sizeof name, "synthesis");
         else
-            snprintf(streams[i].name, sizeof streams[i].name, "analysis-%d", i - 1);
+            snprintf(name, sizeof name, "analysis-%d", i - 1);
+        stage_log_init(&streams[i].log, logdir, name);
     }
     return 0;
 }
@@ -117,7 +113,7 @@ streams_open(const stream *streams, int n)
 }
 
 static void
-relay_all(stream *streams, int n, const char *logdir, int timeout_ms)
+relay_all(stream *streams, int n, int timeout_ms)
 {
     struct pollfd *pfd = calloc((size_t)n, sizeof *pfd);
     int k = 0;
@@ -134,65 +130,122 @@ relay_all(stream *streams, int n, const char *logdir, int timeout_ms)
     if (poll(pfd, (nfds_t)k, timeout_ms) > 0)
         for (int i = 0; i < n; i++)
             if (streams[i].fd >= 0)
-                stream_relay(&streams[i], logdir);
+                stream_relay(&streams[i]);
     free(pfd);
 }
 
-static void
-read_failure(const job_spec *spec, char *out, size_t outlen)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/.failure", spec->dir);
-    if (!fs_read_text(path, out, outlen))
-        out[0] = '\0';
-}
-
+/* The job is done only if its process said so after the last stage: its
+ * exit status alone proves nothing (a method may call exit(0)). */
 static void
 describe_end(const job_spec *spec, const job_shared *sh, int status,
              job_outcome *out)
 {
-    char why[2100] = "";
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    char why[sizeof sh->job.message];
+    if (sh->job.state == END_RETURNED && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0) {
         out->ok = true;
         return;
     }
-    const char *stage = job_stage_names[sh->stage];
-    if (WIFSIGNALED(status))
-        snprintf(why, sizeof why, "%s died: SIG%s", stage,
-                 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
-    else if (WEXITSTATUS(status) != 3)
-        snprintf(why, sizeof why, "%s exited with status %d (methods must return, "
-                 "not exit)", stage, WEXITSTATUS(status));
+    if (sh->job.state == END_FAILED)
+        snprintf(why, sizeof why, "%s", sh->job.message);
     else
-        read_failure(spec, why, sizeof why);
-    if (!why[0])
-        snprintf(why, sizeof why, "%s failed; its message could not be saved in "
-                 "%s (is the disk full?): see the stage output above", stage,
-                 spec->dir);
+        stage_describe_death(sh->stage, -1, status, why, sizeof why);
     snprintf(out->message, sizeof out->message, "job %s (step %s, method %s): %s",
              spec->id, spec->step, spec->m->desc->name, why);
 }
 
-void
-dispatch_run(const job_spec *spec, job_outcome *out)
+/* The workdir and the job folder as they were when the job started, held
+ * open: while we hold them their inodes cannot be reused, so a folder
+ * removed and made again under the same name is told apart. */
+typedef struct job_folders {
+    char workdir[4096];
+    int workdir_fd, job_fd;
+} job_folders;
+
+static int
+note_folders(const job_spec *spec, job_folders *f)
 {
-    memset(out, 0, sizeof *out);
-    int n = spec->slices + 2;
-    size_t shsize = sizeof(job_shared) +
-                    (size_t)(spec->slices + 1) * sizeof(struct axle_progress_slot);
-    job_shared *sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE,
-                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    stream *streams = calloc((size_t)n, sizeof *streams);
-    int *write_fd = calloc((size_t)n, sizeof *write_fd);
-    char logdir[4096];
-    snprintf(logdir, sizeof logdir, "%s/log", spec->dir);
-    if (sh == MAP_FAILED || !streams || !write_fd ||
-        open_streams(spec, streams, write_fd) < 0) {
-        snprintf(out->message, sizeof out->message, "job %s: cannot set up: %s",
-                 spec->id, strerror(errno));
+    snprintf(f->workdir, sizeof f->workdir, "%s", spec->dir);
+    char *slash = strrchr(f->workdir, '/');
+    if (slash && slash != f->workdir)
+        *slash = '\0'; /* a job folder sits right in its workdir */
+    f->workdir_fd = open(f->workdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    f->job_fd = open(spec->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return f->workdir_fd < 0 || f->job_fd < 0 ? -1 : 0;
+}
+
+static void
+forget_folders(job_folders *f)
+{
+    if (f->workdir_fd >= 0)
+        close(f->workdir_fd);
+    if (f->job_fd >= 0)
+        close(f->job_fd);
+}
+
+static bool
+same_folder(const char *path, int fd)
+{
+    struct stat now, then;
+    return stat(path, &now) == 0 && fstat(fd, &then) == 0 &&
+           now.st_dev == then.st_dev && now.st_ino == then.st_ino;
+}
+
+/* A folder removed (or replaced) under a running job may have lost part
+ * of what the job wrote: the job fails, and nothing recreates the folder. */
+static void
+check_folders(const job_spec *spec, const job_folders *f, job_outcome *out)
+{
+    const char *what = !same_folder(f->workdir, f->workdir_fd) ? "workdir"
+                       : !same_folder(spec->dir, f->job_fd)    ? "job folder"
+                                                               : NULL;
+    if (!what)
         return;
+    out->ok = false;
+    snprintf(out->message, sizeof out->message,
+             "job %s (step %s, method %s): %s %s vanished during the run",
+             spec->id, spec->step, spec->m->desc->name, what,
+             what[0] == 'w' ? f->workdir : spec->dir);
+}
+
+/* The core's end of the job: relay, draw, wait, and on Ctrl-C kill. */
+static int
+watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
+          stream *streams, int n, job_outcome *out)
+{
+    progress_view pv;
+    progress_begin(&pv, spec->step, spec->slices);
+    shown_progress = &pv;
+    int status = 0;
+    for (;;) {
+        if (!streams_open(streams, n)) {
+            /* Every stage has closed its output: the job is ending.
+             * Wait for it without polling (a signal interrupts this). */
+            if (waitpid(pid, &status, 0) == pid)
+                break;
+            if (errno != EINTR)
+                break;
+        }
+        relay_all(streams, n, 100);
+        if (got_signal) {
+            kill(-pid, SIGKILL);
+            out->interrupted = true;
+        }
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid || (r < 0 && errno != EINTR))
+            break;
+        progress_draw(&pv, sh, clock_now());
     }
-    fflush(NULL);
+    progress_end(&pv);
+    shown_progress = NULL;
+    return status;
+}
+
+static void
+run_job_process(const job_spec *spec, job_shared *sh, stream *streams,
+                int *write_fd, job_folders *folders, job_outcome *out)
+{
+    int n = spec->slices + 2;
     pid_t core_pid = getpid();
     pid_t pid = fork();
     if (pid == 0) {
@@ -204,6 +257,7 @@ dispatch_run(const job_spec *spec, job_outcome *out)
             _exit(9);
         for (int i = 0; i < n; i++)
             close(streams[i].fd);
+        forget_folders(folders);
         job_pipes pipes = {write_fd};
         job_process_main(spec, sh, &pipes);
     }
@@ -212,48 +266,57 @@ dispatch_run(const job_spec *spec, job_outcome *out)
     if (pid < 0) {
         snprintf(out->message, sizeof out->message, "job %s: cannot fork: %s",
                  spec->id, strerror(errno));
-    } else {
-        setpgid(pid, pid); /* both sides, so no race with an early kill */
-        progress_view pv;
-        progress_begin(&pv, spec->step, spec->slices);
-        shown_progress = &pv;
-        int status = 0;
-        for (;;) {
-            if (!streams_open(streams, n)) {
-                /* Every stage has closed its output: the job is ending.
-                 * Wait for it without polling (a signal interrupts this). */
-                if (waitpid(pid, &status, 0) == pid)
-                    break;
-                if (errno != EINTR)
-                    break;
-            }
-            relay_all(streams, n, logdir, 100);
-            if (got_signal) {
-                kill(-pid, SIGKILL);
-                out->interrupted = true;
-            }
-            pid_t r = waitpid(pid, &status, WNOHANG);
-            if (r == pid || (r < 0 && errno != EINTR))
-                break;
-            progress_draw(&pv, sh, clock_now());
-        }
-        progress_end(&pv);
-        shown_progress = NULL;
-        kill(-pid, SIGKILL); /* nothing of the job may outlive it */
-        relay_all(streams, n, logdir, 0);
-        if (out->interrupted)
-            snprintf(out->message, sizeof out->message,
-                     "job %s (step %s, method %s): interrupted", spec->id,
-                     spec->step, spec->m->desc->name);
-        else
-            describe_end(spec, sh, status, out);
-        memcpy(out->seconds, (const void *)sh->seconds, sizeof out->seconds);
+        return;
     }
+    setpgid(pid, pid); /* both sides, so no race with an early kill */
+    int status = watch_job(spec, sh, pid, streams, n, out);
+    /* Nothing of the job may outlive it: its orphans are our children now
+     * (we are their subreaper), even those that left its process group. */
+    reap_children();
+    relay_all(streams, n, 0);
+    if (out->interrupted)
+        snprintf(out->message, sizeof out->message,
+                 "job %s (step %s, method %s): interrupted", spec->id,
+                 spec->step, spec->m->desc->name);
+    else
+        describe_end(spec, sh, status, out);
+    memcpy(out->seconds, (const void *)sh->seconds, sizeof out->seconds);
+}
+
+void
+dispatch_run(const job_spec *spec, job_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    int n = spec->slices + 2;
+    size_t shsize = job_shared_size(spec->slices);
+    job_shared *sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE,
+                          MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    stream *streams = calloc((size_t)n, sizeof *streams);
+    int *write_fd = calloc((size_t)n, sizeof *write_fd);
+    char logdir[4096];
+    snprintf(logdir, sizeof logdir, "%s/log", spec->dir);
+    job_folders folders = {"", -1, -1};
+    if (sh == MAP_FAILED || !streams || !write_fd || note_folders(spec, &folders) < 0 ||
+        reap_become_subreaper() < 0 || open_streams(spec, logdir, streams, write_fd) < 0) {
+        snprintf(out->message, sizeof out->message, "job %s: cannot set up: %s",
+                 spec->id, strerror(errno));
+        forget_folders(&folders);
+        if (sh != MAP_FAILED)
+            munmap(sh, shsize);
+        free(streams);
+        free(write_fd);
+        return;
+    }
+    job_shared_init(sh, spec->slices);
+    fflush(NULL);
+    run_job_process(spec, sh, streams, write_fd, &folders, out);
+    if (!out->interrupted)
+        check_folders(spec, &folders, out);
+    forget_folders(&folders);
     for (int i = 0; i < n; i++) {
         if (streams[i].fd >= 0)
             close(streams[i].fd);
-        if (streams[i].log >= 0)
-            close(streams[i].log);
+        stage_log_close(&streams[i].log);
     }
     free(streams);
     free(write_fd);

@@ -3,10 +3,16 @@
  * method does can take the core down.
  *
  * The core stays in a poll loop while the job runs: it copies every
- * stage's output into JOBDIR/log/ and onto stderr as it comes, draws
- * progress from a shared memory page, and on Ctrl-C kills the job's
- * process group.  A slice that fails, exits or dies kills its siblings at
- * once; the message names job, method, stage, slice and cause. */
+ * stage's output into JOBDIR/log/ (bounded, stage_log.h) and onto stderr
+ * as it comes, draws progress from a shared memory page, and on Ctrl-C
+ * kills the job's process group.  A slice that fails, exits or dies kills
+ * its siblings at once; the message names job, method, stage, slice and
+ * cause.
+ *
+ * The job is done only when the job process said so in shared memory
+ * after its last stage returned (job_process.h), every process it started
+ * is gone (reap.h), and the workdir and job folder are still the folders
+ * they were when it started. */
 #ifndef AXLE_DISPATCH_H
 #define AXLE_DISPATCH_H
 
@@ -30,7 +36,7 @@ typedef struct job_spec {
 typedef struct job_outcome {
     bool ok;
     bool interrupted;    /* Ctrl-C or SIGTERM reached the core */
-    char message[2048];  /* why it failed */
+    char message[8192];  /* why it failed */
     double seconds[3];   /* prepare, analysis, synthesis */
 } job_outcome;
 

@@ -1,11 +1,15 @@
 /* job_process.c - prepare, N slices, synthesis, inside the job process.
  *
- * Exit status of the job process: 0 done; 3 a stage failed and
- * JOBDIR/.failure says why.  Anything else (a signal, another status) is
- * reported by the core from the wait status and the stage in `shared`. */
+ * A stage counts as done only when its entry point returned through the
+ * code here: the process then writes its token (job_shared) and the
+ * parent trusts nothing else.  An exit() or _exit() inside a method,
+ * whatever its status, leaves the token unset and fails the job.  The job
+ * process writes its own token last, after every stage and the datasets'
+ * finishing succeeded, or with the reason when one failed. */
 #include "job_process.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,38 +19,107 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "fsutil.h"
+#include "reap.h"
 
-const char *const job_stage_names[STAGE_COUNT] = {"prepare", "analysis", "synthesis"};
-
-#define FAILED_STATUS 3
+const char *const job_stage_names[STAGE_COUNT + 1] = {
+    "prepare", "analysis", "synthesis", "finishing datasets"};
 
 /* The method's analysis, for the forked slices. */
 static method_analysis_fn analysis_fn;
+/* The core's stderr, kept for the job process's own notices. */
+static int notice_fd = -1;
 
-static int
-write_text(const char *dir, const char *name, const char *text)
+size_t
+job_shared_size(int slices)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return fs_write_atomic(path, text, strlen(text));
+    return sizeof(job_shared) +
+           (size_t)(slices + 1) * sizeof(struct axle_progress_slot) +
+           (size_t)slices * sizeof(stage_end);
+}
+
+void
+job_shared_init(job_shared *sh, int slices)
+{
+    memset(sh, 0, job_shared_size(slices));
+    sh->slice_ends = (stage_end *)(void *)&sh->slots[slices + 1];
+}
+
+/* "prepare()", "analysis() in slice 3", "finishing datasets". */
+static void
+entry_name(int stage, int sliceno, char *out, size_t outlen)
+{
+    if (stage == STAGE_FINISH)
+        snprintf(out, outlen, "%s", job_stage_names[stage]);
+    else if (sliceno >= 0)
+        snprintf(out, outlen, "%s() in slice %d", job_stage_names[stage], sliceno);
+    else
+        snprintf(out, outlen, "%s()", job_stage_names[stage]);
+}
+
+void
+stage_describe_death(int stage, int sliceno, int wait_status, char *out,
+                     size_t outlen)
+{
+    char entry[64];
+    entry_name(stage, sliceno, entry, sizeof entry);
+    if (WIFSIGNALED(wait_status)) {
+        const char *sig = sigabbrev_np(WTERMSIG(wait_status));
+        snprintf(out, outlen, "%s died: SIG%s", entry, sig ? sig : "?");
+    } else {
+        snprintf(out, outlen, "%s called exit(%d); entry points must return, "
+                 "never exit", entry, WEXITSTATUS(wait_status));
+    }
+}
+
+static const char *
+code_name(int code)
+{
+    static const char *const names[] = {
+        "AXLE_OK", "AXLE_EINVAL", "AXLE_ENOMEM", "AXLE_EIO", "AXLE_EFORMAT",
+        "AXLE_EUNSUPPORTED", "AXLE_ETOOBIG", "AXLE_EINTERNAL"};
+    return code <= 0 && -code < (int)(sizeof names / sizeof *names) ? names[-code] : NULL;
+}
+
+/* Writes the stage's token from what its entry point returned: a positive
+ * value, or a failure without a message, is a failure of its own. */
+static void
+settle_stage(axle_job *job, stage_end *end, int stage, int rc)
+{
+    char entry[64];
+    entry_name(stage, job->sliceno, entry, sizeof entry);
+    if (rc > 0) {
+        snprintf(end->message, sizeof end->message, "%s returned %d; entry "
+                 "points return AXLE_OK or a negative AXLE_E* code", entry, rc);
+    } else if (rc < 0 && job->errmsg[0]) {
+        snprintf(end->message, sizeof end->message, "%s failed: %s", entry,
+                 job->errmsg);
+    } else if (rc < 0) {
+        const char *name = code_name(rc);
+        char number[32];
+        snprintf(number, sizeof number, "%d", rc);
+        snprintf(end->message, sizeof end->message, "%s returned %s without a "
+                 "message; set one with axle_error()", entry, name ? name : number);
+    } else if (axle_internal_writers_close(job) < 0) {
+        snprintf(end->message, sizeof end->message, "%s returned, but closing "
+                 "its datasets failed: %s", entry,
+                 job->errmsg[0] ? job->errmsg : "no reason given");
+    } else {
+        end->state = END_RETURNED;
+        return;
+    }
+    end->state = END_FAILED;
 }
 
 static void __attribute__((noreturn))
-fail(axle_job *job, const char *fmt, ...)
+fail(job_shared *sh, const char *fmt, ...)
 {
-    char msg[2400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(sh->job.message, sizeof sh->job.message, fmt, ap);
     va_end(ap);
-    if (write_text(job->dir, ".failure", msg) < 0) {
-        /* The folder is unwritable (a full disk, say): the message still
-         * reaches the user through the stage output the core relays. */
-        fprintf(stderr, "axle: %s\n", msg);
-    }
+    sh->job.state = END_FAILED;
     fflush(NULL);
-    _exit(FAILED_STATUS);
+    _exit(1);
 }
 
 static void
@@ -58,10 +131,14 @@ route_output(int fd)
     setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
-static const char *
-errmsg_or(const axle_job *job, const char *fallback)
+/* Nothing a stage started may outlive it: kill its leftovers, and say so. */
+static void
+end_leftovers(const char *stage)
 {
-    return job->errmsg[0] ? job->errmsg : fallback;
+    int left = reap_children();
+    if (left > 0 && notice_fd >= 0)
+        dprintf(notice_fd, "axle: %s left %d process%s running; killed\n", stage,
+                left, left == 1 ? "" : "es");
 }
 
 static void
@@ -77,12 +154,12 @@ run_single(axle_job *job, job_shared *sh, int stage, int fd, int slices,
     job->errmsg[0] = '\0';
     route_output(fd);
     double t0 = clock_now();
-    int rc = fn(job);
-    if (rc >= 0)
-        rc = axle_internal_writers_close(job);
+    stage_end end = {END_NONE, ""};
+    settle_stage(job, &end, stage, fn(job));
     sh->seconds[stage] = clock_now() - t0;
-    if (rc < 0)
-        fail(job, "%s failed: %s", job->stage, errmsg_or(job, "returned an error"));
+    end_leftovers(job->stage);
+    if (end.state != END_RETURNED)
+        fail(sh, "%s", end.message);
 }
 
 static void __attribute__((noreturn))
@@ -93,39 +170,45 @@ slice_main(axle_job *job, job_shared *sh, int sliceno, int fd)
     job->progress = &sh->slots[sliceno];
     job->errmsg[0] = '\0';
     route_output(fd);
-    int rc = analysis_fn(job, sliceno);
-    if (rc >= 0)
-        rc = axle_internal_writers_close(job);
-    if (rc < 0) {
-        char name[32];
-        snprintf(name, sizeof name, ".error.%d", sliceno);
-        if (write_text(job->dir, name, errmsg_or(job, "returned an error")) < 0)
-            fprintf(stderr, "axle: slice %d of %s failed: %s\n", sliceno,
-                    job->method, errmsg_or(job, "returned an error"));
-        fflush(NULL);
-        _exit(FAILED_STATUS);
-    }
+    settle_stage(job, &sh->slice_ends[sliceno], STAGE_ANALYSIS,
+                 analysis_fn(job, sliceno));
     fflush(NULL);
     _exit(0);
 }
 
+/* Why slice `sliceno` did not succeed, or "" when it did. */
 static void
-describe_slice_end(const axle_job *job, int sliceno, int status, char *out,
-                   size_t outlen)
+judge_slice(const job_shared *sh, int sliceno, int status, char *out,
+            size_t outlen)
 {
-    if (WIFSIGNALED(status)) {
-        snprintf(out, outlen, "slice %d died: SIG%s", sliceno,
-                 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status))
-                                                : "?");
-    } else if (WEXITSTATUS(status) == FAILED_STATUS) {
-        char path[4096], msg[2048] = "returned an error (its message is in the output above)";
-        snprintf(path, sizeof path, "%s/.error.%d", job->dir, sliceno);
-        fs_read_text(path, msg, sizeof msg);
-        snprintf(out, outlen, "slice %d failed: %s", sliceno, msg);
-    } else {
-        snprintf(out, outlen, "slice %d exited with status %d (methods must "
-                 "return, not exit)", sliceno, WEXITSTATUS(status));
-    }
+    const stage_end *end = &sh->slice_ends[sliceno];
+    out[0] = '\0';
+    if (end->state == END_FAILED)
+        snprintf(out, outlen, "%s", end->message);
+    else if (end->state != END_RETURNED || !WIFEXITED(status) ||
+             WEXITSTATUS(status) != 0)
+        stage_describe_death(STAGE_ANALYSIS, sliceno, status, out, outlen);
+}
+
+static void
+start_slice(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices,
+            int i, pid_t *pid)
+{
+    pid_t job_pid = getpid();
+    *pid = fork();
+    if (*pid < 0)
+        fail(sh, "analysis: cannot fork slice %d: %s", i, strerror(errno));
+    if (*pid > 0)
+        return;
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* no slice outlives its job */
+    if (getppid() != job_pid)
+        _exit(9);
+    if (notice_fd >= 0)
+        close(notice_fd);
+    for (int k = 0; k < slices + 2; k++)
+        if (k != i + 1)
+            close(pipes->write_fd[k]);
+    slice_main(job, sh, i, pipes->write_fd[i + 1]);
 }
 
 static void
@@ -139,21 +222,10 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
     sh->stage = STAGE_ANALYSIS;
     double t0 = clock_now();
     pid_t *pids = calloc((size_t)slices, sizeof *pids);
-    pid_t job_pid = getpid();
-    for (int i = 0; i < slices; i++) {
-        pids[i] = fork();
-        if (pids[i] < 0)
-            fail(job, "analysis: cannot fork slice %d: %s", i, strerror(errno));
-        if (pids[i] == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL); /* no slice outlives its job */
-            if (getppid() != job_pid)
-                _exit(9);
-            for (int k = 0; k < slices + 2; k++)
-                if (k != i + 1)
-                    close(pipes->write_fd[k]);
-            slice_main(job, sh, i, pipes->write_fd[i + 1]);
-        }
-    }
+    if (!pids)
+        fail(sh, "analysis: out of memory");
+    for (int i = 0; i < slices; i++)
+        start_slice(job, sh, pipes, slices, i, &pids[i]);
     for (int i = 0; i < slices; i++)
         close(pipes->write_fd[i + 1]);
     int running = slices;
@@ -169,22 +241,20 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
             if (pids[i] == pid)
                 which = i;
         if (which < 0)
-            continue;
+            continue; /* a slice's orphan, reparented to us and ended */
         pids[which] = 0;
         running--;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        char why[sizeof sh->job.message];
+        judge_slice(sh, which, status, why, sizeof why);
+        if (!why[0])
             continue;
-        char why[2300];
-        describe_slice_end(job, which, status, why, sizeof why);
-        for (int i = 0; i < slices; i++)
-            if (pids[i] > 0)
-                kill(pids[i], SIGKILL);
-        while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-            ;
-        fail(job, "%s", why);
+        /* A failing slice ends its siblings (and everything else) at once. */
+        reap_children();
+        fail(sh, "%s", why);
     }
     free(pids);
     sh->seconds[STAGE_ANALYSIS] = clock_now() - t0;
+    end_leftovers("analysis");
 }
 
 static void
@@ -213,6 +283,9 @@ job_process_main(const job_spec *spec, job_shared *sh, const job_pipes *pipes)
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
+    /* Orphans of the slices come to us, so analysis can end them all. */
+    reap_become_subreaper();
+    notice_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 
     run_single(&job, sh, STAGE_PREPARE, pipes->write_fd[0], slices,
                spec->m->prepare);
@@ -220,9 +293,11 @@ job_process_main(const job_spec *spec, job_shared *sh, const job_pipes *pipes)
     run_slices(&job, sh, pipes, slices);
     run_single(&job, sh, STAGE_SYNTHESIS, pipes->write_fd[slices + 1], slices,
                spec->m->synthesis);
+    sh->stage = STAGE_FINISH;
     char err[1024] = "";
     if (axle_internal_datasets_finish(job.dir, slices, err, sizeof err) < 0)
-        fail(&job, "finishing datasets: %s", err);
+        fail(sh, "finishing datasets: %s", err);
     fflush(NULL);
+    sh->job.state = END_RETURNED;
     _exit(0);
 }

@@ -1,5 +1,5 @@
 /* job_process.h - the inside of a job process: the three stages and the
- * forked slices.  Shared with dispatch.c through one MAP_SHARED page. */
+ * forked slices.  Shared with dispatch.c through one MAP_SHARED mapping. */
 #ifndef AXLE_JOB_PROCESS_H
 #define AXLE_JOB_PROCESS_H
 
@@ -7,15 +7,38 @@
 #include "dispatch.h"
 
 enum { STAGE_PREPARE, STAGE_ANALYSIS, STAGE_SYNTHESIS, STAGE_COUNT };
+/* After synthesis: the core's own code merges the datasets. */
+#define STAGE_FINISH STAGE_COUNT
+
+/* How a stage ended, as its own process said after the entry point had
+ * returned through the core.  A process that ends while its token still
+ * says END_NONE never returned: it exited or died inside the method.  The
+ * values are unlikely patterns, so a stray write does not pass for one. */
+enum stage_end_state {
+    END_NONE = 0,
+    END_RETURNED = 0x52455455, /* returned AXLE_OK, datasets closed */
+    END_FAILED = 0x4641494c    /* returned, and failed: see message */
+};
+
+typedef struct stage_end {
+    volatile int state;
+    char message[2400];
+} stage_end;
 
 /* Lives in shared memory: written by the job process and its slices, read
  * by the core.  slots[0..slices-1] are slices, slots[slices] the
- * single-process stages. */
+ * single-process stages; slice_ends (in the same mapping) one per slice. */
 typedef struct job_shared {
-    volatile int stage;            /* the stage running now */
+    volatile int stage;            /* the stage running now (or STAGE_FINISH) */
     volatile double seconds[STAGE_COUNT];
+    stage_end job;                 /* the job process: set last of all */
+    stage_end *slice_ends;
     struct axle_progress_slot slots[];
 } job_shared;
+
+/* Bytes of the shared mapping for `slices` slices, and its set-up. */
+size_t job_shared_size(int slices);
+void job_shared_init(job_shared *sh, int slices);
 
 /* Output pipes, write ends: [0] prepare, [1..slices] slices, [slices+1]
  * synthesis. */
@@ -24,9 +47,14 @@ typedef struct job_pipes {
 } job_pipes;
 
 /* Runs in the forked job process; never returns. */
-void job_process_main(const job_spec *spec, job_shared *shared,
+void job_process_main(const job_spec *spec, job_shared *sh,
                       const job_pipes *pipes) __attribute__((noreturn));
 
-extern const char *const job_stage_names[STAGE_COUNT];
+/* Why a stage's process ended without its token: "prepare() called
+ * exit(0)", "analysis() in slice 1 died: SIGSEGV". */
+void stage_describe_death(int stage, int sliceno, int wait_status, char *out,
+                          size_t outlen);
+
+extern const char *const job_stage_names[STAGE_COUNT + 1];
 
 #endif

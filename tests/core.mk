@@ -1,9 +1,10 @@
 # tests/core.mk - the core's tests: test methods and shell tests.
 TEST_METHODS = test_counter test_crasher test_bad_abi test_no_entry \
-	test_not_method test_misnamed
+	test_not_method test_misnamed test_misbehave
 check_LTLIBRARIES += tests/methods/test_counter.la tests/methods/test_crasher.la \
 	tests/methods/test_bad_abi.la tests/methods/test_no_entry.la \
-	tests/methods/test_not_method.la tests/methods/test_misnamed.la
+	tests/methods/test_not_method.la tests/methods/test_misnamed.la \
+	tests/methods/test_misbehave.la
 tests_methods_test_counter_la_SOURCES = tests/methods/test_counter.c
 tests_methods_test_counter_la_CFLAGS = $(MODULE_CFLAGS)
 tests_methods_test_counter_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
@@ -38,10 +39,15 @@ tests_methods_test_register_la_SOURCES = tests/methods/test_register.c
 tests_methods_test_register_la_CFLAGS = $(MODULE_CFLAGS)
 tests_methods_test_register_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
 tests_methods_test_register_la_LIBADD = sdk/libaxle.la
+tests_methods_test_misbehave_la_SOURCES = tests/methods/test_misbehave.c
+tests_methods_test_misbehave_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_misbehave_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_misbehave_la_LIBADD = sdk/libaxle.la
 
 CORE_TESTS = tests/core/reuse.sh tests/core/identity.sh tests/core/slices.sh \
 	tests/core/interrupt.sh tests/core/concurrent.sh tests/core/loader.sh \
-	tests/core/cli.sh tests/core/full_disk.sh
+	tests/core/cli.sh tests/core/full_disk.sh tests/core/stages.sh \
+	tests/core/descendants.sh tests/core/stage_logs.sh tests/core/vanished.sh
 CORE_TESTS += tests/core/libaxle.sh tests/core/transient.sh tests/core/tamper.sh \
 	tests/core/registered.sh
 TESTS += $(CORE_TESTS)

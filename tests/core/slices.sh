@@ -37,7 +37,7 @@ is "$(ls wd-segv/index 2>/dev/null | wc -l)" 0 "a failed job is never indexed fo
 contains wd-segv/wd-segv-1/job.json '"failed"' "the failed job stays on disk, marked failed"
 
 run_crash exit
-contains err "slice 1 exited with status 7" "a slice calling exit is reported"
+contains err "analysis() in slice 1 called exit(7)" "a slice calling exit is reported"
 run_crash error
 contains err "slice 1 failed: slice 1 gave up on purpose" "a slice's error message reaches the user"
 run_crash abort
