@@ -52,3 +52,12 @@ IMAGE_SAMPLES = pipelines/samples/harbour.jpg pipelines/samples/tower.jpg \
 	pipelines/samples/street-grey.jpg pipelines/samples/hills-progressive.jpg \
 	pipelines/samples/sticker-alpha.webp pipelines/samples/2023/lake.jpg \
 	pipelines/samples/2024/lake.jpg pipelines/samples/tiny.jpg
+
+# A fault-injection library for LD_PRELOAD (tests/fault_shim.c): files and
+# folders that fail as a sick disk or a locked folder would, even for root.
+# Built without sanitizers, so that it can be preloaded ahead of them.
+check_LTLIBRARIES += tests/fault_shim.la
+tests_fault_shim_la_SOURCES = tests/fault_shim.c
+tests_fault_shim_la_CFLAGS = $(WARN_CFLAGS)
+tests_fault_shim_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_fault_shim_la_LIBADD = -ldl
