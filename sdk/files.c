@@ -232,7 +232,8 @@ list_dir(const char *dir, bool dots, struct plist *names)
         plist_free(names);
         return e;
     }
-    qsort(names->v, names->n, sizeof *names->v, cmp_str);
+    if (names->n)
+        qsort(names->v, names->n, sizeof *names->v, cmp_str);
     return 0;
 }
 
@@ -529,6 +530,8 @@ expand_one(struct expander *x, const char *pattern)
 static void
 sort_unique(struct plist *l)
 {
+    if (l->n == 0)
+        return; /* qsort wants a non-null array even for none */
     qsort(l->v, l->n, sizeof *l->v, cmp_str);
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++) {
@@ -550,6 +553,8 @@ cmp_skip(const void *a, const void *b)
 static void
 tell_skips(struct skips *s, axle_path_skip_fn *on_skip, void *ctx)
 {
+    if (s->n == 0)
+        return;
     qsort(s->v, s->n, sizeof *s->v, cmp_skip);
     for (size_t i = 0; i < s->n; i++)
         if (on_skip && (i == 0 || strcmp(s->v[i - 1].path, s->v[i].path) != 0))
