@@ -400,7 +400,8 @@ match_fixed(struct expander *x, const char *dir, char **comps, size_t i, size_t 
         if (i + 1 == n || S_ISDIR(st.st_mode))
             match(x, p, comps, i + 1, n);
     } else if (errno != ENOENT && errno != ENOTDIR) {
-        report(x, p, AXLE_PATH_UNREADABLE, errno, "cannot look at it: %s", strerror(errno));
+        int e = errno;
+        report(x, p, AXLE_PATH_UNREADABLE, e, "cannot look at it: %s", strerror(e));
     }
     free(p);
 }
