@@ -3,6 +3,7 @@ methoddir = @methoddir@
 
 method_LTLIBRARIES += plugins/import_images.la
 plugins_import_images_la_SOURCES = plugins/import_images/import_images.c \
+	plugins/import_images/import_read.c plugins/import_images/import_read.h \
 	plugins/import_images/import_list.c plugins/import_images/import_list.h
 plugins_import_images_la_CFLAGS = $(MODULE_CFLAGS)
 plugins_import_images_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)

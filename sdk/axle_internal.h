@@ -59,4 +59,12 @@ int axle_internal_write_atomic(const char *path, const void *data, size_t len);
 /* {"axle": "0.1.0", "libjpeg-turbo": ..., ...}: part of every identity. */
 json_t *axle_internal_library_versions(void);
 
+/* True when `s` is valid UTF-8 (no overlong forms, no surrogates). */
+bool axle_internal_is_utf8(const char *s);
+
+/* `in` made safe to print (malloc'd, NULL when out of memory): control
+ * characters, DEL and bytes that are not UTF-8 become \xNN; the rest of
+ * UTF-8 is kept as it is.  sdk/escape.c. */
+char *axle_internal_escape(const char *in);
+
 #endif

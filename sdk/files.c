@@ -14,9 +14,18 @@
  *     a file, but walks and globs do not descend into linked folders (as
  *     find(1) and os.walk do not), so a link back up cannot loop or list
  *     a folder twice; a linked folder named explicitly is followed;
+ *   - walks and wildcards never enter an axle workdir (a folder holding
+ *     .axle-workdir): a workdir inside the input folder would otherwise
+ *     feed every run the previous run's outputs.  Only a path spelled out
+ *     in a pattern leads into one; a workdir named as an input is an error;
+ *   - what a walk or a wildcard meets and cannot list (a folder it cannot
+ *     read, a FIFO, a device, a dangling link, a name that is not UTF-8)
+ *     is reported to the caller, never fatal: one bad corner of a photo
+ *     folder must not stop the import of the rest;
  *   - the result is sorted bytewise and deduplicated, so the same input
  *     gives the same list on any machine;
- *   - a pattern that yields no file is an error naming it. */
+ *   - a pattern that yields no file (and nothing reported) is an error
+ *     naming it. */
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -25,15 +34,24 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "axle/axle.h"
+#include "axle_internal.h"
+
+/* The file every workdir holds at its top (the core writes it). */
+#define WORKDIR_MARKER ".axle-workdir"
 
 struct plist {
     char **v;
     size_t n, cap;
 };
 
+struct skips {
+    axle_path_skip *v; /* path and reason owned */
+    size_t n, cap;
+};
+
 struct expander {
     struct plist list;
+    struct skips skips;
     bool recursive;
     char *err;
     size_t errlen;
@@ -58,20 +76,82 @@ fail(struct expander *x, int code, const char *fmt, ...)
 }
 
 static int
+plist_push(struct plist *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    if (!(l->v[l->n] = strdup(s)))
+        return -1;
+    l->n++;
+    return 0;
+}
+
+static void
+plist_free(struct plist *l)
+{
+    axle_free_paths(l->v, l->n);
+    memset(l, 0, sizeof *l);
+}
+
+static int
 add(struct expander *x, const char *path)
 {
-    if (x->list.n == x->list.cap) {
-        size_t cap = x->list.cap ? 2 * x->list.cap : 64;
-        char **v = realloc(x->list.v, cap * sizeof *v);
-        if (!v)
-            return fail(x, AXLE_ENOMEM, "out of memory listing files");
-        x->list.v = v;
-        x->list.cap = cap;
-    }
-    if (!(x->list.v[x->list.n] = strdup(path)))
+    if (plist_push(&x->list, path) != 0)
         return fail(x, AXLE_ENOMEM, "out of memory listing files");
-    x->list.n++;
     return AXLE_OK;
+}
+
+/* Notes an entry left out, with why; the caller hears of it at the end. */
+static void
+report(struct expander *x, const char *path, axle_path_issue issue, int errnum,
+       const char *fmt, ...) AXLE_PRINTF(5, 6);
+
+static void
+report(struct expander *x, const char *path, axle_path_issue issue, int errnum,
+       const char *fmt, ...)
+{
+    struct skips *s = &x->skips;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        axle_path_skip *v = realloc(s->v, cap * sizeof *v);
+        if (!v) {
+            fail(x, AXLE_ENOMEM, "out of memory listing files");
+            return;
+        }
+        s->v = v;
+        s->cap = cap;
+    }
+    char *reason = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&reason, fmt, ap) < 0)
+        reason = NULL;
+    va_end(ap);
+    char *shown = axle_internal_escape(path);
+    if (!reason || !shown) {
+        free(reason);
+        free(shown);
+        fail(x, AXLE_ENOMEM, "out of memory listing files");
+        return;
+    }
+    s->v[s->n++] = (axle_path_skip){shown, issue, errnum, reason};
+}
+
+static void
+skips_free(struct skips *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free((char *)s->v[i].path);
+        free((char *)s->v[i].reason);
+    }
+    free(s->v);
+    memset(s, 0, sizeof *s);
 }
 
 static char *
@@ -116,99 +196,240 @@ normalise(const char *in)
     return out;
 }
 
-/* Sorted entry names of a folder; names starting with a dot only when
- * `dots` (never "." and ".."). */
 static int
-list_dir(struct expander *x, const char *dir, bool dots, char ***names, size_t *n)
+cmp_str(const void *a, const void *b)
 {
-    struct dirent **ents = NULL;
-    int k = scandir(dir, &ents, NULL, alphasort);
-    *names = NULL;
-    *n = 0;
-    if (k < 0)
-        return fail(x, AXLE_EIO, "%s: %s", dir, strerror(errno));
-    char **v = malloc(((size_t)k + 1) * sizeof *v);
-    for (int i = 0; i < k; i++) {
-        const char *nm = ents[i]->d_name;
-        bool dot = nm[0] == '.', special = strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0;
-        if (v && !special && (!dot || dots))
-            if ((v[*n] = strdup(nm)) != NULL)
-                (*n)++;
-        free(ents[i]);
-    }
-    free(ents);
-    if (!v)
-        return fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
-    *names = v;
-    return AXLE_OK;
+    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void
-free_names(char **names, size_t n)
+/* Entry names of a folder, sorted bytewise; names starting with a dot only
+ * when `dots` (never "." and "..").  0, or the errno that stopped it. */
+static int
+list_dir(const char *dir, bool dots, struct plist *names)
 {
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    memset(names, 0, sizeof *names);
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno;
+    int e = 0;
+    for (;;) {
+        errno = 0;
+        struct dirent *ent = readdir(d);
+        if (!ent) {
+            e = errno; /* 0 at the end */
+            break;
+        }
+        const char *nm = ent->d_name;
+        if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0 || (nm[0] == '.' && !dots))
+            continue;
+        if (plist_push(names, nm) != 0) {
+            e = ENOMEM;
+            break;
+        }
+    }
+    closedir(d);
+    if (e) {
+        plist_free(names);
+        return e;
+    }
+    if (names->n)
+        qsort(names->v, names->n, sizeof *names->v, cmp_str);
+    return 0;
+}
+
+static bool
+is_workdir(const char *dir)
+{
+    char *marker = join(dir, WORKDIR_MARKER);
+    struct stat st;
+    bool yes = marker && lstat(marker, &st) == 0;
+    free(marker);
+    return yes;
 }
 
 /* What a folder entry is, not following a link to a folder. */
-enum kind { K_OTHER, K_FILE, K_DIR };
+enum kind {
+    K_GONE,       /* vanished since it was listed */
+    K_FILE,       /* a regular file, or a link to one */
+    K_DIR,
+    K_LINKED_DIR, /* a link to a folder: not walked, not reported */
+    K_OTHER,      /* FIFO, socket, device, dangling link: `what` says */
+    K_UNREADABLE  /* could not be looked at: `errnum` says why */
+};
 
-static enum kind
-kind_of(const char *path)
+struct look {
+    enum kind kind;
+    const char *what;
+    int errnum;
+};
+
+static const char *
+type_name(mode_t mode)
+{
+    return S_ISFIFO(mode) ? "FIFO" : S_ISSOCK(mode) ? "socket"
+         : S_ISCHR(mode) ? "character device" : S_ISBLK(mode) ? "block device"
+         : "unknown kind of file";
+}
+
+static struct look
+look_at(const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
-        return K_OTHER;
-    if (S_ISLNK(st.st_mode))
-        return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? K_FILE : K_OTHER;
-    return S_ISREG(st.st_mode) ? K_FILE : S_ISDIR(st.st_mode) ? K_DIR : K_OTHER;
+        return errno == ENOENT ? (struct look){K_GONE, NULL, 0}
+                               : (struct look){K_UNREADABLE, NULL, errno};
+    bool link = S_ISLNK(st.st_mode);
+    if (link && stat(path, &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return (struct look){K_OTHER, "dangling symbolic link", 0};
+        if (errno == ELOOP)
+            return (struct look){K_OTHER, "symbolic link loop", 0};
+        return (struct look){K_UNREADABLE, NULL, errno};
+    }
+    if (S_ISREG(st.st_mode))
+        return (struct look){K_FILE, NULL, 0};
+    if (S_ISDIR(st.st_mode))
+        return (struct look){link ? K_LINKED_DIR : K_DIR, NULL, 0};
+    return (struct look){K_OTHER, type_name(st.st_mode), 0};
 }
 
-/* Adds the regular files of `dir` (and below, when recursive). */
-static int
-walk(struct expander *x, const char *dir)
+/* Reports what `l` says about an entry that cannot be listed. */
+static void
+report_look(struct expander *x, const char *path, const struct look *l)
 {
-    char **names;
-    size_t n;
-    if (list_dir(x, dir, false, &names, &n) != AXLE_OK)
-        return x->rc;
-    for (size_t i = 0; i < n && x->rc == AXLE_OK; i++) {
-        char *path = join(dir, names[i]);
+    if (l->kind == K_OTHER)
+        report(x, path, AXLE_PATH_NOT_REGULAR, 0, "not a regular file: %s", l->what);
+    else if (l->kind == K_UNREADABLE)
+        report(x, path, AXLE_PATH_UNREADABLE, l->errnum, "cannot look at it: %s",
+               strerror(l->errnum));
+}
+
+static void
+report_bad_name(struct expander *x, const char *path)
+{
+    report(x, path, AXLE_PATH_BAD_NAME, 0, "the name is not valid UTF-8");
+}
+
+static void walk(struct expander *x, const char *dir, bool named);
+
+/* One entry a walk met: a file is added, a folder walked (when recursive,
+ * and not a workdir), anything else reported; links to folders and
+ * entries gone since the listing are passed over. */
+static void
+walk_entry(struct expander *x, const char *path, const char *name)
+{
+    struct look l = look_at(path);
+    if (l.kind == K_GONE || l.kind == K_LINKED_DIR || (l.kind == K_DIR && !x->recursive))
+        return;
+    if (!axle_internal_is_utf8(name))
+        report_bad_name(x, path);
+    else if (l.kind == K_FILE)
+        add(x, path);
+    else if (l.kind == K_DIR) {
+        if (!is_workdir(path))
+            walk(x, path, false);
+    } else
+        report_look(x, path, &l);
+}
+
+/* Adds the regular files of `dir` (and below, when recursive).  A folder
+ * the user named that cannot be read is an error; one met on the way is
+ * reported. */
+static void
+walk(struct expander *x, const char *dir, bool named)
+{
+    struct plist names;
+    int e = list_dir(dir, false, &names);
+    if (e == ENOMEM) {
+        fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
+        return;
+    }
+    if (e) {
+        if (named)
+            fail(x, AXLE_EIO, "%s: cannot read this folder: %s", dir, strerror(e));
+        else
+            report(x, dir, AXLE_PATH_UNREADABLE, e, "cannot read this folder: %s",
+                   strerror(e));
+        return;
+    }
+    for (size_t i = 0; i < names.n && x->rc == AXLE_OK; i++) {
+        char *path = join(dir, names.v[i]);
         if (!path) {
             fail(x, AXLE_ENOMEM, "out of memory");
             break;
         }
-        enum kind k = kind_of(path);
-        if (k == K_FILE)
-            add(x, path);
-        else if (k == K_DIR && x->recursive)
-            walk(x, path);
+        walk_entry(x, path, names.v[i]);
         free(path);
     }
-    free_names(names, n);
-    return x->rc;
+    plist_free(&names);
 }
 
-/* A path the user named, or a glob's full match: files are taken, folders
- * walked (a named link to a folder is followed). */
-static int
-add_path(struct expander *x, const char *path)
+/* A glob's full match: a file is taken, a folder walked (the match was
+ * checked not to be a workdir where a wildcard matched it). */
+static void
+add_match(struct expander *x, const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return AXLE_OK;
-    if (S_ISREG(st.st_mode))
-        return add(x, path);
-    if (S_ISDIR(st.st_mode))
-        return walk(x, path);
-    return AXLE_OK; /* devices, sockets: never inputs */
+    struct look l = look_at(path);
+    if (l.kind == K_FILE)
+        add(x, path);
+    else if (l.kind == K_DIR || l.kind == K_LINKED_DIR)
+        walk(x, path, false);
+    else
+        report_look(x, path, &l);
 }
 
 static bool
 has_wildcard(const char *s)
 {
     return strpbrk(s, "*?[") != NULL;
+}
+
+static void match(struct expander *x, const char *dir, char **comps, size_t i, size_t n);
+
+/* A component without wildcards: followed if it is there. */
+static void
+match_fixed(struct expander *x, const char *dir, char **comps, size_t i, size_t n)
+{
+    char *p = join(dir, comps[i]);
+    if (!p) {
+        fail(x, AXLE_ENOMEM, "out of memory");
+        return;
+    }
+    struct stat st;
+    if (stat(p, &st) == 0) {
+        if (i + 1 == n || S_ISDIR(st.st_mode))
+            match(x, p, comps, i + 1, n);
+    } else if (errno != ENOENT && errno != ENOTDIR) {
+        int e = errno;
+        report(x, p, AXLE_PATH_UNREADABLE, e, "cannot look at it: %s", strerror(e));
+    }
+    free(p);
+}
+
+/* One entry of `dir` that wildcard component i matched. */
+static void
+match_entry(struct expander *x, const char *dir, const char *name, char **comps,
+            size_t i, size_t n)
+{
+    char *p = join(dir, name);
+    if (!p) {
+        fail(x, AXLE_ENOMEM, "out of memory");
+        return;
+    }
+    bool globstar = strcmp(comps[i], "**") == 0, last = i + 1 == n;
+    struct look l = look_at(p);
+    bool wanted = l.kind == K_DIR || (!globstar && last && l.kind != K_GONE &&
+                                      l.kind != K_LINKED_DIR);
+    if (wanted && !axle_internal_is_utf8(name))
+        report_bad_name(x, p);
+    else if (wanted && l.kind == K_DIR) {
+        if (!is_workdir(p))
+            match(x, p, comps, globstar ? i : i + 1, n); /* ** takes one more folder */
+    } else if (wanted && l.kind == K_FILE)
+        match(x, p, comps, i + 1, n);
+    else if (wanted)
+        report_look(x, p, &l);
+    free(p);
 }
 
 /* Matches components comps[i..n) below `dir`. */
@@ -218,49 +439,30 @@ match(struct expander *x, const char *dir, char **comps, size_t i, size_t n)
     if (x->rc != AXLE_OK)
         return;
     if (i == n) { /* the whole pattern matched `dir` itself */
-        add_path(x, dir);
+        add_match(x, dir);
         return;
     }
     const char *c = comps[i];
     if (!has_wildcard(c)) {
-        char *p = join(dir, c);
-        if (!p) {
-            fail(x, AXLE_ENOMEM, "out of memory");
-            return;
-        }
-        struct stat st;
-        if (stat(p, &st) == 0 && (i + 1 == n || S_ISDIR(st.st_mode)))
-            match(x, p, comps, i + 1, n);
-        free(p);
+        match_fixed(x, dir, comps, i, n);
         return;
     }
-    bool globstar = strcmp(c, "**") == 0;
-    if (globstar)
+    if (strcmp(c, "**") == 0)
         match(x, dir, comps, i + 1, n); /* zero folders */
-    char **names;
-    size_t k;
-    if (list_dir(x, dir, c[0] == '.', &names, &k) != AXLE_OK) {
-        x->rc = AXLE_OK; /* an unreadable folder inside a glob is not fatal */
-        if (x->err && x->errlen)
-            x->err[0] = '\0';
+    struct plist names;
+    int e = list_dir(dir, c[0] == '.', &names);
+    if (e == ENOMEM) {
+        fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
         return;
     }
-    for (size_t j = 0; j < k && x->rc == AXLE_OK; j++) {
-        if (!globstar && fnmatch(c, names[j], FNM_PERIOD) != 0)
-            continue;
-        char *p = join(dir, names[j]);
-        if (!p) {
-            fail(x, AXLE_ENOMEM, "out of memory");
-            break;
-        }
-        enum kind kd = kind_of(p);
-        if (globstar && kd == K_DIR)
-            match(x, p, comps, i, n); /* one more folder */
-        else if (!globstar && (kd == K_DIR || (kd == K_FILE && i + 1 == n)))
-            match(x, p, comps, i + 1, n);
-        free(p);
+    if (e) {
+        report(x, dir, AXLE_PATH_UNREADABLE, e, "cannot read this folder: %s", strerror(e));
+        return;
     }
-    free_names(names, k);
+    for (size_t j = 0; j < names.n && x->rc == AXLE_OK; j++)
+        if (strcmp(c, "**") == 0 || fnmatch(c, names.v[j], FNM_PERIOD) == 0)
+            match_entry(x, dir, names.v[j], comps, i, n);
+    plist_free(&names);
 }
 
 /* Splits a normalised pattern into its components; the leading fixed part
@@ -284,44 +486,88 @@ expand_glob(struct expander *x, const char *pat)
     free(copy);
 }
 
-static int
-cmp_str(const void *a, const void *b)
+/* A path the user named: a file is itself, a folder is walked (a named
+ * link to a folder is followed). */
+static void
+expand_named(struct expander *x, const char *pattern, const char *pat)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    struct stat st;
+    if (stat(pat, &st) != 0)
+        fail(x, AXLE_EIO, "%s: %s", pattern, strerror(errno));
+    else if (S_ISREG(st.st_mode))
+        add(x, pat);
+    else if (!S_ISDIR(st.st_mode))
+        fail(x, AXLE_EINVAL, "%s: not a regular file or folder", pattern);
+    else if (is_workdir(pat))
+        fail(x, AXLE_EINVAL,
+             "%s: an axle workdir (it holds %s); its files are results, not inputs",
+             pattern, WORKDIR_MARKER);
+    else
+        walk(x, pat, true);
 }
 
-/* Adds one user pattern; an error when it yields nothing. */
+/* Adds one user pattern; an error when it yields nothing at all. */
 static void
 expand_one(struct expander *x, const char *pattern)
 {
-    size_t before = x->list.n;
+    size_t files = x->list.n, skips = x->skips.n;
     char *pat = normalise(pattern);
     if (!pat) {
         fail(x, AXLE_ENOMEM, "out of memory");
         return;
     }
-    struct stat st;
-    if (has_wildcard(pat)) {
+    if (has_wildcard(pat))
         expand_glob(x, pat);
-    } else if (stat(pat, &st) != 0) {
-        fail(x, AXLE_EIO, "%s: %s", pattern, strerror(errno));
-    } else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
-        fail(x, AXLE_EINVAL, "%s: not a regular file or folder", pattern);
-    } else {
-        add_path(x, pat);
-    }
-    if (x->rc == AXLE_OK && x->list.n == before)
+    else
+        expand_named(x, pattern, pat);
+    if (x->rc == AXLE_OK && x->list.n == files && x->skips.n == skips)
         fail(x, AXLE_EINVAL, "%s: %s", pattern,
              has_wildcard(pat) ? "no file matches this pattern"
                                : "the folder holds no files");
     free(pat);
 }
 
-int
-axle_expand_paths(const char *const *patterns, size_t n, bool recursive,
-                  char ***out, size_t *nout, char *err, size_t errlen)
+/* Sorts and drops repeats (two patterns may cover the same file). */
+static void
+sort_unique(struct plist *l)
 {
-    struct expander x = {{NULL, 0, 0}, recursive, err, errlen, AXLE_OK};
+    if (l->n == 0)
+        return; /* qsort wants a non-null array even for none */
+    qsort(l->v, l->n, sizeof *l->v, cmp_str);
+    size_t k = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (k && strcmp(l->v[k - 1], l->v[i]) == 0)
+            free(l->v[i]);
+        else
+            l->v[k++] = l->v[i];
+    }
+    l->n = k;
+}
+
+static int
+cmp_skip(const void *a, const void *b)
+{
+    return strcmp(((const axle_path_skip *)a)->path, ((const axle_path_skip *)b)->path);
+}
+
+/* Tells the caller of each entry left out, once each, in path order. */
+static void
+tell_skips(struct skips *s, axle_path_skip_fn *on_skip, void *ctx)
+{
+    if (s->n == 0)
+        return;
+    qsort(s->v, s->n, sizeof *s->v, cmp_skip);
+    for (size_t i = 0; i < s->n; i++)
+        if (on_skip && (i == 0 || strcmp(s->v[i - 1].path, s->v[i].path) != 0))
+            on_skip(ctx, &s->v[i]);
+}
+
+int
+axle_expand_paths_report(const char *const *patterns, size_t n, bool recursive,
+                         axle_path_skip_fn *on_skip, void *ctx, char ***out,
+                         size_t *nout, char *err, size_t errlen)
+{
+    struct expander x = {{NULL, 0, 0}, {NULL, 0, 0}, recursive, err, errlen, AXLE_OK};
     if (err && errlen)
         err[0] = '\0';
     if (!out || !nout)
@@ -336,21 +582,24 @@ axle_expand_paths(const char *const *patterns, size_t n, bool recursive,
         else
             expand_one(&x, patterns[i]);
     }
-    if (x.rc != AXLE_OK) {
-        axle_free_paths(x.list.v, x.list.n);
-        return x.rc;
+    if (x.rc == AXLE_OK) {
+        sort_unique(&x.list);
+        tell_skips(&x.skips, on_skip, ctx);
+        *out = x.list.v;
+        *nout = x.list.n;
+    } else {
+        plist_free(&x.list);
     }
-    qsort(x.list.v, x.list.n, sizeof *x.list.v, cmp_str);
-    size_t k = 0;
-    for (size_t i = 0; i < x.list.n; i++) {
-        if (k && strcmp(x.list.v[k - 1], x.list.v[i]) == 0)
-            free(x.list.v[i]);
-        else
-            x.list.v[k++] = x.list.v[i];
-    }
-    *out = x.list.v;
-    *nout = k;
-    return AXLE_OK;
+    skips_free(&x.skips);
+    return x.rc;
+}
+
+int
+axle_expand_paths(const char *const *patterns, size_t n, bool recursive,
+                  char ***out, size_t *nout, char *err, size_t errlen)
+{
+    return axle_expand_paths_report(patterns, n, recursive, NULL, NULL, out, nout, err,
+                                    errlen);
 }
 
 void

@@ -12,3 +12,5 @@ sdk_libaxle_la_SOURCES += \
 	sdk/image_encode.c \
 	sdk/image_pixels.c \
 	sdk/files.c
+# Names printed on a terminal are escaped (used by files.c and job.c).
+sdk_libaxle_la_SOURCES += sdk/escape.c

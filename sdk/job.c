@@ -24,13 +24,35 @@ axle_version(void)
 
 /* ---- errors and logging ---- */
 
+/* Messages are printed on a terminal and often name files: control
+ * characters and bytes that are not UTF-8 in them are escaped
+ * (sdk/escape.c), so a file name cannot rewrite the screen or forge a
+ * line. */
+static void
+format_escaped(char *out, size_t outlen, const char *fmt, va_list ap)
+{
+    char raw[4096];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    char *safe = axle_internal_escape(raw);
+    const char *src = safe ? safe : raw;
+    size_t n = strlen(src);
+    if (n >= outlen) { /* cut, but never inside a UTF-8 character */
+        n = outlen - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(out, src, n);
+    out[n] = '\0';
+    free(safe);
+}
+
 int
 axle_error(axle_job *job, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     if (job)
-        vsnprintf(job->errmsg, sizeof job->errmsg, fmt, ap);
+        format_escaped(job->errmsg, sizeof job->errmsg, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -47,7 +69,7 @@ axle_log(axle_job *job, const char *fmt, ...)
     char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    format_escaped(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (job->sliceno >= 0)
         fprintf(stderr, "%s[%d]: %s\n", job->method, job->sliceno, msg);
@@ -82,28 +104,37 @@ append_json_line(const axle_job *job, const char *what, json_t *value)
     free(path);
 }
 
+/* A skipped item is printed (one line on stderr) and kept as {file,
+ * reason} in the job's skipped list.  Both show the item escaped where it
+ * holds control characters or bytes that are not UTF-8: the line goes to a
+ * terminal, and JSON can only hold UTF-8. */
 static void
 record_skip(axle_job *job, const char *item, bool transient, const char *fmt,
             va_list ap)
 {
     char reason[1024];
-    vsnprintf(reason, sizeof reason, fmt, ap);
+    format_escaped(reason, sizeof reason, fmt, ap);
+    char *shown = axle_internal_escape(item);
+    const char *name = shown ? shown : "(out of memory)";
     /* One write per line, so lines of parallel slices never interleave. */
     char line[2048];
     const char *what = transient ? "skipped for now" : "skipped";
     if (job->sliceno >= 0)
         snprintf(line, sizeof line, "%s[%d]: %s %s: %s\n", job->method,
-                 job->sliceno, what, item, reason);
+                 job->sliceno, what, name, reason);
     else
-        snprintf(line, sizeof line, "%s: %s %s: %s\n", job->method, what, item,
+        snprintf(line, sizeof line, "%s: %s %s: %s\n", job->method, what, name,
                  reason);
     fputs(line, stderr);
-    json_t *entry = json_pack("{s:s, s:s}", "file", item, "reason", reason);
+    /* JSON escapes control characters itself: keep a UTF-8 name as it is. */
+    bool as_is = item && axle_internal_is_utf8(item);
+    json_t *entry = json_pack("{s:s, s:s}", "file", as_is ? item : name, "reason", reason);
     if (entry && transient)
         json_object_set_new(entry, "transient", json_true());
     if (entry)
         append_json_line(job, "skipped", entry);
     json_decref(entry);
+    free(shown);
 }
 
 void
@@ -153,10 +184,21 @@ axle_slices(const axle_job *job)
     return job->slices;
 }
 
+/* True when a component of `path` is "..": only that leaves the job
+ * folder ("beach...sunset.jpg" does not). */
+static bool
+has_dotdot(const char *path)
+{
+    for (const char *p = path; (p = strstr(p, "..")) != NULL; p += 2)
+        if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+            return true;
+    return false;
+}
+
 int
 axle_register_file(axle_job *job, const char *relpath)
 {
-    if (!relpath || relpath[0] == '/' || strstr(relpath, ".."))
+    if (!relpath || relpath[0] == '/' || has_dotdot(relpath))
         return axle_error(job, AXLE_EINVAL,
                           "register_file wants a path inside the job folder, got '%s'",
                           relpath ? relpath : "(null)");

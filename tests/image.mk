@@ -30,6 +30,7 @@ tests_unit_test_image_resize_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_resize_LDADD = $(TEST_LIBS) -lm
 
 tests_unit_test_image_files_SOURCES = tests/unit/test_image_files.c \
+	plugins/import_images/import_read.c \
 	plugins/import_images/import_list.c plugins/export_images/export_names.c
 tests_unit_test_image_files_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_files_LDADD = $(TEST_LIBS)
@@ -41,7 +42,9 @@ tests_image_tool_CFLAGS = $(AM_CFLAGS)
 tests_image_tool_LDADD = sdk/libaxle.la -lm
 
 IMAGE_SHELL_TESTS = tests/image/formats.sh tests/image/bad_input.sh \
-	tests/image/orientation.sh tests/image/quality.sh tests/image/pipeline.sh
+	tests/image/orientation.sh tests/image/quality.sh tests/image/pipeline.sh \
+	tests/image/workdir_inside.sh tests/image/unreadable.sh tests/image/special_files.sh \
+	tests/image/names.sh
 TESTS += $(IMAGE_SHELL_TESTS)
 EXTRA_DIST += $(IMAGE_SHELL_TESTS) tests/image/pilref.py tests/image/lib_image.sh \
 	tests/gen_images.py pipelines/thumbnails.yaml $(IMAGE_SAMPLES)
@@ -51,3 +54,12 @@ IMAGE_SAMPLES = pipelines/samples/harbour.jpg pipelines/samples/tower.jpg \
 	pipelines/samples/street-grey.jpg pipelines/samples/hills-progressive.jpg \
 	pipelines/samples/sticker-alpha.webp pipelines/samples/2023/lake.jpg \
 	pipelines/samples/2024/lake.jpg pipelines/samples/tiny.jpg
+
+# A fault-injection library for LD_PRELOAD (tests/fault_shim.c): files and
+# folders that fail as a sick disk or a locked folder would, even for root.
+# Built without sanitizers, so that it can be preloaded ahead of them.
+check_LTLIBRARIES += tests/fault_shim.la
+tests_fault_shim_la_SOURCES = tests/fault_shim.c
+tests_fault_shim_la_CFLAGS = $(WARN_CFLAGS)
+tests_fault_shim_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_fault_shim_la_LIBADD = -ldl

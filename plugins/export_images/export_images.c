@@ -10,6 +10,7 @@
  * their EXIF orientation applied, since the new file has no EXIF. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,8 +82,11 @@ prepare(axle_job *job)
     int rc = source_names(job, src, &names, &n);
     char *blob = NULL;
     if (rc == AXLE_OK) {
+        /* what PATH_MAX leaves for names below JOBDIR/output/ */
+        size_t used = strlen(axle_job_dir(job)) + strlen("/" OUTDIR "/") + 1;
         blob = export_names((const char *const *)names, n,
-                            codec_of(job) == AXLE_CODEC_WEBP ? ".webp" : ".jpg", &len);
+                            codec_of(job) == AXLE_CODEC_WEBP ? ".webp" : ".jpg",
+                            used < PATH_MAX ? PATH_MAX - used : 0, &len);
         if (!blob)
             rc = axle_error(job, AXLE_ENOMEM, "out of memory naming %zu files", n);
     }
@@ -166,15 +170,20 @@ cell_pixels(const axle_image *img, axle_pixels *view, axle_pixels *own, char *er
 }
 
 static int
-export_row(axle_job *job, axle_cursor *c, const char *name, unsigned long long *files)
+export_row(axle_job *job, axle_cursor *c, const struct export_name *e,
+           unsigned long long *files)
 {
     if (axle_cursor_is_null(c))
         return AXLE_OK; /* skipped upstream: no file */
+    if (!e->name) {
+        axle_skip(job, e->skip_item, "%s", e->skip_reason);
+        return AXLE_OK;
+    }
     axle_image img;
     axle_pixels view, own;
-    char err[512], rel[4096];
+    char err[512], rel[PATH_MAX + sizeof OUTDIR];
     if (axle_cursor_image(c, &img) != AXLE_OK)
-        return axle_error(job, AXLE_EFORMAT, "%s: unreadable image cell", name);
+        return axle_error(job, AXLE_EFORMAT, "%s: unreadable image cell", e->name);
     int rc = cell_pixels(&img, &view, &own, err, sizeof err);
     void *enc = NULL;
     size_t len = 0;
@@ -183,8 +192,8 @@ export_row(axle_job *job, axle_cursor *c, const char *name, unsigned long long *
                                &enc, &len, err, sizeof err);
     axle_pixels_free(&own);
     if (rc != AXLE_OK)
-        return axle_error(job, rc, "%s: %s", name, err);
-    snprintf(rel, sizeof rel, "%s/%s", OUTDIR, name);
+        return axle_error(job, rc, "%s: %s", e->name, err);
+    snprintf(rel, sizeof rel, "%s/%s", OUTDIR, e->name);
     rc = write_file(job, rel, enc, len);
     free(enc);
     *files += rc == AXLE_OK;
@@ -212,8 +221,10 @@ analysis(axle_job *job, int sliceno)
         return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
     /* Walk the names up to this slice's first row. */
     const char *name = blob, *end = blob ? blob + blen : NULL;
-    for (size_t skip = first_row(src, sliceno); name && skip > 0 && name < end; skip--)
-        name += strlen(name) + 1;
+    struct export_name e;
+    for (size_t skip = first_row(src, sliceno); skip > 0; skip--)
+        if (!export_names_next(&name, end, &e))
+            return axle_error(job, AXLE_EINTERNAL, "more rows than names from prepare");
     axle_cursor *c = axle_cursor_open(src, axle_opt_string(job, "column"), sliceno,
                                       err, sizeof err);
     if (!c)
@@ -222,12 +233,11 @@ analysis(axle_job *job, int sliceno)
     unsigned long long files = 0;
     int rc = AXLE_OK, more = 0;
     while (rc == AXLE_OK && (more = axle_cursor_next(c)) == 1) {
-        if (!name || name >= end) {
+        if (!export_names_next(&name, end, &e)) {
             rc = axle_error(job, AXLE_EINTERNAL, "more rows than names from prepare");
             break;
         }
-        rc = export_row(job, c, name, &files);
-        name += strlen(name) + 1;
+        rc = export_row(job, c, &e, &files);
         axle_progress(job, ++done, total);
     }
     if (rc == AXLE_OK && more < 0)

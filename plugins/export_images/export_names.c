@@ -5,9 +5,13 @@
  * in prepare, from all rows in dataset order, and handed to the slices:
  * the result never depends on how rows are spread over slices.  Rows that
  * turn out to be null still reserve their name, since prepare does not
- * read the pixels. */
+ * read the pixels.  A name that cannot be written (it is a folder other
+ * outputs need, or too long for the file system) is decided here too: the
+ * row is skipped with the reason, rather than failing the whole export
+ * when its slice tries to write it. */
 #include "export_names.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,39 +144,154 @@ pick(struct strset *taken, const char *name, const char *ext)
     return cand;
 }
 
-char *
-export_names(const char *const *sources, size_t n, const char *ext, size_t *blob_len)
+/* Every folder the outputs will need: each proper prefix of each name
+ * that ends before a '/'. */
+static int
+collect_folders(struct strset *folders, char *const *safe, size_t n)
 {
-    struct strset taken = {NULL, 0, 0};
-    char *blob = NULL;
-    size_t len = 0, cap = 0;
     for (size_t i = 0; i < n; i++) {
-        char *safe = safe_name(sources[i]);
-        char *name = safe ? pick(&taken, safe, ext) : NULL;
-        free(safe);
-        size_t nl = name ? strlen(name) + 1 : 0;
-        if (name && len + nl > cap) {
-            cap = 2 * (len + nl) + 4096;
-            char *b = realloc(blob, cap);
-            if (!b) {
-                free(name);
-                name = NULL;
-            } else {
-                blob = b;
-            }
+        for (char *slash = strchr(safe[i], '/'); slash; slash = strchr(slash + 1, '/')) {
+            *slash = '\0';
+            int rc = set_add(folders, safe[i]);
+            *slash = '/';
+            if (rc < 0)
+                return -1;
         }
-        if (!name) {
-            free(blob);
-            set_free(&taken);
-            return NULL;
-        }
-        memcpy(blob + len, name, nl);
-        len += nl;
-        free(name);
     }
+    return 0;
+}
+
+static bool
+set_has(const struct strset *set, const char *s)
+{
+    if (!set->cap)
+        return false;
+    for (size_t j = fnv1a(s) & (set->cap - 1); set->slot[j]; j = (j + 1) & (set->cap - 1))
+        if (strcmp(set->slot[j], s) == 0)
+            return true;
+    return false;
+}
+
+/* Why `name` cannot be written, or NULL when it can: it is a folder other
+ * outputs need, or a component or the whole path is too long for the
+ * file system. */
+static const char *
+unwritable(const struct strset *folders, const char *name, size_t max_len, char *why,
+           size_t whylen)
+{
+    if (set_has(folders, name)) {
+        snprintf(why, whylen, "its output %s is also a folder of other outputs", name);
+        return why;
+    }
+    for (const char *p = name; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n > NAME_MAX) {
+            snprintf(why, whylen, "its output name is too long: a part of %zu bytes, over %d",
+                     n, NAME_MAX);
+            return why;
+        }
+        p += n + (p[n] == '/');
+    }
+    if (strlen(name) > max_len) {
+        snprintf(why, whylen, "its output path is too long: %zu bytes, over the %zu left",
+                 strlen(name), max_len);
+        return why;
+    }
+    return NULL;
+}
+
+/* Appends one NUL-terminated string to the blob. */
+static int
+put(char **blob, size_t *len, size_t *cap, const char *s)
+{
+    size_t sl = strlen(s) + 1;
+    if (*len + sl > *cap) {
+        size_t nc = 2 * (*len + sl) + 4096;
+        char *b = realloc(*blob, nc);
+        if (!b)
+            return -1;
+        *blob = b;
+        *cap = nc;
+    }
+    memcpy(*blob + *len, s, sl);
+    *len += sl;
+    return 0;
+}
+
+/* The entry of one source: its output name, or "/" + the source and the
+ * reason it gets no file. */
+static int
+put_entry(char **blob, size_t *len, size_t *cap, struct strset *taken,
+          const struct strset *folders, const char *source, const char *safe,
+          const char *ext, size_t max_len)
+{
+    char *name = pick(taken, safe, ext), why[256];
+    if (!name)
+        return -1;
+    const char *reason = unwritable(folders, name, max_len, why, sizeof why);
+    int rc;
+    if (!reason) {
+        rc = put(blob, len, cap, name);
+    } else {
+        char *marked = malloc(strlen(source) + 2);
+        rc = marked ? 0 : -1;
+        if (marked) {
+            marked[0] = '/';
+            strcpy(marked + 1, source);
+            rc = put(blob, len, cap, marked) || put(blob, len, cap, reason) ? -1 : 0;
+        }
+        free(marked);
+    }
+    free(name);
+    return rc;
+}
+
+char *
+export_names(const char *const *sources, size_t n, const char *ext, size_t max_len,
+             size_t *blob_len)
+{
+    struct strset taken = {NULL, 0, 0}, folders = {NULL, 0, 0};
+    char **safe = calloc(n ? n : 1, sizeof *safe), *blob = NULL;
+    size_t len = 0, cap = 0;
+    int rc = safe ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = (safe[i] = safe_name(sources[i])) ? 0 : -1;
+    if (rc == 0)
+        rc = collect_folders(&folders, safe, n);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = put_entry(&blob, &len, &cap, &taken, &folders, sources[i], safe[i], ext,
+                       max_len);
+    for (size_t i = 0; safe && i < n; i++)
+        free(safe[i]);
+    free(safe);
     set_free(&taken);
+    set_free(&folders);
+    if (rc != 0) {
+        free(blob);
+        return NULL;
+    }
     if (!blob)
         blob = calloc(1, 1); /* no rows: an empty, valid list */
     *blob_len = len;
     return blob;
+}
+
+bool
+export_names_next(const char **p, const char *end, struct export_name *e)
+{
+    memset(e, 0, sizeof *e);
+    if (!*p || *p >= end)
+        return false;
+    const char *s = *p;
+    *p += strnlen(s, (size_t)(end - s)) + 1;
+    if (s[0] != '/') {
+        e->name = s;
+        return *p <= end;
+    }
+    e->skip_item = s + 1;
+    e->skip_reason = *p;
+    if (*p >= end)
+        return false;
+    *p += strnlen(*p, (size_t)(end - *p)) + 1;
+    return *p <= end;
 }

@@ -2,14 +2,29 @@
 #ifndef EXPORT_NAMES_H
 #define EXPORT_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Names for n source file names, in order, with extension `ext` (".jpg"):
  * "2023/a.webp" -> "2023/a.jpg"; when that is taken by an earlier row the
  * old extension is kept too ("2023/a.webp.jpg"), then a counter
- * ("2023/a.webp-2.jpg").  Unsafe parts ("..", leading "/") become "_".
- * Returns one malloc'd block of n NUL-terminated names, or NULL. */
-char *export_names(const char *const *sources, size_t n, const char *ext,
+ * ("2023/a.webp-2.jpg").  Unsafe parts (components "..", a leading "/")
+ * become "_".  A name that is a folder other names need, has a component
+ * over NAME_MAX bytes or is longer than max_len gives no file: its entry
+ * says why.  Returns one malloc'd block of n entries, or NULL; read it
+ * with export_names_next. */
+char *export_names(const char *const *sources, size_t n, const char *ext, size_t max_len,
                    size_t *blob_len);
+
+/* One entry: the output name, or (name NULL) the source and the reason it
+ * is skipped. */
+struct export_name {
+    const char *name;
+    const char *skip_item, *skip_reason;
+};
+
+/* Reads the entry at *p into e and moves *p past it; false at `end` or on
+ * a cut blob. */
+bool export_names_next(const char **p, const char *end, struct export_name *e);
 
 #endif

@@ -1,28 +1,31 @@
 /* import_images.c - files, folders and globs to a dataset of images.
  *
  * prepare expands `files` into the sorted list of input files (the SDK's
- * axle_expand_paths, which the core also hashes into the job's identity),
- * writes it to inputs.txt and passes it to the slices as the prepare
- * result.  Slicing: slice s of N takes the contiguous range
+ * axle_expand_paths_report, the expansion the core also hashes into the
+ * job's identity), writes it to inputs.txt and passes it to the slices as
+ * the prepare result.  What the walk could not list (an unreadable
+ * folder, a FIFO named like a photo, a name that is not UTF-8) is listed
+ * as skipped there.  Slicing: slice s of N takes the contiguous range
  * [s*n/N, (s+1)*n/N) of the sorted list, so reading the dataset slice by
  * slice gives the files in sorted order, and the same inputs always give
  * the same slices.
  *
- * Each slice reads its files whole and stores the bytes as they are in the
- * `image` column; only the headers are parsed (axle_image_probe), never
- * the pixels.  Files are read with read(2), not mapped: a file truncated
- * while mapped would kill the slice with SIGBUS.  A file that is not a
- * usable image gets no row: it is skipped with its reason (or fails the
- * job with on_error: fail). */
-#include <errno.h>
-#include <fcntl.h>
+ * Each slice reads its files (import_read.c: regular files only, a bounded
+ * header first, the whole file once it is an image) and stores the bytes
+ * as they are in the `image` column; only the headers are parsed
+ * (axle_image_probe), never the pixels.  Files are read with read(2), not
+ * mapped: a file truncated while mapped would kill the slice with SIGBUS.
+ * A file that is not a usable image gets no row: it is skipped with its
+ * reason (or fails the job with on_error: fail); a skip the environment
+ * caused (permission denied, an I/O error) is marked transient, so the
+ * job is not reused and the next run tries the file again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "axle/axle.h"
 #include "import_list.h"
+#include "import_read.h"
 
 static const axle_option options[] = {
     AXLE_OPTION_PATHS("files", NULL, "files, folders or globs (*, ?, **) to import"),
@@ -55,8 +58,7 @@ struct slice {
     axle_job *job;
     bool fail;
     uint64_t max_pixels;
-    uint8_t *buf;
-    size_t cap;
+    struct import_buf buf;
     unsigned long long rows, skipped, bytes;
 };
 
@@ -87,78 +89,17 @@ prepare(axle_job *job)
     return AXLE_OK;
 }
 
-/* Reads a whole file into s->buf; < 0 with the reason in err. */
-static int
-read_whole(struct slice *s, const char *path, size_t *len, char *err, size_t errlen)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return snprintf(err, errlen, "cannot open: %s", strerror(errno)), AXLE_EIO;
-    *len = 0;
-    for (;;) {
-        if (s->cap - *len < 65536) {
-            size_t cap = s->cap ? 2 * s->cap : 1 << 22;
-            uint8_t *b = realloc(s->buf, cap);
-            if (!b) {
-                close(fd);
-                return snprintf(err, errlen, "out of memory reading it"), AXLE_ENOMEM;
-            }
-            s->buf = b;
-            s->cap = cap;
-        }
-        ssize_t n = read(fd, s->buf + *len, s->cap - *len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(err, errlen, "cannot read: %s", strerror(errno));
-            close(fd);
-            return AXLE_EIO;
-        }
-        if (n == 0)
-            break;
-        *len += (size_t)n;
-    }
-    close(fd);
-    return AXLE_OK;
-}
-
-/* A file name as valid UTF-8 (string columns require it): invalid bytes
- * become '?'. */
-static void
-utf8_name(const char *in, char *outbuf, size_t outlen)
-{
-    size_t o = 0;
-    const unsigned char *p = (const unsigned char *)in;
-    while (*p && o + 5 < outlen) {
-        int n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3
-              : (*p >> 3) == 30 ? 4 : 0;
-        int ok = n > 0;
-        for (int k = 1; ok && k < n; k++)
-            ok = (p[k] & 0xC0) == 0x80;
-        if (!ok) {
-            outbuf[o++] = '?';
-            p++;
-            continue;
-        }
-        memcpy(outbuf + o, p, (size_t)n);
-        o += (size_t)n;
-        p += n;
-    }
-    outbuf[o] = '\0';
-}
-
 static int
 put_row(struct slice *s, const axle_image *img, const char *name, size_t len)
 {
-    char shape[64], fname[4096];
+    char shape[64];
     snprintf(shape, sizeof shape, "[%u, %u]", img->width, img->height);
-    utf8_name(name, fname, sizeof fname);
     const char *format = axle_codec_name(img->codec);
     int rc;
     if ((rc = axle_put_image(out, C_IMAGE, img)) != AXLE_OK ||
         (rc = axle_put_json(out, C_SHAPE, shape)) != AXLE_OK ||
         (rc = axle_put_int64(out, C_ORIENTATION, img->orientation)) != AXLE_OK ||
-        (rc = axle_put_string(out, C_FILENAME, fname, strlen(fname))) != AXLE_OK ||
+        (rc = axle_put_string(out, C_FILENAME, name, strlen(name))) != AXLE_OK ||
         (rc = axle_put_int64(out, C_SIZE, (int64_t)len)) != AXLE_OK ||
         (rc = axle_put_string(out, C_FORMAT, format, strlen(format))) != AXLE_OK)
         return rc;
@@ -169,28 +110,22 @@ put_row(struct slice *s, const axle_image *img, const char *name, size_t len)
 static int
 one_file(struct slice *s, const char *path, const char *name)
 {
-    char err[512];
-    size_t len = 0;
     axle_image img;
-    int rc = read_whole(s, path, &len, err, sizeof err);
-    if (rc == AXLE_OK)
-        rc = axle_image_probe(s->buf, len, &img, err, sizeof err);
-    if (rc == AXLE_OK && (uint64_t)img.width * img.height > s->max_pixels) {
-        snprintf(err, sizeof err, "image is %ux%u = %llu pixels, over max_pixels %llu",
-                 img.width, img.height, (unsigned long long)img.width * img.height,
-                 (unsigned long long)s->max_pixels);
-        rc = AXLE_ETOOBIG;
-    }
+    struct import_failure why;
+    int rc = import_read_image(&s->buf, path, s->max_pixels, &img, &why);
     if (rc != AXLE_OK) {
         if (s->fail)
-            return axle_error(s->job, rc, "%s: %s", path, err);
-        axle_skip(s->job, path, "%s", err);
+            return axle_error(s->job, rc, "%s: %s", path, why.reason);
+        if (why.transient)
+            axle_skip_transient(s->job, path, "%s", why.reason);
+        else
+            axle_skip(s->job, path, "%s", why.reason);
         s->skipped++;
         return AXLE_OK;
     }
-    rc = put_row(s, &img, name, len);
+    rc = put_row(s, &img, name, img.size);
     s->rows += rc == AXLE_OK;
-    s->bytes += len;
+    s->bytes += img.size;
     return rc;
 }
 
@@ -203,7 +138,7 @@ analysis(axle_job *job, int sliceno)
     if (import_list_decode(blob, len, &l) != AXLE_OK)
         return axle_error(job, AXLE_EFORMAT, "the file list from prepare is unreadable");
     struct slice s = {job, strcmp(axle_opt_string(job, "on_error"), "fail") == 0,
-                      (uint64_t)axle_opt_int(job, "max_pixels"), NULL, 0, 0, 0, 0};
+                      (uint64_t)axle_opt_int(job, "max_pixels"), {NULL, 0, 0}, 0, 0, 0};
     size_t n = (size_t)axle_slices(job);
     size_t first = l.n * (size_t)sliceno / n, end = l.n * ((size_t)sliceno + 1) / n;
     int rc = AXLE_OK;
@@ -211,7 +146,7 @@ analysis(axle_job *job, int sliceno)
         rc = one_file(&s, l.paths[i], import_list_relname(&l, i));
         axle_progress(job, i - first + 1, end - first);
     }
-    free(s.buf);
+    import_buf_free(&s.buf);
     import_list_free(&l);
     if (rc == AXLE_OK) {
         char text[96];
@@ -225,6 +160,12 @@ int
 synthesis(axle_job *job)
 {
     unsigned long long rows = 0, skipped = 0, bytes = 0;
+    size_t plen;
+    const void *blob = axle_prepare_result(job, &plen);
+    struct import_list l;
+    if (import_list_decode(blob, plen, &l) == AXLE_OK) /* skipped by the walk */
+        skipped = l.skipped;
+    import_list_free(&l);
     for (int i = 0; i < axle_slices(job); i++) {
         size_t len;
         const char *r = axle_slice_result(job, i, &len);

@@ -7,9 +7,11 @@
  * files, so 2023/a.jpg and 2024/a.jpg stay apart and a single file is
  * named by its base name. */
 #include "import_list.h"
+#include "import_read.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -57,6 +59,50 @@ import_list_common_folder(char **paths, size_t n)
     return strndup(paths[0], len);
 }
 
+bool
+import_list_named_like_image(const char *path)
+{
+    static const char *const exts[] = {"jpg", "jpeg", "jpe", "jfif", "webp", "png",
+                                       "gif", "bmp", "tif", "tiff", "heic", "heif",
+                                       "avif", "jxl", NULL};
+    const char *base = strrchr(path, '/');
+    const char *dot = strrchr(base ? base + 1 : path, '.');
+    for (size_t i = 0; dot && exts[i]; i++)
+        if (strcasecmp(dot + 1, exts[i]) == 0)
+            return true;
+    return false;
+}
+
+struct skip_ctx {
+    axle_job *job;
+    bool fail;     /* on_error: fail */
+    int rc;        /* the first failure, with on_error: fail */
+    size_t count;
+};
+
+/* An entry the expansion left out.  A FIFO, device or dangling link is
+ * named only when it is named like an image (someone may have meant it
+ * as a photo); a folder or file that could not be read, or a name that is
+ * not UTF-8, always. */
+static void
+on_left_out(void *ctx, const axle_path_skip *s)
+{
+    struct skip_ctx *c = ctx;
+    if (c->rc != AXLE_OK)
+        return;
+    if (s->issue == AXLE_PATH_NOT_REGULAR && !import_list_named_like_image(s->path))
+        return;
+    if (c->fail) {
+        c->rc = axle_error(c->job, AXLE_EIO, "%s: %s", s->path, s->reason);
+        return;
+    }
+    if (s->issue == AXLE_PATH_UNREADABLE && import_errno_is_transient(s->errnum))
+        axle_skip_transient(c->job, s->path, "%s", s->reason);
+    else
+        axle_skip(c->job, s->path, "%s", s->reason);
+    c->count++;
+}
+
 int
 import_list_expand(axle_job *job, struct import_list *l)
 {
@@ -68,12 +114,19 @@ import_list_expand(axle_job *job, struct import_list *l)
     for (size_t i = 0; i < n; i++)
         pats[i] = axle_opt_string_at(job, "files", i);
     char err[1024];
-    int rc = axle_expand_paths(pats, n, axle_opt_bool(job, "recursive"), &l->paths,
-                               &l->n, err, sizeof err);
+    struct skip_ctx c = {job, strcmp(axle_opt_string(job, "on_error"), "fail") == 0,
+                         AXLE_OK, 0};
+    int rc = axle_expand_paths_report(pats, n, axle_opt_bool(job, "recursive"), on_left_out,
+                                      &c, &l->paths, &l->n, err, sizeof err);
     free(pats);
     if (rc != AXLE_OK)
         return axle_error(job, rc, "files: %s", err);
-    l->base = import_list_common_folder(l->paths, l->n);
+    l->skipped = c.count;
+    if (c.rc != AXLE_OK) {
+        import_list_free(l);
+        return c.rc;
+    }
+    l->base = l->n ? import_list_common_folder(l->paths, l->n) : strdup("");
     return l->base ? AXLE_OK : axle_error(job, AXLE_ENOMEM, "out of memory");
 }
 
@@ -116,13 +169,16 @@ import_list_save_text(axle_job *job, const struct import_list *l)
 int
 import_list_encode(const struct import_list *l, void **out, size_t *len)
 {
-    size_t total = strlen(l->base) + 1;
+    char count[32];
+    snprintf(count, sizeof count, "%zu", l->skipped);
+    size_t total = strlen(l->base) + 1 + strlen(count) + 1;
     for (size_t i = 0; i < l->n; i++)
         total += strlen(l->paths[i]) + 1;
     char *buf = malloc(total), *p = buf;
     if (!buf)
         return AXLE_ENOMEM;
     p = stpcpy(p, l->base) + 1;
+    p = stpcpy(p, count) + 1;
     for (size_t i = 0; i < l->n; i++)
         p = stpcpy(p, l->paths[i]) + 1;
     *out = buf;
@@ -145,12 +201,17 @@ import_list_decode(const void *data, size_t len, struct import_list *l)
         count += buf[i] == '\0';
     l->blob = buf;
     l->base = buf;
+    char *p = buf + strlen(buf) + 1, *end;
+    if (count < 2 || (l->skipped = strtoull(p, &end, 10), *end != '\0')) {
+        import_list_free(l);
+        return AXLE_EFORMAT;
+    }
     l->paths = calloc(count, sizeof *l->paths);
     if (!l->paths) {
         import_list_free(l);
         return AXLE_ENOMEM;
     }
-    for (char *p = buf + strlen(buf) + 1; p < buf + len; p += strlen(p) + 1)
+    for (p += strlen(p) + 1; p < buf + len; p += strlen(p) + 1)
         l->paths[l->n++] = p;
     return AXLE_OK;
 }

@@ -3,6 +3,7 @@
 #ifndef IMPORT_LIST_H
 #define IMPORT_LIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "axle/axle.h"
@@ -12,10 +13,15 @@ struct import_list {
     char **paths;  /* sorted */
     size_t n;
     void *blob;    /* the bytes the list was parsed from, when it was */
+    size_t skipped;/* entries the expansion left out and listed as skipped */
 };
 
-/* Expands the job's `files` option (recursive per the option). */
+/* Expands the job's `files` option (recursive per the option); what the
+ * walk left out is listed as skipped (or, with on_error: fail, fails). */
 int import_list_expand(axle_job *job, struct import_list *l);
+
+/* True for a name with an image file's extension (.jpg, .webp, ...). */
+bool import_list_named_like_image(const char *path);
 
 /* The deepest folder holding every path (malloc'd; "" for bare names). */
 char *import_list_common_folder(char **paths, size_t n);
@@ -27,8 +33,8 @@ const char *import_list_relname(const struct import_list *l, size_t i);
  * user can see what was read (the core hashes the same facts). */
 int import_list_save_text(axle_job *job, const struct import_list *l);
 
-/* The list as bytes for the prepare result (base, then each path, each
- * NUL-terminated), and back.  Parsing keeps pointers into a copy. */
+/* The list as bytes for the prepare result (base, the skipped count in
+ * decimal, then each path, each NUL-terminated), and back.  Parsing keeps pointers into a copy. */
 int import_list_encode(const struct import_list *l, void **out, size_t *len);
 int import_list_decode(const void *data, size_t len, struct import_list *l);
 

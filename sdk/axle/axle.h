@@ -212,10 +212,41 @@ const char *axle_input_job_dir(const axle_job *job, const char *name);
 
 /* Expands files, folders (walked when `recursive`) and globs with *, ? and
  * ** into a sorted, deduplicated list of regular files.  A pattern that
- * matches nothing is an error naming it.  Free with axle_free_paths. */
+ * matches nothing is an error naming it.  Walks and wildcards never enter
+ * an axle workdir (a folder holding `.axle-workdir`), and leave out what
+ * they cannot use (see axle_expand_paths_report).  Free with
+ * axle_free_paths. */
 int axle_expand_paths(const char *const *patterns, size_t n, bool recursive,
                       char ***out, size_t *nout, char *err, size_t errlen);
 void axle_free_paths(char **paths, size_t n);
+
+/* What a walk or a wildcard met and could not list as a file. */
+typedef enum axle_path_issue {
+    AXLE_PATH_UNREADABLE = 1, /* a folder that could not be read, or an entry
+                                 that could not be looked at; errnum says why */
+    AXLE_PATH_NOT_REGULAR,    /* a FIFO, socket, device or dangling link */
+    AXLE_PATH_BAD_NAME        /* a name that is not valid UTF-8 */
+} axle_path_issue;
+
+typedef struct axle_path_skip {
+    const char *path;     /* printable: control characters and bytes that
+                             are not UTF-8 are escaped as \xNN */
+    axle_path_issue issue;
+    int errnum;           /* the errno of AXLE_PATH_UNREADABLE, else 0 */
+    const char *reason;   /* "cannot read this folder: Permission denied",
+                             "not a regular file: FIFO" */
+} axle_path_skip;
+
+/* Called once per entry left out, in path order, after the expansion. */
+typedef void axle_path_skip_fn(void *ctx, const axle_path_skip *skip);
+
+/* axle_expand_paths that tells `on_skip` (may be NULL) about every entry
+ * it left out, so that a caller can list it as a skipped item.  Nothing
+ * met below a path the user named fails the expansion; a pattern that
+ * found only entries left out is not an error either. */
+int axle_expand_paths_report(const char *const *patterns, size_t n, bool recursive,
+                             axle_path_skip_fn *on_skip, void *ctx, char ***out,
+                             size_t *nout, char *err, size_t errlen);
 
 /* ---- datasets ---------------------------------------------------------- */
 

@@ -1,7 +1,10 @@
 /* test_image_files.c - which files an import reads and what they are
  * called: axle_expand_paths (files, folders, globs with *, ? and **,
- * hidden names, errors naming the pattern), the folder import names are
- * relative to, and export's collision-free output names. */
+ * hidden names, errors naming the pattern, workdirs passed over, entries
+ * it cannot list reported), the folder import names are relative to, how
+ * import reads one file (regular files only, a bounded header first), and
+ * export's collision-free, writable output names. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,15 +19,16 @@
 #include "axle/axle.h"
 #include "../../plugins/export_images/export_names.h"
 #include "../../plugins/import_images/import_list.h"
+#include "../../plugins/import_images/import_read.h"
 
 static char root[256];
 
 static void
-touch(const char *rel)
+touch_in(const char *base, const char *rel)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    for (char *p = strchr(path + strlen(root) + 1, '/'); p; p = strchr(p + 1, '/')) {
+    snprintf(path, sizeof path, "%s/%s", base, rel);
+    for (char *p = strchr(path + strlen(base) + 1, '/'); p; p = strchr(p + 1, '/')) {
         *p = '\0';
         mkdir(path, 0755);
         *p = '/';
@@ -33,6 +37,12 @@ touch(const char *rel)
     assert_non_null(f);
     fputs("x", f);
     fclose(f);
+}
+
+static void
+touch(const char *rel)
+{
+    touch_in(root, rel);
 }
 
 static int
@@ -68,35 +78,62 @@ teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Expands and returns the list joined with spaces, paths shown relative
- * to root; or "error: MESSAGE". */
+/* What on_skip heard, "PATH: REASON" joined with "; ", paths relative
+ * to the base folder. */
+static char heard[4096];
+static const char *heard_base;
+
+static void
+hear(void *ctx, const axle_path_skip *s)
+{
+    (void)ctx;
+    size_t bl = strlen(heard_base);
+    const char *rel = strncmp(s->path, heard_base, bl) == 0 ? s->path + bl + 1 : s->path;
+    size_t used = strlen(heard);
+    snprintf(heard + used, sizeof heard - used, "%s%s: %s", used ? "; " : "", rel,
+             s->reason);
+}
+
+/* Expands patterns below `base` and returns the list joined with spaces,
+ * paths shown relative to base; or "error: MESSAGE".  What was left out
+ * is in `heard`. */
 static char *
-expand(bool recursive, int n, ...)
+vexpand(const char *base, bool recursive, int n, va_list ap)
 {
     const char *pats[8];
     char buf[8][512], err[512];
-    va_list ap;
-    va_start(ap, n);
     for (int i = 0; i < n; i++) {
-        snprintf(buf[i], sizeof buf[i], "%s/%s", root, va_arg(ap, const char *));
+        snprintf(buf[i], sizeof buf[i], "%s/%s", base, va_arg(ap, const char *));
         pats[i] = buf[i];
     }
-    va_end(ap);
     char **out;
     size_t count;
     static char text[4096];
-    if (axle_expand_paths(pats, (size_t)n, recursive, &out, &count, err, sizeof err) != AXLE_OK) {
+    heard[0] = '\0';
+    heard_base = base;
+    if (axle_expand_paths_report(pats, (size_t)n, recursive, hear, NULL, &out, &count, err,
+                                 sizeof err) != AXLE_OK) {
         snprintf(text, sizeof text, "error: %s", err);
         return text;
     }
     text[0] = '\0';
     for (size_t i = 0; i < count; i++) {
-        size_t rl = strlen(root);
-        assert_memory_equal(out[i], root, rl);
+        size_t rl = strlen(base);
+        assert_memory_equal(out[i], base, rl);
         strcat(text, i ? " " : "");
         strcat(text, out[i] + rl + 1);
     }
     axle_free_paths(out, count);
+    return text;
+}
+
+static char *
+expand(bool recursive, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    char *text = vexpand(root, recursive, n, ap);
+    va_end(ap);
     return text;
 }
 
@@ -174,7 +211,7 @@ test_common_folder(void **state)
     }
     /* and names below it */
     char *paths[] = {"/p/2023/a.jpg", "/p/2024/a.jpg"};
-    struct import_list l = {import_list_common_folder(paths, 2), paths, 2, NULL};
+    struct import_list l = {import_list_common_folder(paths, 2), paths, 2, NULL, 3};
     assert_string_equal(import_list_relname(&l, 0), "2023/a.jpg");
     assert_string_equal(import_list_relname(&l, 1), "2024/a.jpg");
     void *blob;
@@ -184,10 +221,244 @@ test_common_folder(void **state)
     assert_int_equal(import_list_decode(blob, len, &back), AXLE_OK);
     assert_int_equal(back.n, 2);
     assert_string_equal(back.base, "/p");
+    assert_int_equal(back.skipped, 3);
     assert_string_equal(import_list_relname(&back, 1), "2024/a.jpg");
     import_list_free(&back);
     free(blob);
     free(l.base);
+}
+
+/* A fresh folder for one test; the test removes it with remove_tree. */
+static void
+new_tree(char *tree, size_t len)
+{
+    snprintf(tree, len, "%s/axle-tree-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    assert_non_null(mkdtemp(tree));
+}
+
+static void
+remove_tree(const char *tree)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tree);
+    assert_int_equal(system(cmd), 0);
+}
+
+static char *
+expand_in(const char *base, bool recursive, int n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    char *text = vexpand(base, recursive, n, ap);
+    va_end(ap);
+    return text;
+}
+
+static void
+test_workdirs_are_not_walked(void **state)
+{
+    (void)state;
+    char tree[256];
+    new_tree(tree, sizeof tree);
+    touch_in(tree, "a.jpg");
+    touch_in(tree, "axle-work/.axle-workdir");
+    touch_in(tree, "axle-work/axle-work-3/output/a.jpg");
+    touch_in(tree, "sub/b.jpg");
+    touch_in(tree, "sub/old-work/.axle-workdir");
+    touch_in(tree, "sub/old-work/axle-work-1/output/c.jpg");
+    /* walks and wildcards pass workdirs over, saying nothing */
+    assert_string_equal(expand_in(tree, true, 1, "."), "a.jpg sub/b.jpg");
+    assert_string_equal(heard, "");
+    assert_string_equal(expand_in(tree, true, 1, "**/*.jpg"), "a.jpg sub/b.jpg");
+    assert_non_null(strstr(expand_in(tree, true, 1, "sub/*/*/output/*.jpg"),
+                           "output/*.jpg: no file matches this pattern"));
+    /* a path spelled into one is followed */
+    assert_string_equal(expand_in(tree, true, 1, "axle-work/*/output/*.jpg"),
+                        "axle-work/axle-work-3/output/a.jpg");
+    assert_string_equal(expand_in(tree, true, 1, "axle-work/axle-work-3/output"),
+                        "axle-work/axle-work-3/output/a.jpg");
+    /* a workdir named as an input is refused, naming it */
+    char *e = expand_in(tree, true, 1, "axle-work");
+    assert_non_null(strstr(e, "axle-work: an axle workdir (it holds .axle-workdir)"));
+    remove_tree(tree);
+}
+
+static void
+test_left_out_entries_are_reported(void **state)
+{
+    (void)state;
+    char tree[256], path[512];
+    new_tree(tree, sizeof tree);
+    touch_in(tree, "a.jpg");
+    touch_in(tree, "caf\xe9.jpg");
+    touch_in(tree, "only-fifo/.keep");
+    snprintf(path, sizeof path, "%s/fifo.jpg", tree);
+    assert_int_equal(mkfifo(path, 0644), 0);
+    snprintf(path, sizeof path, "%s/only-fifo/p.jpg", tree);
+    assert_int_equal(mkfifo(path, 0644), 0);
+    snprintf(path, sizeof path, "%s/dangling.webp", tree);
+    assert_int_equal(symlink("nowhere", path), 0);
+
+    assert_string_equal(expand_in(tree, true, 1, "."), "a.jpg");
+    assert_string_equal(heard, "caf\\xe9.jpg: the name is not valid UTF-8; "
+                               "dangling.webp: not a regular file: dangling symbolic link; "
+                               "fifo.jpg: not a regular file: FIFO; "
+                               "only-fifo/p.jpg: not a regular file: FIFO");
+    assert_string_equal(expand_in(tree, true, 1, "*.jpg"), "a.jpg");
+    assert_string_equal(heard, "caf\\xe9.jpg: the name is not valid UTF-8; "
+                               "fifo.jpg: not a regular file: FIFO");
+    /* a folder with nothing but a FIFO: no file, but no error either */
+    assert_string_equal(expand_in(tree, true, 1, "only-fifo"), "");
+    assert_string_equal(heard, "only-fifo/p.jpg: not a regular file: FIFO");
+    /* each entry is told once, even when two patterns meet it */
+    assert_string_equal(expand_in(tree, true, 2, "only-fifo", "*/p.jpg"), "");
+    assert_string_equal(heard, "only-fifo/p.jpg: not a regular file: FIFO");
+
+    /* the plain call lists the same files and does not fail */
+    char **out;
+    size_t n;
+    char err[256];
+    const char *pats[] = {tree};
+    assert_int_equal(axle_expand_paths(pats, 1, true, &out, &n, err, sizeof err), AXLE_OK);
+    assert_int_equal(n, 1);
+    axle_free_paths(out, n);
+
+    /* an unreadable folder below: only a user other than root sees one
+     * here (tests/image/unreadable.sh makes one for root too) */
+    if (geteuid() != 0) {
+        touch_in(tree, "locked/x.jpg");
+        snprintf(path, sizeof path, "%s/locked", tree);
+        chmod(path, 0);
+        assert_string_equal(expand_in(tree, true, 1, "locked/.."), "");
+        char *e = expand_in(tree, true, 1, ".");
+        chmod(path, 0755);
+        assert_string_equal(e, "a.jpg");
+        assert_non_null(strstr(heard, "locked: cannot read this folder: Permission denied"));
+    }
+    remove_tree(tree);
+}
+
+/* Writes an encoded noise image of w x h to `path`; returns its size. */
+static size_t
+write_noise_image(const char *path, axle_codec codec, uint32_t w, uint32_t h)
+{
+    axle_pixels px;
+    assert_int_equal(axle_pixels_alloc(&px, w, h, 3), AXLE_OK);
+    uint32_t seed = 12345;
+    for (size_t i = 0; i < (size_t)px.stride * h; i++) {
+        seed = seed * 1103515245u + 12345u;
+        px.data[i] = (uint8_t)(seed >> 16);
+    }
+    void *enc;
+    size_t len;
+    char err[256];
+    assert_int_equal(axle_image_encode(&px, codec, 100, &enc, &len, err, sizeof err),
+                     AXLE_OK);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(enc, 1, len, f), len);
+    fclose(f);
+    free(enc);
+    axle_pixels_free(&px);
+    return len;
+}
+
+/* Only regular files are opened for their contents; a FIFO is refused at
+ * once (the alarm is a watchdog: a read of a FIFO would wait forever). */
+static void
+test_import_reads_only_regular_files(void **state)
+{
+    (void)state;
+    char tree[256], path[512];
+    new_tree(tree, sizeof tree);
+    snprintf(path, sizeof path, "%s/photo.jpg", tree);
+    assert_int_equal(mkfifo(path, 0644), 0);
+    struct import_buf b = {NULL, 0, 0};
+    axle_image img;
+    struct import_failure why;
+    alarm(60);
+    assert_int_equal(import_read_image(&b, path, 0, &img, &why), AXLE_EFORMAT);
+    alarm(0);
+    assert_string_equal(why.reason, "not a regular file: FIFO");
+    assert_false(why.transient);
+    /* gone since it was listed: the environment's doing */
+    snprintf(path, sizeof path, "%s/gone.jpg", tree);
+    assert_int_not_equal(import_read_image(&b, path, 0, &img, &why), AXLE_OK);
+    assert_string_equal(why.reason, "cannot open: No such file or directory");
+    assert_true(why.transient);
+    assert_true(import_errno_is_transient(EIO));
+    assert_true(import_errno_is_transient(EACCES));
+    assert_true(import_errno_is_transient(EMFILE));
+    assert_false(import_errno_is_transient(EISDIR));
+    import_buf_free(&b);
+    remove_tree(tree);
+}
+
+/* A file that is not an image costs one bounded read; an image is read
+ * whole, however far past the first read its header or data go. */
+static void
+test_import_reads_a_bounded_header(void **state)
+{
+    (void)state;
+    char tree[256], path[512];
+    new_tree(tree, sizeof tree);
+    struct import_buf b = {NULL, 0, 0};
+    axle_image img;
+    struct import_failure why;
+
+    snprintf(path, sizeof path, "%s/video.jpg", tree);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    static const uint8_t mp4[12] = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'm', 'p', '4', '2'};
+    fwrite(mp4, 1, sizeof mp4, f);
+    assert_int_equal(fseek(f, 8L << 20, SEEK_SET), 0); /* 8 MiB, sparse */
+    fputc(0, f);
+    fclose(f);
+    assert_int_not_equal(import_read_image(&b, path, 0, &img, &why), AXLE_OK);
+    assert_false(why.transient);
+    assert_true(b.cap <= IMPORT_PROBE_BYTES);
+
+    static const struct {
+        const char *name;
+        axle_codec codec;
+    } images[] = {{"big.jpg", AXLE_CODEC_JPEG}, {"big.webp", AXLE_CODEC_WEBP}};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", tree, images[i].name);
+        size_t size = write_noise_image(path, images[i].codec, 400, 400);
+        assert_true(size > 2 * IMPORT_PROBE_BYTES);
+        assert_int_equal(import_read_image(&b, path, 0, &img, &why), AXLE_OK);
+        assert_int_equal(img.codec, images[i].codec);
+        assert_int_equal(img.width, 400);
+        assert_int_equal(img.size, size);
+        assert_int_equal(b.len, size);
+    }
+    /* over max_pixels: refused from its header, not read whole */
+    snprintf(path, sizeof path, "%s/big.jpg", tree);
+    import_buf_free(&b);
+    assert_int_equal(import_read_image(&b, path, 1000, &img, &why), AXLE_ETOOBIG);
+    assert_string_equal(why.reason,
+                        "image is 400x400 = 160000 pixels, over max_pixels 1000");
+    assert_true(b.cap <= IMPORT_PROBE_BYTES);
+    import_buf_free(&b);
+    remove_tree(tree);
+}
+
+/* The entries of an export_names blob as "name" or "skip ITEM: REASON". */
+static void
+assert_entries(const char *blob, size_t len, const char *const *want, size_t n)
+{
+    const char *p = blob, *end = blob + len;
+    struct export_name e;
+    for (size_t i = 0; i < n; i++) {
+        assert_true(export_names_next(&p, end, &e));
+        char got[1024];
+        if (e.name)
+            snprintf(got, sizeof got, "%s", e.name);
+        else
+            snprintf(got, sizeof got, "skip %s: %s", e.skip_item, e.skip_reason);
+        assert_string_equal(got, want[i]);
+    }
+    assert_false(export_names_next(&p, end, &e));
 }
 
 static void
@@ -195,22 +466,49 @@ test_export_names(void **state)
 {
     (void)state;
     const char *src[] = {"a.jpg", "a.webp", "sub/a.webp", "a.webp", "../up.jpg",
-                         "/abs/b.webp", "noext", ".dot"};
+                         "/abs/b.webp", "noext", ".dot", "beach...sunset.jpg", "x/../y.jpg"};
     size_t len;
-    char *blob = export_names(src, 8, ".jpg", &len);
+    char *blob = export_names(src, 10, ".jpg", 4096, &len);
     assert_non_null(blob);
     const char *want[] = {"a.jpg", "a.webp.jpg", "sub/a.jpg", "a.webp-2.jpg",
-                          "_/up.jpg", "abs/b.jpg", "noext.jpg", ".dot.jpg"};
-    const char *p = blob;
-    for (size_t i = 0; i < 8; i++) {
-        assert_string_equal(p, want[i]);
-        p += strlen(p) + 1;
-    }
-    assert_int_equal((size_t)(p - blob), len);
+                          "_/up.jpg", "abs/b.jpg", "noext.jpg", ".dot.jpg",
+                          "beach...sunset.jpg", "x/_/y.jpg"};
+    assert_entries(blob, len, want, 10);
     free(blob);
-    blob = export_names(src, 2, ".webp", &len); /* a.jpg -> a.webp first */
-    assert_string_equal(blob, "a.webp");
-    assert_string_equal(blob + 7, "a.webp.webp");
+    blob = export_names(src, 2, ".webp", 4096, &len); /* a.jpg -> a.webp first */
+    const char *want_webp[] = {"a.webp", "a.webp.webp"};
+    assert_entries(blob, len, want_webp, 2);
+    free(blob);
+}
+
+/* Names that cannot be written are skipped with the reason, not left to
+ * fail the export: a name that is also a folder, a component over
+ * NAME_MAX, a path longer than what is left. */
+static void
+test_export_names_unwritable(void **state)
+{
+    (void)state;
+    char long_jpg[300], long_webp[300];
+    snprintf(long_jpg, sizeof long_jpg, "%0250d.jpg", 0);
+    snprintf(long_webp, sizeof long_webp, "%0250d.webp", 0);
+    const char *src[] = {"photo.webp", "photo.jpg/a.jpg", long_jpg, long_webp,
+                         "deep/er/x.jpg"};
+    size_t len;
+    char *blob = export_names(src, 5, ".jpg", 300, &len);
+    assert_non_null(blob);
+    char want_long[400];
+    snprintf(want_long, sizeof want_long,
+             "skip %s: its output name is too long: a part of 259 bytes, over 255",
+             long_webp);
+    const char *want[] = {
+        "skip photo.webp: its output photo.jpg is also a folder of other outputs",
+        "photo.jpg/a.jpg", long_jpg, want_long, "deep/er/x.jpg"};
+    assert_entries(blob, len, want, 5);
+    free(blob);
+    blob = export_names(src + 4, 1, ".jpg", 10, &len);
+    const char *want_short[] = {
+        "skip deep/er/x.jpg: its output path is too long: 13 bytes, over the 10 left"};
+    assert_entries(blob, len, want_short, 1);
     free(blob);
 }
 
@@ -222,7 +520,12 @@ main(void)
         cmocka_unit_test(test_globs),
         cmocka_unit_test(test_errors_name_the_pattern),
         cmocka_unit_test(test_common_folder),
+        cmocka_unit_test(test_workdirs_are_not_walked),
+        cmocka_unit_test(test_left_out_entries_are_reported),
+        cmocka_unit_test(test_import_reads_only_regular_files),
+        cmocka_unit_test(test_import_reads_a_bounded_header),
         cmocka_unit_test(test_export_names),
+        cmocka_unit_test(test_export_names_unwritable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

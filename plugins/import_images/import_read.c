@@ -1,0 +1,199 @@
+/* import_read.c - reading one input file of import_images.
+ *
+ * Three rules, each from a way a photo folder hurt a run:
+ *   - only regular files are read: the file is opened with O_NONBLOCK (an
+ *     open of a FIFO without a writer would wait for one) and checked with
+ *     fstat on the open descriptor, so a photo replaced by a FIFO or a
+ *     device between the listing and the read is refused, never waited on;
+ *   - a file is read whole only once it proved to be an image: the probe
+ *     sees the first IMPORT_PROBE_BYTES, more only while it says its
+ *     header goes on (a 3 GB video in a camera folder costs 64 KiB);
+ *   - a failure is told apart as the environment's (permission, I/O,
+ *     limits: worth trying again next run) or the file's own. */
+#include "import_read.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int
+failed(struct import_failure *why, int code, bool transient, const char *fmt, ...)
+    AXLE_PRINTF(4, 5);
+
+static int
+failed(struct import_failure *why, int code, bool transient, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why->reason, sizeof why->reason, fmt, ap);
+    va_end(ap);
+    why->transient = transient;
+    return code;
+}
+
+bool
+import_errno_is_transient(int errnum)
+{
+    switch (errnum) {
+    case EACCES: case EPERM:           /* permissions can be fixed */
+    case EIO: case ESTALE: case ETIMEDOUT: case EBUSY: case ENOLCK:
+    case EMFILE: case ENFILE: case ENOMEM: case ENOBUFS:
+    case EAGAIN: case EINTR:
+    case ENOENT:                       /* gone since it was listed */
+        return true;
+    default:
+        return false;
+    }
+}
+
+static const char *
+type_name(mode_t mode)
+{
+    return S_ISFIFO(mode) ? "FIFO" : S_ISSOCK(mode) ? "socket"
+         : S_ISCHR(mode) ? "character device" : S_ISBLK(mode) ? "block device"
+         : S_ISDIR(mode) ? "folder" : "unknown kind of file";
+}
+
+static int
+reserve(struct import_buf *b, size_t want)
+{
+    if (want <= b->cap)
+        return 0;
+    uint8_t *d = realloc(b->data, want);
+    if (!d)
+        return -1;
+    b->data = d;
+    b->cap = want;
+    return 0;
+}
+
+/* Reads until b holds `upto` bytes: 0 when it does, 1 when the file ended
+ * first, -errno on an error. */
+static int
+read_upto(int fd, struct import_buf *b, size_t upto)
+{
+    if (reserve(b, upto) != 0)
+        return -ENOMEM;
+    while (b->len < upto) {
+        ssize_t n = read(fd, b->data + b->len, upto - b->len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        if (n == 0)
+            return 1;
+        b->len += (size_t)n;
+    }
+    return 0;
+}
+
+/* Reads the rest of the file, which fstat said holds `expected` bytes (it
+ * may have grown or shrunk since). */
+static int
+read_to_end(int fd, struct import_buf *b, size_t expected)
+{
+    size_t upto = expected + 1; /* one byte more shows where it ends */
+    for (;;) {
+        if (upto <= b->len)
+            upto = 2 * b->len;
+        int r = read_upto(fd, b, upto);
+        if (r != 0)
+            return r < 0 ? r : 0;
+        upto *= 2;
+    }
+}
+
+/* How far a prefix the probe refused may grow before its answer counts.
+ * The probe has no code of its own yet for "this prefix ends inside the
+ * header"; until it has, a refusal saying "truncated" means that (it knew
+ * the format and ran out of bytes; today a WebP needs its whole RIFF),
+ * and anything else is final.  With that code this function becomes
+ *     return rc == AXLE_ENEEDMORE ? 16u << 20 : 0;
+ * (a header is found in the first 16 MiB or not at all). */
+static size_t
+probe_growth_limit(int rc, const char *reason)
+{
+    return rc == AXLE_EFORMAT && strstr(reason, "truncated") ? SIZE_MAX : 0;
+}
+
+/* Probes the first IMPORT_PROBE_BYTES, doubling while the probe wants
+ * more and the file has more. */
+static int
+probe_prefix(int fd, struct import_buf *b, axle_image *img, struct import_failure *why)
+{
+    size_t want = IMPORT_PROBE_BYTES;
+    for (;;) {
+        int r = read_upto(fd, b, want);
+        if (r < 0)
+            return failed(why, AXLE_EIO, import_errno_is_transient(-r), "cannot read: %s",
+                          strerror(-r));
+        int rc = axle_image_probe(b->data, b->len, img, why->reason, sizeof why->reason);
+        if (rc == AXLE_OK)
+            return AXLE_OK;
+        size_t limit = probe_growth_limit(rc, why->reason);
+        if (r == 1 || b->len >= limit) {
+            why->transient = false;
+            return rc;
+        }
+        want = want < limit / 2 ? 2 * want : limit;
+    }
+}
+
+/* The open descriptor of `path`: checked, probed, then read whole. */
+static int
+read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, axle_image *img,
+               struct import_failure *why)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return failed(why, AXLE_EIO, import_errno_is_transient(errno),
+                      "cannot look at it: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return failed(why, AXLE_EFORMAT, false, "not a regular file: %s",
+                      type_name(st.st_mode));
+    int rc = probe_prefix(fd, b, img, why);
+    if (rc != AXLE_OK)
+        return rc;
+    uint64_t pixels = (uint64_t)img->width * img->height;
+    if (max_pixels && pixels > max_pixels)
+        return failed(why, AXLE_ETOOBIG, false,
+                      "image is %ux%u = %llu pixels, over max_pixels %llu", img->width,
+                      img->height, (unsigned long long)pixels,
+                      (unsigned long long)max_pixels);
+    int r = read_to_end(fd, b, (size_t)st.st_size);
+    if (r < 0)
+        return failed(why, AXLE_EIO, import_errno_is_transient(-r), "cannot read: %s",
+                      strerror(-r));
+    /* The whole file is what is stored: its probe is the one that counts. */
+    rc = axle_image_probe(b->data, b->len, img, why->reason, sizeof why->reason);
+    why->transient = false;
+    return rc;
+}
+
+int
+import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels,
+                  axle_image *img, struct import_failure *why)
+{
+    b->len = 0;
+    why->reason[0] = '\0';
+    why->transient = false;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return failed(why, AXLE_EIO, import_errno_is_transient(errno), "cannot open: %s",
+                      strerror(errno));
+    int rc = read_open_file(fd, b, max_pixels, img, why);
+    close(fd);
+    return rc;
+}
+
+void
+import_buf_free(struct import_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}

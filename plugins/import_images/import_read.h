@@ -1,0 +1,42 @@
+/* import_read.h - reading one input file of import_images: only regular
+ * files, only a bounded header until it proves to be an image. */
+#ifndef IMPORT_READ_H
+#define IMPORT_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "axle/axle.h"
+
+/* The first read of every file, and so the most a file that is not an
+ * image costs. */
+#define IMPORT_PROBE_BYTES (64u * 1024)
+
+/* A buffer reused from file to file. */
+struct import_buf {
+    uint8_t *data;
+    size_t len, cap;
+};
+
+/* Why a file gave no image. */
+struct import_failure {
+    char reason[512];
+    bool transient; /* the environment's doing (permission, I/O, limits),
+                       not the file's content: worth trying again */
+};
+
+/* Reads `path` into b when it is a usable image of at most max_pixels
+ * (0: any): AXLE_OK with *img pointing into b (the whole file), or an
+ * AXLE_E* code with the reason.  A FIFO, device or socket is refused
+ * without being read, so it can never block the import. */
+int import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels,
+                      axle_image *img, struct import_failure *why);
+
+/* True for an errno the environment caused: permission, I/O, descriptor
+ * or memory limits, a file gone or busy for a moment. */
+bool import_errno_is_transient(int errnum);
+
+void import_buf_free(struct import_buf *b);
+
+#endif
