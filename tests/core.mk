@@ -32,6 +32,7 @@ tests_methods_test_misnamed_la_LIBADD = sdk/libaxle.la
 CORE_TESTS = tests/core/reuse.sh tests/core/identity.sh tests/core/slices.sh \
 	tests/core/interrupt.sh tests/core/concurrent.sh tests/core/loader.sh \
 	tests/core/cli.sh tests/core/full_disk.sh
+CORE_TESTS += tests/core/workdir.sh
 TESTS += $(CORE_TESTS)
 EXTRA_DIST += $(CORE_TESTS)
 
