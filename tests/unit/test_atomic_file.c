@@ -80,21 +80,6 @@ test_writer_ignores_planted_links(void **state)
     td_leave();
 }
 
-static void
-test_writer_replaces_a_link_not_its_target(void **state)
-{
-    (void)state;
-    const char *scratch = td_enter();
-    make_outside(scratch);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/steps.json", scratch);
-    plant(path, "");
-    assert_int_equal(axle_internal_write_atomic(path, "{}\n", 3), 0);
-    assert_string_equal(slurp(outside), OUTSIDE_TEXT);
-    assert_true(is_plain_file(path));
-    td_leave();
-}
-
 /* Each slice writes one row with the writer prepare made. */
 static int
 one_row(axle_job *job, int sliceno, void *arg)
@@ -141,7 +126,6 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_writer_ignores_planted_links),
-        cmocka_unit_test(test_writer_replaces_a_link_not_its_target),
         cmocka_unit_test(test_dataset_files_ignore_planted_links),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
