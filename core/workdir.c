@@ -116,15 +116,18 @@ write_marker(const workdir *w)
     }
     char line[sizeof text + 32];
     int len = snprintf(line, sizeof line, "%sformat %d\n", text, WORKDIR_FORMAT);
-    if (write(fd, line, (size_t)len) != len || close(fd) < 0) {
-        int e = errno ? errno : EIO;
-        unlink(marker);
-        free(marker);
-        errno = e;
-        return -1;
+    errno = ENOSPC; /* what a short write means */
+    bool ok = write(fd, line, (size_t)len) == len;
+    int e = errno;
+    if (close(fd) < 0 && ok) {
+        ok = false;
+        e = errno;
     }
+    if (!ok)
+        unlink(marker);
     free(marker);
-    return 0;
+    errno = e;
+    return ok ? 0 : -1;
 }
 
 /* A job folder's name: anything, '-', a job number (a wave-1 workdir
@@ -157,14 +160,16 @@ is_wave1_file(const char *name)
     return false;
 }
 
-/* What a folder without the marker holds: nothing, the layout of an axle
- * 0.1 workdir (a valid workdir.json and nothing but axle's own names), or
+/* What a folder holds: axle's marker, nothing, the layout of an axle 0.1
+ * workdir (a valid workdir.json and nothing but axle's own names), or
  * something else. */
-enum contents { EMPTY, WAVE1_WORKDIR, FOREIGN };
+enum contents { MARKED, EMPTY, WAVE1_WORKDIR, FOREIGN };
 
 static enum contents
 folder_contents(workdir *w)
 {
+    if (has_marker(w))
+        return MARKED;
     DIR *d = opendir(w->path);
     if (!d)
         return FOREIGN;
@@ -179,6 +184,8 @@ folder_contents(workdir *w)
                                   strcmp(name, "index") == 0 || is_job_name(name));
     }
     closedir(d);
+    if (has_marker(w)) /* a run starting beside us has just made it */
+        return MARKED;
     if (entries == 0)
         return EMPTY;
     return only_axle && wd_read_config(w) == 0 ? WAVE1_WORKDIR : FOREIGN;
@@ -203,12 +210,15 @@ claim(workdir *w)
     } else if (!S_ISDIR(st.st_mode)) {
         diag_error(NULL, 0, 0, "workdir %s is not a folder; choose another", w->path);
         return -1;
-    } else if (has_marker(w)) {
-        return 0;
-    } else if (folder_contents(w) == FOREIGN) {
-        diag_error(NULL, 0, 0, "workdir %s is not empty and is not an axle workdir "
-                   "(no %s); choose another folder", w->path, WORKDIR_MARKER);
-        return -1;
+    } else {
+        enum contents what = folder_contents(w);
+        if (what == MARKED)
+            return 0;
+        if (what == FOREIGN) {
+            diag_error(NULL, 0, 0, "workdir %s is not empty and is not an axle workdir "
+                       "(no %s); choose another folder", w->path, WORKDIR_MARKER);
+            return -1;
+        }
     }
     if (write_marker(w) < 0) {
         diag_error(NULL, 0, 0, "cannot write %s/%s: %s", w->path, WORKDIR_MARKER,
