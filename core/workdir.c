@@ -403,13 +403,10 @@ workdir_lookup(const workdir *w, const char *identity)
         return NULL;
     char buf[256];
     char *id = NULL;
-    FILE *f = fopen(path, "r");
-    if (f && fgets(buf, sizeof buf, f)) {
+    if (fs_read_text(path, buf, sizeof buf)) {
         buf[strcspn(buf, "\n")] = '\0';
-        id = strdup(buf);
+        id = buf[0] ? strdup(buf) : NULL;
     }
-    if (f)
-        fclose(f);
     free(path);
     return id;
 }
