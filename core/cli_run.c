@@ -69,7 +69,8 @@ plan_steps(const pipeline *p, step_plan *plans)
         }
         errors += options_check_inputs(plans[i].m->desc, st, p) != 0;
         plans[i].options = options_validate(plans[i].m->desc, st, p);
-        if (!plans[i].options)
+        if (!plans[i].options ||
+            options_check_paths(plans[i].m->desc, st, p, plans[i].options) < 0)
             errors++;
     }
     return errors;

@@ -55,11 +55,57 @@ fs_write_json(const char *path, json_t *value)
     return rc;
 }
 
+static const char *
+kind_name(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a folder";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a plain file";
+}
+
+int
+fs_open_file(const char *path, bool pipe_ok, char *why, size_t whylen)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        snprintf(why, whylen, "%s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) && !(pipe_ok && S_ISFIFO(st.st_mode))) {
+        snprintf(why, whylen, "%s, not a regular file%s", kind_name(st.st_mode),
+                 pipe_ok ? " or a pipe" : "");
+        close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    return fd;
+}
+
 json_t *
 fs_read_json(const char *path)
 {
+    char why[128];
+    int fd = fs_open_file(path, false, why, sizeof why);
+    if (fd < 0)
+        return NULL;
     json_error_t jerr;
-    return json_load_file(path, JSON_DECODE_ANY, &jerr);
+    json_t *j = json_loadfd(fd, JSON_DECODE_ANY, &jerr);
+    close(fd);
+    return j;
 }
 
 /* Removes "." and ".." segments and doubled slashes. */
@@ -117,12 +163,21 @@ fs_exists(const char *path)
 bool
 fs_read_text(const char *path, char *buf, size_t size)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
+    char why[128];
+    int fd = fs_open_file(path, false, why, sizeof why);
+    if (fd < 0)
         return false;
-    size_t n = fread(buf, 1, size - 1, f);
+    size_t n = 0;
+    while (n + 1 < size) {
+        ssize_t r = read(fd, buf + n, size - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
     buf[n] = '\0';
-    fclose(f);
+    close(fd);
     return true;
 }
 

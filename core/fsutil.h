@@ -11,7 +11,15 @@ int fs_mkdirs(const char *path, int mode);
 /* Writes text to path through a temporary file and rename: readers see
  * the old or the new file, never half of one.  0 or -1 with errno. */
 int fs_write_atomic(const char *path, const char *text, size_t len);
-/* JSON helpers: pretty, sorted keys, atomic. */
+/* Opens `path` for reading without ever blocking on it (a FIFO with no
+ * writer, a terminal) and keeps it only when it is a regular file, or also
+ * a pipe or FIFO when `pipe_ok`: reading a device or a FIFO whole would
+ * hang or never end.  The descriptor is blocking again when returned.
+ * -1 otherwise, with the reason ("No such file or directory", "a
+ * character device, not a regular file") in why. */
+int fs_open_file(const char *path, bool pipe_ok, char *why, size_t whylen);
+/* JSON helpers: pretty, sorted keys, atomic; reading takes regular files
+ * only (NULL otherwise). */
 int fs_write_json(const char *path, json_t *value);
 json_t *fs_read_json(const char *path);
 /* Absolute form of `path` against `base` (or the cwd when base is NULL),
@@ -19,7 +27,8 @@ json_t *fs_read_json(const char *path);
 char *fs_absolute(const char *path, const char *base);
 bool fs_exists(const char *path);
 /* Reads a small text file into buf (NUL-terminated, cut to size - 1).
- * False, with buf untouched, when the file cannot be opened. */
+ * False, with buf untouched, when it cannot be opened or is not a
+ * regular file. */
 bool fs_read_text(const char *path, char *buf, size_t size);
 /* rm -rf. */
 int fs_remove_tree(const char *path);

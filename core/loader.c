@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
+
 #define MAX_LOADED 256
 #define MAX_DIRS 64
 
@@ -143,9 +145,11 @@ loader_load_path(const char *path_in, char *err, size_t errlen)
         snprintf(err, errlen, "%s: too many methods loaded", path);
         return NULL;
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Never blocks on a FIFO, never hashes a device without end. */
+    char reason[128];
+    int fd = fs_open_file(path, false, reason, sizeof reason);
     if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: %s", path, reason);
         return NULL;
     }
     method cand = {0};

@@ -8,11 +8,13 @@
  * leaving it out. */
 #include "pipeline.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 #include "fsutil.h"
@@ -445,6 +447,70 @@ options_parse_default(const char *yaml_text)
         diag_error(NULL, 0, 0, "default '%s' is not a YAML value: %s at column %d",
                    ydoc_quote(yaml_text, q, sizeof q), err, col);
     return v;
+}
+
+/* ---- input paths ------------------------------------------------------------- */
+
+/* A pattern, not a name: the rule axle_expand_paths follows. */
+static bool
+is_glob(const char *path)
+{
+    return strpbrk(path, "*?[") != NULL;
+}
+
+/* One path value: a name must exist, a glob must match a file. */
+static void
+check_path_exists(struct vctx *c, const ynode *v, bool recursive)
+{
+    json_t *j = path_value(c, v);
+    const char *path = json_string_value(j);
+    struct stat st;
+    char err[1024];
+    if (!path) {
+        ; /* not a path: options_validate has said so */
+    } else if (is_glob(path)) {
+        char **found = NULL;
+        size_t n = 0;
+        if (axle_expand_paths(&path, 1, recursive, &found, &n, err, sizeof err) != AXLE_OK)
+            bad(c, v, "option '%s': %s", c->opt->name, err);
+        axle_free_paths(found, n);
+    } else if (stat(path, &st) < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            bad(c, v, "option '%s': %s does not exist", c->opt->name, path);
+        else
+            bad(c, v, "option '%s': %s: %s", c->opt->name, path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        bad(c, v, "option '%s': %s is not a regular file or folder", c->opt->name, path);
+    }
+    json_decref(j);
+}
+
+int
+options_check_paths(const axle_method_desc *desc, const step *st, const pipeline *p,
+                    json_t *options)
+{
+    struct vctx c = {.desc = desc, .st = st, .p = p};
+    char *cwd = params_cwd();
+    if (!cwd)
+        return -1;
+    c.cwd = cwd;
+    bool recursive = !json_is_false(json_object_get(options, "recursive"));
+    const ynode *opts = st->options;
+    for (size_t i = 0; opts && i < opts->n; i++) {
+        c.opt = find_option(desc, opts->keys[i]->scalar);
+        if (!c.opt || (c.opt->type != AXLE_OPT_PATH && c.opt->type != AXLE_OPT_PATHS))
+            continue;
+        const ynode *v = opts->items[i];
+        if (v->kind == YNODE_SEQ) {
+            for (size_t k = 0; k < v->n; k++)
+                check_path_exists(&c, v->items[k], recursive);
+        } else if (v->kind == YNODE_SCALAR &&
+                   (!is_null_value(v) || strcmp(v->scalar, "~") == 0)) {
+            check_path_exists(&c, v, recursive);
+        }
+    }
+    free(cwd);
+    return c.errors ? -1 : 0;
 }
 
 /* ---- inputs ------------------------------------------------------------------ */

@@ -61,6 +61,15 @@ json_t *options_validate(const axle_method_desc *desc, const step *st,
 /* Parses a YAML flow value for a default ("85", "[256,256]", "skip"). */
 ynode *options_parse_default(const char *yaml_text);
 
+/* Checks that the paths a step's path options were given name something
+ * now: a file or folder that exists, or a glob that matches a file (path
+ * options are the job's inputs, so a missing one is a mistake in the
+ * pipeline, reported before any job runs).  `options` is what
+ * options_validate returned.  0, or -1 after printing diagnostics at each
+ * value's place. */
+int options_check_paths(const axle_method_desc *desc, const step *st,
+                        const pipeline *p, json_t *options);
+
 /* Addition: checks a step's inputs against the method's: unknown input
  * (listing the method's), given under the wrong key (datasets: vs jobs:),
  * required input missing.  0, or -1 after printing diagnostics. */

@@ -1,9 +1,11 @@
 /* workdir.c - workdir creation, locking, job numbering and lookups. */
 #include "workdir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +42,9 @@ wd_read_config(workdir *w)
     free(cfg);
     if (!j)
         return -1;
-    w->slices = (int)json_integer_value(json_object_get(j, "slices"));
+    json_int_t n = json_integer_value(json_object_get(j, "slices"));
     json_decref(j);
+    w->slices = n > 0 && n <= INT_MAX ? (int)n : 0;
     return w->slices > 0 ? 0 : -1;
 }
 
@@ -49,7 +52,7 @@ static int
 wd_lock(workdir *w)
 {
     char *lock = wd_file(w, ".lock");
-    w->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    w->lock_fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     free(lock);
     if (w->lock_fd < 0)
         return -1;
@@ -67,13 +70,171 @@ wd_lock(workdir *w)
     return 0;
 }
 
+/* ---- whose folder it is ------------------------------------------------------ */
+
+/* "the root folder" or "your home folder" when `path` is one of them
+ * (through links too), else NULL. */
+static const char *
+forbidden_place(const char *path)
+{
+    char real[PATH_MAX], home_real[PATH_MAX];
+    if (!realpath(path, real))
+        return NULL; /* does not exist yet: cannot be either */
+    if (strcmp(real, "/") == 0)
+        return "the root folder";
+    const char *home = getenv("HOME");
+    struct passwd *pw = getpwuid(getuid());
+    if ((home && *home && realpath(home, home_real) && strcmp(real, home_real) == 0) ||
+        (pw && pw->pw_dir && realpath(pw->pw_dir, home_real) &&
+         strcmp(real, home_real) == 0))
+        return "your home folder";
+    return NULL;
+}
+
+static bool
+has_marker(const workdir *w)
+{
+    char *marker = wd_file(w, WORKDIR_MARKER);
+    struct stat st;
+    bool yes = marker && lstat(marker, &st) == 0 && S_ISREG(st.st_mode);
+    free(marker);
+    return yes;
+}
+
+/* Writes the marker; one already there (a concurrent run) is as good. */
+static int
+write_marker(const workdir *w)
+{
+    static const char text[] =
+        "This folder is an axle workdir: jobs and their results, made and "
+        "managed by axle, which may rewrite anything in it.\n";
+    char *marker = wd_file(w, WORKDIR_MARKER);
+    int fd = open(marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        free(marker);
+        return errno == EEXIST ? 0 : -1;
+    }
+    char line[sizeof text + 32];
+    int len = snprintf(line, sizeof line, "%sformat %d\n", text, WORKDIR_FORMAT);
+    errno = ENOSPC; /* what a short write means */
+    bool ok = write(fd, line, (size_t)len) == len;
+    int e = errno;
+    if (close(fd) < 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    if (!ok)
+        unlink(marker);
+    free(marker);
+    errno = e;
+    return ok ? 0 : -1;
+}
+
+/* A job folder's name: anything, '-', a job number (a wave-1 workdir
+ * renamed since keeps its old job names). */
+static bool
+is_job_name(const char *name)
+{
+    const char *dash = strrchr(name, '-');
+    if (!dash || dash == name || !dash[1] || strlen(dash + 1) > 9)
+        return false;
+    return strspn(dash + 1, "0123456789") == strlen(dash + 1);
+}
+
+/* workdir.json, steps.json and .next, or a temporary one of them left by
+ * a run of axle 0.1 that was cut off ("steps.json.tmp.1234"). */
+static bool
+is_wave1_file(const char *name)
+{
+    static const char *const files[] = {"workdir.json", "steps.json", ".next", NULL};
+    for (const char *const *f = files; *f; f++) {
+        size_t n = strlen(*f);
+        if (strncmp(name, *f, n) != 0)
+            continue;
+        if (!name[n])
+            return true;
+        if (strncmp(name + n, ".tmp.", 5) == 0 && name[n + 5] &&
+            strspn(name + n + 5, "0123456789") == strlen(name + n + 5))
+            return true;
+    }
+    return false;
+}
+
+/* What a folder holds: axle's marker, nothing, the layout of an axle 0.1
+ * workdir (a valid workdir.json and nothing but axle's own names), or
+ * something else. */
+enum contents { MARKED, EMPTY, WAVE1_WORKDIR, FOREIGN };
+
+static enum contents
+folder_contents(workdir *w)
+{
+    if (has_marker(w))
+        return MARKED;
+    DIR *d = opendir(w->path);
+    if (!d)
+        return FOREIGN;
+    size_t entries = 0;
+    bool only_axle = true;
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *name = e->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+            continue;
+        entries++;
+        only_axle = only_axle && (is_wave1_file(name) || strcmp(name, ".lock") == 0 ||
+                                  strcmp(name, "index") == 0 || is_job_name(name));
+    }
+    closedir(d);
+    if (has_marker(w)) /* a run starting beside us has just made it */
+        return MARKED;
+    if (entries == 0)
+        return EMPTY;
+    return only_axle && wd_read_config(w) == 0 ? WAVE1_WORKDIR : FOREIGN;
+}
+
+/* Makes `w->path` a workdir we may write into, or says why not. */
+static int
+claim(workdir *w)
+{
+    const char *place = forbidden_place(w->path);
+    if (place) {
+        diag_error(NULL, 0, 0, "workdir %s is %s; choose another folder", w->path, place);
+        return -1;
+    }
+    struct stat st;
+    if (stat(w->path, &st) < 0) {
+        if (errno != ENOENT || fs_mkdirs(w->path, 0755) < 0) {
+            diag_error(NULL, 0, 0, "cannot create workdir %s: %s", w->path,
+                       strerror(errno));
+            return -1;
+        }
+    } else if (!S_ISDIR(st.st_mode)) {
+        diag_error(NULL, 0, 0, "workdir %s is not a folder; choose another", w->path);
+        return -1;
+    } else {
+        enum contents what = folder_contents(w);
+        if (what == MARKED)
+            return 0;
+        if (what == FOREIGN) {
+            diag_error(NULL, 0, 0, "workdir %s is not empty and is not an axle workdir "
+                       "(no %s); choose another folder", w->path, WORKDIR_MARKER);
+            return -1;
+        }
+    }
+    if (write_marker(w) < 0) {
+        diag_error(NULL, 0, 0, "cannot write %s/%s: %s", w->path, WORKDIR_MARKER,
+                   strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- opening ------------------------------------------------------------------ */
+
 workdir *
 workdir_open(const char *path, int want_slices)
 {
     workdir *w = wd_new(path);
-    if (fs_mkdirs(w->path, 0755) < 0) {
-        diag_error(NULL, 0, 0, "cannot create workdir %s: %s", w->path,
-                   strerror(errno));
+    if (claim(w) < 0) {
         workdir_close(w);
         return NULL;
     }
@@ -147,18 +308,69 @@ workdir_job_dir(const workdir *w, const char *job_id)
     return wd_file(w, job_id);
 }
 
+/* ---- job numbers --------------------------------------------------------------- */
+
+/* The job number `text` spells (digits only, 1..WORKDIR_JOB_MAX), or 0. */
+static long
+job_number(const char *text)
+{
+    size_t len = strlen(text);
+    if (len == 0 || len > 9 || strspn(text, "0123456789") != len)
+        return 0;
+    long n = strtol(text, NULL, 10); /* at most 9 digits: cannot overflow */
+    return n <= WORKDIR_JOB_MAX ? n : 0;
+}
+
+/* The highest number among the job folders NAME-N (0 when none); a name
+ * with a number out of range is not one of ours and is passed over. */
+static long
+highest_job_folder(const workdir *w)
+{
+    DIR *d = opendir(w->path);
+    size_t len = strlen(w->name);
+    long highest = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (strncmp(e->d_name, w->name, len) != 0 || e->d_name[len] != '-')
+            continue;
+        long n = job_number(e->d_name + len + 1);
+        if (n > highest)
+            highest = n;
+    }
+    if (d)
+        closedir(d);
+    return highest;
+}
+
+/* The number to try first: the counter, or, when it is missing or does
+ * not hold a job number (cut off, tampered with), one past the highest
+ * job folder. */
+static long
+first_number(const workdir *w, const char *counter)
+{
+    char text[64];
+    if (fs_read_text(counter, text, sizeof text)) {
+        text[strcspn(text, "\n")] = '\0';
+        long n = job_number(text);
+        if (n > 0)
+            return n;
+        for (char *c = text; *c; c++)
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+                *c = '?';
+        if (strlen(text) > 24)
+            strcpy(text + 21, "...");
+        fprintf(stderr, "axle: workdir %s: the job counter %s holds '%s', not a job "
+                "number from 1 to %ld; numbering on from the job folders\n", w->path,
+                counter, text, WORKDIR_JOB_MAX);
+    }
+    return highest_job_folder(w) + 1;
+}
+
 char *
 workdir_new_job(workdir *w, char **dir_out)
 {
-    char *next = wd_file(w, ".next");
-    long n = 1;
-    FILE *f = fopen(next, "r");
-    if (f) {
-        if (fscanf(f, "%ld", &n) != 1 || n < 1)
-            n = 1;
-        fclose(f);
-    }
-    for (;; n++) {
+    char *counter = wd_file(w, ".next");
+    errno = EOVERFLOW; /* when the numbers are used up */
+    for (long n = first_number(w, counter); n <= WORKDIR_JOB_MAX; n++) {
         char *id;
         if (asprintf(&id, "%s-%ld", w->name, n) < 0)
             break;
@@ -166,20 +378,20 @@ workdir_new_job(workdir *w, char **dir_out)
         if (mkdir(dir, 0755) == 0) {
             char num[32];
             int len = snprintf(num, sizeof num, "%ld\n", n + 1);
-            fs_write_atomic(next, num, (size_t)len);
-            free(next);
+            fs_write_atomic(counter, num, (size_t)len);
+            free(counter);
             *dir_out = dir;
             return id;
         }
         int e = errno;
         free(dir);
         free(id);
-        if (e != EEXIST) {
-            errno = e;
+        errno = e;
+        if (e != EEXIST)
             break;
-        }
+        errno = EOVERFLOW;
     }
-    free(next);
+    free(counter);
     return NULL;
 }
 
@@ -191,13 +403,10 @@ workdir_lookup(const workdir *w, const char *identity)
         return NULL;
     char buf[256];
     char *id = NULL;
-    FILE *f = fopen(path, "r");
-    if (f && fgets(buf, sizeof buf, f)) {
+    if (fs_read_text(path, buf, sizeof buf)) {
         buf[strcspn(buf, "\n")] = '\0';
-        id = strdup(buf);
+        id = buf[0] ? strdup(buf) : NULL;
     }
-    if (f)
-        fclose(f);
     free(path);
     return id;
 }

@@ -1,7 +1,8 @@
 /* workdir.h - a folder of jobs: its slice count, its lock, job ids, the
  * identity index and which job each step name last ran as.
  *
- * Layout:  WORKDIR/workdir.json     {"format": 1, "slices": N}
+ * Layout:  WORKDIR/.axle-workdir    marks the folder as axle's (see below)
+ *          WORKDIR/workdir.json     {"format": 1, "slices": N}
  *          WORKDIR/.lock            flock()ed for a whole run
  *          WORKDIR/.next            next job number
  *          WORKDIR/index/IDENTITY   the id of the complete job with it
@@ -14,6 +15,15 @@
 #include <stdbool.h>
 
 #define WORKDIR_FORMAT 1
+/* Every workdir has this file at its top.  axle writes only into a folder
+ * that is new, empty or carries it (a workdir of axle 0.1, which had no
+ * marker, is recognised by its layout and gets one), so pointing
+ * `workdir:` at a folder of the user's never overwrites their files; and
+ * input walks skip any folder holding it. */
+#define WORKDIR_MARKER ".axle-workdir"
+/* Job numbers run from 1 to this; a counter or folder beyond it is not
+ * axle's (and n + 1 can never overflow). */
+#define WORKDIR_JOB_MAX 999999999L
 
 typedef struct workdir {
     char *path;  /* absolute */
@@ -24,7 +34,8 @@ typedef struct workdir {
     bool steps_dirty;
 } workdir;
 
-/* Opens or creates the workdir.  `want_slices` 0 means: keep the existing
+/* Opens or creates the workdir, refusing `/`, the home folder and any
+ * folder that is neither empty nor marked.  `want_slices` 0 means: keep the existing
  * count, or use the online CPUs for a new one.  A different explicit count
  * for an existing workdir is an error naming both.  Takes the lock,
  * waiting (and saying so on stderr) while another run holds it.
@@ -34,7 +45,8 @@ workdir *workdir_open(const char *path, int want_slices);
 workdir *workdir_open_existing(const char *path);
 void workdir_close(workdir *w);
 
-/* A new, unique job id and its folder (created, empty). malloc'd id. */
+/* A new, unique job id and its folder (created, empty). malloc'd id.
+ * NULL with errno (EOVERFLOW when the job numbers are used up). */
 char *workdir_new_job(workdir *w, char **dir_out);
 /* Id of the complete job with this identity, or NULL. malloc'd. */
 char *workdir_lookup(const workdir *w, const char *identity);

@@ -19,6 +19,7 @@
 #include <yaml.h>
 
 #include "diag.h"
+#include "fsutil.h"
 
 #define YSTR_TAG "tag:yaml.org,2002:str"
 #define YSEQ_TAG "tag:yaml.org,2002:seq"
@@ -547,19 +548,14 @@ ydoc_load_string(const char *text, const char *name)
 }
 
 /* Reads at most YDOC_MAX_BYTES + 1 bytes, so an oversized file is refused
- * without reading it all. */
+ * without reading it all.  A regular file or a pipe (`axle run <(...)`);
+ * a device is refused, a FIFO opened without waiting for a writer. */
 static char *
-read_capped(const char *path, size_t *len)
+read_capped(const char *path, size_t *len, char *why, size_t whylen)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = fs_open_file(path, true, why, whylen);
     if (fd < 0)
         return NULL;
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        close(fd);
-        errno = EISDIR;
-        return NULL;
-    }
     size_t cap = YDOC_MAX_BYTES + 1, used = 0;
     char *buf = malloc(cap + 1);
     while (buf && used < cap) {
@@ -577,10 +573,13 @@ read_capped(const char *path, size_t *len)
             used += (size_t)r;
         }
     }
+    int e = errno;
     close(fd);
     if (buf) {
         buf[used] = '\0';
         *len = used;
+    } else {
+        snprintf(why, whylen, "%s", strerror(e));
     }
     return buf;
 }
@@ -589,9 +588,10 @@ ynode *
 ydoc_load_file(const char *path)
 {
     size_t len = 0;
-    char *text = read_capped(path, &len);
+    char why[128];
+    char *text = read_capped(path, &len, why, sizeof why);
     if (!text) {
-        diag_error(path, 0, 0, "cannot read: %s", strerror(errno));
+        diag_error(path, 0, 0, "cannot read: %s", why);
         return NULL;
     }
     struct loader ld;

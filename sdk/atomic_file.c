@@ -1,39 +1,85 @@
 /* atomic_file.c - writing a whole file so that readers see the old or the
  * new one, never half of one: write a temporary beside it, then rename.
- * Shared by the SDK (stage results) and the core (job records). */
+ * Shared by the SDK (stage results, dataset metadata) and the core (job
+ * records, the workdir's index).
+ *
+ * The temporary's name is unpredictable and it is created with
+ * O_CREAT|O_EXCL|O_NOFOLLOW: a name that someone guessed and planted (a
+ * symbolic link to a file outside the workdir, say) is never opened, so
+ * the write cannot land anywhere but in a new file of our own. */
 #include "axle_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <unistd.h>
+
+/* Tries before giving up on finding a free temporary name: with 64 random
+ * bits a clash means someone is planting names faster than chance. */
+#define TMP_TRIES 16
+
+static uint64_t
+random_bits(void)
+{
+    uint64_t r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+        /* no entropy yet (early boot): still unpredictable enough to an
+         * outsider, and O_EXCL keeps it safe whatever the name */
+        static uint64_t counter;
+        r = ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&r ^ ++counter;
+    }
+    return r;
+}
+
+/* Creates a new temporary file beside `path`; its name goes to tmp. */
+static int
+create_temporary(const char *path, char *tmp, size_t tmplen)
+{
+    for (int i = 0; i < TMP_TRIES; i++) {
+        if ((size_t)snprintf(tmp, tmplen, "%s.tmp-%016llx", path,
+                             (unsigned long long)random_bits()) >= tmplen) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      0644);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1; /* errno is EEXIST */
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
 
 int
 axle_internal_write_atomic(const char *path, const void *data, size_t len)
 {
     char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof tmp) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = create_temporary(path, tmp, sizeof tmp);
     if (fd < 0)
         return -1;
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            errno = e;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
+    if (write_all(fd, data, len) < 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp);
+        errno = e;
+        return -1;
     }
     if (close(fd) < 0 || rename(tmp, path) < 0) {
         int e = errno;

@@ -129,25 +129,9 @@ ds_write_all(int fd, const void *buf, size_t len)
 int
 ds_write_file_atomic(const char *path, const char *text, char *err, size_t errlen)
 {
-    char tmp[PATH_MAX];
-    if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
-        snprintf(err, errlen, "%s: path too long", path);
-        return -1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-        return -1;
-    }
-    if (ds_write_all(fd, text, strlen(text)) < 0 || close(fd) < 0) {
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-        close(fd);
-        unlink(tmp);
-        return -1;
-    }
-    if (rename(tmp, path) < 0) {
+    /* the one atomic writer (unpredictable temporary, O_EXCL|O_NOFOLLOW) */
+    if (axle_internal_write_atomic(path, text, strlen(text)) < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        unlink(tmp);
         return -1;
     }
     return 0;

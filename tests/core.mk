@@ -50,6 +50,8 @@ CORE_TESTS = tests/core/reuse.sh tests/core/identity.sh tests/core/slices.sh \
 	tests/core/descendants.sh tests/core/stage_logs.sh tests/core/vanished.sh
 CORE_TESTS += tests/core/libaxle.sh tests/core/transient.sh tests/core/tamper.sh \
 	tests/core/registered.sh
+CORE_TESTS += tests/core/workdir.sh tests/core/tmpfiles.sh tests/core/inputs.sh \
+	tests/core/special_files.sh
 TESTS += $(CORE_TESTS)
 EXTRA_DIST += $(CORE_TESTS)
 
@@ -61,3 +63,11 @@ tests_unit_test_identity_SOURCES = tests/unit/test_identity.c core/identity.c \
 	core/digest.c core/workdir.c core/fsutil.c core/diag.c
 tests_unit_test_identity_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_unit_test_identity_LDADD = $(TEST_LIBS) $(CRYPTO_LIBS)
+
+# The atomic file writer (sdk/atomic_file.c) against planted links.
+check_PROGRAMS += tests/unit/test_atomic_file
+TESTS += tests/unit/test_atomic_file
+tests_unit_test_atomic_file_SOURCES = tests/unit/test_atomic_file.c \
+	tests/unit/test_dataset_util.c tests/unit/test_dataset_util.h
+tests_unit_test_atomic_file_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_atomic_file_LDADD = $(TEST_LIBS)
