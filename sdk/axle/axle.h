@@ -57,7 +57,10 @@ enum axle_status {
     AXLE_EFORMAT = -4,     /* input data is malformed */
     AXLE_EUNSUPPORTED = -5,/* valid but not handled */
     AXLE_ETOOBIG = -6,     /* over a configured limit (pixels, bytes) */
-    AXLE_EINTERNAL = -7
+    AXLE_EINTERNAL = -7,
+    AXLE_EMORE = -8        /* the data ends before what is needed: a prefix
+                              needs more bytes, a whole file is truncated
+                              (axle_image_probe, axle_image_probe_prefix) */
 };
 
 /* ---- opaque handles ---------------------------------------------------- */
@@ -345,9 +348,31 @@ typedef struct axle_pixels {
 /* Decodes `img` at the smallest reduced scale whose result still covers
  * want_w x want_h (in stored orientation) times the SDK's margin; 0, 0
  * decodes at full size.  Refuses images over `max_pixels` (0: no limit)
- * before allocating.  On error returns < 0 with a message in err. */
+ * before allocating.  On error returns < 0 with a message in err.
+ * Every pixel returned was decoded from the data: a file that ends early
+ * or whose data is damaged is an error (AXLE_EFORMAT), never an image
+ * padded with grey or left with whatever memory held.  The message says
+ * which: "truncated JPEG: ..." / "truncated WebP: ..." for data that ends
+ * before the image does, "corrupt JPEG: ..." / "corrupt WebP ..." for
+ * damaged data. */
 int axle_image_decode(const axle_image *img, uint32_t want_w, uint32_t want_h,
                       uint64_t max_pixels, axle_pixels *out, char *err, size_t errlen);
+
+/* Flags of axle_image_decode_ex. */
+#define AXLE_DECODE_PARTIAL 0x1u /* keep what a truncated or damaged image decoded */
+/* axle_image_decode_ex's result for a partial image (only with the flag). */
+#define AXLE_PARTIAL 1
+
+/* axle_image_decode with flags; flags 0 is axle_image_decode.  With
+ * AXLE_DECODE_PARTIAL, an image that is truncated or damaged part way
+ * returns AXLE_PARTIAL (> 0) and the pixels: what the decoder made of the
+ * data, and mid-grey (alpha opaque) where it stopped; err says what was
+ * wrong, as axle_image_decode would.  Damage that leaves nothing to show
+ * (no row decoded, or a progressive JPEG that stops in its scans) is still
+ * an error. */
+int axle_image_decode_ex(const axle_image *img, uint32_t want_w, uint32_t want_h,
+                         uint64_t max_pixels, unsigned flags, axle_pixels *out,
+                         char *err, size_t errlen);
 
 /* Applies EXIF orientation 1-8 (rotation/flip) into a new buffer. */
 int axle_pixels_orient(const axle_pixels *in, int orientation, axle_pixels *out);
