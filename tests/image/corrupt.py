@@ -5,7 +5,7 @@ that the probe accepts them and only the decode can tell.
   corrupt.py DIR
 
 writes into DIR:
-  good.jpg, good.webp             intact, for the pipeline's other items
+  good-jpeg.jpg, good-webp.webp   intact, for the pipeline's other items
   trunc-baseline.jpg              baseline JPEG cut at 2/3 of its data
   trunc-progressive.jpg           progressive JPEG cut at 2/3
   marker-progressive.jpg          progressive JPEG with an undefined marker
@@ -66,7 +66,7 @@ def sizes_patched(data):
 def main(d):
     os.makedirs(d, exist_ok=True)
     img = photo(480, 320, seed=11)
-    files = {"good.jpg": jpeg(img), "good.webp": webp(img, quality=80)}
+    files = {"good-jpeg.jpg": jpeg(img), "good-webp.webp": webp(img, quality=80)}
     base, prog = jpeg(img), jpeg(img, progressive=True)
     files["trunc-baseline.jpg"] = base[: len(base) * 2 // 3]
     files["trunc-progressive.jpg"] = prog[: len(prog) * 2 // 3]
