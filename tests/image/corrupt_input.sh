@@ -12,6 +12,7 @@
 
 # The SDK's decode on each file, through image_tool: the reason's words.
 decode_says() {  # decode_says FILE WORDS
+    rm -f out.axr
     out=$("$TOOL" decode "in/$1" 0 0 out.axr 2>&1); st=$?
     is "$st" 1 "decode of $1 fails"
     case $out in
