@@ -240,7 +240,7 @@ img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
                 axle_pixels *out, char *err, size_t errlen)
 {
     struct img_jpeg_info info;
-    int rc = img_jpeg_scan(img->data, img->size, &info, err, errlen);
+    int rc = img_jpeg_scan(img->data, img->size, &info, NULL, err, errlen);
     if (rc != AXLE_OK) /* says plainly what libjpeg cannot decode */
         return rc == AXLE_EMORE ? AXLE_EFORMAT : rc;
     struct jpeg_state *s = state();

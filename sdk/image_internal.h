@@ -56,13 +56,19 @@ struct img_jpeg_info {
     int orientation;    /* EXIF 1-8, 1 when absent */
 };
 
-/* Walks the JPEG markers from SOI up to the first SOS. */
+/* Walks the JPEG markers from SOI up to the first SOS.  When the data
+ * ends first: AXLE_EMORE, *need (if given) the bytes the walk needs. */
 int img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
-                  char *err, size_t errlen);
+                  size_t *need, char *err, size_t errlen);
 
-/* Probes a RIFF/WEBP container: size, alpha, EXIF orientation. */
-int img_webp_probe(const uint8_t *p, size_t len, axle_image *out, char *err,
-                   size_t errlen);
+/* A file size the probe does not know: the data may be a prefix. */
+#define IMG_SIZE_UNKNOWN UINT64_MAX
+
+/* Probes a RIFF/WEBP container: size, alpha, EXIF orientation.  `p` holds
+ * the first `len` bytes of a file of `file_size` bytes (or
+ * IMG_SIZE_UNKNOWN); AXLE_EMORE with *need when it needs bytes past len. */
+int img_webp_probe(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
+                   axle_image *out, char *err, size_t errlen);
 
 /* A libwebp VP8StatusCode in words. */
 const char *img_webp_status(int status);

@@ -329,9 +329,27 @@ typedef struct axle_image {
 } axle_image;
 
 /* Reads the header only: codec, size, channels, orientation.  Recognises
- * by content, not name.  AXLE_EFORMAT for anything not a usable image. */
+ * by content, not name.  AXLE_EFORMAT for anything not a usable image.
+ * `data` may be a whole file or its first bytes: when it ends before the
+ * headers do, AXLE_EMORE, whose message ("truncated JPEG: ...") is the
+ * reason for a whole file.  A WebP whose RIFF size is past `len` is such
+ * a case: for prefixes, axle_image_probe_prefix knows better. */
 int axle_image_probe(const void *data, size_t len, axle_image *out,
                      char *err, size_t errlen);
+
+/* The probe on the first `len` bytes of a file of `file_size` bytes
+ * (len <= file_size; equal for the whole file).  Either the answer
+ * axle_image_probe gives for the whole file, or AXLE_EMORE when the
+ * headers go on past `len`: *need (if not NULL) is then how many bytes
+ * from the start the probe needs at least; read them (or the whole file)
+ * and call again.  AXLE_EMORE only when the file has more bytes: a file
+ * truncated inside its headers is AXLE_EFORMAT "truncated ...".  Needs
+ * beyond 64 KiB: JPEGs with large APPn segments (EXIF thumbnails, ICC
+ * profiles) and WebPs with EXIF (the chunk follows the image data).
+ * out->data and out->size describe the prefix: point them at the whole
+ * file before decoding or storing the image. */
+int axle_image_probe_prefix(const void *data, size_t len, uint64_t file_size,
+                            size_t *need, axle_image *out, char *err, size_t errlen);
 
 int axle_put_image(axle_writer *w, int col, const axle_image *img);
 /* The current cell as an image (borrowed until the next axle_cursor_next). */
