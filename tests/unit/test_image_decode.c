@@ -425,6 +425,17 @@ test_encode_chroma_and_quality(void **state)
     assert_int_equal(axle_image_encode(&px, AXLE_CODEC_RAW, 90, &enc, &len, err, sizeof err),
                      AXLE_EUNSUPPORTED);
     axle_pixels_free(&px);
+    /* libjpeg writes at most 65500 per side: the encoder says so */
+    assert_int_equal(axle_pixels_alloc(&px, 65501, 1, 1), AXLE_OK);
+    memset(px.data, 100, px.stride);
+    assert_int_equal(axle_image_encode(&px, AXLE_CODEC_JPEG, 90, &enc, &len, err, sizeof err),
+                     AXLE_EUNSUPPORTED);
+    assert_non_null(strstr(err, "JPEG cannot hold 65501x1 pixels (65500 at most per side)"));
+    px.width = 65500;
+    assert_int_equal(axle_image_encode(&px, AXLE_CODEC_JPEG, 90, &enc, &len, err, sizeof err),
+                     AXLE_OK);
+    free(enc);
+    axle_pixels_free(&px);
     /* grey to WebP: decoded back as RGB with equal channels */
     px = ti_pattern(32, 32, 1, 4);
     assert_int_equal(axle_image_encode(&px, AXLE_CODEC_WEBP, 100, &enc, &len, err, sizeof err),
