@@ -108,11 +108,18 @@ img_webp_probe(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
         return file_size == IMG_SIZE_UNKNOWN ? more((size_t)riff, need) : AXLE_EFORMAT;
     }
     size_t avail = riff < len ? (size_t)riff : len;
+    /* libwebp answers from a VP8X header alone when the data stops after
+     * it, and checks the bitstream's own header only when it is there: a
+     * prefix must reach it to get the whole file's answer. */
+    size_t want = features_need(p, avail, (size_t)riff);
+    if (avail < riff && want > avail) {
+        img_fail(err, errlen, 0, "truncated WebP: the file ends before its image data");
+        return more(want, need);
+    }
     WebPBitstreamFeatures f;
     VP8StatusCode st = WebPGetFeatures(p, avail, &f);
     if (st == VP8_STATUS_NOT_ENOUGH_DATA && avail < riff) {
         img_fail(err, errlen, 0, "%s", img_webp_status(st));
-        size_t want = features_need(p, avail, (size_t)riff);
         return more(want > avail ? want : avail + 1, need);
     }
     if (st != VP8_STATUS_OK)

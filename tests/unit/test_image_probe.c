@@ -344,6 +344,31 @@ test_prefix_webp(void **state)
     free(w);
 }
 
+/* An extended WebP whose VP8 frame header is damaged: libwebp reads the
+ * canvas size from VP8X alone when the data stops there, so a 30-byte
+ * prefix was "fine" while the whole file is not (found by fuzz_image). */
+static void
+test_prefix_webp_damaged(void **state)
+{
+    (void)state;
+    size_t len, xlen;
+    uint8_t *w = ti_encoded(AXLE_CODEC_WEBP, 90, 60, 3, 80, &len);
+    uint8_t *x = webp_with_exif(w, len, 1, &xlen);
+    x[30 + 8 + 3] ^= 0xFF; /* the frame's start code 9d 01 2a */
+    axle_image img;
+    char err[256];
+    int whole = axle_image_probe(x, xlen, &img, err, sizeof err);
+    assert_int_equal(whole, AXLE_EFORMAT);
+    for (size_t cut = 1; cut < xlen; cut++) {
+        size_t need = 0;
+        int rc = axle_image_probe_prefix(x, cut, xlen, &need, &img, err, sizeof err);
+        if (rc != AXLE_EMORE && rc != whole)
+            fail_msg("prefix %zu of %zu: %d (%s), the whole file %d", cut, xlen, rc, err, whole);
+    }
+    free(x);
+    free(w);
+}
+
 /* Random byte changes in the first bytes of valid files: probe and
  * decode must return (any code) without crashing or reading out of
  * bounds. */
@@ -394,6 +419,7 @@ main(void)
         cmocka_unit_test(test_webp_exif_orientation),
         cmocka_unit_test(test_prefix_jpeg),
         cmocka_unit_test(test_prefix_webp),
+        cmocka_unit_test(test_prefix_webp_damaged),
         cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
