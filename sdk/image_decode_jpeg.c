@@ -35,16 +35,16 @@
  * refused; real encoders write about ten. */
 #define MAX_SCANS 500
 
-/* A decompressor per thread, kept: creating one costs more than decoding
- * a small thumbnail's worth of data.  Slices are processes, each with its
- * own copy after fork.  cinfo is first, so libjpeg's callbacks, which get
- * a pointer to it, find the rest. */
+/* One decompressor per decode, made afresh (0.1 us): a kept one keeps
+ * the quantisation and Huffman tables of the last image, and a file that
+ * lacks a table then decodes with another photo's (found by fuzz_image).
+ * cinfo is first, so libjpeg's callbacks, which get a pointer to it, find
+ * the rest. */
 struct jpeg_state {
     struct jpeg_decompress_struct cinfo;
     struct jpeg_error_mgr mgr;
     struct jpeg_progress_mgr progress;
     jmp_buf jump;
-    int ready;
     int started;                   /* jpeg_start_decompress returned */
     /* what went wrong in the current decode */
     int truncated;                 /* the data ended early */
@@ -53,8 +53,6 @@ struct jpeg_state {
     char problem[JMSG_LENGTH_MAX]; /* the first warning about pixel data */
     char fatal[JMSG_LENGTH_MAX];   /* the error that stopped it */
 };
-
-static _Thread_local struct jpeg_state tls_state;
 
 /* A few stray bytes before a marker are encoder padding (some cameras
  * write them before EOI); more are entropy-coded data that decoded to
@@ -107,27 +105,20 @@ on_progress(j_common_ptr c)
     longjmp(s->jump, 1);
 }
 
-/* The thread's decompressor, reset for a new image; NULL when libjpeg
- * could not even start (out of memory). */
-static struct jpeg_state *
-state(void)
+/* Sets up `s`; -1 when libjpeg could not even start (out of memory). */
+static int
+start(struct jpeg_state *s)
 {
-    struct jpeg_state *s = &tls_state;
-    if (!s->ready) {
-        s->cinfo.err = jpeg_std_error(&s->mgr);
-        s->mgr.emit_message = on_message;
-        s->mgr.error_exit = on_fatal;
-        if (setjmp(s->jump))
-            return NULL;
-        jpeg_create_decompress(&s->cinfo);
-        s->progress.progress_monitor = on_progress;
-        s->cinfo.progress = &s->progress;
-        s->ready = 1;
-    }
-    s->started = s->truncated = s->damaged = s->fatal_code = 0;
-    s->problem[0] = s->fatal[0] = '\0';
-    s->mgr.num_warnings = 0;
-    return s;
+    memset(s, 0, sizeof *s);
+    s->cinfo.err = jpeg_std_error(&s->mgr);
+    s->mgr.emit_message = on_message;
+    s->mgr.error_exit = on_fatal;
+    if (setjmp(s->jump))
+        return -1;
+    jpeg_create_decompress(&s->cinfo);
+    s->progress.progress_monitor = on_progress;
+    s->cinfo.progress = &s->progress;
+    return 0;
 }
 
 /* Pillow's CMYK -> RGB (R = (255 - K) * (255 - C) / 255, rounded the way
@@ -243,13 +234,13 @@ img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
     int rc = img_jpeg_scan(img->data, img->size, &info, NULL, err, errlen);
     if (rc != AXLE_OK) /* says plainly what libjpeg cannot decode */
         return rc == AXLE_EMORE ? AXLE_EFORMAT : rc;
-    struct jpeg_state *s = state();
-    if (!s)
+    struct jpeg_state state, *s = &state;
+    if (start(s) != 0)
         return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG decoder");
     uint32_t rows;
     int fatal = decode(s, img, req, out, &rows, err, errlen, &rc);
     int inverted = s->cinfo.saw_Adobe_marker;
-    jpeg_abort_decompress(&s->cinfo); /* ready for the next image */
+    jpeg_destroy_decompress(&s->cinfo);
     if (rc != AXLE_OK) {
         axle_pixels_free(out);
         return rc;

@@ -360,6 +360,46 @@ test_partial_opt_in(void **state)
     free(w);
 }
 
+/* A copy of a JPEG without its segments of one marker (before SOS). */
+static uint8_t *
+without_segments(const uint8_t *j, size_t len, int marker, size_t *outlen)
+{
+    uint8_t *o = malloc(len);
+    size_t i = 2, n = 2;
+    memcpy(o, j, 2);
+    while (i + 4 <= len && j[i + 1] != 0xDA) {
+        size_t seg = 2 + ((size_t)j[i + 2] << 8 | j[i + 3]);
+        if (j[i + 1] != marker) {
+            memcpy(o + n, j + i, seg);
+            n += seg;
+        }
+        i += seg;
+    }
+    memcpy(o + n, j + i, len - i);
+    *outlen = n + len - i;
+    return o;
+}
+
+/* A JPEG without quantisation tables cannot be decoded, even right after
+ * one that had them: a kept decompressor used the previous photo's
+ * tables, so the pixels depended on what the slice decoded before (found
+ * by fuzz_image). */
+static void
+test_no_tables_from_the_last_image(void **state)
+{
+    (void)state;
+    size_t len, blen;
+    uint8_t *j = jpeg_of_pattern(0, &len);
+    uint8_t *bare = without_segments(j, len, 0xDB, &blen);
+    assert_true(blen < len);
+    axle_image img = ti_probe_ok(j, len);
+    axle_pixels px = decode_ok(&img, 0, 0);
+    axle_pixels_free(&px);
+    decode_fails(bare, blen, AXLE_EFORMAT, "corrupt JPEG: Quantization table 0x00 was not defined");
+    free(bare);
+    tjFree(j);
+}
+
 static void
 test_encode_flattens_alpha(void **state)
 {
@@ -464,6 +504,7 @@ main(void)
         cmocka_unit_test(test_marker_in_progressive_scan),
         cmocka_unit_test(test_garbage_in_entropy_data),
         cmocka_unit_test(test_partial_opt_in),
+        cmocka_unit_test(test_no_tables_from_the_last_image),
         cmocka_unit_test(test_encode_flattens_alpha),
         cmocka_unit_test(test_encode_chroma_and_quality),
     };
