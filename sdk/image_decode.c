@@ -71,10 +71,10 @@ img_webp_pick_size(uint32_t w, uint32_t h, uint32_t want_w, uint32_t want_h,
 }
 
 static int
-decode_raw(const axle_image *img, uint64_t max_pixels, axle_pixels *out,
+decode_raw(const axle_image *img, const struct img_decode_req *req, axle_pixels *out,
            char *err, size_t errlen)
 {
-    int rc = img_check_pixels(img->width, img->height, max_pixels, err, errlen);
+    int rc = img_check_pixels(img->width, img->height, req->max_pixels, err, errlen);
     if (rc != AXLE_OK)
         return rc;
     size_t row = (size_t)img->width * img->channels;
@@ -83,17 +83,17 @@ decode_raw(const axle_image *img, uint64_t max_pixels, axle_pixels *out,
         return img_fail(err, errlen, AXLE_EFORMAT,
                         "raw image %ux%u with %u channels does not match its %zu bytes",
                         img->width, img->height, img->channels, img->size);
-    rc = axle_pixels_alloc(out, img->width, img->height, img->channels);
+    rc = img_alloc(req, out, img->width, img->height, img->channels, err, errlen);
     if (rc != AXLE_OK)
-        return img_fail(err, errlen, rc, "out of memory for %ux%u pixels",
-                        img->width, img->height);
-    memcpy(out->data, img->data, row * img->height);
+        return rc;
+    for (uint32_t y = 0; y < img->height; y++)
+        memcpy(out->data + y * out->stride, (const uint8_t *)img->data + y * row, row);
     return AXLE_OK;
 }
 
 int
-axle_image_decode(const axle_image *img, uint32_t want_w, uint32_t want_h,
-                  uint64_t max_pixels, axle_pixels *out, char *err, size_t errlen)
+img_decode(const axle_image *img, const struct img_decode_req *req, axle_pixels *out,
+           char *err, size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
@@ -102,16 +102,34 @@ axle_image_decode(const axle_image *img, uint32_t want_w, uint32_t want_h,
     memset(out, 0, sizeof *out);
     if (!img || !img->data || img->size == 0)
         return img_fail(err, errlen, AXLE_EFORMAT, "empty image");
+    if (req->flags & ~AXLE_DECODE_PARTIAL)
+        return img_fail(err, errlen, AXLE_EINVAL, "unknown decode flags 0x%x", req->flags);
     switch (img->codec) {
     case AXLE_CODEC_JPEG:
-        return img_decode_jpeg(img, want_w, want_h, max_pixels, out, err, errlen);
+        return img_decode_jpeg(img, req, out, err, errlen);
     case AXLE_CODEC_WEBP:
-        return img_decode_webp(img, want_w, want_h, max_pixels, out, err, errlen);
+        return img_decode_webp(img, req, out, err, errlen);
     case AXLE_CODEC_RAW:
-        return decode_raw(img, max_pixels, out, err, errlen);
+        return decode_raw(img, req, out, err, errlen);
     case AXLE_CODEC_NONE:
         break;
     }
     return img_fail(err, errlen, AXLE_EUNSUPPORTED, "image of unknown codec %d",
                     (int)img->codec);
+}
+
+int
+axle_image_decode_ex(const axle_image *img, uint32_t want_w, uint32_t want_h,
+                     uint64_t max_pixels, unsigned flags, axle_pixels *out, char *err,
+                     size_t errlen)
+{
+    struct img_decode_req req = {want_w, want_h, max_pixels, flags, NULL, NULL};
+    return img_decode(img, &req, out, err, errlen);
+}
+
+int
+axle_image_decode(const axle_image *img, uint32_t want_w, uint32_t want_h,
+                  uint64_t max_pixels, axle_pixels *out, char *err, size_t errlen)
+{
+    return axle_image_decode_ex(img, want_w, want_h, max_pixels, 0, out, err, errlen);
 }

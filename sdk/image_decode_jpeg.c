@@ -1,54 +1,136 @@
-/* image_decode_jpeg.c - JPEG to pixels through TurboJPEG, at a reduced
- * scale (DCT scaling: the IDCT itself produces the smaller image).
+/* image_decode_jpeg.c - JPEG to pixels through libjpeg(-turbo), at a
+ * reduced scale (DCT scaling: the IDCT itself produces the smaller image).
  *
- * TurboJPEG reports errors by return code, never by longjmp, and
- * TJFLAG_LIMITSCANS refuses progressive files built to take forever.
+ * libjpeg's own API rather than TurboJPEG's, because only it tells us the
+ * two things a decode must know to never return pixels it did not write:
+ * every warning by its code (TurboJPEG keeps one message string, and after
+ * a warning it reports a later fatal error as a mere warning: a corrupt
+ * progressive file then came back as a "thumbnail" of uninitialised
+ * memory), and how many rows were written when a fatal error stopped it.
+ *
  * libjpeg only *warns* about a file that ends early (it pads the rest with
- * grey) or a damaged entropy stream; those warnings are errors here, since
- * a thumbnail of half a photo is wrong.  Harmless warnings ("extraneous
- * bytes before marker", common in camera files) are ignored. */
+ * grey) or about damaged entropy-coded data (it guesses on); both are
+ * errors here unless the caller asked for partial images, since a
+ * thumbnail of half a photo is wrong.  Warnings about metadata (an
+ * unknown JFIF revision, a bad ICC chunk) and a few extraneous bytes
+ * between segments (encoder padding) change no pixel and are ignored.
+ *
+ * Not every damage can be seen: libjpeg-turbo's fast Huffman path decodes
+ * an invalid code as zero without a warning, and random bits are mostly
+ * valid codes.  Damage shows when the data runs out before the last block
+ * (or a marker interrupts it), or when bytes are left over after it; both
+ * are checked, the second by reading on to EOI.  Damage that slips through
+ * still gives pixels computed from the data, the same on every run.  Fatal errors longjmp back into decode() below and no
+ * further: the jump never crosses a function of ours. */
+#include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 
-#include <turbojpeg.h>
+#include <jerror.h>
+#include <jpeglib.h>
 
 #include "image_internal.h"
 
-/* One decompressor per thread, kept: creating one costs more than
- * decoding a small thumbnail's worth of data.  Slices are processes, each
- * with its own copy after fork. */
-static _Thread_local tjhandle tls_handle;
+/* Progressive files built to take forever (thousands of tiny scans) are
+ * refused; real encoders write about ten. */
+#define MAX_SCANS 500
 
-static tjhandle
-handle(void)
+/* One decompressor per decode, made afresh (0.1 us): a kept one keeps
+ * the quantisation and Huffman tables of the last image, and a file that
+ * lacks a table then decodes with another photo's (found by fuzz_image).
+ * cinfo is first, so libjpeg's callbacks, which get a pointer to it, find
+ * the rest. */
+struct jpeg_state {
+    struct jpeg_decompress_struct cinfo;
+    struct jpeg_error_mgr mgr;
+    struct jpeg_progress_mgr progress;
+    jmp_buf jump;
+    int started;                   /* jpeg_start_decompress returned */
+    /* what went wrong in the current decode */
+    int truncated;                 /* the data ended early */
+    int damaged;                   /* a warning about the pixel data */
+    int fatal_code;                /* the error that stopped it, or 0 */
+    char problem[JMSG_LENGTH_MAX]; /* the first warning about pixel data */
+    char fatal[JMSG_LENGTH_MAX];   /* the error that stopped it */
+};
+
+/* A few stray bytes before a marker are encoder padding (some cameras
+ * write them before EOI); more are entropy-coded data that decoded to
+ * fewer blocks than it holds: damage the Huffman decoder did not see. */
+#define MAX_PADDING 16
+
+/* Warnings that leave every pixel as the data says. */
+static int
+harmless(const struct jpeg_error_mgr *e)
 {
-    if (!tls_handle)
-        tls_handle = tjInitDecompress();
-    return tls_handle;
+    int code = e->msg_code;
+    if (code == JWRN_EXTRANEOUS_DATA)
+        return e->msg_parm.i[0] <= MAX_PADDING;
+    return code == JWRN_JFIF_MAJOR || code == JWRN_ADOBE_XFORM || code == JWRN_BOGUS_ICC;
 }
 
-static int
-fatal_warning(const char *msg)
+static void
+on_message(j_common_ptr c, int level)
 {
-    static const char *const bad[] = {
-        "premature end", "bad huffman code", "bad arithmetic code",
-        "instead of rst", "corrupt jpeg data: found marker",
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (strcasestr(msg, bad[i]))
-            return 1;
+    struct jpeg_state *s = (struct jpeg_state *)(void *)c;
+    int code = c->err->msg_code;
+    if (level >= 0 || harmless(c->err))
+        return; /* trace output, or a warning that changes no pixel */
+    if (code == JWRN_JPEG_EOF)
+        s->truncated = 1;
+    else if (!s->damaged) {
+        s->damaged = 1;
+        c->err->format_message(c, s->problem);
+    }
+}
+
+static void
+on_fatal(j_common_ptr c)
+{
+    struct jpeg_state *s = (struct jpeg_state *)(void *)c;
+    s->fatal_code = c->err->msg_code;
+    c->err->format_message(c, s->fatal);
+    longjmp(s->jump, 1);
+}
+
+static void
+on_progress(j_common_ptr c)
+{
+    struct jpeg_state *s = (struct jpeg_state *)(void *)c;
+    if (s->cinfo.input_scan_number <= MAX_SCANS)
+        return;
+    s->fatal_code = -1;
+    snprintf(s->fatal, sizeof s->fatal,
+             "progressive JPEG with more than %d scans is not supported", MAX_SCANS);
+    longjmp(s->jump, 1);
+}
+
+/* Sets up `s`; -1 when libjpeg could not even start (out of memory). */
+static int
+start(struct jpeg_state *s)
+{
+    memset(s, 0, sizeof *s);
+    s->cinfo.err = jpeg_std_error(&s->mgr);
+    s->mgr.emit_message = on_message;
+    s->mgr.error_exit = on_fatal;
+    if (setjmp(s->jump))
+        return -1;
+    jpeg_create_decompress(&s->cinfo);
+    s->progress.progress_monitor = on_progress;
+    s->cinfo.progress = &s->progress;
     return 0;
 }
 
 /* Pillow's CMYK -> RGB (R = (255 - K) * (255 - C) / 255, rounded the way
- * its MULDIV255 does), done in place: each 4-byte pixel becomes 3 bytes,
- * so the write position never passes the read position.  Adobe's writers
- * (Photoshop, and libjpeg behind Pillow) store CMYK inverted and mark it
- * with an APP14 segment; without one the values are taken as plain CMYK,
- * as libvips does. */
+ * its MULDIV255 does), done in place on the first `rows` rows: each
+ * 4-byte pixel becomes 3 bytes, so the write position never passes the
+ * read position.  Adobe's writers (Photoshop, and libjpeg behind Pillow)
+ * store CMYK inverted and mark it with an APP14 segment; without one the
+ * values are taken as plain CMYK, as libvips does. */
 static void
-cmyk_to_rgb(axle_pixels *px, int inverted)
+cmyk_to_rgb(axle_pixels *px, uint32_t rows, int inverted)
 {
-    size_t n = (size_t)px->width * px->height;
+    size_t n = (size_t)px->width * rows;
     uint8_t *p = px->data;
     for (size_t i = 0; i < n; i++) {
         const uint8_t *s = p + 4 * i;
@@ -66,53 +148,116 @@ cmyk_to_rgb(axle_pixels *px, int inverted)
     px->stride = (size_t)px->width * 3;
 }
 
-static int
-run_decoder(const axle_image *img, axle_pixels *out, int pf, char *err,
-            size_t errlen)
+static J_COLOR_SPACE
+out_space(int components)
 {
-    tjhandle h = handle();
-    if (!h)
-        return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG decoder");
-    int rc = tjDecompress2(h, img->data, (unsigned long)img->size, out->data,
-                           (int)out->width, (int)out->stride, (int)out->height,
-                           pf, TJFLAG_LIMITSCANS);
-    if (rc == 0)
-        return AXLE_OK;
-    const char *msg = tjGetErrorStr2(h);
-    if (tjGetErrorCode(h) == TJERR_WARNING && !fatal_warning(msg))
-        return AXLE_OK;
-    return img_fail(err, errlen, AXLE_EFORMAT, "%s JPEG: %s",
-                    strcasestr(msg, "premature end") ? "truncated" : "corrupt", msg);
+    return components == 1 ? JCS_GRAYSCALE : components == 4 ? JCS_CMYK : JCS_RGB;
+}
+
+/* Header, scale, buffer, scanlines.  Returns 0 when libjpeg got to the
+ * last row (warnings are in `s`), 1 after a fatal error; *rows is the
+ * number of rows written either way. */
+static int
+decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req *req,
+       axle_pixels *out, uint32_t *rows, char *err, size_t errlen, int *rc)
+{
+    struct jpeg_decompress_struct *c = &s->cinfo;
+    *rows = 0;
+    *rc = AXLE_OK;
+    if (setjmp(s->jump)) {
+        *rows = s->started ? c->output_scanline : 0;
+        return 1;
+    }
+    jpeg_mem_src(c, img->data, (unsigned long)img->size);
+    jpeg_read_header(c, TRUE);
+    *rc = img_check_pixels(c->image_width, c->image_height, req->max_pixels, err, errlen);
+    if (*rc != AXLE_OK)
+        return 0;
+    if (c->num_components != 1 && c->num_components != 3 && c->num_components != 4) {
+        *rc = img_fail(err, errlen, AXLE_EUNSUPPORTED,
+                       "JPEG with %d colour components is not supported", c->num_components);
+        return 0;
+    }
+    int num, denom;
+    img_jpeg_pick_scale(c->image_width, c->image_height, req->want_w, req->want_h,
+                        AXLE_MARGIN_JPEG, &num, &denom);
+    c->scale_num = (unsigned)num;
+    c->scale_denom = (unsigned)denom;
+    c->out_color_space = out_space(c->num_components);
+    jpeg_calc_output_dimensions(c);
+    *rc = img_alloc(req, out, c->output_width, c->output_height,
+                    (uint32_t)c->output_components, err, errlen);
+    if (*rc != AXLE_OK)
+        return 0;
+    /* A multi-scan file is read whole here. */
+    jpeg_start_decompress(c);
+    s->started = 1;
+    while (c->output_scanline < c->output_height) {
+        JSAMPROW row[8];
+        JDIMENSION n = c->output_height - c->output_scanline;
+        n = n < 8 ? n : 8;
+        for (JDIMENSION i = 0; i < n; i++)
+            row[i] = out->data + (size_t)(c->output_scanline + i) * out->stride;
+        if (jpeg_read_scanlines(c, row, n) == 0)
+            break; /* cannot happen with a memory source; stopped early if so */
+    }
+    *rows = c->output_scanline;
+    /* Read on to EOI: data left over after the last block is damage too. */
+    if (*rows == c->output_height)
+        jpeg_finish_decompress(c);
+    return 0;
+}
+
+/* The message for a decode that did not go cleanly; the code it returns. */
+static int
+problem(const struct jpeg_state *s, int fatal, char *err, size_t errlen)
+{
+    if (fatal && s->fatal_code == JERR_OUT_OF_MEMORY)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the JPEG");
+    if (fatal && (s->fatal_code == JERR_IMAGE_TOO_BIG || s->fatal_code == -1))
+        return img_fail(err, errlen, AXLE_EUNSUPPORTED, "%s", s->fatal);
+    if (s->truncated)
+        return img_fail(err, errlen, AXLE_EFORMAT, "truncated JPEG: Premature end of JPEG file");
+    /* What stopped it says most; else the first warning about the data. */
+    const char *what = fatal ? s->fatal : s->damaged ? s->problem : "the decoder stopped early";
+    static const char prefix[] = "Corrupt JPEG data: ";
+    if (strncmp(what, prefix, sizeof prefix - 1) == 0)
+        what += sizeof prefix - 1;
+    return img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG: %s", what);
 }
 
 int
-img_decode_jpeg(const axle_image *img, uint32_t want_w, uint32_t want_h,
-                uint64_t max_pixels, axle_pixels *out, char *err, size_t errlen)
+img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
+                axle_pixels *out, char *err, size_t errlen)
 {
     struct img_jpeg_info info;
-    int rc = img_jpeg_scan(img->data, img->size, &info, err, errlen);
-    if (rc != AXLE_OK)
-        return rc;
-    rc = img_check_pixels(info.width, info.height, max_pixels, err, errlen);
-    if (rc != AXLE_OK)
-        return rc;
-    int num, denom;
-    img_jpeg_pick_scale(info.width, info.height, want_w, want_h,
-                        AXLE_MARGIN_JPEG, &num, &denom);
-    tjscalingfactor sf = {num, denom};
-    uint32_t sw = (uint32_t)TJSCALED((int)info.width, sf);
-    uint32_t sh = (uint32_t)TJSCALED((int)info.height, sf);
-    int pf = info.components == 1 ? TJPF_GRAY
-           : info.components == 4 ? TJPF_CMYK : TJPF_RGB;
-    rc = axle_pixels_alloc(out, sw, sh, (uint32_t)tjPixelSize[pf]);
-    if (rc != AXLE_OK)
-        return img_fail(err, errlen, rc, "out of memory for %ux%u pixels", sw, sh);
-    rc = run_decoder(img, out, pf, err, errlen);
+    int rc = img_jpeg_scan(img->data, img->size, &info, NULL, err, errlen);
+    if (rc != AXLE_OK) /* says plainly what libjpeg cannot decode */
+        return rc == AXLE_EMORE ? AXLE_EFORMAT : rc;
+    struct jpeg_state state, *s = &state;
+    if (start(s) != 0)
+        return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG decoder");
+    uint32_t rows;
+    int fatal = decode(s, img, req, out, &rows, err, errlen, &rc);
+    int inverted = s->cinfo.saw_Adobe_marker;
+    jpeg_destroy_decompress(&s->cinfo);
     if (rc != AXLE_OK) {
         axle_pixels_free(out);
         return rc;
     }
-    if (pf == TJPF_CMYK)
-        cmyk_to_rgb(out, info.adobe);
-    return AXLE_OK;
+    int whole = !fatal && rows == out->height && !s->truncated && !s->damaged;
+    if (!whole) {
+        rc = problem(s, fatal, err, errlen);
+        int keep = (req->flags & AXLE_DECODE_PARTIAL) && rc == AXLE_EFORMAT && rows > 0;
+        if (!keep) {
+            axle_pixels_free(out);
+            return rc;
+        }
+    }
+    if (out->channels == 4)
+        cmyk_to_rgb(out, rows, inverted);
+    if (whole)
+        return AXLE_OK;
+    img_fill_missing(out, rows);
+    return AXLE_PARTIAL;
 }

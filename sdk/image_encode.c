@@ -154,12 +154,15 @@ axle_image_encode(const axle_pixels *px, axle_codec codec, int quality,
         return img_fail(err, errlen, AXLE_EINVAL, "quality %d is outside 1..100", quality);
     if (codec == AXLE_CODEC_WEBP && (px->width > 16383 || px->height > 16383))
         return img_fail(err, errlen, AXLE_EUNSUPPORTED,
-                        "WebP cannot hold %ux%u (16383 at most)", px->width, px->height);
+                        "WebP cannot hold %ux%u pixels (16383 at most per side)",
+                        px->width, px->height);
     switch (codec) {
     case AXLE_CODEC_JPEG:
-        if (px->width > 65535 || px->height > 65535)
+        /* libjpeg's JPEG_MAX_DIMENSION, below the format's 65535 */
+        if (px->width > 65500 || px->height > 65500)
             return img_fail(err, errlen, AXLE_EUNSUPPORTED,
-                            "JPEG cannot hold %ux%u (65535 at most)", px->width, px->height);
+                            "JPEG cannot hold %ux%u pixels (65500 at most per side)",
+                            px->width, px->height);
         return encode_jpeg(px, quality, out, outlen, err, errlen);
     case AXLE_CODEC_WEBP:
         return encode_webp(px, quality, out, outlen, err, errlen);

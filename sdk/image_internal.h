@@ -2,8 +2,9 @@
  *
  * The probe (image_probe.c) walks container headers itself, so that it
  * reads only headers and can say exactly what is wrong with a bad file;
- * the decoders (image_decode_*.c) hand the bitstream to TurboJPEG and
- * libwebp, which never longjmp out to us. */
+ * the decoders (image_decode_*.c) hand the bitstream to libjpeg and
+ * libwebp.  libjpeg's fatal errors longjmp, but only back into
+ * image_decode_jpeg.c's own decode(), never across other code of ours. */
 #ifndef AXLE_IMAGE_INTERNAL_H
 #define AXLE_IMAGE_INTERNAL_H
 
@@ -55,13 +56,19 @@ struct img_jpeg_info {
     int orientation;    /* EXIF 1-8, 1 when absent */
 };
 
-/* Walks the JPEG markers from SOI up to the first SOS. */
+/* Walks the JPEG markers from SOI up to the first SOS.  When the data
+ * ends first: AXLE_EMORE, *need (if given) the bytes the walk needs. */
 int img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
-                  char *err, size_t errlen);
+                  size_t *need, char *err, size_t errlen);
 
-/* Probes a RIFF/WEBP container: size, alpha, EXIF orientation. */
-int img_webp_probe(const uint8_t *p, size_t len, axle_image *out, char *err,
-                   size_t errlen);
+/* A file size the probe does not know: the data may be a prefix. */
+#define IMG_SIZE_UNKNOWN UINT64_MAX
+
+/* Probes a RIFF/WEBP container: size, alpha, EXIF orientation.  `p` holds
+ * the first `len` bytes of a file of `file_size` bytes (or
+ * IMG_SIZE_UNKNOWN); AXLE_EMORE with *need when it needs bytes past len. */
+int img_webp_probe(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
+                   axle_image *out, char *err, size_t errlen);
 
 /* A libwebp VP8StatusCode in words. */
 const char *img_webp_status(int status);
@@ -70,13 +77,43 @@ const char *img_webp_status(int status);
  * "MM\0*..."); 1 when absent, out of range or malformed. */
 int img_exif_orientation(const uint8_t *tiff, size_t len);
 
-/* Codec back ends of axle_image_decode. */
-int img_decode_jpeg(const axle_image *img, uint32_t want_w, uint32_t want_h,
-                    uint64_t max_pixels, axle_pixels *out, char *err,
-                    size_t errlen);
-int img_decode_webp(const axle_image *img, uint32_t want_w, uint32_t want_h,
-                    uint64_t max_pixels, axle_pixels *out, char *err,
-                    size_t errlen);
+/* Where a decode puts its pixels.  The public calls allocate with
+ * axle_pixels_alloc; the fuzz harness (tests/fuzz/fuzz_image.c) pre-fills
+ * the buffer with a pattern, so that a pixel a decoder did not write shows
+ * up as a difference between two patterns.  The buffer must be freeable
+ * with axle_pixels_free. */
+typedef int (*img_alloc_fn)(axle_pixels *px, uint32_t w, uint32_t h,
+                            uint32_t channels, void *ctx);
+
+/* One decode: what axle_image_decode_ex takes, plus the allocator. */
+struct img_decode_req {
+    uint32_t want_w, want_h; /* shrink-on-load wish, 0 0: full size */
+    uint64_t max_pixels;     /* 0: no limit */
+    unsigned flags;          /* AXLE_DECODE_* */
+    img_alloc_fn alloc;      /* NULL: axle_pixels_alloc */
+    void *alloc_ctx;
+};
+
+/* axle_image_decode_ex with an allocator; the public calls are this. */
+int img_decode(const axle_image *img, const struct img_decode_req *req,
+               axle_pixels *out, char *err, size_t errlen);
+
+/* Codec back ends of img_decode.  Each returns AXLE_OK, AXLE_PARTIAL
+ * (only with AXLE_DECODE_PARTIAL) or < 0 with *out freed. */
+int img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
+                    axle_pixels *out, char *err, size_t errlen);
+int img_decode_webp(const axle_image *img, const struct img_decode_req *req,
+                    axle_pixels *out, char *err, size_t errlen);
+
+/* The request's allocator (or axle_pixels_alloc), with the out-of-memory
+ * message. */
+int img_alloc(const struct img_decode_req *req, axle_pixels *px, uint32_t w,
+              uint32_t h, uint32_t channels, char *err, size_t errlen);
+
+/* What a partial decode shows where the decoder stopped: rows from
+ * `first` to the bottom become mid-grey (128), alpha opaque, the grey
+ * libjpeg itself pads a truncated file with. */
+void img_fill_missing(axle_pixels *px, uint32_t first);
 
 /* The scale M/8 (num/denom) TurboJPEG will use for a w x h JPEG when the
  * caller wants want_w x want_h (0: no wish in that direction). */

@@ -106,3 +106,27 @@ axle_pixels_orient(const axle_pixels *in, int orientation, axle_pixels *out)
     }
     return AXLE_OK;
 }
+
+int
+img_alloc(const struct img_decode_req *req, axle_pixels *px, uint32_t w, uint32_t h,
+          uint32_t channels, char *err, size_t errlen)
+{
+    int rc = req->alloc ? req->alloc(px, w, h, channels, req->alloc_ctx)
+                        : axle_pixels_alloc(px, w, h, channels);
+    if (rc != AXLE_OK)
+        return img_fail(err, errlen, rc, "out of memory for %ux%u pixels", w, h);
+    return AXLE_OK;
+}
+
+void
+img_fill_missing(axle_pixels *px, uint32_t first)
+{
+    size_t row = (size_t)px->width * px->channels;
+    int alpha = px->channels == 2 || px->channels == 4;
+    for (uint32_t y = first; y < px->height; y++) {
+        uint8_t *p = px->data + (size_t)y * px->stride;
+        memset(p, 128, row);
+        for (size_t i = px->channels - 1; alpha && i < row; i += px->channels)
+            p[i] = 255;
+    }
+}

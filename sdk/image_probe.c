@@ -90,10 +90,11 @@ looks_like_text(const uint8_t *p, size_t len)
 }
 
 static int
-probe_jpeg(const uint8_t *p, size_t len, axle_image *out, char *err, size_t errlen)
+probe_jpeg(const uint8_t *p, size_t len, size_t *need, axle_image *out, char *err,
+           size_t errlen)
 {
     struct img_jpeg_info info;
-    int rc = img_jpeg_scan(p, len, &info, err, errlen);
+    int rc = img_jpeg_scan(p, len, &info, need, err, errlen);
     if (rc != AXLE_OK)
         return rc;
     out->codec = AXLE_CODEC_JPEG;
@@ -104,25 +105,37 @@ probe_jpeg(const uint8_t *p, size_t len, axle_image *out, char *err, size_t errl
     return AXLE_OK;
 }
 
-int
-axle_image_probe(const void *data, size_t len, axle_image *out, char *err,
-                 size_t errlen)
+/* The probe proper: `p` is the first `len` bytes of a file of `file_size`
+ * bytes (IMG_SIZE_UNKNOWN: perhaps more).  AXLE_EMORE with *need set when
+ * the data ends before the headers do. */
+static int
+probe(const uint8_t *p, size_t len, uint64_t file_size, size_t *need, axle_image *out,
+      char *err, size_t errlen)
 {
-    const uint8_t *p = data;
     if (err && errlen)
         err[0] = '\0';
     if (!out)
         return img_fail(err, errlen, AXLE_EINVAL, "no image to fill in");
     memset(out, 0, sizeof *out);
-    out->data = data;
+    out->data = p;
     out->size = len;
     out->orientation = 1;
-    if (!p || len == 0)
+    if (!p || len == 0) {
+        if (p && file_size != IMG_SIZE_UNKNOWN && file_size > 0) {
+            *need = file_size < 12 ? (size_t)file_size : 12;
+            return img_fail(err, errlen, AXLE_EMORE, "no bytes to probe");
+        }
         return img_fail(err, errlen, AXLE_EFORMAT, "empty file");
+    }
+    /* The magic numbers below are at most 12 bytes long. */
+    if (len < 12 && file_size != IMG_SIZE_UNKNOWN && file_size > len) {
+        *need = file_size < 12 ? (size_t)file_size : 12;
+        return img_fail(err, errlen, AXLE_EMORE, "%zu bytes are too few to probe", len);
+    }
     if (len >= 2 && p[0] == 0xFF && p[1] == 0xD8)
-        return probe_jpeg(p, len, out, err, errlen);
+        return probe_jpeg(p, len, need, out, err, errlen);
     if (len >= 4 && memcmp(p, "RIFF", 4) == 0)
-        return img_webp_probe(p, len, out, err, errlen);
+        return img_webp_probe(p, len, file_size, need, out, err, errlen);
     const char *other = other_format(p, len);
     if (other)
         return img_fail(err, errlen, AXLE_EUNSUPPORTED,
@@ -133,4 +146,38 @@ axle_image_probe(const void *data, size_t len, axle_image *out, char *err,
     return img_fail(err, errlen, AXLE_EFORMAT,
                     "not a JPEG or WebP image (starts with bytes %02x %02x %02x %02x)",
                     p[0], len > 1 ? p[1] : 0, len > 2 ? p[2] : 0, len > 3 ? p[3] : 0);
+}
+
+int
+axle_image_probe(const void *data, size_t len, axle_image *out, char *err,
+                 size_t errlen)
+{
+    size_t need;
+    return probe(data, len, IMG_SIZE_UNKNOWN, &need, out, err, errlen);
+}
+
+int
+axle_image_probe_prefix(const void *data, size_t len, uint64_t file_size, size_t *need,
+                        axle_image *out, char *err, size_t errlen)
+{
+    size_t want = 0;
+    if (need)
+        *need = 0;
+    if (file_size < len)
+        return img_fail(err, errlen, AXLE_EINVAL,
+                        "a prefix of %zu bytes of a file of %llu bytes", len,
+                        (unsigned long long)file_size);
+    int rc = probe(data, len, file_size, &want, out, err, errlen);
+    if (rc != AXLE_EMORE)
+        return rc;
+    if (len == file_size) /* the whole file: it is truncated */
+        return AXLE_EFORMAT;
+    if (want > file_size)
+        return img_fail(err, errlen, AXLE_EFORMAT,
+                        "truncated %s: the file has %llu bytes, its headers need %zu",
+                        len >= 4 && memcmp(data, "RIFF", 4) == 0 ? "WebP" : "JPEG",
+                        (unsigned long long)file_size, want);
+    if (need)
+        *need = want;
+    return AXLE_EMORE;
 }

@@ -2,8 +2,12 @@
  *
  * Only headers are read: the frame header (SOFn) for size, components and
  * coding process, APP1 "Exif" for orientation, APP14 "Adobe" for the CMYK
- * polarity.  Every segment length is checked against the buffer, so a file
- * cut inside its headers is reported as truncated, with the byte offset. */
+ * polarity.  Every segment length is checked against the buffer, so data
+ * that ends inside the headers is AXLE_EMORE, with the byte offset in the
+ * message and the bytes needed: a prefix of a file (the import reads only
+ * the first bytes) asks for more, a whole file is truncated. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "image_internal.h"
@@ -82,9 +86,26 @@ check_supported(const struct img_jpeg_info *info, char *err, size_t errlen)
     return AXLE_OK;
 }
 
+/* The data ends before the walk is done, and it needs `want` bytes:
+ * AXLE_EMORE (the caller knows whether the file has them; for a whole
+ * file the message is the right one). */
+static int AXLE_PRINTF(5, 6)
+short_data(size_t want, size_t *need, char *err, size_t errlen, const char *fmt, ...)
+{
+    if (need)
+        *need = want;
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return AXLE_EMORE;
+}
+
 int
 img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
-              char *err, size_t errlen)
+              size_t *need, char *err, size_t errlen)
 {
     memset(info, 0, sizeof *info);
     info->orientation = 1;
@@ -92,8 +113,8 @@ img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
     size_t pos = 2; /* after SOI */
     for (;;) {
         if (pos >= len)
-            return img_fail(err, errlen, AXLE_EFORMAT,
-                            "truncated JPEG: the file ends at byte %zu, inside its headers", len);
+            return short_data(pos + 4, need, err, errlen,
+                              "truncated JPEG: the file ends at byte %zu, inside its headers", len);
         if (p[pos] != 0xFF)
             return img_fail(err, errlen, AXLE_EFORMAT,
                             "corrupt JPEG: no marker at byte %zu of the headers", pos);
@@ -109,17 +130,17 @@ img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
                             "corrupt JPEG: unexpected marker FF%02X at byte %zu before the image data",
                             m, pos - 2);
         if (len - pos < 2)
-            return img_fail(err, errlen, AXLE_EFORMAT,
-                            "truncated JPEG: the file ends at byte %zu, inside its headers", len);
+            return short_data(pos + 2, need, err, errlen,
+                              "truncated JPEG: the file ends at byte %zu, inside its headers", len);
         size_t seglen = img_be16(p + pos);
         if (seglen < 2)
             return img_fail(err, errlen, AXLE_EFORMAT,
                             "corrupt JPEG: segment FF%02X at byte %zu has length %zu",
                             m, pos - 2, seglen);
-        if (seglen > len - pos)
-            return img_fail(err, errlen, AXLE_EFORMAT,
-                            "truncated JPEG: segment FF%02X at byte %zu needs %zu bytes, the file ends at %zu",
-                            m, pos - 2, seglen, len);
+        if (seglen > len - pos) /* wants the segment and the next marker's header */
+            return short_data(pos + seglen + 4, need, err, errlen,
+                              "truncated JPEG: segment FF%02X at byte %zu needs %zu bytes, the file ends at %zu",
+                              m, pos - 2, seglen, len);
         const uint8_t *d = p + pos + 2;
         size_t n = seglen - 2;
         if (m == M_SOS) {
@@ -127,8 +148,8 @@ img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
                 return img_fail(err, errlen, AXLE_EFORMAT,
                                 "corrupt JPEG: image data before the frame header");
             if (pos + seglen >= len)
-                return img_fail(err, errlen, AXLE_EFORMAT,
-                                "truncated JPEG: the file ends where its image data starts");
+                return short_data(pos + seglen + 1, need, err, errlen,
+                                  "truncated JPEG: the file ends where its image data starts");
             return check_supported(info, err, errlen);
         }
         if (is_sof(m) && !have_sof) {

@@ -44,9 +44,11 @@ tests_image_tool_LDADD = sdk/libaxle.la -lm
 IMAGE_SHELL_TESTS = tests/image/formats.sh tests/image/bad_input.sh \
 	tests/image/orientation.sh tests/image/quality.sh tests/image/pipeline.sh \
 	tests/image/workdir_inside.sh tests/image/unreadable.sh tests/image/special_files.sh \
-	tests/image/names.sh
+	tests/image/names.sh \
+	tests/image/corrupt_input.sh tests/image/limits.sh
 TESTS += $(IMAGE_SHELL_TESTS)
 EXTRA_DIST += $(IMAGE_SHELL_TESTS) tests/image/pilref.py tests/image/lib_image.sh \
+	tests/image/corrupt.py \
 	tests/gen_images.py pipelines/thumbnails.yaml $(IMAGE_SAMPLES)
 
 IMAGE_SAMPLES = pipelines/samples/harbour.jpg pipelines/samples/tower.jpg \

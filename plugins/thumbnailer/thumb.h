@@ -8,6 +8,9 @@
 #include "axle/axle.h"
 #include "resample.h"
 
+/* The largest thumbnail side: JPEG's maximum (libjpeg's JPEG_MAX_DIMENSION). */
+#define THUMB_MAX_SIDE 65500
+
 /* Buffers kept across images: memory stays flat however many there are. */
 struct thumb_ctx {
     struct resampler rs;

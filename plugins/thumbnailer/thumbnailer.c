@@ -17,15 +17,18 @@
 #include "thumb.h"
 
 static const axle_option options[] = {
-    AXLE_OPTION_SIZE("size", NULL, 1, 65535,
-                     "fit inside [w, h] (or n for [n, n]), aspect kept as PIL's thumbnail()"),
+    /* 65500: the largest JPEG libjpeg writes (WebP's is 16383; export
+     * skips an item too big for its format, naming it). */
+    AXLE_OPTION_SIZE("size", NULL, 1, THUMB_MAX_SIDE,
+                     "fit inside [w, h] (or n for [n, n]), aspect kept as PIL's thumbnail(); "
+                     "at most 65500, JPEG's limit"),
     AXLE_OPTION_STRING("column", "image", "image column of the source dataset"),
     AXLE_OPTION_STRING("output", "thumb", "name of the new thumbnail column"),
     AXLE_OPTION_BOOL("upscale", "false", "enlarge images smaller than size"),
     AXLE_OPTION_ENUM("on_error", "skip", "skip|fail",
                      "an undecodable image: skip it (null thumbnail) or fail the job"),
     AXLE_OPTION_INT("max_pixels", "200000000", 0, 1e12,
-                    "refuse images with more pixels (0: no limit)"),
+                    "refuse images with more pixels, and upscaled sizes too (0: no limit)"),
     AXLE_OPTION_END};
 
 static const axle_input inputs[] = {
@@ -49,9 +52,31 @@ struct slice {
     unsigned long long made, skipped;
 };
 
+/* Limits before any work.  Without upscale a thumbnail is never larger
+ * than its image, which max_pixels bounds; with it, the box is the bound,
+ * so a box over max_pixels could ask for any amount of memory. */
+static int
+check_limits(axle_job *job)
+{
+    uint64_t w = (uint64_t)axle_opt_int_at(job, "size", 0);
+    uint64_t h = (uint64_t)axle_opt_int_at(job, "size", 1);
+    uint64_t max = (uint64_t)axle_opt_int(job, "max_pixels");
+    if (axle_opt_bool(job, "upscale") && max && w * h > max)
+        return axle_error(job, AXLE_ETOOBIG,
+                          "option 'size' [%llu, %llu] with 'upscale: true' makes thumbnails "
+                          "of up to %llu pixels, over 'max_pixels' (%llu): lower size or "
+                          "raise max_pixels",
+                          (unsigned long long)w, (unsigned long long)h,
+                          (unsigned long long)(w * h), (unsigned long long)max);
+    return AXLE_OK;
+}
+
 int
 prepare(axle_job *job)
 {
+    int rc = check_limits(job);
+    if (rc != AXLE_OK)
+        return rc;
     axle_dataset *src = axle_input_column(job, "source", axle_opt_string(job, "column"),
                                           AXLE_IMAGE);
     if (!src)

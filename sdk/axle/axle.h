@@ -57,7 +57,10 @@ enum axle_status {
     AXLE_EFORMAT = -4,     /* input data is malformed */
     AXLE_EUNSUPPORTED = -5,/* valid but not handled */
     AXLE_ETOOBIG = -6,     /* over a configured limit (pixels, bytes) */
-    AXLE_EINTERNAL = -7
+    AXLE_EINTERNAL = -7,
+    AXLE_EMORE = -8        /* the data ends before what is needed: a prefix
+                              needs more bytes, a whole file is truncated
+                              (axle_image_probe, axle_image_probe_prefix) */
 };
 
 /* ---- opaque handles ---------------------------------------------------- */
@@ -357,9 +360,27 @@ typedef struct axle_image {
 } axle_image;
 
 /* Reads the header only: codec, size, channels, orientation.  Recognises
- * by content, not name.  AXLE_EFORMAT for anything not a usable image. */
+ * by content, not name.  AXLE_EFORMAT for anything not a usable image.
+ * `data` may be a whole file or its first bytes: when it ends before the
+ * headers do, AXLE_EMORE, whose message ("truncated JPEG: ...") is the
+ * reason for a whole file.  A WebP whose RIFF size is past `len` is such
+ * a case: for prefixes, axle_image_probe_prefix knows better. */
 int axle_image_probe(const void *data, size_t len, axle_image *out,
                      char *err, size_t errlen);
+
+/* The probe on the first `len` bytes of a file of `file_size` bytes
+ * (len <= file_size; equal for the whole file).  Either the answer
+ * axle_image_probe gives for the whole file, or AXLE_EMORE when the
+ * headers go on past `len`: *need (if not NULL) is then how many bytes
+ * from the start the probe needs at least; read them (or the whole file)
+ * and call again.  AXLE_EMORE only when the file has more bytes: a file
+ * truncated inside its headers is AXLE_EFORMAT "truncated ...".  Needs
+ * beyond 64 KiB: JPEGs with large APPn segments (EXIF thumbnails, ICC
+ * profiles) and WebPs with EXIF (the chunk follows the image data).
+ * out->data and out->size describe the prefix: point them at the whole
+ * file before decoding or storing the image. */
+int axle_image_probe_prefix(const void *data, size_t len, uint64_t file_size,
+                            size_t *need, axle_image *out, char *err, size_t errlen);
 
 int axle_put_image(axle_writer *w, int col, const axle_image *img);
 /* The current cell as an image (borrowed until the next axle_cursor_next). */
@@ -376,9 +397,31 @@ typedef struct axle_pixels {
 /* Decodes `img` at the smallest reduced scale whose result still covers
  * want_w x want_h (in stored orientation) times the SDK's margin; 0, 0
  * decodes at full size.  Refuses images over `max_pixels` (0: no limit)
- * before allocating.  On error returns < 0 with a message in err. */
+ * before allocating.  On error returns < 0 with a message in err.
+ * Every pixel returned was decoded from the data: a file that ends early
+ * or whose data is damaged is an error (AXLE_EFORMAT), never an image
+ * padded with grey or left with whatever memory held.  The message says
+ * which: "truncated JPEG: ..." / "truncated WebP: ..." for data that ends
+ * before the image does, "corrupt JPEG: ..." / "corrupt WebP ..." for
+ * damaged data. */
 int axle_image_decode(const axle_image *img, uint32_t want_w, uint32_t want_h,
                       uint64_t max_pixels, axle_pixels *out, char *err, size_t errlen);
+
+/* Flags of axle_image_decode_ex. */
+#define AXLE_DECODE_PARTIAL 0x1u /* keep what a truncated or damaged image decoded */
+/* axle_image_decode_ex's result for a partial image (only with the flag). */
+#define AXLE_PARTIAL 1
+
+/* axle_image_decode with flags; flags 0 is axle_image_decode.  With
+ * AXLE_DECODE_PARTIAL, an image that is truncated or damaged part way
+ * returns AXLE_PARTIAL (> 0) and the pixels: what the decoder made of the
+ * data, and mid-grey (alpha opaque) where it stopped; err says what was
+ * wrong, as axle_image_decode would.  Damage that leaves nothing to show
+ * (no row decoded, or a progressive JPEG that stops in its scans) is still
+ * an error. */
+int axle_image_decode_ex(const axle_image *img, uint32_t want_w, uint32_t want_h,
+                         uint64_t max_pixels, unsigned flags, axle_pixels *out,
+                         char *err, size_t errlen);
 
 /* Applies EXIF orientation 1-8 (rotation/flip) into a new buffer. */
 int axle_pixels_orient(const axle_pixels *in, int orientation, axle_pixels *out);

@@ -42,8 +42,10 @@ skipped=$(grep -c "skipped " err)
 is "$(grep -o '"skipped":[0-9]*' out | head -1)" "\"skipped\":$skipped" \
     "the import's result counts every listed item"
 
-# Named explicitly, a FIFO is an error, found before anything waits on it.
+# Named explicitly, a FIFO is a load error (exit 2), found before any job
+# runs and so before anything waits on it.
 "$AXLE" run "$PIPE" input=photos/pipe.jpg >out2 2>err2; st=$?
-is "$st" 1 "a FIFO named as the input fails the run"
-contains err2 "photos/pipe.jpg: not a regular file or folder" "the error names it"
+is "$st" 2 "a FIFO named as the input is refused before any job runs"
+contains err2 "photos/pipe.jpg is not a regular file or folder (given on the command line)" \
+    "the error names it"
 done_testing

@@ -218,6 +218,188 @@ test_truncated_data(void **state)
     free(w);
 }
 
+/* A 256x256 pattern as JPEG through TurboJPEG; tjFree() the result. */
+static uint8_t *
+jpeg_of_pattern(int progressive, size_t *len)
+{
+    axle_pixels src = ti_pattern(256, 256, 3, 9);
+    unsigned char *jpeg = NULL;
+    unsigned long jlen = 0;
+    tjhandle t = tjInitCompress();
+    assert_int_equal(tjCompress2(t, src.data, 256, 0, 256, TJPF_RGB, &jpeg, &jlen,
+                                 TJSAMP_420, 90, progressive ? TJFLAG_PROGRESSIVE : 0), 0);
+    tjDestroy(t);
+    axle_pixels_free(&src);
+    *len = jlen;
+    return jpeg;
+}
+
+/* Where the entropy-coded data of scan `n` (0 first) starts and ends. */
+static void
+scan_data(const uint8_t *j, size_t len, int n, size_t *start, size_t *end)
+{
+    size_t i = 2;
+    for (;;) {
+        assert_true(i + 4 <= len);
+        int marker = j[i + 1];
+        i += 2 + ((size_t)j[i + 2] << 8 | j[i + 3]);
+        if (marker != 0xDA)
+            continue;
+        *start = i;
+        while (i + 1 < len && !(j[i] == 0xFF && j[i + 1] != 0 && (j[i + 1] < 0xD0 || j[i + 1] > 0xD7)))
+            i++;
+        *end = i;
+        if (n-- == 0)
+            return;
+    }
+}
+
+/* The decode fails with `code` and a message starting with `reason`, and
+ * hands back no pixels. */
+static void
+decode_fails(const uint8_t *data, size_t len, int code, const char *reason)
+{
+    axle_image img = ti_probe_ok(data, len);
+    axle_pixels px;
+    char err[256];
+    int rc = axle_image_decode(&img, 0, 0, 0, &px, err, sizeof err);
+    if (rc != code || strncmp(err, reason, strlen(reason)) != 0)
+        fail_msg("decode gave %d '%s', want %d '%s...'", rc, err, code, reason);
+    assert_null(px.data);
+    rc = axle_image_decode(&img, 32, 32, 0, &px, err, sizeof err); /* scaled too */
+    assert_int_equal(rc, code);
+    assert_null(px.data);
+}
+
+/* A progressive JPEG with an undefined marker (FF 02) inside the data of
+ * a scan: libjpeg warns ("premature end of data segment") and then stops
+ * with a fatal error; TurboJPEG reported that as a warning, so the decode
+ * returned a buffer it had never written. */
+static void
+test_marker_in_progressive_scan(void **state)
+{
+    (void)state;
+    size_t len, start, end;
+    uint8_t *j = jpeg_of_pattern(1, &len);
+    scan_data(j, len, 2, &start, &end);
+    size_t mid = (start + end) / 2;
+    if (j[mid - 1] == 0xFF)
+        mid++;
+    uint8_t *bad = malloc(len + 2);
+    memcpy(bad, j, mid);
+    memcpy(bad + mid, "\xff\x02", 2);
+    memcpy(bad + mid + 2, j + mid, len - mid);
+    decode_fails(bad, len + 2, AXLE_EFORMAT, "corrupt JPEG: Unsupported marker type 0x02");
+    /* Nothing was decoded: even a partial decode has nothing to give. */
+    axle_image img = ti_probe_ok(bad, len + 2);
+    axle_pixels px;
+    char err[256];
+    assert_int_equal(axle_image_decode_ex(&img, 0, 0, 0, AXLE_DECODE_PARTIAL, &px, err,
+                                          sizeof err), AXLE_EFORMAT);
+    assert_null(px.data);
+    free(bad);
+    tjFree(j);
+}
+
+/* Seeded random bytes over the middle of a baseline scan's data: the
+ * decode runs out of step with the data and says it is corrupt. */
+static void
+test_garbage_in_entropy_data(void **state)
+{
+    (void)state;
+    for (unsigned seed = 1; seed <= 8; seed++) {
+        size_t len, start, end;
+        uint8_t *j = jpeg_of_pattern(0, &len);
+        scan_data(j, len, 0, &start, &end);
+        unsigned r = seed;
+        for (size_t i = (start + end) / 2; i < (start + end) / 2 + 200; i++)
+            j[i] = (uint8_t)((r = r * 1103515245u + 12345u) >> 16);
+        decode_fails(j, len, AXLE_EFORMAT, "corrupt JPEG: ");
+        tjFree(j);
+    }
+}
+
+/* Opting in to partial images: a truncated baseline JPEG gives its top
+ * rows as decoded and mid-grey below, AXLE_PARTIAL and the reason. */
+static void
+test_partial_opt_in(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *j = jpeg_of_pattern(0, &len);
+    axle_image whole = ti_probe_ok(j, len);
+    axle_pixels full = decode_ok(&whole, 0, 0);
+    axle_image cut = ti_probe_ok(j, len / 2);
+    axle_pixels px;
+    char err[256];
+    assert_int_equal(axle_image_decode_ex(&cut, 0, 0, 0, AXLE_DECODE_PARTIAL, &px, err,
+                                          sizeof err), AXLE_PARTIAL);
+    assert_non_null(strstr(err, "truncated JPEG"));
+    assert_int_equal(px.width, 256);
+    assert_int_equal(px.height, 256);
+    assert_memory_equal(px.data, full.data, 16 * px.stride); /* the top is the photo */
+    for (size_t i = 0; i < px.stride; i++) /* the bottom row is libjpeg's grey */
+        assert_int_equal(px.data[255 * px.stride + i], 128);
+    axle_pixels_free(&px);
+    axle_pixels_free(&full);
+    /* Unknown flags are refused. */
+    assert_int_equal(axle_image_decode_ex(&whole, 0, 0, 0, 0x80, &px, err, sizeof err),
+                     AXLE_EINVAL);
+    tjFree(j);
+    /* WebP: the rows libwebp finished, grey below (alpha opaque). */
+    uint8_t *w = ti_encoded(AXLE_CODEC_WEBP, 256, 256, 3, 90, &len);
+    axle_image img = ti_probe_ok(w, len);
+    img.size = len * 2 / 3;
+    assert_int_equal(axle_image_decode_ex(&img, 0, 0, 0, AXLE_DECODE_PARTIAL, &px, err,
+                                          sizeof err), AXLE_PARTIAL);
+    assert_non_null(strstr(err, "truncated WebP"));
+    assert_int_equal(px.height, 256);
+    for (size_t i = 0; i < px.stride; i++)
+        assert_int_equal(px.data[255 * px.stride + i], 128);
+    axle_pixels_free(&px);
+    free(w);
+}
+
+/* A copy of a JPEG without its segments of one marker (before SOS). */
+static uint8_t *
+without_segments(const uint8_t *j, size_t len, int marker, size_t *outlen)
+{
+    uint8_t *o = malloc(len);
+    size_t i = 2, n = 2;
+    memcpy(o, j, 2);
+    while (i + 4 <= len && j[i + 1] != 0xDA) {
+        size_t seg = 2 + ((size_t)j[i + 2] << 8 | j[i + 3]);
+        if (j[i + 1] != marker) {
+            memcpy(o + n, j + i, seg);
+            n += seg;
+        }
+        i += seg;
+    }
+    memcpy(o + n, j + i, len - i);
+    *outlen = n + len - i;
+    return o;
+}
+
+/* A JPEG without quantisation tables cannot be decoded, even right after
+ * one that had them: a kept decompressor used the previous photo's
+ * tables, so the pixels depended on what the slice decoded before (found
+ * by fuzz_image). */
+static void
+test_no_tables_from_the_last_image(void **state)
+{
+    (void)state;
+    size_t len, blen;
+    uint8_t *j = jpeg_of_pattern(0, &len);
+    uint8_t *bare = without_segments(j, len, 0xDB, &blen);
+    assert_true(blen < len);
+    axle_image img = ti_probe_ok(j, len);
+    axle_pixels px = decode_ok(&img, 0, 0);
+    axle_pixels_free(&px);
+    decode_fails(bare, blen, AXLE_EFORMAT, "corrupt JPEG: Quantization table 0x00 was not defined");
+    free(bare);
+    tjFree(j);
+}
+
 static void
 test_encode_flattens_alpha(void **state)
 {
@@ -283,6 +465,17 @@ test_encode_chroma_and_quality(void **state)
     assert_int_equal(axle_image_encode(&px, AXLE_CODEC_RAW, 90, &enc, &len, err, sizeof err),
                      AXLE_EUNSUPPORTED);
     axle_pixels_free(&px);
+    /* libjpeg writes at most 65500 per side: the encoder says so */
+    assert_int_equal(axle_pixels_alloc(&px, 65501, 1, 1), AXLE_OK);
+    memset(px.data, 100, px.stride);
+    assert_int_equal(axle_image_encode(&px, AXLE_CODEC_JPEG, 90, &enc, &len, err, sizeof err),
+                     AXLE_EUNSUPPORTED);
+    assert_non_null(strstr(err, "JPEG cannot hold 65501x1 pixels (65500 at most per side)"));
+    px.width = 65500;
+    assert_int_equal(axle_image_encode(&px, AXLE_CODEC_JPEG, 90, &enc, &len, err, sizeof err),
+                     AXLE_OK);
+    free(enc);
+    axle_pixels_free(&px);
     /* grey to WebP: decoded back as RGB with equal channels */
     px = ti_pattern(32, 32, 1, 4);
     assert_int_equal(axle_image_encode(&px, AXLE_CODEC_WEBP, 100, &enc, &len, err, sizeof err),
@@ -308,6 +501,10 @@ main(void)
         cmocka_unit_test(test_raw_roundtrip),
         cmocka_unit_test(test_pixel_limit),
         cmocka_unit_test(test_truncated_data),
+        cmocka_unit_test(test_marker_in_progressive_scan),
+        cmocka_unit_test(test_garbage_in_entropy_data),
+        cmocka_unit_test(test_partial_opt_in),
+        cmocka_unit_test(test_no_tables_from_the_last_image),
         cmocka_unit_test(test_encode_flattens_alpha),
         cmocka_unit_test(test_encode_chroma_and_quality),
     };

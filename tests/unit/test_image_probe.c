@@ -110,15 +110,20 @@ test_jpeg_truncated_header(void **state)
     uint8_t *j = ti_encoded(AXLE_CODEC_JPEG, 64, 48, 3, 85, &len);
     axle_image img;
     char err[256];
-    /* Every cut inside the headers is an error naming truncation or
-     * corruption; none crashes. */
+    /* Every cut inside the headers is AXLE_EMORE naming truncation (the
+     * data may be a prefix), or an error saying what else is wrong; none
+     * crashes.  Told the data is the whole file, it is truncated. */
     size_t sof = ti_sof_offset(j, len);
     assert_true(sof > 0);
     for (size_t cut = 1; cut < sof + 20; cut++) {
         int rc = probe(j, cut, &img, err, sizeof err);
+        if (rc == AXLE_EMORE)
+            assert_non_null(strstr(err, "truncated JPEG"));
+        else
+            assert_true(rc == AXLE_EFORMAT && strstr(err, "not a JPEG"));
+        rc = axle_image_probe_prefix(j, cut, cut, NULL, &img, err, sizeof err);
         assert_int_equal(rc, AXLE_EFORMAT);
-        assert_true(strstr(err, "truncated") || strstr(err, "corrupt") ||
-                    strstr(err, "not a JPEG"));
+        assert_true(strstr(err, "truncated JPEG") || strstr(err, "not a JPEG"));
     }
     free(j);
 }
@@ -177,8 +182,11 @@ test_webp(void **state)
     assert_int_equal(img.height, 60);
     assert_int_equal(img.channels, 3);
     char err[256];
-    assert_int_equal(probe(w, len / 2, &img, err, sizeof err), AXLE_EFORMAT);
-    assert_non_null(strstr(err, "truncated"));
+    assert_int_equal(probe(w, len / 2, &img, err, sizeof err), AXLE_EMORE);
+    assert_non_null(strstr(err, "truncated WebP: its RIFF header says"));
+    assert_int_equal(axle_image_probe_prefix(w, len / 2, len / 2, NULL, &img, err, sizeof err),
+                     AXLE_EFORMAT);
+    assert_non_null(strstr(err, "truncated WebP: its RIFF header says"));
     for (size_t cut = 1; cut < 40; cut++)
         assert_true(probe(w, cut, &img, err, sizeof err) < 0);
     free(w);
@@ -242,6 +250,126 @@ test_webp_exif_orientation(void **state)
     free(w);
 }
 
+/* Probes every prefix of `data` as axle_image_probe_prefix, following its
+ * *need: each either asks for more bytes (and then gets the answer with
+ * them) or gives exactly the whole file's answer; never another one. */
+static void
+check_prefixes(const uint8_t *data, size_t len, size_t step)
+{
+    axle_image whole = ti_probe_ok(data, len), img;
+    char err[256];
+    for (size_t cut = 1; cut <= len; cut += step) {
+        size_t have = cut, need = 0;
+        int rc, rounds = 0;
+        while ((rc = axle_image_probe_prefix(data, have, len, &need, &img, err,
+                                             sizeof err)) == AXLE_EMORE) {
+            if (need <= have || need > len)
+                fail_msg("prefix %zu of %zu: need %zu (%s)", have, len, need, err);
+            have = need;
+            assert_true(++rounds < 100);
+        }
+        if (rc != AXLE_OK)
+            fail_msg("prefix %zu of %zu: %d %s", cut, len, rc, err);
+        assert_int_equal(img.codec, whole.codec);
+        assert_int_equal(img.width, whole.width);
+        assert_int_equal(img.height, whole.height);
+        assert_int_equal(img.channels, whole.channels);
+        assert_int_equal(img.orientation, whole.orientation);
+        assert_ptr_equal(img.data, data);
+        assert_int_equal(img.size, have);
+    }
+}
+
+/* A JPEG with a 60 KB EXIF segment (a camera's thumbnail): its frame
+ * header is past a 16 KiB prefix, and the probe asks for the bytes. */
+static void
+test_prefix_jpeg(void **state)
+{
+    (void)state;
+    size_t len, xlen;
+    uint8_t *j = ti_encoded(AXLE_CODEC_JPEG, 64, 48, 3, 85, &len);
+    uint8_t *x = ti_with_exif(j, len, 6, 0, &xlen);
+    check_prefixes(x, xlen, 7);
+    /* grow the EXIF segment to 60000 bytes of padding after the TIFF */
+    size_t seg = (size_t)x[4] << 8 | x[5], seg_end = 4 + seg, pad = 60000 - seg;
+    uint8_t *big = malloc(xlen + pad);
+    memcpy(big, x, seg_end);
+    memset(big + seg_end, 0, pad);
+    memcpy(big + seg_end + pad, x + seg_end, xlen - seg_end);
+    big[4] = 60000 >> 8;
+    big[5] = 60000 & 0xff;
+    axle_image img;
+    char err[256];
+    size_t need;
+    assert_int_equal(axle_image_probe_prefix(big, 16384, xlen + pad, &need, &img, err,
+                                             sizeof err), AXLE_EMORE);
+    assert_true(need > 60000 && need < 60100);
+    assert_int_equal(axle_image_probe(big, 16384, &img, err, sizeof err), AXLE_EMORE);
+    check_prefixes(big, xlen + pad, 4999);
+    assert_int_equal(ti_probe_ok(big, xlen + pad).orientation, 6);
+    /* cut inside the big segment, the file itself is truncated */
+    assert_int_equal(axle_image_probe_prefix(big, 16384, 30000, &need, &img, err, sizeof err),
+                     AXLE_EFORMAT);
+    assert_non_null(strstr(err, "truncated JPEG"));
+    free(big);
+    free(x);
+    free(j);
+}
+
+/* WebPs: simple, with alpha, and extended with EXIF after the image data
+ * (the prefix must reach it to know the orientation). */
+static void
+test_prefix_webp(void **state)
+{
+    (void)state;
+    size_t len, xlen;
+    uint8_t *w = ti_encoded(AXLE_CODEC_WEBP, 90, 60, 3, 80, &len);
+    check_prefixes(w, len, 3);
+    uint8_t *x = webp_with_exif(w, len, 8, &xlen);
+    check_prefixes(x, xlen, 3);
+    axle_image img;
+    char err[256];
+    size_t need;
+    assert_int_equal(axle_image_probe_prefix(x, 64, xlen, &need, &img, err, sizeof err),
+                     AXLE_EMORE);
+    assert_true(need > 64 && need <= xlen);
+    free(x);
+    free(w);
+    w = ti_encoded(AXLE_CODEC_WEBP, 50, 40, 4, 80, &len);
+    check_prefixes(w, len, 3);
+    /* the RIFF size past the file's end: truncated, whatever the prefix */
+    assert_int_equal(axle_image_probe_prefix(w, 30, len - 1, &need, &img, err, sizeof err),
+                     AXLE_EFORMAT);
+    assert_non_null(strstr(err, "truncated WebP"));
+    free(w);
+}
+
+/* An extended WebP whose VP8 frame header is damaged: libwebp reads the
+ * canvas size from VP8X alone when the data stops there, so a 30-byte
+ * prefix was "fine" while the whole file is not (found by fuzz_image). */
+static void
+test_prefix_webp_damaged(void **state)
+{
+    (void)state;
+    size_t len, xlen;
+    uint8_t *w = ti_encoded(AXLE_CODEC_WEBP, 90, 60, 3, 80, &len);
+    uint8_t *x = webp_with_exif(w, len, 1, &xlen);
+    x[20] = 0;             /* no EXIF flag: nothing to look for after VP8X */
+    x[30 + 8 + 3] ^= 0xFF; /* the frame's start code 9d 01 2a */
+    axle_image img;
+    char err[256];
+    int whole = axle_image_probe(x, xlen, &img, err, sizeof err);
+    assert_int_equal(whole, AXLE_EFORMAT);
+    for (size_t cut = 1; cut < xlen; cut++) {
+        size_t need = 0;
+        int rc = axle_image_probe_prefix(x, cut, xlen, &need, &img, err, sizeof err);
+        if (rc != AXLE_EMORE && rc != whole)
+            fail_msg("prefix %zu of %zu: %d (%s), the whole file %d", cut, xlen, rc, err, whole);
+    }
+    free(x);
+    free(w);
+}
+
 /* Random byte changes in the first bytes of valid files: probe and
  * decode must return (any code) without crashing or reading out of
  * bounds. */
@@ -290,6 +418,9 @@ main(void)
         cmocka_unit_test(test_jpeg_bomb_header),
         cmocka_unit_test(test_webp),
         cmocka_unit_test(test_webp_exif_orientation),
+        cmocka_unit_test(test_prefix_jpeg),
+        cmocka_unit_test(test_prefix_webp),
+        cmocka_unit_test(test_prefix_webp_damaged),
         cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

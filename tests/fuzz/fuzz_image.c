@@ -1,0 +1,169 @@
+/* fuzz_image.c - libFuzzer harness for the image probe and every decoder.
+ *
+ * Each input is probed whole and on prefixes, then decoded as JPEG, as
+ * WebP and as raw pixels, at full size and at two reduced scales, with and
+ * without AXLE_DECODE_PARTIAL.  Besides the sanitizers, two oracles:
+ *
+ * - determinism: every decode runs twice, into buffers pre-filled with two
+ *   different bytes (through the allocator hook of img_decode, the code
+ *   the public calls run).  Both runs must give the same result and the
+ *   same pixels; a pixel the decoder did not write differs between them.
+ *   This is what caught corrupt JPEGs "decoded" into uninitialised memory.
+ * - prefixes: a probe of a prefix either asks for more bytes
+ *   (AXLE_EMORE) or says exactly what the probe of the whole file says.
+ *
+ * Built with every sdk/ source (from the top folder, SDK_SOURCES being
+ * sdk/ *.c without the space):
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+ *       -DAXLE_VERSION='"fuzz"' -Isdk $SDK_SOURCES tests/fuzz/fuzz_image.c \
+ *       $(pkg-config --libs libturbojpeg libjpeg libwebp libwebpdemux \
+ *         libwebpmux jansson) -lm -o fuzz_image
+ *   ./fuzz_image -jobs=1 tests/fuzz/seeds/image
+ * Seeds: tests/fuzz/seeds/image/ (JPEG baseline, progressive, grey, CMYK,
+ * with EXIF; WebP lossy, lossless, alpha, with EXIF; damaged ones). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image_internal.h"
+
+/* Small enough that a run never waits on a huge allocation; large enough
+ * for every seed. */
+#define FUZZ_MAX_PIXELS (4u * 1024 * 1024)
+
+static int
+prefilled(axle_pixels *px, uint32_t w, uint32_t h, uint32_t channels, void *ctx)
+{
+    int rc = axle_pixels_alloc(px, w, h, channels);
+    if (rc == AXLE_OK)
+        memset(px->data, *(const uint8_t *)ctx, px->stride * h);
+    return rc;
+}
+
+static void
+oracle_failed(const char *what, const axle_image *img, uint32_t ww, uint32_t wh,
+              unsigned flags)
+{
+    fprintf(stderr, "fuzz_image: %s (codec %s, want %ux%u, flags %u)\n", what,
+            axle_codec_name(img->codec), ww, wh, flags);
+    abort();
+}
+
+static int
+same_pixels(const axle_pixels *a, const axle_pixels *b)
+{
+    if (a->width != b->width || a->height != b->height || a->channels != b->channels)
+        return 0;
+    size_t row = (size_t)a->width * a->channels;
+    for (uint32_t y = 0; y < a->height; y++)
+        if (memcmp(a->data + y * a->stride, b->data + y * b->stride, row) != 0)
+            return 0;
+    return 1;
+}
+
+static void
+decode_twice(const axle_image *img, uint32_t ww, uint32_t wh, unsigned flags)
+{
+    uint8_t fill_a = 0x00, fill_b = 0xFF; /* every bit differs */
+    struct img_decode_req ra = {ww, wh, FUZZ_MAX_PIXELS, flags, prefilled, &fill_a};
+    struct img_decode_req rb = {ww, wh, FUZZ_MAX_PIXELS, flags, prefilled, &fill_b};
+    axle_pixels a, b;
+    char ea[256], eb[256];
+    int rca = img_decode(img, &ra, &a, ea, sizeof ea);
+    int rcb = img_decode(img, &rb, &b, eb, sizeof eb);
+    if (rca != rcb || strcmp(ea, eb) != 0)
+        oracle_failed("two decodes of the same data disagree", img, ww, wh, flags);
+    if (rca < 0 && (a.data || b.data))
+        oracle_failed("a failed decode returned pixels", img, ww, wh, flags);
+    if (rca < 0 && ea[0] == '\0')
+        oracle_failed("a failed decode without a message", img, ww, wh, flags);
+    if (rca == AXLE_PARTIAL && (!(flags & AXLE_DECODE_PARTIAL) || ea[0] == '\0'))
+        oracle_failed("a partial image not asked for, or without its reason", img, ww, wh,
+                      flags);
+    if (rca == AXLE_OK && ea[0] != '\0')
+        oracle_failed("a whole image with an error message", img, ww, wh, flags);
+    if (rca >= 0 && (!a.data || a.width == 0 || a.height == 0))
+        oracle_failed("a decode succeeded without pixels", img, ww, wh, flags);
+    if (rca >= 0 && !same_pixels(&a, &b))
+        oracle_failed("pixels depend on the buffer's old contents", img, ww, wh, flags);
+    axle_pixels_free(&a);
+    axle_pixels_free(&b);
+}
+
+/* Every codec at full size and two reduced scales, whole and partial. */
+static void
+decode_all(const uint8_t *data, size_t size, const axle_image *probed)
+{
+    static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP};
+    for (size_t c = 0; c < sizeof codecs / sizeof codecs[0]; c++) {
+        axle_image img = {codecs[c], 0, 0, 0, 1, data, size};
+        if (probed && probed->codec == codecs[c])
+            img = *probed;
+        uint32_t w = img.width ? img.width : 256, h = img.height ? img.height : 256;
+        const uint32_t wants[3][2] = {{0, 0}, {w / 3 + 1, h / 3 + 1}, {16, 16}};
+        for (int i = 0; i < 3; i++) {
+            decode_twice(&img, wants[i][0], wants[i][1], 0);
+            decode_twice(&img, wants[i][0], wants[i][1], AXLE_DECODE_PARTIAL);
+        }
+    }
+    /* Raw pixels whose shape the first bytes give, checked against size. */
+    if (size >= 3) {
+        axle_image raw = {AXLE_CODEC_RAW, data[0] + 1u, data[1] + 1u,
+                          (uint8_t)(data[2] % 5), 1, data, size};
+        decode_twice(&raw, 0, 0, 0);
+    }
+}
+
+/* A prefix's probe asks for more or agrees with the whole file's. */
+static void
+probe_prefixes(const uint8_t *data, size_t size, int whole_rc, const axle_image *whole)
+{
+    const size_t cuts[] = {1, 2, 11, 12, 30, 64, 200, 1024, 4096, size / 2, size - 1};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        size_t len = cuts[i];
+        if (len == 0 || len >= size)
+            continue;
+        axle_image img;
+        char err[256];
+        size_t need = 0;
+        int rc = axle_image_probe_prefix(data, len, size, &need, &img, err, sizeof err);
+        if (rc == AXLE_EMORE) {
+            if (need <= len || need > size) {
+                fprintf(stderr, "fuzz_image: prefix %zu of %zu needs %zu\n", len, size, need);
+                abort();
+            }
+            continue;
+        }
+        int agree = rc == whole_rc &&
+                    (rc != AXLE_OK ||
+                     (img.codec == whole->codec && img.width == whole->width &&
+                      img.height == whole->height && img.channels == whole->channels &&
+                      img.orientation == whole->orientation));
+        /* A prefix may find a fault the whole file has too, before the
+         * whole file's probe meets another: both must be errors then. */
+        if (!agree && !(rc < 0 && whole_rc < 0)) {
+            fprintf(stderr, "fuzz_image: prefix %zu of %zu says %d (%s), the whole file %d\n",
+                    len, size, rc, err, whole_rc);
+            abort();
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    axle_image whole;
+    char err[256];
+    int rc = axle_image_probe_prefix(data, size, size, NULL, &whole, err, sizeof err);
+    if (rc == AXLE_EMORE)
+        abort(); /* never for the whole file */
+    axle_image old;
+    int rc_old = axle_image_probe(data, size, &old, err, sizeof err);
+    if (rc == AXLE_OK && (rc_old != AXLE_OK || memcmp(&old, &whole, sizeof old) != 0))
+        abort(); /* the two probes agree on a whole file */
+    probe_prefixes(data, size, rc, &whole);
+    decode_all(data, size, rc == AXLE_OK ? &whole : NULL);
+    return 0;
+}
