@@ -108,23 +108,12 @@ read_to_end(int fd, struct import_buf *b, size_t expected)
     }
 }
 
-/* How far a prefix the probe refused may grow before its answer counts.
- * The probe has no code of its own yet for "this prefix ends inside the
- * header"; until it has, a refusal saying "truncated" means that (it knew
- * the format and ran out of bytes; today a WebP needs its whole RIFF),
- * and anything else is final.  With that code this function becomes
- *     return rc == AXLE_ENEEDMORE ? 16u << 20 : 0;
- * (a header is found in the first 16 MiB or not at all). */
-static size_t
-probe_growth_limit(int rc, const char *reason)
-{
-    return rc == AXLE_EFORMAT && strstr(reason, "truncated") ? SIZE_MAX : 0;
-}
-
-/* Probes the first IMPORT_PROBE_BYTES, doubling while the probe wants
- * more and the file has more. */
+/* Probes the first IMPORT_PROBE_BYTES, reading on while the probe says the
+ * headers go on (AXLE_EMORE: only for a file it recognised, so a video
+ * still costs one prefix). */
 static int
-probe_prefix(int fd, struct import_buf *b, axle_image *img, struct import_failure *why)
+probe_prefix(int fd, uint64_t file_size, struct import_buf *b, axle_image *img,
+             struct import_failure *why)
 {
     size_t want = IMPORT_PROBE_BYTES;
     for (;;) {
@@ -132,15 +121,16 @@ probe_prefix(int fd, struct import_buf *b, axle_image *img, struct import_failur
         if (r < 0)
             return failed(why, AXLE_EIO, import_errno_is_transient(-r), "cannot read: %s",
                           strerror(-r));
-        int rc = axle_image_probe(b->data, b->len, img, why->reason, sizeof why->reason);
-        if (rc == AXLE_OK)
-            return AXLE_OK;
-        size_t limit = probe_growth_limit(rc, why->reason);
-        if (r == 1 || b->len >= limit) {
+        /* Ended early, the file is what was read; grown, at least that. */
+        uint64_t size = r == 1 || file_size < b->len ? b->len : file_size;
+        size_t need = 0;
+        int rc = axle_image_probe_prefix(b->data, b->len, size, &need, img, why->reason,
+                                         sizeof why->reason);
+        if (rc != AXLE_EMORE) {
             why->transient = false;
             return rc;
         }
-        want = want < limit / 2 ? 2 * want : limit;
+        want = need > 2 * want ? need : 2 * want;
     }
 }
 
@@ -156,7 +146,7 @@ read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, axle_image *im
     if (!S_ISREG(st.st_mode))
         return failed(why, AXLE_EFORMAT, false, "not a regular file: %s",
                       type_name(st.st_mode));
-    int rc = probe_prefix(fd, b, img, why);
+    int rc = probe_prefix(fd, (uint64_t)st.st_size, b, img, why);
     if (rc != AXLE_OK)
         return rc;
     uint64_t pixels = (uint64_t)img->width * img->height;
