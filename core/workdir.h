@@ -14,13 +14,14 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "axle_internal.h"
+
 #define WORKDIR_FORMAT 1
-/* Every workdir has this file at its top.  axle writes only into a folder
- * that is new, empty or carries it (a workdir of axle 0.1, which had no
- * marker, is recognised by its layout and gets one), so pointing
- * `workdir:` at a folder of the user's never overwrites their files; and
- * input walks skip any folder holding it. */
-#define WORKDIR_MARKER ".axle-workdir"
+/* WORKDIR_MARKER (axle_internal.h) is at the top of every workdir.  axle
+ * writes only into a folder that is new, empty or carries it (a workdir of
+ * axle 0.1, which had no marker, is recognised by its layout and gets
+ * one), so pointing `workdir:` at a folder of the user's never overwrites
+ * their files. */
 /* Job numbers run from 1 to this; a counter or folder beyond it is not
  * axle's (and n + 1 can never overflow). */
 #define WORKDIR_JOB_MAX 999999999L

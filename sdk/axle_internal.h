@@ -10,6 +10,11 @@
 
 #include "axle/axle.h"
 
+/* Every workdir has this file at its top: the core writes it (and writes
+ * only into folders that are new, empty or carry it), and input walks
+ * skip any folder holding it, so a workdir never imports its own outputs. */
+#define WORKDIR_MARKER ".axle-workdir"
+
 /* Shared (MAP_SHARED) progress slot, one per slice plus one for the
  * single-process stages, so the core can render progress without pipes. */
 struct axle_progress_slot {

@@ -36,9 +36,6 @@
 
 #include "axle_internal.h"
 
-/* The file every workdir holds at its top (the core writes it). */
-#define WORKDIR_MARKER ".axle-workdir"
-
 struct plist {
     char **v;
     size_t n, cap;
