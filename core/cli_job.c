@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axle_internal.h"
 #include "cli.h"
 #include "job_record.h"
 #include "ref.h"
@@ -69,13 +70,18 @@ print_list(const char *title, json_t *list, size_t limit)
             printf("  ... and %zu more\n", json_array_size(list) - limit);
             break;
         }
+        /* Names are the user's: control characters reach the terminal
+         * escaped, as in the methods' own skip lines. */
+        json_t *name = json_is_string(v) ? v : json_object_get(v, "file");
+        char *shown = axle_internal_escape(json_string_value(name));
         if (json_is_string(v))
-            printf("  %s\n", json_string_value(v));
+            printf("  %s\n", shown ? shown : "?");
         else
-            printf("  %s: %s%s\n", json_string_value(json_object_get(v, "file")),
+            printf("  %s: %s%s\n", shown ? shown : "?",
                    json_string_value(json_object_get(v, "reason")),
                    json_is_true(json_object_get(v, "transient"))
                        ? " (for now: the next run tries it again)" : "");
+        free(shown);
     }
 }
 

@@ -49,6 +49,10 @@ contains err 'photos/evil\x1b[2J\x1b[31m.jpg: not an image' \
 esc=$(printf '\033')
 if grep -q "$esc" err out; then ok 1 "no raw escape character reaches the terminal"
 else ok 0 "no raw escape character reaches the terminal"; fi
+"$AXLE" job import >import_job.txt 2>&1
+if grep -q "$esc" import_job.txt; then ok 1 "axle job lists skipped names without a raw escape"
+else ok 0 "axle job lists skipped names without a raw escape"; fi
+contains import_job.txt 'evil\x1b[2J\x1b[31m.jpg: not an image' "axle job shows the name escaped"
 import_dir="axle-work/$(step out import 2)"
 contains "$import_dir/skipped.json" 'caf\\xe9.jpg' "skipped.json names it escaped too"
 contains "$import_dir/skipped.json" 'evil\u001B[2J' "skipped.json keeps a UTF-8 name, JSON-escaped"
