@@ -74,6 +74,20 @@ is "$st" 1 "with on_error: fail, an unreadable subfolder fails the job"
 contains err "photos/locked: cannot read this folder: Permission denied" \
     "the failure names the folder"
 
+# Once the photo reads again, the next run does not reuse the import that
+# skipped it for now: it rebuilds, says why, and imports it.
+faulty "open:b.jpg:EIO"
+"$AXLE" run import.yaml >out 2>err; st=$?
+sed 's/^/# /' out err
+is "$st" 0 "the run after the fault succeeds"
+is "$(awk '$1 == "import" { print $3 }' out)" built \
+    "the import with a transient skip is not reused"
+contains err "transient reason" "the rebuild says why"
+contains out '"images":4' "the photo read this time is imported"
+"$AXLE" run import.yaml >out 2>err
+is "$(awk '$1 == "import" { print $3 }' out)" reused \
+    "a clean import is reused on the next run"
+
 # A content problem stays permanent.
 printf 'not a photo' > photos/notes.jpg
 faulty ""
