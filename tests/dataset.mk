@@ -4,7 +4,8 @@ DATASET_UNIT_TESTS = tests/unit/test_dataset_types tests/unit/test_dataset_error
 	tests/unit/test_dataset_links tests/unit/test_dataset_slices \
 	tests/unit/test_dataset_cli tests/unit/test_dataset_damage
 check_PROGRAMS += $(DATASET_UNIT_TESTS)
-TESTS += $(DATASET_UNIT_TESTS)
+TESTS += $(DATASET_UNIT_TESTS) tests/dataset/damaged.sh
+EXTRA_DIST += tests/dataset/damaged.sh
 
 DATASET_TEST_UTIL = tests/unit/test_dataset_util.c tests/unit/test_dataset_util.h
 
