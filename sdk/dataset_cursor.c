@@ -3,7 +3,12 @@
  * Each slice's column file is mapped read-only (MADV_SEQUENTIAL: the
  * kernel reads ahead) and only that column's files are opened.  Stepping
  * to the next row is pointer arithmetic on the mapping: no copy, no
- * allocation, no syscall except between slices. */
+ * allocation, no syscall but a stat() per MiB read (see CHECK_STEP).
+ *
+ * Nothing in the file is trusted: its size must fit the rows meta.json
+ * gives, every cell must fit in what is left of the file, and an image
+ * cell's header must match its bytes, before the caller sees the cell.
+ * What does not is an error naming the file and the offset. */
 #include "axle_internal.h"
 #include "dataset_format.h"
 
