@@ -7,11 +7,13 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "axle/axle.h"
 #include "axle_internal.h"
@@ -90,7 +92,9 @@ label(const char *path, char *out, size_t outlen)
         snprintf(out, outlen, "%s", path);
 }
 
-static void
+/* The newest dataset's links and rows; 1 when a link of its chain of
+ * previous datasets is broken (said on stderr), else 0. */
+static int
 print_links(axle_dataset *ds)
 {
     char buf[4096];
@@ -101,18 +105,25 @@ print_links(axle_dataset *ds)
     if (parent)
         label(parent, buf, sizeof buf);
     printf("parent    %s\n", parent ? buf : "none");
-    axle_dataset *prev = axle_dataset_previous(ds);
+    axle_dataset *prev = axle_dataset_previous(ds), *last = ds;
     int chain = 1;
-    for (axle_dataset *d = prev; d; d = axle_dataset_previous(d))
+    for (axle_dataset *d = prev; d; d = axle_dataset_previous(d)) {
         chain++;
+        last = d;
+    }
     if (prev) {
         label(axle_dataset_path(prev), buf, sizeof buf);
         printf("previous  %s (a chain of %d datasets)\n", buf, chain);
     } else {
-        printf("previous  none\n");
+        printf("previous  %s\n",
+               axle_internal_dataset_previous_error(ds) ? "broken" : "none");
     }
     printf("rows      %" PRId64 " in %d slice%s\n", axle_dataset_rows(ds, -1),
            axle_dataset_slices(ds), axle_dataset_slices(ds) == 1 ? "" : "s");
+    const char *broken = axle_internal_dataset_previous_error(last);
+    if (broken)
+        diag_error(NULL, 0, 0, "%s", broken);
+    return broken != NULL;
 }
 
 static void
@@ -312,6 +323,32 @@ print_value(axle_cursor *c, axle_type t)
     putchar('\n');
 }
 
+/* The cursor checks that its file keeps its size, but a file truncated
+ * between two checks still raises SIGBUS: say what happened, not "Bus
+ * error".  Only async-signal-safe calls here. */
+static char sigbus_text[4400];
+
+static void
+on_sigbus(int sig)
+{
+    (void)sig;
+    ssize_t n = write(STDERR_FILENO, sigbus_text, strlen(sigbus_text));
+    (void)n;
+    _exit(1);
+}
+
+static void
+catch_sigbus(const axle_dataset *ds, const char *column)
+{
+    snprintf(sigbus_text, sizeof sigbus_text, "axle: error: %s: a file of "
+             "column '%s' shrank while being read (SIGBUS)\n",
+             axle_dataset_path(ds), column);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigbus;
+    sigaction(SIGBUS, &sa, NULL);
+}
+
 static int
 print_column(axle_dataset *ds, const char *column)
 {
@@ -321,6 +358,7 @@ print_column(axle_dataset *ds, const char *column)
         diag_error(NULL, 0, 0, "%s", err);
         return 2;
     }
+    catch_sigbus(ds, column);
     axle_type t = axle_dataset_column_type(ds, column);
     int rc;
     while ((rc = axle_cursor_next(c)) > 0)
@@ -329,6 +367,7 @@ print_column(axle_dataset *ds, const char *column)
     if (rc < 0)
         diag_error(NULL, 0, 0, "%s", axle_cursor_error(c));
     axle_cursor_close(c);
+    signal(SIGBUS, SIG_DFL);
     return rc < 0 ? 1 : 0;
 }
 
@@ -380,7 +419,7 @@ show(const char *jobref, const char *jobdir, const char *name, const char *colum
             meta = json_load_file(meta_path, 0, &jerr);
             free(meta_path);
         }
-        print_links(ds);
+        rc = print_links(ds);
         print_columns(ds, meta);
         print_slices(ds);
         print_others(jobdir, name);

@@ -54,6 +54,10 @@ int axle_internal_writers_close(axle_job *job);
 int axle_internal_datasets_finish(const char *jobdir, int slices, char *err,
                                   size_t errlen);
 
+/* Why axle_dataset_previous(ds) returned NULL for a dataset that has a
+ * previous link (gone, damaged, a loop), or NULL. */
+const char *axle_internal_dataset_previous_error(const axle_dataset *ds);
+
 /* Names of the datasets a finished job holds (JSON array), or NULL. */
 json_t *axle_internal_dataset_list(const char *jobdir);
 

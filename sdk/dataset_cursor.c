@@ -3,12 +3,19 @@
  * Each slice's column file is mapped read-only (MADV_SEQUENTIAL: the
  * kernel reads ahead) and only that column's files are opened.  Stepping
  * to the next row is pointer arithmetic on the mapping: no copy, no
- * allocation, no syscall except between slices. */
+ * allocation, no syscall but a stat() per MiB read (see CHECK_STEP).
+ *
+ * Nothing in the file is trusted: its size must fit the rows meta.json
+ * gives, every cell must fit in what is left of the file, and an image
+ * cell's header must match its bytes, before the caller sees the cell.
+ * What does not is an error naming the file and the offset. */
 #include "axle_internal.h"
 #include "dataset_format.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +28,15 @@ struct axle_cursor {
     const struct ds_column *col;
     int width;            /* 0: variable width */
     int slice, last;      /* current slice, last slice to visit */
+    dev_t dev;            /* the current slice's file, to check its size */
+    ino_t ino;
     const uint8_t *map;   /* the current slice's file, or NULL */
     size_t maplen;
     const uint8_t *bitmap;/* nulls of a fixed column, or NULL */
     int64_t row, rows;    /* current row in the slice, rows in it */
     size_t pos;           /* variable width: offset of the next cell */
     size_t released;      /* pages before this offset were given back */
+    size_t checked;       /* the file's size was last checked here */
     const uint8_t *val;   /* current cell */
     size_t len;
     bool null;
@@ -36,9 +46,17 @@ struct axle_cursor {
 };
 
 static int
-fail(axle_cursor *c, const char *why)
+fail(axle_cursor *c, const char *fmt, ...) AXLE_PRINTF(2, 3);
+
+static int
+fail(axle_cursor *c, const char *fmt, ...)
 {
-    snprintf(c->err, sizeof c->err, "%s: %s", c->path, why);
+    int n = snprintf(c->err, sizeof c->err, "%s: ", c->path);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n >= 0 && (size_t)n < sizeof c->err)
+        vsnprintf(c->err + n, sizeof c->err - (size_t)n, fmt, ap);
+    va_end(ap);
     c->row = c->rows = 0; /* next() takes the slow path, which reports it */
     return -1;
 }
@@ -52,6 +70,51 @@ unmap(axle_cursor *c)
     c->maplen = 0;
 }
 
+/* Reading a mapped page past the end of a file that shrank raises SIGBUS.
+ * Files of a finished job never change, but a user may truncate one (or
+ * a disk may lose it): the size is checked again every CHECK_STEP bytes
+ * read, so such a file ends the walk with a message.  The window left is
+ * a truncation during the reading of those CHECK_STEP bytes.  The check
+ * goes by path, so no descriptor stays open: a file replaced under that
+ * path (another inode) leaves the mapped one intact. */
+#define CHECK_STEP ((size_t)1 << 20)
+
+static int
+check_size(axle_cursor *c, size_t at)
+{
+    struct stat st;
+    c->checked = at;
+    if (stat(c->path, &st) < 0 || st.st_dev != c->dev || st.st_ino != c->ino)
+        return 0;
+    if ((uint64_t)st.st_size < c->maplen)
+        return fail(c, "shrank from %zu to %lld bytes while being read "
+                    "(truncated by someone else?)", c->maplen,
+                    (long long)st.st_size);
+    return 0;
+}
+
+/* The bytes slice s's file must hold for its rows, or why it cannot. */
+static int
+check_length(axle_cursor *c, int s, uint64_t size)
+{
+    uint64_t rows = (uint64_t)c->rows;
+    const char *type = axle_type_name(c->col->type);
+    if (!c->width) {
+        if (size < rows) /* every cell takes at least one byte */
+            return fail(c, "holds %" PRIu64 " bytes, too few for its %" PRIu64
+                        " rows of %s (truncated or damaged)", size, rows, type);
+        return 0;
+    }
+    uint64_t bitmap = c->col->nulls[s] > 0 ? rows / 8 + (rows % 8 != 0) : 0;
+    if (rows > size / (uint64_t)c->width ||
+        rows * (uint64_t)c->width + bitmap != size)
+        return fail(c, "holds %" PRIu64 " bytes, but its %" PRIu64 " rows of %s"
+                    "%s need %s (truncated or damaged)", size, rows, type,
+                    bitmap ? " with nulls" : "",
+                    rows > size / (uint64_t)c->width ? "more" : "another size");
+    return 0;
+}
+
 /* Maps slice s of the column; its file must hold exactly what meta says. */
 static int
 map_slice(axle_cursor *c, int s)
@@ -59,43 +122,34 @@ map_slice(axle_cursor *c, int s)
     const struct ds_column *col = c->col;
     c->rows = c->ds->rows[s];
     c->row = -1;
-    c->pos = 0;
-    c->released = 0;
+    c->pos = c->released = c->checked = 0;
     if (c->rows == 0)
         return 0;
-    if (!col->files[s]) {
-        snprintf(c->path, sizeof c->path, "%s", col->dir);
-        return fail(c, "a slice with rows has no file (damaged meta.json)");
-    }
     snprintf(c->path, sizeof c->path, "%s/%s", col->dir, col->files[s]);
-    int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO planted in place of a column must not hang us. */
+    int fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0) {
+        int e = errno;
         if (fd >= 0)
             close(fd);
-        return fail(c, strerror(errno));
+        return fail(c, "%s", strerror(e));
     }
-    size_t want = (size_t)c->rows * (size_t)c->width;
-    if (c->width && col->nulls[s] > 0)
-        want += ((size_t)c->rows + 7) / 8;
-    if (c->width && (size_t)st.st_size != want) {
+    if (!S_ISREG(st.st_mode) || check_length(c, s, (uint64_t)st.st_size) < 0) {
         close(fd);
-        return fail(c, "wrong size for its rows (truncated or damaged)");
+        return S_ISREG(st.st_mode) ? -1 : fail(c, "not a regular file");
     }
-    if (!c->width && (size_t)st.st_size < (size_t)c->rows) {
-        close(fd);
-        return fail(c, "too short for its rows (truncated or damaged)");
-    }
+    c->dev = st.st_dev;
+    c->ino = st.st_ino;
     c->maplen = (size_t)st.st_size;
-    void *m = c->maplen ? mmap(NULL, c->maplen, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+    void *m = mmap(NULL, c->maplen, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED) {
         c->maplen = 0;
-        return fail(c, strerror(errno));
+        return fail(c, "%s", strerror(errno));
     }
     c->map = m;
-    if (m)
-        madvise(m, c->maplen, MADV_SEQUENTIAL);
+    madvise(m, c->maplen, MADV_SEQUENTIAL);
     if (c->width && col->nulls[s] > 0)
         c->bitmap = c->map + (size_t)c->rows * (size_t)c->width;
     return 0;
@@ -161,19 +215,66 @@ release_behind(axle_cursor *c, size_t upto)
     c->released = end;
 }
 
+/* An image cell's 12-byte header, checked so that no reader of it goes
+ * past the cell: a raw image must hold exactly its pixels. */
+static int
+check_image(axle_cursor *c, size_t at)
+{
+    const uint8_t *h = c->val;
+    if (c->len < DS_IMAGE_HEADER)
+        return fail(c, "offset %zu: image cell of %zu bytes, shorter than its "
+                    "%d-byte header", at, c->len, DS_IMAGE_HEADER);
+    if (h[0] < AXLE_CODEC_JPEG || h[0] > AXLE_CODEC_RAW)
+        return fail(c, "offset %zu: image cell of unknown codec %u", at, h[0]);
+    if (h[1] < 1 || h[1] > 4 || h[2] > 8)
+        return fail(c, "offset %zu: image cell with %u channels and "
+                    "orientation %u (1-4 and EXIF 1-8 expected)", at, h[1], h[2]);
+    if (h[0] != AXLE_CODEC_RAW)
+        return 0;
+    uint64_t w = ds_le32(h + 4), hh = ds_le32(h + 8), held = c->len - DS_IMAGE_HEADER;
+    /* w * h fits 64 bits; times channels might not, hence the division. */
+    if (w * hh > held / h[1] || w * hh * h[1] != held)
+        return fail(c, "offset %zu: raw image cell claims %" PRIu64 "x%" PRIu64
+                    "x%u pixels, holds %" PRIu64 " bytes", at, w, hh, h[1], held);
+    return 0;
+}
+
 static int
 next_var(axle_cursor *c)
 {
     uint64_t n;
-    release_behind(c, c->pos);
-    size_t used = ds_varint_get(c->map + c->pos, c->maplen - c->pos, &n);
-    if (!used || (n && n - 1 > c->maplen - c->pos - used))
-        return fail(c, "damaged: a cell runs past the end of the file");
-    c->pos += used;
+    size_t at = c->pos, left = c->maplen - c->pos;
+    release_behind(c, at);
+    if (at >= c->checked + CHECK_STEP && check_size(c, at) < 0)
+        return -1;
+    size_t used = ds_varint_get(c->map + at, left, &n);
+    if (!used)
+        return fail(c, "offset %zu: damaged cell length (%s)", at,
+                    left < 10 ? "the file ends inside it" : "not a varint");
+    left -= used;
+    if (n && n - 1 > left)
+        return fail(c, "offset %zu: cell claims %" PRIu64 " bytes, %zu left", at,
+                    n - 1, left);
     c->null = n == 0;
-    c->val = c->map + c->pos;
+    c->val = c->map + at + used;
     c->len = n ? (size_t)(n - 1) : 0;
-    c->pos += c->len;
+    c->pos = at + used + c->len;
+    if (c->col->type == AXLE_IMAGE && !c->null && check_image(c, at) < 0)
+        return -1;
+    return 1;
+}
+
+/* Fixed width: the file's size is checked again now and then (see
+ * CHECK_STEP). */
+static int
+next_fixed(axle_cursor *c)
+{
+    size_t at = (size_t)c->row * (size_t)c->width;
+    if (at >= c->checked + CHECK_STEP && check_size(c, at) < 0)
+        return -1;
+    c->val = c->map + at;
+    c->len = (size_t)c->width;
+    c->null = c->bitmap && (c->bitmap[c->row / 8] >> (c->row % 8)) & 1;
     return 1;
 }
 
@@ -182,17 +283,15 @@ axle_cursor_next(axle_cursor *c)
 {
     if (c->row + 1 < c->rows) { /* the common case: a row in this slice */
         c->row++;
-        if (!c->width)
-            return next_var(c);
-        c->val = c->map + (size_t)c->row * (size_t)c->width;
-        c->null = c->bitmap && (c->bitmap[c->row / 8] >> (c->row % 8)) & 1;
-        return 1;
+        return c->width ? next_fixed(c) : next_var(c);
     }
     if (c->err[0])
         return -1;
     while (c->row + 1 >= c->rows) {
         if (!c->width && c->map && c->pos != c->maplen)
-            return fail(c, "damaged: more data than its rows");
+            return fail(c, "offset %zu: its %" PRId64 " rows end here, but the "
+                        "file holds %zu bytes (damaged)", c->pos, c->rows,
+                        c->maplen);
         if (c->done || c->slice >= c->last) {
             c->done = true;
             unmap(c);
@@ -203,12 +302,7 @@ axle_cursor_next(axle_cursor *c)
             return -1;
     }
     c->row++;
-    if (!c->width)
-        return next_var(c);
-    c->val = c->map + (size_t)c->row * (size_t)c->width;
-    c->len = (size_t)c->width;
-    c->null = c->bitmap && (c->bitmap[c->row / 8] >> (c->row % 8)) & 1;
-    return 1;
+    return c->width ? next_fixed(c) : next_var(c);
 }
 
 const char *
@@ -272,10 +366,8 @@ axle_cursor_image(const axle_cursor *c, axle_image *out)
     out->codec = (axle_codec)h[0];
     out->channels = h[1];
     out->orientation = h[2];
-    out->width = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 |
-                 (uint32_t)h[7] << 24;
-    out->height = (uint32_t)h[8] | (uint32_t)h[9] << 8 | (uint32_t)h[10] << 16 |
-                  (uint32_t)h[11] << 24;
+    out->width = ds_le32(h + 4);
+    out->height = ds_le32(h + 8);
     out->data = h + DS_IMAGE_HEADER;
     out->size = c->len - DS_IMAGE_HEADER;
     return AXLE_OK;

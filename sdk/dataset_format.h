@@ -43,6 +43,12 @@
 #define DS_FORMAT_VERSION 1
 #define DS_META "meta.json"
 #define DS_IMAGE_HEADER 12
+/* Far above what a workdir is made with; it only bounds what a damaged
+ * meta.json can make a reader allocate. */
+#define DS_MAX_SLICES 65536
+/* Datasets a chain of `previous` links may hold before a reader calls it
+ * damaged (a loop), far above what compaction leaves. */
+#define DS_MAX_CHAIN 10000
 /* Per-column write buffer: large enough that a syscall moves ~1 MiB. */
 #define DS_WRITE_BUFFER (1u << 20)
 
@@ -65,6 +71,8 @@ struct axle_dataset {
     char *parent;     /* absolute, or NULL */
     char *previous;   /* absolute, or NULL */
     axle_dataset *previous_ds; /* opened lazily, owned */
+    axle_dataset *newer;       /* the dataset owning this one, or NULL */
+    char *previous_err;        /* why `previous` could not be opened */
     json_t *meta;     /* the parsed meta.json, for min/max */
 };
 
@@ -175,6 +183,14 @@ ds_varint_get(const uint8_t *p, size_t avail, uint64_t *v)
         }
     }
     return 0;
+}
+
+/* A little-endian u32 at p (image cell headers). */
+static inline uint32_t
+ds_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
 }
 
 /* ---- files and paths ---- */

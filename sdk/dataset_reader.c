@@ -17,6 +17,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,22 +67,74 @@ axle_dataset_close(axle_dataset *ds)
     free(ds->rows);
     free(ds->parent);
     free(ds->previous);
+    free(ds->previous_err);
     json_decref(ds->meta);
     free(ds);
 }
 
-static bool
-int_array(json_t *a, int n, int64_t *out)
+/* meta.json is damaged: says where, and what. */
+static int
+bad_meta(const axle_dataset *ds, char *err, size_t errlen, const char *fmt, ...)
+    AXLE_PRINTF(4, 5);
+
+static int
+bad_meta(const axle_dataset *ds, char *err, size_t errlen, const char *fmt, ...)
 {
-    if (!json_is_array(a) || json_array_size(a) != (size_t)n)
-        return false;
+    int n = snprintf(err, errlen, "%s/%s: ", ds->path, DS_META);
+    if (n >= 0 && (size_t)n < errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* `key` as n counts from 0 to max each; NULL, or what is wrong with it. */
+static const char *
+count_array(json_t *a, int n, int64_t max, int64_t *out)
+{
+    if (!json_is_array(a))
+        return "is not a list";
+    if (json_array_size(a) != (size_t)n)
+        return "does not have one entry per slice";
     for (int i = 0; i < n; i++) {
         json_t *v = json_array_get(a, (size_t)i);
-        if (!json_is_integer(v) || json_integer_value(v) < 0)
-            return false;
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) > max)
+            return "holds something other than a count in range";
         out[i] = json_integer_value(v);
     }
-    return true;
+    return NULL;
+}
+
+/* A column file's name: a plain name in the column's folder. */
+static bool
+file_name_ok(const char *f)
+{
+    return f[0] && strcmp(f, ".") != 0 && strcmp(f, "..") != 0 && !strchr(f, '/');
+}
+
+static int
+load_files(axle_dataset *ds, json_t *files, struct ds_column *c, char *err,
+           size_t errlen)
+{
+    if (!json_is_array(files) || json_array_size(files) != (size_t)ds->slices)
+        return bad_meta(ds, err, errlen, "column '%s': 'files' does not have "
+                        "one entry per slice", c->name);
+    for (int s = 0; s < ds->slices; s++) {
+        json_t *v = json_array_get(files, (size_t)s);
+        const char *f = json_string_value(v);
+        if (!json_is_null(v) && (!f || !file_name_ok(f)))
+            return bad_meta(ds, err, errlen, "column '%s': slice %d's file is "
+                            "not a plain file name", c->name, s);
+        if (!f && ds->rows[s] > 0)
+            return bad_meta(ds, err, errlen, "column '%s': slice %d has %" PRId64
+                            " rows but no file", c->name, s, ds->rows[s]);
+        if (f && !(c->files[s] = strdup(f)))
+            return bad_meta(ds, err, errlen, "out of memory");
+    }
+    return 0;
 }
 
 static int
@@ -89,69 +143,102 @@ load_column(axle_dataset *ds, json_t *j, struct ds_column *c, char *err,
 {
     const char *name = json_string_value(json_object_get(j, "name"));
     const char *loc = json_string_value(json_object_get(j, "location"));
-    json_t *files = json_object_get(j, "files");
     c->type = ds_type_parse(json_string_value(json_object_get(j, "type")));
+    if (!name || !name[0] || !loc || !c->type)
+        return bad_meta(ds, err, errlen, "column %s has no name, type or location",
+                        name ? name : "(no name)");
+    for (struct ds_column *o = ds->columns; o < c; o++)
+        if (strcmp(o->name, name) == 0)
+            return bad_meta(ds, err, errlen, "column '%s' is listed twice", name);
+    c->name = strdup(name);
     c->files = calloc((size_t)ds->slices, sizeof *c->files);
     c->nulls = calloc((size_t)ds->slices, sizeof *c->nulls);
-    if (!name || !loc || !c->type || !c->files || !c->nulls ||
-        !json_is_array(files) || json_array_size(files) != (size_t)ds->slices ||
-        !int_array(json_object_get(j, "nulls"), ds->slices, c->nulls)) {
-        snprintf(err, errlen, "%s/%s: column %s is malformed", ds->path, DS_META,
-                 name ? name : "(no name)");
+    if (!c->name || !c->files || !c->nulls)
+        return bad_meta(ds, err, errlen, "out of memory");
+    const char *why = count_array(json_object_get(j, "nulls"), ds->slices,
+                                  INT64_MAX, c->nulls);
+    for (int s = 0; !why && s < ds->slices; s++)
+        if (c->nulls[s] > ds->rows[s])
+            why = "counts more nulls than rows in a slice";
+    if (why)
+        return bad_meta(ds, err, errlen, "column '%s': 'nulls' %s", name, why);
+    if (load_files(ds, json_object_get(j, "files"), c, err, errlen) < 0)
         return -1;
-    }
-    c->name = strdup(name);
     c->dir = resolve(ds->path, loc);
     if (!c->dir) {
         snprintf(err, errlen, "%s: column '%s' is stored in %s, which is gone (%s)",
                  ds->path, name, loc, strerror(errno));
         return -1;
     }
-    for (int s = 0; s < ds->slices; s++) {
-        const char *f = json_string_value(json_array_get(files, (size_t)s));
-        if (f && !strchr(f, '/') && !(c->files[s] = strdup(f))) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-    }
     return 0;
+}
+
+/* Rows per slice: counts whose total fits an int64 (axle_dataset_rows). */
+static int
+load_rows(axle_dataset *ds, char *err, size_t errlen)
+{
+    json_t *rows = json_object_get(ds->meta, "rows");
+    json_t *slices = json_object_get(ds->meta, "slices");
+    json_int_t n = json_integer_value(slices);
+    if (!json_is_integer(slices) || n < 1 || n > DS_MAX_SLICES)
+        return bad_meta(ds, err, errlen, "'slices' is not a count from 1 to %d",
+                        DS_MAX_SLICES);
+    ds->slices = (int)n;
+    ds->rows = calloc((size_t)ds->slices, sizeof *ds->rows);
+    if (!ds->rows)
+        return bad_meta(ds, err, errlen, "out of memory");
+    const char *why = count_array(rows, ds->slices, INT64_MAX, ds->rows);
+    int64_t total = 0;
+    for (int s = 0; !why && s < ds->slices; s++)
+        if (__builtin_add_overflow(total, ds->rows[s], &total))
+            why = "adds up to more rows than a dataset can hold";
+    return why ? bad_meta(ds, err, errlen, "'rows' %s", why) : 0;
+}
+
+/* "parent" or "previous": absent, null, or a path. */
+static int
+load_link(axle_dataset *ds, const char *key, char **out, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(ds->meta, key);
+    if (!v || json_is_null(v))
+        return 0;
+    const char *rel = json_string_value(v);
+    if (!rel || !rel[0])
+        return bad_meta(ds, err, errlen, "'%s' is not a path", key);
+    /* A link whose target is gone stays as written: open reports it. */
+    if (!(*out = resolve(ds->path, rel)))
+        *out = ds_join(ds->path, rel);
+    return *out ? 0 : bad_meta(ds, err, errlen, "out of memory");
 }
 
 static int
 load_meta(axle_dataset *ds, char *err, size_t errlen)
 {
     json_t *m = ds->meta;
+    const char *format = json_string_value(json_object_get(m, "format"));
+    if (!format || strcmp(format, DS_FORMAT_NAME) != 0)
+        return bad_meta(ds, err, errlen, "not an axle dataset description");
     json_t *version = json_object_get(m, "version");
-    if (!json_is_integer(version) ||
-        json_integer_value(version) > DS_FORMAT_VERSION) {
-        snprintf(err, errlen, "%s/%s: format version %lld, this axle reads %d "
-                 "(written by a newer axle?)", ds->path, DS_META,
-                 (long long)json_integer_value(version), DS_FORMAT_VERSION);
-        return -1;
-    }
+    if (!json_is_integer(version) || json_integer_value(version) < 1 ||
+        json_integer_value(version) > DS_FORMAT_VERSION)
+        return bad_meta(ds, err, errlen, "format version %lld, this axle reads "
+                        "1 to %d%s", (long long)json_integer_value(version),
+                        DS_FORMAT_VERSION,
+                        json_integer_value(version) > DS_FORMAT_VERSION
+                            ? " (written by a newer axle?)" : "");
     const char *name = json_string_value(json_object_get(m, "name"));
     json_t *cols = json_object_get(m, "columns");
-    ds->slices = (int)json_integer_value(json_object_get(m, "slices"));
-    ds->rows = ds->slices > 0 ? calloc((size_t)ds->slices, sizeof *ds->rows) : NULL;
-    if (!name || !json_is_array(cols) || !ds->rows ||
-        !int_array(json_object_get(m, "rows"), ds->slices, ds->rows)) {
-        snprintf(err, errlen, "%s/%s: not an axle dataset description", ds->path,
-                 DS_META);
+    if (!name || !json_is_array(cols))
+        return bad_meta(ds, err, errlen, "not an axle dataset description");
+    if (load_rows(ds, err, errlen) < 0)
         return -1;
-    }
     ds->name = strdup(name);
-    const char *parent = json_string_value(json_object_get(m, "parent"));
-    const char *previous = json_string_value(json_object_get(m, "previous"));
-    /* A link whose target is gone stays as written: open reports it. */
-    if (parent && !(ds->parent = resolve(ds->path, parent)))
-        ds->parent = ds_join(ds->path, parent);
-    if (previous && !(ds->previous = resolve(ds->path, previous)))
-        ds->previous = ds_join(ds->path, previous);
     ds->columns = calloc(json_array_size(cols) + 1, sizeof *ds->columns);
-    if (!ds->columns) {
-        snprintf(err, errlen, "out of memory");
+    if (!ds->name || !ds->columns)
+        return bad_meta(ds, err, errlen, "out of memory");
+    if (load_link(ds, "parent", &ds->parent, err, errlen) < 0 ||
+        load_link(ds, "previous", &ds->previous, err, errlen) < 0)
         return -1;
-    }
     for (size_t i = 0; i < json_array_size(cols); i++) {
         ds->ncolumns = (int)i + 1;
         if (load_column(ds, json_array_get(cols, i), &ds->columns[i], err,
@@ -240,16 +327,45 @@ axle_dataset_column_type(const axle_dataset *ds, const char *column)
     return (axle_type)0;
 }
 
+/* Why `ds->previous` may not be opened (a loop, too long a chain), or
+ * NULL.  Walking the newer datasets costs a chain's length per link, which
+ * is why chains are bounded. */
+static const char *
+chain_problem(const axle_dataset *ds)
+{
+    int depth = 0;
+    for (const axle_dataset *d = ds; d; d = d->newer)
+        if (strcmp(d->path, ds->previous) == 0)
+            return "the chain of previous datasets loops back to itself";
+        else if (++depth >= DS_MAX_CHAIN)
+            return "the chain of previous datasets is too long (a loop?)";
+    return NULL;
+}
+
 axle_dataset *
 axle_dataset_previous(axle_dataset *ds)
 {
-    if (!ds->previous)
-        return NULL;
+    if (!ds->previous || ds->previous_ds || ds->previous_err)
+        return ds->previous_ds;
+    char err[4400];
+    const char *why = chain_problem(ds);
+    if (why)
+        snprintf(err, sizeof err, "%s/%s: 'previous' %s: %s", ds->path, DS_META,
+                 ds->previous, why);
+    else if ((ds->previous_ds = axle_dataset_open(ds->previous, err, sizeof err)))
+        ds->previous_ds->newer = ds;
     if (!ds->previous_ds) {
-        char err[512];
-        ds->previous_ds = axle_dataset_open(ds->previous, err, sizeof err);
+        ds->previous_err = strdup(err);
+        /* The API has only NULL to say it; a method can read why. */
+        axle_error(axle_internal_current, AXLE_EFORMAT, "%s", err);
     }
     return ds->previous_ds;
+}
+
+const char *
+axle_internal_dataset_previous_error(const axle_dataset *ds)
+{
+    return ds->previous_err;
 }
 
 const char *

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const type_names[] = {
@@ -215,15 +216,27 @@ ds_relative(const char *from, const char *to)
 json_t *
 ds_load_json(const char *path, char *err, size_t errlen)
 {
-    json_error_t jerr;
-    json_t *v = json_load_file(path, 0, &jerr);
-    if (!v) {
-        if (access(path, F_OK) < 0)
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        else
-            snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column,
-                     jerr.text);
+    /* O_NONBLOCK and a regular file only: a FIFO named meta.json must not
+     * hang a reader. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
     }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *v = json_loadfd(fd, 0, &jerr);
+    close(fd);
+    if (!v)
+        snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+                 jerr.text);
     return v;
 }
 

@@ -2,9 +2,10 @@
 # slices) and of `axle ds`, plus the dataset benchmark program.
 DATASET_UNIT_TESTS = tests/unit/test_dataset_types tests/unit/test_dataset_errors \
 	tests/unit/test_dataset_links tests/unit/test_dataset_slices \
-	tests/unit/test_dataset_cli
+	tests/unit/test_dataset_cli tests/unit/test_dataset_damage
 check_PROGRAMS += $(DATASET_UNIT_TESTS)
-TESTS += $(DATASET_UNIT_TESTS)
+TESTS += $(DATASET_UNIT_TESTS) tests/dataset/damaged.sh
+EXTRA_DIST += tests/dataset/damaged.sh
 
 DATASET_TEST_UTIL = tests/unit/test_dataset_util.c tests/unit/test_dataset_util.h
 
@@ -19,6 +20,10 @@ tests_unit_test_dataset_errors_LDADD = $(TEST_LIBS)
 tests_unit_test_dataset_links_SOURCES = tests/unit/test_dataset_links.c $(DATASET_TEST_UTIL)
 tests_unit_test_dataset_links_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_dataset_links_LDADD = $(TEST_LIBS)
+
+tests_unit_test_dataset_damage_SOURCES = tests/unit/test_dataset_damage.c $(DATASET_TEST_UTIL)
+tests_unit_test_dataset_damage_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_dataset_damage_LDADD = $(TEST_LIBS)
 
 tests_unit_test_dataset_slices_SOURCES = tests/unit/test_dataset_slices.c $(DATASET_TEST_UTIL)
 tests_unit_test_dataset_slices_CFLAGS = $(TEST_CFLAGS)

@@ -22,5 +22,6 @@ EXTRA_DIST += tests/lib.sh
 
 include tests/core.mk
 include tests/dataset.mk
+include tests/fuzz.mk
 include tests/image.mk
 include tests/pipeline.mk

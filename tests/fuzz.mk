@@ -1,0 +1,8 @@
+# tests/fuzz.mk - the libFuzzer harnesses (tests/fuzz/fuzz_NAME.c, seeds in
+# tests/fuzz/seeds/NAME/), built by tests/fuzz/run.sh with clang into
+# build-fuzz/.  `make check` runs each briefly; not in the sanitizer build,
+# where the harnesses would be the same binaries again.
+if !SANITIZERS
+TESTS += tests/fuzz/brief.sh
+endif
+EXTRA_DIST += tests/fuzz

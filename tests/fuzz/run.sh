@@ -1,0 +1,88 @@
+#!/bin/sh
+# tests/fuzz/run.sh [SECONDS] [NAME...] - builds the libFuzzer harnesses
+# (every tests/fuzz/fuzz_NAME.c) into build-fuzz/ and runs each for SECONDS
+# (default 60) on its seeds (tests/fuzz/seeds/NAME/) plus a persistent
+# corpus (build-fuzz/corpus/NAME/, outside git), one after the other,
+# niced.  Prints executions and findings per harness; exits 1 when a
+# harness found something (its input is kept in build-fuzz/findings/NAME/,
+# the report in build-fuzz/NAME.log), 77 when clang's libFuzzer is missing.
+#
+# A harness is linked with all of sdk/*.c and core/*.c but core/main.c,
+# built with -fsanitize=fuzzer,address,undefined.
+#
+# Environment: AXLE_FUZZ_DIR (build folder, default build-fuzz/ in the
+# source tree), AXLE_FUZZ_CORPUS (corpus root, default AXLE_FUZZ_DIR/corpus),
+# AXLE_FUZZ_BUILD_ONLY=1 (build, do not run), CC (default clang).
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+seconds=${1:-60}
+[ $# -gt 0 ] && shift
+out=${AXLE_FUZZ_DIR:-$top/build-fuzz}
+corpus_root=${AXLE_FUZZ_CORPUS:-$out/corpus}
+cc=${CC:-clang}
+case "$cc" in *clang*) ;; *) cc=clang ;; esac
+
+san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+cflags="-g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -I$top/sdk -I$top/core
+ -DAXLE_METHODDIR=\"/nonexistent\" -DAXLE_VERSION=\"fuzz\" -Wall -Wno-unused-parameter"
+pkgs="yaml-0.1 jansson libcrypto libturbojpeg libwebp libwebpdemux libwebpmux"
+
+mkdir -p "$out/obj"
+probe="$out/obj/probe.c"
+echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }' > "$probe"
+if ! "$cc" -fsanitize=fuzzer $san "$probe" -o "$out/obj/probe" 2>/dev/null; then
+    echo "fuzz: $cc cannot build with -fsanitize=fuzzer (install clang and libclang-rt-14-dev)"
+    exit 77
+fi
+cflags="$cflags $(pkg-config --cflags $pkgs)"
+libs="$(pkg-config --libs $pkgs) -ldl -lm"
+
+# The objects of libaxle and of the core, rebuilt when their source or any
+# header is newer.
+newest_header=$(ls -t "$top"/sdk/*.h "$top"/sdk/axle/*.h "$top"/core/*.h | head -1)
+objs=""
+for src in "$top"/sdk/*.c "$top"/core/*.c; do
+    case "$src" in */core/main.c) continue ;; esac
+    part=$(basename "$(dirname "$src")")
+    obj="$out/obj/$part-$(basename "$src" .c).o"
+    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_header" -nt "$obj" ]; then
+        # shellcheck disable=SC2086
+        "$cc" $cflags -fsanitize=fuzzer-no-link $san -c "$src" -o "$obj"
+    fi
+    objs="$objs $obj"
+done
+
+names=${*:-$(ls "$top"/tests/fuzz/fuzz_*.c | sed 's|.*/fuzz_||; s|\.c$||')}
+for name in $names; do
+    # shellcheck disable=SC2086
+    "$cc" $cflags -fsanitize=fuzzer $san "$top/tests/fuzz/fuzz_$name.c" $objs $libs \
+        -o "$out/fuzz_$name"
+done
+[ "${AXLE_FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
+
+found=0
+for name in $names; do
+    corpus="$corpus_root/$name"
+    findings="$out/findings/$name"
+    seeds="$top/tests/fuzz/seeds/$name"
+    mkdir -p "$corpus" "$findings" "$seeds"
+    before=$(ls "$findings" | wc -l)
+    log="$out/$name.log"
+    rc=0
+    # Leaks are reported at exit of each input by ASan; timeouts of 10 s
+    # count as hangs.
+    nice -n 10 "$out/fuzz_$name" -max_total_time="$seconds" -timeout=10 \
+        -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+        -artifact_prefix="$findings/" "$corpus" "$seeds" > "$log" 2>&1 || rc=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    new=$(($(ls "$findings" | wc -l) - before))
+    printf 'fuzz_%s: %s executions in %ss, corpus %s inputs, %s finding%s\n' \
+        "$name" "${execs:-?}" "$seconds" "$(ls "$corpus" | wc -l)" "$new" \
+        "$([ "$new" = 1 ] || echo s)"
+    if [ "$rc" -ne 0 ] || [ "$new" -gt 0 ]; then
+        found=1
+        echo "fuzz_$name: exit status $rc; report: $log; inputs: $findings/"
+        grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error)" "$log" | head -5 | sed 's/^/  /'
+    fi
+done
+exit $found
