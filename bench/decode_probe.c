@@ -3,7 +3,7 @@
  * encode, no dataset).  bench/thumbs.sh runs it beside axle to get the
  * "decode-only limit" of issue 5.
  *
- * The scale rule mirrors sdk/image_decode.c: the target box is first
+ * The scale rule mirrors lib/image/image_decode.c: the target box is first
  * fitted to the image with its aspect kept (as PIL's thumbnail() does),
  * then
  *   JPEG: the smallest TurboJPEG scaling factor of 1/1, 1/2, 1/4, 1/8
@@ -11,7 +11,7 @@
  *         output still covers fitted size x margin;
  *   WebP: libwebp's scaled decode straight to fitted size x margin.
  * The margins are arguments, so thumbs.sh passes the ones compiled into
- * libaxle (AXLE_MARGIN_JPEG / AXLE_MARGIN_WEBP in sdk/image_internal.h).
+ * libaxle (AXLE_MARGIN_JPEG / AXLE_MARGIN_WEBP in lib/image/image_internal.h).
  *
  * Work is split like axle's slices: J forked processes, each taking a
  * contiguous run of the (sorted) file list.  Each process keeps one

@@ -11,7 +11,7 @@
 # usage: bench/machinery.sh --build DIR [--runs R] [--steps N] [--jobs K]
 #                           [--tiny N] [--only "a b c"] [--results DIR]
 #
-#   --build DIR   the build folder (its core/axle, plugins/.libs, sdk/.libs
+#   --build DIR   the build folder (its core/axle, plugins/.libs, lib/.libs
 #                 and tests/methods/.libs; test_counter is built if missing)
 #   --runs R      timed repetitions of each measurement (5); medians shown
 #   --steps N     steps of the long pipeline (1000)
@@ -133,7 +133,7 @@ if [[ " $only " == *" b "* ]]; then
     dir=$scratch/empty
     mkdir -p "$dir"
     cc_build "$dir/empty_method.so" "$BENCH_DIR/empty_method.c" -shared -fPIC -I"$SRC_DIR/sdk" \
-        -L"$BUILD/sdk/.libs" -laxle -Wl,-rpath,"$BUILD/sdk/.libs"
+        -L"$BUILD/lib/.libs" -laxle -Wl,-rpath,"$BUILD/lib/.libs"
     {
         echo "# $jobs empty jobs; nonce=N gives them all new identities"
         echo "params: {nonce: 0}"

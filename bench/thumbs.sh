@@ -104,8 +104,8 @@ probe=$scratch/decode_probe
 read -ra codec_flags <<< "$(pkg-config --cflags --libs libturbojpeg libwebp)"
 cc_build "$probe" "$BENCH_DIR/decode_probe.c" "${codec_flags[@]}" -lm
 # The shrink-on-load margins compiled into libaxle: the probe must pick
-# the same scale (sdk/image_internal.h).
-margin() { sed -n "/^#define AXLE_MARGIN_$1 /{s/^#define AXLE_MARGIN_$1 \([0-9.]*\).*/\1/p;q}" "$SRC_DIR/sdk/image_internal.h"; }
+# the same scale (lib/image/image_internal.h).
+margin() { sed -n "/^#define AXLE_MARGIN_$1 /{s/^#define AXLE_MARGIN_$1 \([0-9.]*\).*/\1/p;q}" "$SRC_DIR/lib/image/image_internal.h"; }
 margin_jpeg=$(margin JPEG) margin_webp=$(margin WEBP)
 margin_jpeg=${margin_jpeg:-1.0} margin_webp=${margin_webp:-2.0}
 

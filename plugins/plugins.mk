@@ -7,7 +7,7 @@ plugins_import_images_la_SOURCES = plugins/import_images/import_images.c \
 	plugins/import_images/import_list.c plugins/import_images/import_list.h
 plugins_import_images_la_CFLAGS = $(MODULE_CFLAGS)
 plugins_import_images_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
-plugins_import_images_la_LIBADD = sdk/libaxle.la
+plugins_import_images_la_LIBADD = lib/libaxle.la
 
 method_LTLIBRARIES += plugins/thumbnailer.la
 plugins_thumbnailer_la_SOURCES = plugins/thumbnailer/thumbnailer.c \
@@ -16,17 +16,17 @@ plugins_thumbnailer_la_SOURCES = plugins/thumbnailer/thumbnailer.c \
 	plugins/thumbnailer/fit.c plugins/thumbnailer/fit.h
 plugins_thumbnailer_la_CFLAGS = $(MODULE_CFLAGS)
 plugins_thumbnailer_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
-plugins_thumbnailer_la_LIBADD = sdk/libaxle.la -lm
+plugins_thumbnailer_la_LIBADD = lib/libaxle.la -lm
 
 method_LTLIBRARIES += plugins/export_images.la
 plugins_export_images_la_SOURCES = plugins/export_images/export_images.c \
 	plugins/export_images/export_names.c plugins/export_images/export_names.h
 plugins_export_images_la_CFLAGS = $(MODULE_CFLAGS)
 plugins_export_images_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
-plugins_export_images_la_LIBADD = sdk/libaxle.la
+plugins_export_images_la_LIBADD = lib/libaxle.la
 
 method_LTLIBRARIES += plugins/shapehist.la
 plugins_shapehist_la_SOURCES = plugins/shapehist/shapehist.c
 plugins_shapehist_la_CFLAGS = $(MODULE_CFLAGS)
 plugins_shapehist_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
-plugins_shapehist_la_LIBADD = sdk/libaxle.la
+plugins_shapehist_la_LIBADD = lib/libaxle.la

@@ -39,5 +39,5 @@ tests_unit_test_dataset_cli_LDADD = $(TEST_LIBS) -lm
 noinst_PROGRAMS += bench/dataset_bench
 bench_dataset_bench_SOURCES = bench/dataset_bench.c
 bench_dataset_bench_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-bench_dataset_bench_LDADD = sdk/libaxle.la $(JANSSON_LIBS)
+bench_dataset_bench_LDADD = lib/libaxle.la $(JANSSON_LIBS)
 EXTRA_DIST += bench/dataset_bench.sh

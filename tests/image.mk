@@ -39,7 +39,7 @@ tests_unit_test_image_files_LDADD = $(TEST_LIBS)
 # the shell tests drive it, and it measures speed (`image_tool bench`).
 tests_image_tool_SOURCES = tests/image_tool.c $(THUMB_SOURCES)
 tests_image_tool_CFLAGS = $(AM_CFLAGS)
-tests_image_tool_LDADD = sdk/libaxle.la -lm
+tests_image_tool_LDADD = lib/libaxle.la -lm
 
 IMAGE_SHELL_TESTS = tests/image/formats.sh tests/image/bad_input.sh \
 	tests/image/orientation.sh tests/image/quality.sh tests/image/pipeline.sh \

@@ -15,7 +15,7 @@ AM_TESTS_ENVIRONMENT = \
 	AXLE_BUILDDIR=$(abs_top_builddir); export AXLE_BUILDDIR; \
 	PYTHON_PIL='$(PYTHON_PIL)'; export PYTHON_PIL;
 TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JANSSON_CFLAGS)
-TEST_LIBS = sdk/libaxle.la $(CMOCKA_LIBS) $(JANSSON_LIBS)
+TEST_LIBS = lib/libaxle.la $(CMOCKA_LIBS) $(JANSSON_LIBS)
 # Test methods are modules that are never installed.
 TEST_MODULE_FLAGS = $(MODULE_FLAGS) -rpath /nowhere
 EXTRA_DIST += tests/lib.sh

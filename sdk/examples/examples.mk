@@ -4,6 +4,7 @@
 # method built out of tree into a pipeline.
 dist_man_MANS += doc/axle.1
 EXTRA_DIST += sdk/README.md \
+	sdk/template/method_template.c sdk/template/Makefile \
 	sdk/examples/box_resize/box_resize.c sdk/examples/box_resize/Makefile \
 	pipelines/thumbnails_box.yaml
 SDK_TESTS = tests/sdk/swap.sh tests/sdk/template.sh tests/sdk/guide.sh

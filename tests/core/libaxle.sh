@@ -8,7 +8,7 @@
 # the program behind it lets our copy come first instead.
 bin="$(dirname "$AXLE")/.libs/$(basename "$AXLE")"
 [ -x "$bin" ] || bin=$AXLE
-libdir="$AXLE_BUILDDIR/sdk/.libs"
+libdir="$AXLE_BUILDDIR/lib/.libs"
 [ -f "$libdir/libaxle.so.0" ] || skip_all "no built libaxle.so.0 in $libdir"
 with_lib() {  # with_lib DIR axle-args...: run axle with DIR's libaxle
     d=$1; shift

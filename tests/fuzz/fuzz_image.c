@@ -12,10 +12,11 @@
  * - prefixes: a probe of a prefix either asks for more bytes
  *   (AXLE_EMORE) or says exactly what the probe of the whole file says.
  *
- * Built with every sdk/ source (from the top folder, SDK_SOURCES being
- * sdk/ *.c without the space):
+ * Built with every libaxle source (from the top folder, LIB_SOURCES being
+ * lib/ *.c lib/ * / *.c without the spaces):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *       -DAXLE_VERSION='"fuzz"' -Isdk $SDK_SOURCES tests/fuzz/fuzz_image.c \
+ *       -DAXLE_VERSION='"fuzz"' -Isdk -Ilib -Ilib/image $LIB_SOURCES \
+ *       tests/fuzz/fuzz_image.c \
  *       $(pkg-config --libs libturbojpeg libjpeg libwebp libwebpdemux \
  *         libwebpmux jansson) -lm -o fuzz_image
  *   ./fuzz_image -jobs=1 tests/fuzz/seeds/image

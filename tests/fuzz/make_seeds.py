@@ -4,7 +4,7 @@ into tests/fuzz/seeds/ (run it after changing the formats; the seeds are
 kept in git so that CI fuzzes from the same start every time).
 
 dataset: meta.json, then column files f0, f1, ... each after "\\n--\\n",
-         as sdk/dataset_format.h describes them.
+         as lib/dataset/dataset_format.h describes them.
 pipeline: a pipeline's YAML text, then NAME=VALUE overrides, each after a
          NUL byte.
 """

@@ -7,8 +7,8 @@
 # harness found something (its input is kept in build-fuzz/findings/NAME/,
 # the report in build-fuzz/NAME.log), 77 when clang's libFuzzer is missing.
 #
-# A harness is linked with all of sdk/*.c and core/*.c but core/main.c,
-# built with -fsanitize=fuzzer,address,undefined.
+# A harness is linked with all of libaxle (lib/**/*.c) and core/*.c but
+# core/main.c, built with -fsanitize=fuzzer,address,undefined.
 #
 # Environment: AXLE_FUZZ_DIR (build folder, default build-fuzz/ in the
 # source tree), AXLE_FUZZ_CORPUS (corpus root, default AXLE_FUZZ_DIR/corpus),
@@ -23,7 +23,8 @@ cc=${CC:-clang}
 case "$cc" in *clang*) ;; *) cc=clang ;; esac
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-cflags="-g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -I$top/sdk -I$top/core
+cflags="-g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -I$top/sdk -I$top/lib
+ -I$top/lib/image -I$top/core
  -DAXLE_METHODDIR=\"/nonexistent\" -DAXLE_VERSION=\"fuzz\" -Wall -Wno-unused-parameter"
 pkgs="yaml-0.1 jansson libcrypto libturbojpeg libwebp libwebpdemux libwebpmux libjpeg"
 
@@ -39,9 +40,10 @@ libs="$(pkg-config --libs $pkgs) -ldl -lm"
 
 # The objects of libaxle and of the core, rebuilt when their source or any
 # header is newer.
-newest_header=$(ls -t "$top"/sdk/*.h "$top"/sdk/axle/*.h "$top"/core/*.h | head -1)
+newest_header=$(ls -t "$top"/lib/*.h "$top"/lib/*/*.h "$top"/sdk/axle/*.h "$top"/core/*.h |
+    head -1)
 objs=""
-for src in "$top"/sdk/*.c "$top"/core/*.c; do
+for src in "$top"/lib/*.c "$top"/lib/*/*.c "$top"/core/*.c; do
     case "$src" in */core/main.c) continue ;; esac
     part=$(basename "$(dirname "$src")")
     obj="$out/obj/$part-$(basename "$src" .c).o"

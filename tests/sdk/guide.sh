@@ -14,7 +14,7 @@ Name: axle
 Description: axle SDK from the build tree
 Version: 0
 Cflags: -I$AXLE_SRCDIR/sdk
-Libs: -L$AXLE_BUILDDIR/sdk/.libs -laxle
+Libs: -L$AXLE_BUILDDIR/lib/.libs -laxle
 EOF
 
 # Each fenced block whose first line names pixels.c, Makefile or

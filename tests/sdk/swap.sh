@@ -22,7 +22,7 @@ Name: axle
 Description: axle SDK from the build tree
 Version: 0
 Cflags: -I$src/sdk
-Libs: -L$bld/sdk/.libs -laxle
+Libs: -L$bld/lib/.libs -laxle
 EOF
 build() {  # build DIR [CFLAGS]: copy the example's folder to DIR and make
     rm -rf "$1" && cp -R "$src/sdk/examples/box_resize" "$1" && chmod -R u+w "$1"
@@ -30,7 +30,7 @@ build() {  # build DIR [CFLAGS]: copy the example's folder to DIR and make
         PKG_CONFIG_PATH="$T_TMP/pc" ${2:+CFLAGS="$2"} make box_resize.so)
 }
 sums() {   # digests and times of the core and the built-in methods
-    for f in "$AXLE" "$bld/core/.libs/axle" "$bld/sdk/.libs/libaxle.so" \
+    for f in "$AXLE" "$bld/core/.libs/axle" "$bld/lib/.libs/libaxle.so" \
         "$bld"/plugins/.libs/*.so; do
         [ -f "$f" ] && echo "$(sha256sum < "$f") $(stat -c %Y "$f") $f"
     done

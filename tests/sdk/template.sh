@@ -18,7 +18,7 @@ Name: axle
 Description: axle SDK from the build tree
 Version: 0
 Cflags: -I$src/sdk
-Libs: -L$AXLE_BUILDDIR/sdk/.libs -laxle
+Libs: -L$AXLE_BUILDDIR/lib/.libs -laxle
 EOF
 mkdir mine
 cp "$src/sdk/template/method_template.c" "$src/sdk/template/Makefile" mine/

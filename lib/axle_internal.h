@@ -1,7 +1,7 @@
 /* axle_internal.h - what the core and libaxle share, never installed.
  *
  * The core fills a struct axle_job for each stage process; the SDK's
- * accessors (sdk/job.c) read it.  Dataset files are finished by the core
+ * accessors (lib/job.c) read it.  Dataset files are finished by the core
  * through axle_internal_datasets_finish once every stage has succeeded. */
 #ifndef AXLE_INTERNAL_H
 #define AXLE_INTERNAL_H
@@ -73,7 +73,7 @@ bool axle_internal_is_utf8(const char *s);
 
 /* `in` made safe to print (malloc'd, NULL when out of memory): control
  * characters, DEL and bytes that are not UTF-8 become \xNN; the rest of
- * UTF-8 is kept as it is.  sdk/escape.c. */
+ * UTF-8 is kept as it is.  lib/escape.c. */
 char *axle_internal_escape(const char *in);
 
 #endif

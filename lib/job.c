@@ -26,7 +26,7 @@ axle_version(void)
 
 /* Messages are printed on a terminal and often name files: control
  * characters and bytes that are not UTF-8 in them are escaped
- * (sdk/escape.c), so a file name cannot rewrite the screen or forge a
+ * (lib/escape.c), so a file name cannot rewrite the screen or forge a
  * line. */
 static void
 format_escaped(char *out, size_t outlen, const char *fmt, va_list ap)

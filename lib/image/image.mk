@@ -1,0 +1,12 @@
+# lib/image/image.mk - image probe, decode with shrink-on-load, encode.
+lib_libaxle_la_SOURCES += \
+	lib/image/image_internal.h \
+	lib/image/image_probe.c \
+	lib/image/image_probe_jpeg.c \
+	lib/image/image_probe_webp.c \
+	lib/image/image_exif.c \
+	lib/image/image_decode.c \
+	lib/image/image_decode_jpeg.c \
+	lib/image/image_decode_webp.c \
+	lib/image/image_encode.c \
+	lib/image/image_pixels.c

@@ -1,0 +1,17 @@
+# lib/lib.mk - libaxle, the one library methods and the core link: its
+# implementation, which a method's author never needs to open (sdk/ has
+# all they see).
+lib_LTLIBRARIES += lib/libaxle.la
+lib_libaxle_la_SOURCES = lib/axle_internal.h lib/job.c lib/versions.c lib/atomic_file.c
+lib_libaxle_la_CFLAGS = $(AM_CFLAGS) -fno-semantic-interposition $(JANSSON_CFLAGS) $(TURBOJPEG_CFLAGS) $(JPEG_CFLAGS) $(WEBP_CFLAGS)
+lib_libaxle_la_LIBADD = $(JANSSON_LIBS) $(TURBOJPEG_LIBS) $(JPEG_LIBS) $(WEBP_LIBS) -lm
+lib_libaxle_la_LDFLAGS = $(AM_LDFLAGS) -no-undefined -version-info 0:0:0 \
+	-export-symbols-regex '^axle_'
+
+include lib/dataset/dataset.mk
+include lib/image/image.mk
+
+# The input-file expansion (files, folders, globs) shared with the core.
+lib_libaxle_la_SOURCES += lib/files.c
+# Names printed on a terminal are escaped (used by files.c and job.c).
+lib_libaxle_la_SOURCES += lib/escape.c
