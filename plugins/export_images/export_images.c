@@ -4,7 +4,8 @@
  * with the extension replaced (subfolders kept); prepare decides every
  * name from the whole list (export_names.c) so slices never race for a
  * name.  Each slice encodes and writes its own rows, each file written
- * atomically and registered with the job (axle_write_file).  Null rows (images skipped upstream) are left out.
+ * atomically and registered with the job (axle_write_file).  Null rows
+ * (images skipped upstream) are left out.
  * Raw pixel cells (thumbnails) are encoded as they are; encoded cells
  * (say the import's own `image` column) are decoded at full size with
  * their EXIF orientation applied, since the new file has no EXIF. */
