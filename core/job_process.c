@@ -87,7 +87,10 @@ settle_stage(axle_job *job, stage_end *end, int stage, int rc)
 {
     char entry[64];
     entry_name(stage, job->sliceno, entry, sizeof entry);
-    if (rc > 0) {
+    if (job->opt_misuse[0]) { /* whatever it returned, it read a wrong option */
+        snprintf(end->message, sizeof end->message, "%s failed: %s", entry,
+                 job->opt_misuse);
+    } else if (rc > 0) {
         snprintf(end->message, sizeof end->message, "%s returned %d; entry "
                  "points return AXLE_OK or a negative AXLE_E* code", entry, rc);
     } else if (rc < 0 && job->errmsg[0]) {
@@ -152,6 +155,7 @@ run_single(axle_job *job, job_shared *sh, int stage, int fd, int slices,
     job->sliceno = -1;
     job->progress = &sh->slots[slices];
     job->errmsg[0] = '\0';
+    job->opt_misuse[0] = '\0';
     route_output(fd);
     double t0 = clock_now();
     stage_end end = {END_NONE, ""};
@@ -169,6 +173,7 @@ slice_main(axle_job *job, job_shared *sh, int sliceno, int fd)
     job->sliceno = sliceno;
     job->progress = &sh->slots[sliceno];
     job->errmsg[0] = '\0';
+    job->opt_misuse[0] = '\0';
     route_output(fd);
     settle_stage(job, &sh->slice_ends[sliceno], STAGE_ANALYSIS,
                  analysis_fn(job, sliceno));
@@ -264,6 +269,7 @@ build_job(axle_job *job, const job_spec *spec)
     job->id = (char *)spec->id;
     job->dir = (char *)spec->dir;
     job->method = (char *)spec->m->desc->name;
+    job->desc = spec->m->desc;
     job->slices = spec->slices;
     job->sliceno = -1;
     job->options = spec->options;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "pipeline.h"
 
 #define MAX_LOADED 256
 #define MAX_DIRS 64
@@ -130,6 +132,58 @@ check_descriptor(const method *m, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* True when `p` points into a loaded object (the method's own .so, say),
+ * where a string the descriptor names must be: a number written where a
+ * string belongs (AXLE_OPTION_INT("q", 85, ...) built by a compiler that
+ * only warned) points nowhere, and reading it would crash. */
+static bool
+is_mapped(const void *p)
+{
+    Dl_info info;
+    return p && dladdr(p, &info) != 0;
+}
+
+/* The strings of each option are where a string can be, and its default
+ * fits its own type, range and choices: a method whose table is wrong is
+ * refused when loaded, not at the first run that leaves an option out. */
+static int
+check_options(const axle_method_desc *d, const char *path, char *err, size_t errlen)
+{
+    const struct {
+        const char *what;
+        size_t offset;
+    } fields[] = {{"default", offsetof(axle_option, default_yaml)},
+                  {"choices", offsetof(axle_option, choices)},
+                  {"help", offsetof(axle_option, help)}};
+    if (d->options && !is_mapped(d->options)) {
+        snprintf(err, errlen, "%s: its option table is not a valid pointer", path);
+        return -1;
+    }
+    for (const axle_option *o = d->options; o && o->name; o++) {
+        if (!is_mapped(o->name)) {
+            snprintf(err, errlen, "%s: option %zu's name is not a string", path,
+                     (size_t)(o - d->options) + 1);
+            return -1;
+        }
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+            const char *s = *(const char *const *)(const void *)((const char *)o +
+                                                                 fields[i].offset);
+            if (s && !is_mapped(s)) {
+                snprintf(err, errlen, "%s: option '%s': its %s is not a string; write it "
+                         "in quotes (AXLE_OPTION_INT(\"q\", \"85\", ...), not 85) and "
+                         "rebuild", path, o->name, fields[i].what);
+                return -1;
+            }
+        }
+    }
+    char why[1024];
+    if (options_check_defaults(d, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s: %s; fix its AXLE_OPTION_* line and rebuild", path, why);
+        return -1;
+    }
+    return 0;
+}
+
 const method *
 loader_load_path(const char *path_in, char *err, size_t errlen)
 {
@@ -181,7 +235,8 @@ loader_load_path(const char *path_in, char *err, size_t errlen)
     *(void **)&cand.prepare = dlsym(h, "prepare");
     *(void **)&cand.analysis = dlsym(h, "analysis");
     *(void **)&cand.synthesis = dlsym(h, "synthesis");
-    if (check_descriptor(&cand, path, err, errlen) < 0)
+    if (check_descriptor(&cand, path, err, errlen) < 0 ||
+        check_options(cand.desc, path, err, errlen) < 0)
         return NULL;
     cand.path = strdup(path);
     loaded[nloaded] = cand;

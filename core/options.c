@@ -28,6 +28,8 @@ struct vctx {
     const axle_option *opt;  /* the option being checked */
     bool in_default;         /* checking the schema's own default */
     int errors;
+    char *err;               /* set: the first error goes here, not to stderr */
+    size_t errlen;
 };
 
 /* An error about value `v` of the current option. */
@@ -40,6 +42,12 @@ bad(struct vctx *c, const ynode *v, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     c->errors++;
+    if (c->err) {
+        if (c->errors == 1)
+            snprintf(c->err, c->errlen, "method '%s' declares a default for option '%s' "
+                     "that does not fit: %s", c->desc->name, c->opt->name, msg);
+        return;
+    }
     if (c->in_default) {
         diag_error(c->p->root->file, c->st->method_line, c->st->method_col,
                    "method '%s' declares a default for option '%s' that does not fit: %s",
@@ -210,7 +218,8 @@ path_value(struct vctx *c, const ynode *v)
         return NULL;
     }
     char *home = params_expand_home(v->scalar);
-    char *abs = fs_absolute(home ? home : v->scalar, v->from_cli ? c->cwd : c->p->dir);
+    char *abs = fs_absolute(home ? home : v->scalar,
+                            v->from_cli || !c->p ? c->cwd : c->p->dir);
     free(home);
     json_t *j = abs ? json_string(abs) : NULL;
     free(abs);
@@ -330,6 +339,12 @@ schema_ok(struct vctx *c, const axle_option *o)
         why = "no choices";
     if (!why)
         return true;
+    if (c->err) {
+        if (c->errors++ == 0)
+            snprintf(c->err, c->errlen, "method '%s' declares option '%s' with %s",
+                     c->desc->name, o->name, why);
+        return false;
+    }
     diag_error(c->p->root->file, c->st->method_line, c->st->method_col,
                "method '%s' declares option '%s' with %s", c->desc->name, o->name, why);
     c->errors++;
@@ -433,6 +448,45 @@ options_validate(const axle_method_desc *desc, const step *st, const pipeline *p
         return NULL;
     }
     return out;
+}
+
+/* One declared default, parsed and checked as a written value would be. */
+static void
+check_default(struct vctx *c)
+{
+    char err[512], q[160];
+    int line, col;
+    ynode *v = ydoc_parse_string(c->opt->default_yaml, "default", err, sizeof err, &line,
+                                 &col);
+    if (!v) {
+        if (c->errors++ == 0)
+            snprintf(c->err, c->errlen, "method '%s' declares a default for option '%s' "
+                     "that is not a YAML value ('%s': %s at column %d)", c->desc->name,
+                     c->opt->name, ydoc_quote(c->opt->default_yaml, q, sizeof q), err, col);
+        return;
+    }
+    c->in_default = true;
+    json_decref(normalise(c, v));
+    c->in_default = false;
+    ynode_free(v);
+}
+
+int
+options_check_defaults(const axle_method_desc *desc, char *err, size_t errlen)
+{
+    struct vctx c = {.desc = desc, .cwd = "/", .err = err, .errlen = errlen};
+    for (const axle_option *o = desc->options; o && o->name && !c.errors; o++) {
+        c.opt = o;
+        for (const axle_option *p = desc->options; p != o && !c.errors; p++)
+            if (strcmp(p->name, o->name) == 0) {
+                snprintf(err, errlen, "method '%s' declares option '%s' twice",
+                         desc->name, o->name);
+                c.errors++;
+            }
+        if (!c.errors && schema_ok(&c, o) && o->default_yaml)
+            check_default(&c);
+    }
+    return c.errors ? -1 : 0;
 }
 
 ynode *

@@ -61,6 +61,13 @@ json_t *options_validate(const axle_method_desc *desc, const step *st,
 /* Parses a YAML flow value for a default ("85", "[256,256]", "skip"). */
 ynode *options_parse_default(const char *yaml_text);
 
+/* Checks a method's own option table, before any pipeline: known types,
+ * choices for enums, no name twice, and every default fitting its
+ * option's type, range and choices.  0, or -1 with the first problem in
+ * err ("method 'm' declares a default for option 'q' that does not fit:
+ * option 'q' is 150, outside 1..100"). */
+int options_check_defaults(const axle_method_desc *desc, char *err, size_t errlen);
+
 /* Checks that the paths a step's path options were given name something
  * now: a file or folder that exists, or a glob that matches a file (path
  * options are the job's inputs, so a missing one is a mistake in the

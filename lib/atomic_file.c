@@ -14,12 +14,15 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 
 /* Tries before giving up on finding a free temporary name: with 64 random
  * bits a clash means someone is planting names faster than chance. */
 #define TMP_TRIES 16
+/* Bytes a temporary's name adds: ".tmp-" and 16 hex digits. */
+#define TMP_SUFFIX 21
 
 static uint64_t
 random_bits(void)
@@ -34,17 +37,23 @@ random_bits(void)
     return r;
 }
 
-/* Creates a new temporary file beside `path`; its name goes to tmp. */
+/* Creates a new temporary file beside `path` (relative to `dirfd`); its
+ * name goes to tmp. */
 static int
-create_temporary(const char *path, char *tmp, size_t tmplen)
+create_temporary(int dirfd, const char *path, char *tmp, size_t tmplen)
 {
+    /* NAME.tmp-XXXX beside NAME, or .tmp-XXXX when NAME is so long that
+     * the suffix would take it past NAME_MAX. */
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    int keep = strlen(path + dirlen) + TMP_SUFFIX > NAME_MAX ? (int)dirlen : INT_MAX;
     for (int i = 0; i < TMP_TRIES; i++) {
-        if ((size_t)snprintf(tmp, tmplen, "%s.tmp-%016llx", path,
+        if ((size_t)snprintf(tmp, tmplen, "%.*s.tmp-%016llx", keep, path,
                              (unsigned long long)random_bits()) >= tmplen) {
             errno = ENAMETOOLONG;
             return -1;
         }
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+        int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                       0644);
         if (fd >= 0 || errno != EEXIST)
             return fd;
@@ -70,20 +79,27 @@ write_all(int fd, const char *p, size_t len)
 int
 axle_internal_write_atomic(const char *path, const void *data, size_t len)
 {
+    return axle_internal_write_atomic_at(AT_FDCWD, path, data, len);
+}
+
+int
+axle_internal_write_atomic_at(int dirfd, const char *path, const void *data,
+                              size_t len)
+{
     char tmp[PATH_MAX];
-    int fd = create_temporary(path, tmp, sizeof tmp);
+    int fd = create_temporary(dirfd, path, tmp, sizeof tmp);
     if (fd < 0)
         return -1;
     if (write_all(fd, data, len) < 0) {
         int e = errno;
         close(fd);
-        unlink(tmp);
+        unlinkat(dirfd, tmp, 0);
         errno = e;
         return -1;
     }
-    if (close(fd) < 0 || rename(tmp, path) < 0) {
+    if (close(fd) < 0 || renameat(dirfd, tmp, dirfd, path) < 0) {
         int e = errno;
-        unlink(tmp);
+        unlinkat(dirfd, tmp, 0);
         errno = e;
         return -1;
     }

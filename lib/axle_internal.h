@@ -41,6 +41,11 @@ struct axle_job {
     void **slice_res;  /* synthesis: per-slice results, loaded lazily */
     size_t *slice_len;
     struct axle_progress_slot *progress; /* this process's slot, or NULL */
+    const axle_method_desc *desc; /* the method's descriptor: the option
+                                     getters check reads against it */
+    char opt_misuse[1024]; /* the first option read the method got wrong
+                              in this stage (lib/options_get.c); the core
+                              fails the stage on it */
 };
 
 /* The job this process runs (set by the core before calling a stage). */
@@ -64,6 +69,9 @@ json_t *axle_internal_dataset_list(const char *jobdir);
 /* Writes a whole file through a temporary and rename.  0, or -1 with
  * errno set. */
 int axle_internal_write_atomic(const char *path, const void *data, size_t len);
+/* The same with `path` relative to the folder open as `dirfd`. */
+int axle_internal_write_atomic_at(int dirfd, const char *path, const void *data,
+                                  size_t len);
 
 /* {"axle": "0.1.0", "libjpeg-turbo": ..., ...}: part of every identity. */
 json_t *axle_internal_library_versions(void);

@@ -1,5 +1,6 @@
-/* job.c - what a method asks of its running job: identity, options,
- * inputs, results passed between stages, errors, logging and progress.
+/* job.c - what a method asks of its running job: identity, inputs,
+ * results passed between stages, errors, logging and progress (options:
+ * options_get.c).
  *
  * The core fills struct axle_job (axle_internal.h) before each stage;
  * everything here only reads it or writes files in the job folder, so a
@@ -202,6 +203,23 @@ axle_register_file(axle_job *job, const char *relpath)
         return axle_error(job, AXLE_EINVAL,
                           "register_file wants a path inside the job folder, got '%s'",
                           relpath ? relpath : "(null)");
+    /* The core fails a job whose registered file is gone at its end; a
+     * file that is not there when registered is a mistake to name now. */
+    struct stat st;
+    char *path = NULL;
+    if (asprintf(&path, "%s/%s", job->dir, relpath) < 0)
+        return axle_error(job, AXLE_ENOMEM, "out of memory");
+    int found = stat(path, &st), e = errno;
+    free(path);
+    if (found != 0)
+        return axle_error(job, AXLE_EIO,
+                          "axle_register_file: %s: %s in the job folder %s; write the "
+                          "file first (axle_write_file writes and registers it)",
+                          relpath, e == ENOENT ? "no such file" : strerror(e), job->dir);
+    if (!S_ISREG(st.st_mode))
+        return axle_error(job, AXLE_EIO,
+                          "axle_register_file: %s in the job folder %s is not a regular "
+                          "file", relpath, job->dir);
     json_t *s = json_string(relpath);
     if (!s)
         return axle_error(job, AXLE_EINVAL, "file name '%s' is not UTF-8", relpath);
@@ -326,70 +344,6 @@ axle_set_result_json(axle_job *job, const char *json)
     char path[4096];
     snprintf(path, sizeof path, "%s/result.json", job->dir);
     return write_file(job, path, json, strlen(json));
-}
-
-/* ---- options ---- */
-
-/* Every declared option is present (defaults are filled in), so a name
- * that is missing is a typo in the method: say so rather than return 0. */
-static json_t *
-opt(const axle_job *job, const char *name)
-{
-    json_t *v = job->options ? json_object_get(job->options, name) : NULL;
-    if (!v && job->options)
-        fprintf(stderr, "%s: warning: reads option '%s', which it does not declare\n",
-                job->method, name);
-    return v;
-}
-
-int64_t
-axle_opt_int(const axle_job *job, const char *name)
-{
-    json_t *v = opt(job, name);
-    return json_is_integer(v) ? json_integer_value(v) : (int64_t)json_number_value(v);
-}
-
-double
-axle_opt_float(const axle_job *job, const char *name)
-{
-    return json_number_value(opt(job, name));
-}
-
-bool
-axle_opt_bool(const axle_job *job, const char *name)
-{
-    return json_is_true(opt(job, name));
-}
-
-const char *
-axle_opt_string(const axle_job *job, const char *name)
-{
-    return json_string_value(opt(job, name));
-}
-
-size_t
-axle_opt_count(const axle_job *job, const char *name)
-{
-    json_t *v = opt(job, name);
-    return json_is_array(v) ? json_array_size(v) : 0;
-}
-
-const char *
-axle_opt_string_at(const axle_job *job, const char *name, size_t i)
-{
-    return json_string_value(json_array_get(opt(job, name), i));
-}
-
-int64_t
-axle_opt_int_at(const axle_job *job, const char *name, size_t i)
-{
-    return json_integer_value(json_array_get(opt(job, name), i));
-}
-
-const char *
-axle_opt_base_dir(const axle_job *job)
-{
-    return job->base_dir;
 }
 
 /* ---- inputs ---- */

@@ -1,4 +1,5 @@
-/* dataset_put.c - setting the cells of a row and ending it.
+/* dataset_put.c - setting the cells of a row and ending it (or nulling
+ * what is left of it).
  *
  * Fixed-width values (int64, float64, bool) are staged in the column and
  * appended at axle_writer_end_row, so a short row leaves nothing behind.
@@ -338,4 +339,22 @@ axle_writer_end_row(axle_writer *w)
     w->nset = 0;
     w->rows++;
     return AXLE_OK;
+}
+
+/* A row that has nothing more to say (an item skipped part way): what is
+ * not set yet becomes null, so that a column added to a parent still has
+ * one row per parent row. */
+int
+axle_writer_null_row(axle_writer *w)
+{
+    if (!w)
+        return AXLE_EINVAL; /* no job to put a message on */
+    for (int i = 0; i < w->ncols; i++) {
+        if (w->cols[i].set)
+            continue;
+        int rc = axle_put_null(w, i);
+        if (rc != AXLE_OK)
+            return rc;
+    }
+    return axle_writer_end_row(w);
 }

@@ -3,19 +3,16 @@
  * Files go to JOBDIR/output/, named after the source's `filename` column
  * with the extension replaced (subfolders kept); prepare decides every
  * name from the whole list (export_names.c) so slices never race for a
- * name.  Each slice encodes and writes its own rows and registers each
- * file with the job.  Null rows (images skipped upstream) are left out.
+ * name.  Each slice encodes and writes its own rows, each file written
+ * atomically and registered with the job (axle_write_file).  Null rows
+ * (images skipped upstream) are left out.
  * Raw pixel cells (thumbnails) are encoded as they are; encoded cells
  * (say the import's own `image` column) are decoded at full size with
  * their EXIF orientation applied, since the new file has no EXIF. */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "axle/axle.h"
 #include "export_names.h"
@@ -35,11 +32,12 @@ AXLE_METHOD(export_images, "1.0", "an image column to JPEG or WebP files in the 
 
 #define OUTDIR "output"
 
+/* The codec of each `format` choice, in the order of the choices. */
 static axle_codec
 codec_of(const axle_job *job)
 {
-    return strcmp(axle_opt_string(job, "format"), "webp") == 0 ? AXLE_CODEC_WEBP
-                                                                : AXLE_CODEC_JPEG;
+    static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP};
+    return codecs[axle_opt_enum(job, "format")];
 }
 
 /* The source's file names, every slice in order ("row-N" without any). */
@@ -99,49 +97,6 @@ prepare(axle_job *job)
     return rc;
 }
 
-/* mkdir -p of the folders in `path` (not its last component). */
-static int
-make_parents(char *path)
-{
-    for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
-        *p = '\0';
-        int rc = mkdir(path, 0755);
-        *p = '/';
-        if (rc != 0 && errno != EEXIST)
-            return -1;
-    }
-    return 0;
-}
-
-static int
-write_file(axle_job *job, const char *rel, const void *data, size_t len)
-{
-    char path[8192];
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", axle_job_dir(job), rel) >= sizeof path)
-        return axle_error(job, AXLE_EINVAL, "%s: path too long", rel);
-    if (make_parents(path) != 0)
-        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
-    const char *p = data;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            int e = errno;
-            close(fd);
-            return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(e));
-        }
-        p += w;
-        len -= (size_t)w;
-    }
-    if (close(fd) != 0)
-        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
-    return axle_register_file(job, rel);
-}
-
 /* The pixels of a cell: a view of raw pixels, or a full decode (oriented)
  * into *own, which the caller frees. */
 static int
@@ -194,7 +149,7 @@ export_row(axle_job *job, axle_cursor *c, const struct export_name *e,
     if (rc != AXLE_OK)
         return axle_error(job, rc, "%s: %s", e->name, err);
     snprintf(rel, sizeof rel, "%s/%s", OUTDIR, e->name);
-    rc = write_file(job, rel, enc, len);
+    rc = axle_write_file(job, rel, enc, len); /* whole or not at all, registered */
     free(enc);
     *files += rc == AXLE_OK;
     return rc;

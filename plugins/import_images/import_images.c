@@ -30,8 +30,7 @@
 static const axle_option options[] = {
     AXLE_OPTION_PATHS("files", NULL, "files, folders or globs (*, ?, **) to import"),
     AXLE_OPTION_BOOL("recursive", "true", "walk into subfolders of the folders given"),
-    AXLE_OPTION_ENUM("on_error", "skip", "fail|skip",
-                     "a file that is not a usable image: skip it (listed) or fail the job"),
+    AXLE_OPTION_ON_ERROR("skip"), /* a file that is not a usable image: no row */
     AXLE_OPTION_INT("max_pixels", "200000000", 1, 1e12,
                     "refuse images with more pixels (decompression bombs)"),
     AXLE_OPTION_END};
@@ -56,7 +55,6 @@ static axle_writer *out;
 /* What one slice keeps between files. */
 struct slice {
     axle_job *job;
-    bool fail;
     uint64_t max_pixels;
     struct import_buf buf;
     unsigned long long rows, skipped, bytes;
@@ -114,14 +112,10 @@ one_file(struct slice *s, const char *path, const char *name)
     struct import_failure why;
     int rc = import_read_image(&s->buf, path, s->max_pixels, &img, &why);
     if (rc != AXLE_OK) {
-        if (s->fail)
-            return axle_error(s->job, rc, "%s: %s", path, why.reason);
-        if (why.transient)
-            axle_skip_transient(s->job, path, "%s", why.reason);
-        else
-            axle_skip(s->job, path, "%s", why.reason);
-        s->skipped++;
-        return AXLE_OK;
+        s->skipped++; /* counted only when the job goes on */
+        rc = axle_error(s->job, rc, "%s", why.reason);
+        return why.transient ? axle_item_failed_transient(s->job, NULL, path, rc)
+                             : axle_item_failed(s->job, NULL, path, rc);
     }
     rc = put_row(s, &img, name, img.size);
     s->rows += rc == AXLE_OK;
@@ -137,8 +131,7 @@ analysis(axle_job *job, int sliceno)
     struct import_list l;
     if (import_list_decode(blob, len, &l) != AXLE_OK)
         return axle_error(job, AXLE_EFORMAT, "the file list from prepare is unreadable");
-    struct slice s = {job, strcmp(axle_opt_string(job, "on_error"), "fail") == 0,
-                      (uint64_t)axle_opt_int(job, "max_pixels"), {NULL, 0, 0}, 0, 0, 0};
+    struct slice s = {job, (uint64_t)axle_opt_int(job, "max_pixels"), {NULL, 0, 0}, 0, 0, 0};
     size_t n = (size_t)axle_slices(job);
     size_t first = l.n * (size_t)sliceno / n, end = l.n * ((size_t)sliceno + 1) / n;
     int rc = AXLE_OK;

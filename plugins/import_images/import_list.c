@@ -75,7 +75,6 @@ import_list_named_like_image(const char *path)
 
 struct skip_ctx {
     axle_job *job;
-    bool fail;     /* on_error: fail */
     int rc;        /* the first failure, with on_error: fail */
     size_t count;
 };
@@ -92,15 +91,12 @@ on_left_out(void *ctx, const axle_path_skip *s)
         return;
     if (s->issue == AXLE_PATH_NOT_REGULAR && !import_list_named_like_image(s->path))
         return;
-    if (c->fail) {
-        c->rc = axle_error(c->job, AXLE_EIO, "%s: %s", s->path, s->reason);
-        return;
-    }
+    int rc = axle_error(c->job, AXLE_EIO, "%s", s->reason);
     if (s->issue == AXLE_PATH_UNREADABLE && import_errno_is_transient(s->errnum))
-        axle_skip_transient(c->job, s->path, "%s", s->reason);
+        c->rc = axle_item_failed_transient(c->job, NULL, s->path, rc);
     else
-        axle_skip(c->job, s->path, "%s", s->reason);
-    c->count++;
+        c->rc = axle_item_failed(c->job, NULL, s->path, rc);
+    c->count += c->rc == AXLE_OK;
 }
 
 int
@@ -114,8 +110,7 @@ import_list_expand(axle_job *job, struct import_list *l)
     for (size_t i = 0; i < n; i++)
         pats[i] = axle_opt_string_at(job, "files", i);
     char err[1024];
-    struct skip_ctx c = {job, strcmp(axle_opt_string(job, "on_error"), "fail") == 0,
-                         AXLE_OK, 0};
+    struct skip_ctx c = {job, AXLE_OK, 0};
     int rc = axle_expand_paths_report(pats, n, axle_opt_bool(job, "recursive"), on_left_out,
                                       &c, &l->paths, &l->n, err, sizeof err);
     free(pats);

@@ -25,8 +25,7 @@ static const axle_option options[] = {
     AXLE_OPTION_STRING("column", "image", "image column of the source dataset"),
     AXLE_OPTION_STRING("output", "thumb", "name of the new thumbnail column"),
     AXLE_OPTION_BOOL("upscale", "false", "enlarge images smaller than size"),
-    AXLE_OPTION_ENUM("on_error", "skip", "skip|fail",
-                     "an undecodable image: skip it (null thumbnail) or fail the job"),
+    AXLE_OPTION_ON_ERROR("skip"), /* an undecodable image: null thumbnail, or fail */
     AXLE_OPTION_INT("max_pixels", "200000000", 0, 1e12,
                     "refuse images with more pixels, and upscaled sizes too (0: no limit)"),
     AXLE_OPTION_END};
@@ -47,7 +46,7 @@ struct slice {
     axle_job *job;
     struct thumb_ctx ctx;
     uint32_t box_w, box_h;
-    bool upscale, fail;
+    bool upscale;
     uint64_t max_pixels;
     unsigned long long made, skipped;
 };
@@ -92,13 +91,11 @@ prepare(axle_job *job)
 static int
 bad_row(struct slice *s, const char *name, int code, const char *why)
 {
-    if (s->fail)
-        return axle_error(s->job, code, "%s: %s", name, why);
-    axle_skip(s->job, name, "%s", why);
-    s->skipped++;
-    return axle_put_null(out, out_col);
+    s->skipped++; /* counted only when the job goes on */
+    return axle_item_failed(s->job, out, name, axle_error(s->job, code, "%s", why));
 }
 
+/* One row of the output: a thumbnail, a null, or the end of the job. */
 static int
 one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
 {
@@ -109,7 +106,7 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
         snprintf(name, sizeof name, "%.*s", (int)len, p);
     }
     if (axle_cursor_is_null(images))
-        return axle_put_null(out, out_col); /* skipped upstream already */
+        return axle_writer_null_row(out); /* skipped upstream already */
     axle_image img;
     int rc = axle_cursor_image(images, &img);
     if (rc != AXLE_OK)
@@ -121,6 +118,8 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
         return bad_row(s, name, rc, err);
     axle_image raw = axle_image_from_pixels(px);
     rc = axle_put_image(out, out_col, &raw);
+    if (rc == AXLE_OK)
+        rc = axle_writer_end_row(out);
     s->made += rc == AXLE_OK;
     return rc;
 }
@@ -134,8 +133,6 @@ run_slice(struct slice *s, axle_cursor *images, axle_cursor *names, uint64_t tot
         if (names && axle_cursor_next(names) != 1)
             return axle_error(s->job, AXLE_EFORMAT, "filename column ends early");
         rc = one_row(s, images, names);
-        if (rc == AXLE_OK)
-            rc = axle_writer_end_row(out);
         if (rc != AXLE_OK)
             return rc;
         axle_progress(s->job, ++done, total);
@@ -165,7 +162,6 @@ analysis(axle_job *job, int sliceno)
     s.box_w = (uint32_t)axle_opt_int_at(job, "size", 0);
     s.box_h = (uint32_t)axle_opt_int_at(job, "size", 1);
     s.upscale = axle_opt_bool(job, "upscale");
-    s.fail = strcmp(axle_opt_string(job, "on_error"), "fail") == 0;
     s.max_pixels = (uint64_t)axle_opt_int(job, "max_pixels");
     int rc = run_slice(&s, images, names, (uint64_t)axle_dataset_rows(src, sliceno));
     axle_cursor_close(images);

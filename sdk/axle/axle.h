@@ -93,14 +93,37 @@ typedef struct axle_option {
 } axle_option;
 
 #define AXLE_NO_RANGE 1.0, 0.0
-#define AXLE_OPTION_INT(n, def, lo, hi, help) {n, AXLE_OPT_INT, def, lo, hi, NULL, help}
-#define AXLE_OPTION_FLOAT(n, def, lo, hi, help) {n, AXLE_OPT_FLOAT, def, lo, hi, NULL, help}
-#define AXLE_OPTION_BOOL(n, def, help) {n, AXLE_OPT_BOOL, def, AXLE_NO_RANGE, NULL, help}
-#define AXLE_OPTION_STRING(n, def, help) {n, AXLE_OPT_STRING, def, AXLE_NO_RANGE, NULL, help}
-#define AXLE_OPTION_ENUM(n, def, choices, help) {n, AXLE_OPT_ENUM, def, AXLE_NO_RANGE, choices, help}
-#define AXLE_OPTION_PATH(n, def, help) {n, AXLE_OPT_PATH, def, AXLE_NO_RANGE, NULL, help}
-#define AXLE_OPTION_PATHS(n, def, help) {n, AXLE_OPT_PATHS, def, AXLE_NO_RANGE, NULL, help}
-#define AXLE_OPTION_SIZE(n, def, lo, hi, help) {n, AXLE_OPT_SIZE, def, lo, hi, NULL, help}
+
+/* A default is YAML text in quotes ("85"), or NULL for a required option.
+ * AXLE_OPTION_*(n, 85, ...) is a compile error saying so, not a warning
+ * and a crash at load time: AXLE_OPT_TYPE_ adds 0 times the size of a
+ * struct holding a static assertion on the default's type. */
+#if defined(__cplusplus) || !defined(__STDC_VERSION__) || __STDC_VERSION__ < 201112L
+#define AXLE_OPT_TYPE_(type, def, text) type
+#define AXLE_OPT_DEFAULT_(def) (def)
+#else
+#define AXLE_OPT_TYPE_(type, def, text)                                           \
+    (axle_opt_type)(type + 0 * sizeof(struct {                                    \
+        _Static_assert(_Generic((def), char *: 1, const char *: 1, void *: 1,     \
+                                default: 0),                                      \
+                       "an option's default is YAML text in quotes, or NULL for " \
+                       "a required option: write \"" text "\", not " text);       \
+        int axle_unused_;                                                         \
+    }))
+#define AXLE_OPT_DEFAULT_(def)                                                    \
+    _Generic((def), char *: (def), const char *: (def), default: (const char *)0)
+#endif
+#define AXLE_OPT_(n, type, def, text, lo, hi, choices, help)                      \
+    {n, AXLE_OPT_TYPE_(type, def, text), AXLE_OPT_DEFAULT_(def), lo, hi, choices, help}
+
+#define AXLE_OPTION_INT(n, def, lo, hi, help) AXLE_OPT_(n, AXLE_OPT_INT, def, #def, lo, hi, NULL, help)
+#define AXLE_OPTION_FLOAT(n, def, lo, hi, help) AXLE_OPT_(n, AXLE_OPT_FLOAT, def, #def, lo, hi, NULL, help)
+#define AXLE_OPTION_BOOL(n, def, help) AXLE_OPT_(n, AXLE_OPT_BOOL, def, #def, 1.0, 0.0, NULL, help)
+#define AXLE_OPTION_STRING(n, def, help) AXLE_OPT_(n, AXLE_OPT_STRING, def, #def, 1.0, 0.0, NULL, help)
+#define AXLE_OPTION_ENUM(n, def, choices, help) AXLE_OPT_(n, AXLE_OPT_ENUM, def, #def, 1.0, 0.0, choices, help)
+#define AXLE_OPTION_PATH(n, def, help) AXLE_OPT_(n, AXLE_OPT_PATH, def, #def, 1.0, 0.0, NULL, help)
+#define AXLE_OPTION_PATHS(n, def, help) AXLE_OPT_(n, AXLE_OPT_PATHS, def, #def, 1.0, 0.0, NULL, help)
+#define AXLE_OPTION_SIZE(n, def, lo, hi, help) AXLE_OPT_(n, AXLE_OPT_SIZE, def, #def, lo, hi, NULL, help)
 #define AXLE_OPTION_END {NULL, (axle_opt_type)0, NULL, AXLE_NO_RANGE, NULL, NULL}
 
 typedef enum axle_input_kind {
@@ -175,7 +198,9 @@ const char *axle_job_dir(const axle_job *job);  /* absolute path of the job fold
 int axle_slices(const axle_job *job);           /* the workdir's slice count */
 
 /* Registers a file the method wrote, by path relative to the job folder.
- * Registered files are listed by `axle job` and the run line. */
+ * Registered files are listed by `axle job` and the run line.  The file
+ * must exist: a missing one is AXLE_EIO naming it (axle_write_file writes
+ * and registers in one call). */
 int axle_register_file(axle_job *job, const char *relpath);
 
 /* prepare -> slices: an opaque byte blob, stored in the job folder so that a
@@ -337,6 +362,51 @@ const void *axle_cursor_bytes(const axle_cursor *c, size_t *len);
 /* The slice of the current row. */
 int axle_cursor_slice(const axle_cursor *c);
 void axle_cursor_close(axle_cursor *c);
+
+/* ---- the on_error policy, checked options, files (issue 10) ------------- */
+
+/* The standard `on_error` option: `skip` a bad item (listed in the job's
+ * skipped items, its row null) or `fail` the job naming it.  `def` is
+ * "skip" or "fail".  Apply it with axle_item_failed. */
+#define AXLE_OPTION_ON_ERROR(def)                                                  \
+    AXLE_OPTION_ENUM("on_error", def, "skip|fail",                                \
+                     "a bad item: skip it (listed, its row null) or fail the job")
+
+/* One item failed with `rc` (< 0), its reason set by axle_error.  Applies
+ * the method's on_error option:
+ *   skip: records the item as skipped with that reason (axle_skip), ends
+ *         the current row of `w` with every column not yet set null
+ *         (axle_writer_null_row; `w` NULL: the item gets no row), and
+ *         returns AXLE_OK, so the loop goes on;
+ *   fail: sets the message to "ITEM: reason" and returns `rc`, so the
+ *         stage fails naming the item.
+ *     return axle_item_failed(job, w, name, axle_error(job, rc, "%s", err)); */
+int axle_item_failed(axle_job *job, axle_writer *w, const char *item, int rc);
+/* The same for a failure the environment caused, not the item (permission
+ * denied, an I/O error): a skip is recorded as axle_skip_transient does. */
+int axle_item_failed_transient(axle_job *job, axle_writer *w, const char *item, int rc);
+
+/* Ends the current row with every column not yet set null: a whole-row
+ * null when none is set.  AXLE_OK or an error as axle_writer_end_row. */
+int axle_writer_null_row(axle_writer *w);
+
+/* An ENUM option as the index of its value among the choices: with
+ * choices "jpeg|webp", 0 for jpeg and 1 for webp.
+ *
+ * Option getters check the method's own declaration: reading an option
+ * the method does not declare, or with the getter of another type, prints
+ * the mistake ("option 'qualty' is not declared by method m; did you mean
+ * 'quality'?", "option 'quality' is an int; read it with axle_opt_int"),
+ * returns 0, false or "" and fails the stage when its entry point
+ * returns, whatever that returns. */
+int axle_opt_enum(const axle_job *job, const char *name);
+
+/* Writes `len` bytes to `relpath` in the job folder and registers it: the
+ * file appears whole or not at all (a temporary, then a rename), parent
+ * folders are made as needed.  `relpath` stays inside the job folder: an
+ * absolute path, a ".." component or a symbolic link on the way is
+ * refused (AXLE_EINVAL).  AXLE_EIO with the reason when writing fails. */
+int axle_write_file(axle_job *job, const char *relpath, const void *data, size_t len);
 
 /* ---- images ------------------------------------------------------------ */
 

@@ -328,6 +328,50 @@ test_no_options_and_bad_schemas(void **state)
                          "axle: error: default '[1, 2' is not a YAML value: did not find expected ',' or ']' (while parsing a flow sequence) at column 6\n"));
 }
 
+/* The loader's check of a method's own table (options_check_defaults):
+ * the first problem, in words that name the option and why. */
+static void
+expect_defaults(const axle_option *options, const char *want)
+{
+    axle_method_desc d = {AXLE_ABI_MAJOR, AXLE_ABI_MINOR, sizeof d, "m", "1", "", options,
+                          NULL};
+    char err[1024] = "";
+    assert_int_equal(options_check_defaults(&d, err, sizeof err), want ? -1 : 0);
+    assert_string_equal(err, want ? want : "");
+}
+
+static void
+test_defaults_checked_at_load(void **state)
+{
+    (void)state;
+    const axle_option good[] = {
+        AXLE_OPTION_INT("q", "85", 1, 100, ""), AXLE_OPTION_SIZE("s", NULL, 1, 10, ""),
+        AXLE_OPTION_PATHS("files", "[a, b]", ""), AXLE_OPTION_PATH("log", "~/x", ""),
+        AXLE_OPTION_STRING("note", "null", ""), AXLE_OPTION_ON_ERROR("fail"),
+        AXLE_OPTION_END};
+    expect_defaults(good, NULL);
+    expect_defaults(NULL, NULL);
+    const axle_option range[] = {AXLE_OPTION_FLOAT("g", "11", 0.1, 10, ""), AXLE_OPTION_END};
+    expect_defaults(range, "method 'm' declares a default for option 'g' that does not fit: "
+                           "option 'g' is 11, outside 0.1..10");
+    const axle_option type[] = {AXLE_OPTION_BOOL("up", "sometimes", ""), AXLE_OPTION_END};
+    expect_defaults(type, "method 'm' declares a default for option 'up' that does not fit: "
+                          "option 'up' wants true or false, got 'sometimes'");
+    const axle_option size[] = {AXLE_OPTION_SIZE("s", "[0, 5]", 1, 10, ""), AXLE_OPTION_END};
+    expect_defaults(size, "method 'm' declares a default for option 's' that does not fit: "
+                          "option 's' is 0, outside 1..10");
+    const axle_option yaml[] = {AXLE_OPTION_SIZE("s", "[1, 2", 1, 10, ""), AXLE_OPTION_END};
+    expect_defaults(yaml, "method 'm' declares a default for option 's' that is not a YAML "
+                          "value ('[1, 2': did not find expected ',' or ']' (while parsing a "
+                          "flow sequence) at column 6)");
+    const axle_option twice[] = {AXLE_OPTION_INT("q", "1", 1, 2, ""),
+                                 AXLE_OPTION_INT("q", "2", 1, 2, ""), AXLE_OPTION_END};
+    expect_defaults(twice, "method 'm' declares option 'q' twice");
+    const axle_option choices[] = {{"mode", AXLE_OPT_ENUM, "a", AXLE_NO_RANGE, NULL, ""},
+                                   AXLE_OPTION_END};
+    expect_defaults(choices, "method 'm' declares option 'mode' with no choices");
+}
+
 static void
 test_parse_default(void **state)
 {
@@ -381,6 +425,7 @@ main(void)
         cmocka_unit_test_setup(test_value_errors, into_run),
         cmocka_unit_test_setup(test_required_and_cli_places, into_run),
         cmocka_unit_test_setup(test_no_options_and_bad_schemas, into_run),
+        cmocka_unit_test_setup(test_defaults_checked_at_load, into_run),
         cmocka_unit_test_setup(test_parse_default, into_run),
         cmocka_unit_test_setup(test_inputs_against_method, into_run),
     };
