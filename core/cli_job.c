@@ -118,7 +118,7 @@ print_job(const char *dir, json_t *j)
     if (result && !json_is_null(result)) {
         printf("result:\n");
         if (!print_table(result)) {
-            char *text = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY);
+            char *text = axle_internal_json_dumps(result, JSON_INDENT(2));
             printf("%s\n", text);
             free(text);
         }
