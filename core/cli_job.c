@@ -15,10 +15,11 @@ static const char job_usage[] =
     "was built, registered files, skipped items and result.  REF is a job\n"
     "id or a step name of the latest run in the workdir.\n";
 
+/* Floats as written (176.43), not as jansson prints them. */
 static char *
 compact(json_t *v)
 {
-    return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    return axle_internal_json_dumps(v, JSON_COMPACT);
 }
 
 static void

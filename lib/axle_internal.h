@@ -78,9 +78,8 @@ char *axle_internal_escape(const char *in);
 
 /* ---- results (lib/json_text.c, lib/results.c) ---- */
 
-/* `v` in the shortest of %.15g, %.16g, %.17g that reads back to the same
- * double, spelt as jansson spells reals ("176.43", "2.0", "1e300",
- * "-0.0").  `len` >= 32.  -1 (and "") for NaN and infinities. */
+/* `v` in the shortest %.Ng (N <= 17) that reads back to the same double,
+ * spelt as jansson spells reals ("176.43", "2.0", "1e300", "-0.0").  `len` >= 32.  -1 (and "") for NaN and infinities. */
 int axle_internal_format_double(char *out, size_t len, double v);
 /* json_dumps(v, flags) with reals in that shortest form; flags
  * JSON_COMPACT, JSON_INDENT(n) and JSON_SORT_KEYS are honoured, anything

@@ -3,8 +3,8 @@
  * jansson prints every real with %.17g, so a mean of 176.43 reaches the
  * run line as 176.43000000000001.  This prints a JSON value the way
  * json_dumps does (same separators, indentation and string escapes), but
- * each real with the fewest digits (15, 16 or 17) that read back to the
- * same double: 176.43, 0.1, 1e300.  The job-result builder
+ * each real with the fewest significant digits (at most 17) that read
+ * back to the same double: 176.43, 0.1, 1e300.  The job-result builder
  * (lib/result_json.c) and the core's printing of results use it. */
 #include "axle_internal.h"
 
@@ -42,7 +42,10 @@ axle_internal_format_double(char *out, size_t len, double v)
             out[0] = '\0';
         return -1;
     }
-    for (int precision = 15; precision <= 17; precision++) {
+    /* From 1 digit: %.15g is already the shortest for normal doubles,
+     * but subnormals have fewer digits to them (5e-324, not
+     * 4.94065645841247e-324). */
+    for (int precision = 1; precision <= 17; precision++) {
         snprintf(out, len, "%.*g", precision, v);
         double back = strtod(out, NULL);
         /* Compare bits, not values: -0.0 == 0.0 but must print as -0.0. */
