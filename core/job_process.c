@@ -104,8 +104,8 @@ settle_stage(axle_job *job, stage_end *end, int stage, int rc)
                  "its datasets failed: %s", entry,
                  job->errmsg[0] ? job->errmsg : "no reason given");
     } else if (axle_internal_results_close(job) < 0) {
-        snprintf(end->message, sizeof end->message, "%s returned, but saving "
-                 "its results failed: %s", entry, job->errmsg);
+        snprintf(end->message, sizeof end->message, "%s returned, but its "
+                 "results failed: %s", entry, job->errmsg);
     } else {
         end->state = END_RETURNED;
         return;

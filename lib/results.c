@@ -34,6 +34,7 @@ static struct {
     axle_results *slices;    /* synthesis: per slice, loaded lazily */
     axle_results merged;
     bool loaded;
+    char refused[1024];      /* the first call refused, for the stage's end */
 } state;
 
 static void
@@ -45,6 +46,23 @@ forget(void)
     free(state.slices);
     json_decref(state.merged.obj);
     memset(&state, 0, sizeof state);
+}
+
+/* A refused call is also kept, so that a method that does not check
+ * every call still fails: axle_internal_results_close reports it when
+ * the stage returns. */
+static int
+noted(axle_job *job, int rc)
+{
+    if (rc == AXLE_OK || !job)
+        return rc;
+    if (state.job != job) {
+        forget();
+        state.job = job;
+    }
+    if (!state.refused[0])
+        snprintf(state.refused, sizeof state.refused, "%s", axle_errmsg(job));
+    return rc;
 }
 
 /* ---- the kinds of a key ---- */
@@ -143,8 +161,8 @@ set_field(axle_job *job, json_t *e, const char *name, json_t *v)
     return AXLE_OK;
 }
 
-int
-axle_result_add_int(axle_job *job, const char *key, int64_t n)
+static int
+add_int(axle_job *job, const char *key, int64_t n)
 {
     const char *fn = "axle_result_add_int";
     json_t *e = entry_for(job, fn, key, SUM, false);
@@ -160,8 +178,8 @@ axle_result_add_int(axle_job *job, const char *key, int64_t n)
     return set_field(job, e, "sum", json_integer((json_int_t)total));
 }
 
-int
-axle_result_add_float(axle_job *job, const char *key, double x)
+static int
+add_float(axle_job *job, const char *key, double x)
 {
     const char *fn = "axle_result_add_float";
     if (finite_or_fail(job, fn, key, x) != AXLE_OK)
@@ -177,6 +195,18 @@ axle_result_add_float(axle_job *job, const char *key, double x)
     if (finite_or_fail(job, fn, key, total) != AXLE_OK)
         return AXLE_EINVAL;
     return set_field(job, e, "sum", json_real(total));
+}
+
+int
+axle_result_add_int(axle_job *job, const char *key, int64_t n)
+{
+    return noted(job, add_int(job, key, n));
+}
+
+int
+axle_result_add_float(axle_job *job, const char *key, double x)
+{
+    return noted(job, add_float(job, key, x));
 }
 
 /* Set (the list becomes [v]) or append (v is added) as `set` says. */
@@ -208,15 +238,15 @@ put_listed(axle_job *job, const char *fn, const char *key, bool set, json_t *v,
 int
 axle_result_set_int(axle_job *job, const char *key, int64_t v)
 {
-    return put_listed(job, "axle_result_set_int", key, true,
-                      json_integer((json_int_t)v), "out of memory");
+    return noted(job, put_listed(job, "axle_result_set_int", key, true,
+                                 json_integer((json_int_t)v), "out of memory"));
 }
 
 int
 axle_result_append_int(axle_job *job, const char *key, int64_t v)
 {
-    return put_listed(job, "axle_result_append_int", key, false,
-                      json_integer((json_int_t)v), "out of memory");
+    return noted(job, put_listed(job, "axle_result_append_int", key, false,
+                                 json_integer((json_int_t)v), "out of memory"));
 }
 
 int
@@ -224,8 +254,8 @@ axle_result_set_float(axle_job *job, const char *key, double v)
 {
     const char *fn = "axle_result_set_float";
     if (finite_or_fail(job, fn, key, v) != AXLE_OK)
-        return AXLE_EINVAL;
-    return put_listed(job, fn, key, true, json_real(v), "out of memory");
+        return noted(job, AXLE_EINVAL);
+    return noted(job, put_listed(job, fn, key, true, json_real(v), "out of memory"));
 }
 
 int
@@ -233,8 +263,8 @@ axle_result_append_float(axle_job *job, const char *key, double v)
 {
     const char *fn = "axle_result_append_float";
     if (finite_or_fail(job, fn, key, v) != AXLE_OK)
-        return AXLE_EINVAL;
-    return put_listed(job, fn, key, false, json_real(v), "out of memory");
+        return noted(job, AXLE_EINVAL);
+    return noted(job, put_listed(job, fn, key, false, json_real(v), "out of memory"));
 }
 
 /* A string value: NULL is refused (a result has no null). */
@@ -251,13 +281,13 @@ put_string(axle_job *job, const char *fn, const char *key, bool set, const char 
 int
 axle_result_set_string(axle_job *job, const char *key, const char *s)
 {
-    return put_string(job, "axle_result_set_string", key, true, s);
+    return noted(job, put_string(job, "axle_result_set_string", key, true, s));
 }
 
 int
 axle_result_append_string(axle_job *job, const char *key, const char *s)
 {
-    return put_string(job, "axle_result_append_string", key, false, s);
+    return noted(job, put_string(job, "axle_result_append_string", key, false, s));
 }
 
 /* min or max: v replaces the kept value only when strictly better, so
@@ -285,13 +315,13 @@ keep_extreme(axle_job *job, const char *fn, const char *key, enum kind k, double
 int
 axle_result_min(axle_job *job, const char *key, double v, const char *label)
 {
-    return keep_extreme(job, "axle_result_min", key, MIN, v, label);
+    return noted(job, keep_extreme(job, "axle_result_min", key, MIN, v, label));
 }
 
 int
 axle_result_max(axle_job *job, const char *key, double v, const char *label)
 {
-    return keep_extreme(job, "axle_result_max", key, MAX, v, label);
+    return noted(job, keep_extreme(job, "axle_result_max", key, MAX, v, label));
 }
 
 static char *
@@ -307,7 +337,12 @@ int
 axle_internal_results_close(axle_job *job)
 {
     int rc = AXLE_OK;
-    if (state.job == job && state.mine && job->sliceno >= 0) {
+    if (state.job == job && state.refused[0]) {
+        char first[sizeof state.refused];
+        snprintf(first, sizeof first, "%s", state.refused);
+        rc = axle_error(job, AXLE_EINVAL, "a result call was refused: %s", first);
+    }
+    if (state.job == job && state.mine && job->sliceno >= 0 && rc == AXLE_OK) {
         char *path = slice_file(job, job->sliceno);
         char *text = json_dumps(state.mine, JSON_COMPACT);
         if (!path || !text)

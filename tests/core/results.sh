@@ -15,6 +15,7 @@ workdir: wd
 slices: 3
 params:
   value: 176.43
+  nan: false
 jobs:
   import:
     method: import_images
@@ -22,7 +23,7 @@ jobs:
   stats:
     method: test_results
     datasets: {source: import}
-    options: {value: "${value}"}
+    options: {value: "${value}", nan: "${nan}"}
 YAML
 "$AXLE" run p.yaml > out 2> err
 is "$?" 0 "the run succeeds"
@@ -43,4 +44,9 @@ check "each slice's results are a file in the job folder" -- \
 contains out2 '"value":0.30000000000000004}' "a float that needs 17 digits keeps them"
 "$AXLE" run p.yaml value=1e300 > out3 2> err3
 contains out3 '"value":1e300}' "1e300 stays short"
+
+"$AXLE" run p.yaml nan=true > out4 2> err4
+is "$?" 1 "a refused result call that the method did not check fails the job"
+contains err4 "returned, but its results failed: a result call was refused: \
+axle_result_set_float: result 'bad' is NaN" "naming the call and the reason"
 done_testing

@@ -5,13 +5,17 @@
  * its file name) and records `value` as a float; synthesis merges the
  * slices and builds the job's result with axle_json:
  *     {"images": N, "jpeg": J, "smallest": NAME, "value": 176.43}
- * so a test can check the run line shows 176.43 as it was written. */
+ * so a test can check the run line shows 176.43 as it was written.  With
+ * nan: true a slice records a NaN without checking the call: the stage
+ * must fail all the same. */
+#include <math.h>
 #include <string.h>
 
 #include "axle/axle.h"
 
 static const axle_option options[] = {
     AXLE_OPTION_FLOAT("value", "176.43", 1, 0, "a float for the result"),
+    AXLE_OPTION_BOOL("nan", "false", "also record a NaN, not checking the call"),
     AXLE_OPTION_END};
 static const axle_input inputs[] = {
     AXLE_INPUT_DATASET("source", true, "import_images' dataset"),
@@ -37,6 +41,8 @@ analysis(axle_job *job, int sliceno)
                                  axle_rows_label(r));
     }
     axle_rows_close(r);
+    if (axle_opt_bool(job, "nan"))
+        axle_result_set_float(job, "bad", NAN); /* refused, unchecked */
     return rc != AXLE_OK ? rc : more < 0 ? more : AXLE_OK;
 }
 

@@ -194,20 +194,17 @@ test_mistakes_in_a_slice(void **state)
     assert_has(axle_errmsg(j), "overflows int64");
     assert_int_equal(axle_result_add_int(j, "", 1), AXLE_EINVAL);
     assert_int_equal(axle_result_add_int(j, "n", 2), AXLE_OK);
-    assert_int_equal(axle_internal_results_close(j), AXLE_OK);
-
-    td_stage(j, "synthesis", -1);
-    const axle_results *m = axle_slice_results_merged(j);
-    assert_non_null(m);
-    assert_int_equal(axle_results_int(m, "n"), 3);
-    assert_int_equal(axle_results_int(m, "big"), INT64_MAX);
-    /* Refused values leave no key behind. */
-    assert_false(axle_results_has(m, "mean"));
-    assert_false(axle_results_has(m, "sum"));
-    assert_false(axle_results_has(m, "s"));
-    assert_false(axle_results_has(m, "s2"));
-    assert_false(axle_results_has(m, "d"));
-    assert_false(axle_results_has(m, "d2"));
+    /* Refused values leave no key behind: the keys are free. */
+    assert_int_equal(axle_result_set_float(j, "mean", 1.5), AXLE_OK);
+    assert_int_equal(axle_result_add_float(j, "sum", 1.5), AXLE_OK);
+    assert_int_equal(axle_result_min(j, "d", 1.0, "a"), AXLE_OK);
+    assert_int_equal(axle_result_set_string(j, "s", "x"), AXLE_OK);
+    /* A method that checked none of them still fails: the first refusal
+     * ends the stage. */
+    assert_int_equal(axle_internal_results_close(j), AXLE_EINVAL);
+    assert_string_equal(axle_errmsg(j), "a result call was refused: "
+                        "axle_result_set_string: result 'n' is an integer sum "
+                        "(axle_result_add_int) in this slice; use another key");
 }
 
 static void
@@ -218,6 +215,10 @@ test_only_in_analysis(void **state)
     assert_int_equal(axle_result_add_int(&job, "n", 1), AXLE_EINVAL);
     assert_has(axle_errmsg(&job), "axle_result_add_int called in prepare; slices "
                                   "record results in analysis");
+    job.errmsg[0] = '\0';
+    assert_int_equal(axle_internal_results_close(&job), AXLE_EINVAL);
+    assert_has(axle_errmsg(&job), "a result call was refused: axle_result_add_int "
+                                  "called in prepare");
 }
 
 /* A damaged results file fails synthesis naming it. */
