@@ -3,8 +3,8 @@
 # end to end, whose run line must show floats in their shortest form.
 RESULTS_UNIT_TESTS = tests/unit/test_rows tests/unit/test_results
 check_PROGRAMS += $(RESULTS_UNIT_TESTS)
-TESTS += $(RESULTS_UNIT_TESTS) tests/core/results.sh
-EXTRA_DIST += tests/core/results.sh
+TESTS += $(RESULTS_UNIT_TESTS) tests/core/results.sh tests/sdk/guide_results.sh
+EXTRA_DIST += tests/core/results.sh tests/sdk/guide_results.sh
 
 tests_unit_test_rows_SOURCES = tests/unit/test_rows.c $(DATASET_TEST_UTIL)
 tests_unit_test_rows_CFLAGS = $(TEST_CFLAGS)

@@ -525,7 +525,9 @@ void axle_rows_close(axle_rows *r);
  *
  * Each returns AXLE_OK, or AXLE_EINVAL with the message set: called
  * outside analysis, a key of another kind, NaN or an infinity, a string
- * that is not UTF-8.  Results are kept in memory and written (as
+ * that is not UTF-8.  A refused call is also kept, and the stage fails
+ * naming the first when it returns: checking each call is optional.
+ * Results are kept in memory and written (as
  * JOBDIR/slice-N.results.json) when analysis returns: keep them small;
  * put data in a dataset. */
 int axle_result_add_int(axle_job *job, const char *key, int64_t n);
