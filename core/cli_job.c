@@ -15,10 +15,11 @@ static const char job_usage[] =
     "was built, registered files, skipped items and result.  REF is a job\n"
     "id or a step name of the latest run in the workdir.\n";
 
+/* Floats as written (176.43), not as jansson prints them. */
 static char *
 compact(json_t *v)
 {
-    return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    return axle_internal_json_dumps(v, JSON_COMPACT);
 }
 
 static void
@@ -118,7 +119,7 @@ print_job(const char *dir, json_t *j)
     if (result && !json_is_null(result)) {
         printf("result:\n");
         if (!print_table(result)) {
-            char *text = json_dumps(result, JSON_INDENT(2) | JSON_ENCODE_ANY);
+            char *text = axle_internal_json_dumps(result, JSON_INDENT(2));
             printf("%s\n", text);
             free(text);
         }

@@ -106,6 +106,9 @@ settle_stage(axle_job *job, stage_end *end, int stage, int rc)
         snprintf(end->message, sizeof end->message, "%s returned, but closing "
                  "its datasets failed: %s", entry,
                  job->errmsg[0] ? job->errmsg : "no reason given");
+    } else if (axle_internal_results_close(job) < 0) {
+        snprintf(end->message, sizeof end->message, "%s returned, but its "
+                 "results failed: %s", entry, job->errmsg);
     } else {
         end->state = END_RETURNED;
         return;

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "axle_internal.h"
 #include "fsutil.h"
 #include "job_check.h"
 #include "libaxle_digest.h"
@@ -196,7 +197,7 @@ job_record_output(const char *jobdir, json_t *jobjson)
     if (result && !json_is_null(result)) {
         /* The run line shows a result inline; a long one is cut, and
          * `axle job STEP` shows it whole. */
-        char *text = json_dumps(result, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+        char *text = axle_internal_json_dumps(result, JSON_COMPACT | JSON_SORT_KEYS);
         if (text && strlen(text) > 100)
             strcpy(text + 96, " ...");
         if (text)

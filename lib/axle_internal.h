@@ -84,4 +84,18 @@ bool axle_internal_is_utf8(const char *s);
  * UTF-8 is kept as it is.  lib/escape.c. */
 char *axle_internal_escape(const char *in);
 
+/* ---- results (lib/json_text.c, lib/results.c) ---- */
+
+/* `v` in the shortest %.Ng (N <= 17) that reads back to the same double,
+ * spelt as jansson spells reals ("176.43", "2.0", "1e300", "-0.0").  `len` >= 32.  -1 (and "") for NaN and infinities. */
+int axle_internal_format_double(char *out, size_t len, double v);
+/* json_dumps(v, flags) with reals in that shortest form; flags
+ * JSON_COMPACT, JSON_INDENT(n) and JSON_SORT_KEYS are honoured, anything
+ * is encoded (JSON_ENCODE_ANY).  malloc'd; NULL when out of memory. */
+char *axle_internal_json_dumps(const json_t *v, size_t flags);
+/* End of a stage: a slice's structured results (axle_result_*) are
+ * written to JOBDIR/slice-N.results.json; after synthesis, what was
+ * loaded is released.  AXLE_OK, or AXLE_EIO with the job's message set. */
+int axle_internal_results_close(axle_job *job);
+
 #endif

@@ -26,3 +26,4 @@ include tests/fuzz.mk
 include tests/image.mk
 include tests/pipeline.mk
 include tests/policy.mk
+include tests/results.mk

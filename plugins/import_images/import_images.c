@@ -141,41 +141,32 @@ analysis(axle_job *job, int sliceno)
     }
     import_buf_free(&s.buf);
     import_list_free(&l);
-    if (rc == AXLE_OK) {
-        char text[96];
-        int tl = snprintf(text, sizeof text, "%llu %llu %llu", s.rows, s.skipped, s.bytes);
-        rc = axle_set_slice_result(job, text, (size_t)tl);
-    }
+    /* Summed over the slices for synthesis (axle_slice_results_merged). */
+    if (rc == AXLE_OK)
+        rc = axle_result_add_int(job, "images", (int64_t)s.rows);
+    if (rc == AXLE_OK)
+        rc = axle_result_add_int(job, "skipped", (int64_t)s.skipped);
+    if (rc == AXLE_OK)
+        rc = axle_result_add_int(job, "bytes", (int64_t)s.bytes);
     return rc;
 }
 
 int
 synthesis(axle_job *job)
 {
-    unsigned long long rows = 0, skipped = 0, bytes = 0;
+    const axle_results *m = axle_slice_results_merged(job);
+    if (!m)
+        return AXLE_EFORMAT; /* the SDK has set the message */
+    int64_t walk_skipped = 0; /* what prepare's walk left out */
     size_t plen;
     const void *blob = axle_prepare_result(job, &plen);
     struct import_list l;
-    if (import_list_decode(blob, plen, &l) == AXLE_OK) /* skipped by the walk */
-        skipped = l.skipped;
+    if (import_list_decode(blob, plen, &l) == AXLE_OK)
+        walk_skipped = (int64_t)l.skipped;
     import_list_free(&l);
-    for (int i = 0; i < axle_slices(job); i++) {
-        size_t len;
-        const char *r = axle_slice_result(job, i, &len);
-        char text[96];
-        unsigned long long a, b, c;
-        if (!r || len >= sizeof text)
-            continue;
-        memcpy(text, r, len);
-        text[len] = '\0';
-        if (sscanf(text, "%llu %llu %llu", &a, &b, &c) == 3) {
-            rows += a;
-            skipped += b;
-            bytes += c;
-        }
-    }
-    char json[160];
-    snprintf(json, sizeof json, "{\"images\": %llu, \"skipped\": %llu, \"bytes\": %llu}",
-             rows, skipped, bytes);
-    return axle_set_result_json(job, json);
+    axle_json *j = axle_json_new();
+    axle_json_int(j, "images", axle_results_int(m, "images"));
+    axle_json_int(j, "skipped", axle_results_int(m, "skipped") + walk_skipped);
+    axle_json_int(j, "bytes", axle_results_int(m, "bytes"));
+    return axle_json_set_result(job, j);
 }

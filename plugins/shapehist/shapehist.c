@@ -46,26 +46,21 @@ by_count(const void *a, const void *b)
 
 /* Every non-null shape of the source; *bad counts unreadable ones. */
 static int
-read_shapes(axle_job *job, axle_dataset *src, struct shape **out, size_t *n,
-            uint64_t *bad)
+read_shapes(axle_job *job, struct shape **out, size_t *n, uint64_t *bad)
 {
-    char err[512];
-    axle_cursor *c = axle_cursor_open(src, "shape", -1, err, sizeof err);
-    if (!c)
-        return axle_error(job, AXLE_EIO, "%s", err);
     size_t cap = 0;
     int more;
     *out = NULL;
     *n = 0;
     *bad = 0;
-    while ((more = axle_cursor_next(c)) == 1) {
-        if (axle_cursor_is_null(c))
-            continue;
-        size_t len;
-        const char *s = axle_cursor_bytes(c, &len);
-        char text[64];
+    axle_rows *r = axle_rows_open(job, "source", -1, (const char *[]){"shape", NULL});
+    if (!r)
+        return AXLE_EINVAL; /* the SDK has set the message */
+    while ((more = axle_rows_next(r)) == 1) {
+        const char *text = axle_rows_string(r, 0);
         unsigned w, h;
-        snprintf(text, sizeof text, "%.*s", (int)(len < 63 ? len : 63), s);
+        if (!text)
+            continue;
         if (sscanf(text, " [ %u , %u ]", &w, &h) != 2) {
             (*bad)++;
             continue;
@@ -74,16 +69,14 @@ read_shapes(axle_job *job, axle_dataset *src, struct shape **out, size_t *n,
             cap = cap ? 2 * cap : 1024;
             struct shape *grown = realloc(*out, cap * sizeof **out);
             if (!grown) {
-                axle_cursor_close(c);
+                axle_rows_close(r);
                 return axle_error(job, AXLE_ENOMEM, "out of memory");
             }
             *out = grown;
         }
         (*out)[(*n)++] = (struct shape){w, h, 1};
     }
-    if (more < 0)
-        more = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
-    axle_cursor_close(c);
+    axle_rows_close(r);
     return more < 0 ? more : AXLE_OK;
 }
 
@@ -118,43 +111,38 @@ print_table(const struct shape *v, size_t n, uint64_t total)
     printf("%-13s %8" PRIu64 "\n", "total", total);
 }
 
-static char *
-to_json(const struct shape *v, size_t n)
+/* {"WxH": count, ...} in the order of v. */
+static int
+set_result(axle_job *job, const struct shape *v, size_t n)
 {
-    char *json = malloc(n * 48 + 3), *p = json;
-    if (!json)
-        return NULL;
-    *p++ = '{';
-    for (size_t i = 0; i < n; i++)
-        p += sprintf(p, "%s\"%ux%u\": %" PRIu64, i ? ", " : "", v[i].w, v[i].h,
-                     v[i].count);
-    strcpy(p, "}");
-    return json;
+    axle_json *j = axle_json_new();
+    for (size_t i = 0; i < n; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "%ux%u", v[i].w, v[i].h);
+        axle_json_int(j, key, (int64_t)v[i].count);
+    }
+    return axle_json_set_result(job, j);
 }
 
 int
 synthesis(axle_job *job)
 {
-    axle_dataset *src = axle_input_dataset(job, "source");
-    if (!src)
-        return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
-    if (axle_dataset_column_type(src, "shape") != AXLE_JSON)
-        return axle_error(job, AXLE_EINVAL, "source %s has no json column 'shape'",
-                          axle_dataset_path(src));
+    if (!axle_input_column(job, "source", "shape", AXLE_JSON))
+        return AXLE_EINVAL; /* the SDK has set the message */
     struct shape *v;
     size_t n;
     uint64_t bad;
-    int rc = read_shapes(job, src, &v, &n, &bad);
-    if (rc != AXLE_OK)
+    int rc = read_shapes(job, &v, &n, &bad);
+    if (rc != AXLE_OK) {
+        free(v);
         return rc;
+    }
     uint64_t total = n;
     n = histogram(v, n);
     if (bad)
         axle_log(job, "%" PRIu64 " shape values were not [w, h] and were left out", bad);
     print_table(v, n, total);
-    char *json = to_json(v, n);
-    rc = json ? axle_set_result_json(job, json) : axle_error(job, AXLE_ENOMEM, "out of memory");
-    free(json);
+    rc = set_result(job, v, n);
     free(v);
     return rc;
 }

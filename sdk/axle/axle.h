@@ -208,10 +208,14 @@ int axle_register_file(axle_job *job, const char *relpath);
 int axle_set_prepare_result(axle_job *job, const void *data, size_t len);
 const void *axle_prepare_result(const axle_job *job, size_t *len);
 
-/* analysis -> synthesis: each slice's bytes, stored as a file per slice. */
+/* analysis -> synthesis: each slice's bytes, stored as a file per slice.
+ * Bytes, not a string: nothing is added, no NUL at the end.  For numbers
+ * and strings by key, see axle_result_* below. */
 int axle_set_slice_result(axle_job *job, const void *data, size_t len);
-/* In synthesis: slice `sliceno`'s bytes (NULL, len 0 when it set none).
- * The returned buffer is owned by the job. */
+/* In synthesis: slice `sliceno`'s bytes (NULL, len 0 when it set none),
+ * exactly `*len` of them: not NUL-terminated, so a text set as bytes is
+ * read with "%.*s" or copied first.  The returned buffer is owned by the
+ * job. */
 const void *axle_slice_result(axle_job *job, int sliceno, size_t *len);
 
 /* The job's result, a JSON text (copied); `axle job` prints it. */
@@ -506,6 +510,168 @@ void axle_pixels_free(axle_pixels *px);
 
 /* An axle_image that points at `px` as raw pixels (no copy). */
 axle_image axle_image_from_pixels(const axle_pixels *px);
+
+/* ---- rows: several columns of a dataset, row by row -------------------- */
+
+/* A row reader walks some columns of a dataset together, one row at a
+ * time, over one slice (sliceno >= 0) or all slices in order (-1):
+ *
+ *     axle_rows *r = axle_rows_open(job, "source", sliceno,
+ *                                   (const char *[]){"image", "filename", NULL});
+ *     if (!r)
+ *         return AXLE_EINVAL;                 (the message is set)
+ *     int more;
+ *     while ((more = axle_rows_next(r)) == 1) {
+ *         const char *name = axle_rows_string(r, 1);   (NULL when null)
+ *         ...  axle_skip(job, axle_rows_label(r), "...");
+ *     }
+ *     axle_rows_close(r);
+ *     if (more < 0) return more;              (the message is set)
+ *
+ * Columns are named in a NULL-terminated list and read by their index in
+ * it.  Errors set the job's message (axle_errmsg). */
+typedef struct axle_rows axle_rows;
+
+/* Flags of axle_rows_open_dataset. */
+#define AXLE_ROWS_CHAIN 0x1u /* walk the dataset's `previous` chain too,
+                                oldest dataset first, then `ds` itself */
+
+/* Opens the columns of input `input`; NULL when the input is not bound or
+ * lacks a column (the message lists the columns it has). */
+axle_rows *axle_rows_open(axle_job *job, const char *input, int sliceno,
+                          const char *const *columns);
+/* The same over any dataset (owned by the caller; keep it open while the
+ * reader is); flags 0 or AXLE_ROWS_CHAIN. */
+axle_rows *axle_rows_open_dataset(axle_job *job, axle_dataset *ds, int sliceno,
+                                  const char *const *columns, unsigned flags);
+/* 1: a row is current; 0: the end; < 0: AXLE_EIO for a column file that
+ * cannot be read or is damaged (the message names the file and the
+ * offset), AXLE_EINVAL for a getter used on a column of another type or
+ * an index out of range in the row before. */
+int axle_rows_next(axle_rows *r);
+/* The current row's cell of column `col` (its index in the list).  The
+ * getters of another type than the column's give 0 / NULL and make the
+ * next axle_rows_next fail saying which getter fits. */
+bool axle_rows_is_null(axle_rows *r, int col);
+int64_t axle_rows_int64(axle_rows *r, int col);
+double axle_rows_float64(axle_rows *r, int col);
+bool axle_rows_bool(axle_rows *r, int col);
+/* STRING and JSON: the text, NUL-terminated (a text holding a NUL byte
+ * ends there: use axle_rows_bytes); NULL when null.  Borrowed until the
+ * next axle_rows_next. */
+const char *axle_rows_string(axle_rows *r, int col);
+/* STRING, BYTES, JSON: the bytes and their length; NULL when null. */
+const void *axle_rows_bytes(axle_rows *r, int col, size_t *len);
+/* IMAGE: AXLE_OK, or AXLE_EINVAL for a null cell.  Borrowed as above. */
+int axle_rows_image(axle_rows *r, int col, axle_image *out);
+/* The current row for messages: the dataset's `filename` cell when it has
+ * a string column of that name (read even if not asked for) and the cell
+ * is not null, else "row N of slice S" (N from 1), with " of JOB/ds/NAME"
+ * for a row of an earlier dataset of a chain.  Borrowed as above. */
+const char *axle_rows_label(axle_rows *r);
+/* The current row's slice, and its index in that slice (from 0). */
+int axle_rows_slice(const axle_rows *r);
+int64_t axle_rows_index(const axle_rows *r);
+/* Rows read so far, and rows in all, for axle_progress(job, done, total). */
+int64_t axle_rows_done(const axle_rows *r);
+int64_t axle_rows_total(const axle_rows *r);
+void axle_rows_close(axle_rows *r);
+
+/* ---- structured results: analysis -> synthesis, and the job's result ---- */
+
+/* In analysis, a slice records results by key; synthesis reads them per
+ * slice or merged over all slices, typed, without parsing.  Each key is
+ * one kind, fixed by the first call that makes it:
+ *
+ *   axle_result_add_int/_float   a sum: added to within the slice, and
+ *                                the merged value is the sum over slices
+ *   axle_result_set_*            a value (a later set replaces it); merged:
+ *                                the list of the slices' values, in order
+ *   axle_result_append_*         a small list; merged: the slices' lists
+ *                                one after another
+ *   axle_result_min / _max       the least / greatest value with a label
+ *                                (a file name); merged: the least of all,
+ *                                the earliest slice's on a tie
+ *
+ * Each returns AXLE_OK, or AXLE_EINVAL with the message set: called
+ * outside analysis, a key of another kind, NaN or an infinity, a string
+ * that is not UTF-8.  A refused call is also kept, and the stage fails
+ * naming the first when it returns: checking each call is optional.
+ * Results are kept in memory and written (as
+ * JOBDIR/slice-N.results.json) when analysis returns: keep them small;
+ * put data in a dataset. */
+int axle_result_add_int(axle_job *job, const char *key, int64_t n);
+int axle_result_add_float(axle_job *job, const char *key, double x);
+int axle_result_set_int(axle_job *job, const char *key, int64_t v);
+int axle_result_set_float(axle_job *job, const char *key, double v);
+int axle_result_set_string(axle_job *job, const char *key, const char *s);
+int axle_result_append_int(axle_job *job, const char *key, int64_t v);
+int axle_result_append_float(axle_job *job, const char *key, double v);
+int axle_result_append_string(axle_job *job, const char *key, const char *s);
+int axle_result_min(axle_job *job, const char *key, double v, const char *label);
+int axle_result_max(axle_job *job, const char *key, double v, const char *label);
+
+/* Results as synthesis reads them: owned by the job. */
+typedef struct axle_results axle_results;
+
+/* In synthesis: slice `sliceno`'s results (empty when it recorded none),
+ * or all slices' merged as said above.  NULL with the message set when a
+ * slice's file is damaged or slices made one key of different kinds. */
+const axle_results *axle_slice_results(axle_job *job, int sliceno);
+const axle_results *axle_slice_results_merged(axle_job *job);
+
+/* Getters: a missing key gives 0, NULL or false (a sum nobody added to
+ * is 0).  On a list (a set or appended key), the scalar getters give its
+ * first element; count and the _at getters give them all.  The float
+ * getter reads integers too; min and max give their value to the float
+ * getter and their label to axle_results_label. */
+bool axle_results_has(const axle_results *r, const char *key);
+int64_t axle_results_int(const axle_results *r, const char *key);
+double axle_results_float(const axle_results *r, const char *key);
+const char *axle_results_string(const axle_results *r, const char *key);
+const char *axle_results_label(const axle_results *r, const char *key);
+/* Elements of a list (1 for a sum, a min or a max; 0 when missing). */
+size_t axle_results_count(const axle_results *r, const char *key);
+int64_t axle_results_int_at(const axle_results *r, const char *key, size_t i);
+double axle_results_float_at(const axle_results *r, const char *key, size_t i);
+const char *axle_results_string_at(const axle_results *r, const char *key, size_t i);
+
+/* A JSON builder for the job's result (or a JSON cell): strings escaped,
+ * floats in their shortest exact form (176.43, not 176.43000000000001):
+ *
+ *     axle_json *j = axle_json_new();
+ *     axle_json_int(j, "images", axle_results_int(m, "images"));
+ *     axle_json_float(j, "mean_r", axle_results_float(m, "sum_r") / n);
+ *     axle_json_string(j, "darkest", axle_results_label(m, "darkest"));
+ *     return axle_json_set_result(job, j);      (sets the result, frees j)
+ *
+ * The top level is an object.  Inside an object every value has a key;
+ * inside a list the key is NULL.  Calls return nothing: the first mistake
+ * (NaN or an infinity, a key given twice, a missing key, a string that is
+ * not UTF-8, an end without an open list) is kept, later calls do
+ * nothing, and axle_json_set_result or axle_json_text reports it. */
+typedef struct axle_json axle_json;
+
+axle_json *axle_json_new(void); /* NULL only when out of memory */
+void axle_json_int(axle_json *j, const char *key, int64_t v);
+void axle_json_float(axle_json *j, const char *key, double v);
+void axle_json_string(axle_json *j, const char *key, const char *s); /* NULL: null */
+void axle_json_bool(axle_json *j, const char *key, bool v);
+void axle_json_null(axle_json *j, const char *key);
+/* Opens a list or an object as the value of `key`; axle_json_end closes
+ * the innermost one. */
+void axle_json_begin_list(axle_json *j, const char *key);
+void axle_json_begin_object(axle_json *j, const char *key);
+void axle_json_end(axle_json *j);
+/* The text ({"images": 3, "mean_r": 176.43}), owned by j until the next
+ * call; NULL after a mistake or with a list or object still open, and
+ * then axle_json_error says why. */
+const char *axle_json_text(axle_json *j);
+const char *axle_json_error(const axle_json *j);
+/* Sets the job's result to the text and frees j (j may be NULL: out of
+ * memory).  AXLE_OK, or the error with the message set. */
+int axle_json_set_result(axle_job *job, axle_json *j);
+void axle_json_free(axle_json *j);
 
 #ifdef __cplusplus
 }

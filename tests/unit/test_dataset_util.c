@@ -127,6 +127,8 @@ td_fork_slices(axle_job *job, td_slice_fn fn, void *arg)
             int rc = fn(job, s, arg);
             if (rc >= 0)
                 rc = axle_internal_writers_close(job);
+            if (rc >= 0)
+                rc = axle_internal_results_close(job);
             if (rc < 0)
                 fprintf(stderr, "# slice %d: %s\n", s, axle_errmsg(job));
             fflush(NULL);

@@ -31,8 +31,9 @@ int td_teardown(void **state);
 /* Opens JOBDIR/ds/NAME, asserting success. */
 axle_dataset *td_open(const axle_job *job, const char *name);
 /* Runs fn in one forked child per slice, in stage analysis, then closes
- * writers in the child as the core does.  Returns how many slices failed;
- * a failing child prints its message to stderr as "# ...". */
+ * writers and saves structured results in the child as the core does.
+ * Returns how many slices failed; a failing child prints its message to
+ * stderr as "# ...". */
 typedef int (*td_slice_fn)(axle_job *job, int sliceno, void *arg);
 int td_fork_slices(axle_job *job, td_slice_fn fn, void *arg);
 /* Bytes of disk used by the files under `path` (st_blocks), and their
