@@ -1,21 +1,25 @@
-/* cli_methods.c - `axle methods [NAME]`: every method found, which file
- * wins where a name is found twice, and each method's options. */
+/* cli_methods.c - `axle methods [NAME | PATH.so]`: every method found,
+ * which file wins where a name is found twice, and each method's options. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "loader.h"
 
 static const char methods_usage[] =
-    "usage: axle methods [NAME]\n"
+    "usage: axle methods [NAME | PATH.so]\n"
     "\n"
     "Lists the methods found in AXLE_METHOD_PATH's folders and then the\n"
     "installed method folder, with version, ABI and file; where a name is\n"
     "found more than once the first wins and the others are shadowed.\n"
     "With NAME: that method's options (type, default, range, help) and inputs;\n"
-    "exit status 1 when a file of that name is refused, 2 when none is found.\n";
+    "with a PATH (has '/' or ends in .so, like a pipeline's method: ./x.so),\n"
+    "the same for that file.  Exit status 1 when the file is refused, 2 when\n"
+    "none is found.\n";
 
 static const char *
 type_name(axle_opt_type t)
@@ -95,29 +99,37 @@ print_options(const axle_method_desc *d)
                in->required ? "required" : "optional", in->help ? in->help : "");
 }
 
+/* One file: its line (name, version, ABI, file), and with `detail` its
+ * summary, options and inputs.  0, or 1 when the file is refused. */
+static int
+show_file(const char *label, const char *file, const char *role, bool detail)
+{
+    char err[1024];
+    const method *m = loader_load_path(file, err, sizeof err);
+    if (!m) {
+        printf("%-16s refused: %s%s\n", label, err, role);
+        return 1;
+    }
+    const axle_method_desc *d = m->desc;
+    printf("%-16s %-8s ABI %u.%u  %s%s\n", d->name, d->version ? d->version : "",
+           d->abi_major, d->abi_minor, m->path, role);
+    if (detail) {
+        if (d->summary)
+            printf("  %s\n", d->summary);
+        print_options(d);
+    }
+    return 0;
+}
+
 static int
 show_method(const char *name, bool detail)
 {
     char **files = loader_find_all(name);
     int rc = 0;
-    for (size_t i = 0; files && files[i]; i++) {
-        char err[1024];
-        const method *m = loader_load_path(files[i], err, sizeof err);
-        const char *role = i == 0 ? "" : "  (shadowed by the one above)";
-        if (!m) {
-            printf("%-16s refused: %s%s\n", name, err, role);
+    for (size_t i = 0; files && files[i]; i++)
+        if (show_file(name, files[i], i == 0 ? "" : "  (shadowed by the one above)",
+                      detail && i == 0))
             rc = 1;
-            continue;
-        }
-        const axle_method_desc *d = m->desc;
-        printf("%-16s %-8s ABI %u.%u  %s%s\n", d->name, d->version ? d->version : "",
-               d->abi_major, d->abi_minor, m->path, role);
-        if (detail && i == 0) {
-            if (d->summary)
-                printf("  %s\n", d->summary);
-            print_options(d);
-        }
-    }
     if (!files || !files[0]) {
         fprintf(stderr, "axle: error: no method '%s' in AXLE_METHOD_PATH or %s\n",
                 name, AXLE_METHODDIR);
@@ -129,6 +141,19 @@ show_method(const char *name, bool detail)
     return rc;
 }
 
+/* `axle methods ./x.so`: the file named, as a pipeline's `method: ./x.so`
+ * would load it (against the current folder here). */
+static int
+show_path(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        fprintf(stderr, "axle: error: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    return show_file(path, path, "", true);
+}
+
 int
 cli_methods(int argc, char **argv)
 {
@@ -136,8 +161,10 @@ cli_methods(int argc, char **argv)
         fputs(methods_usage, stdout);
         return 0;
     }
+    if (argc > 1 && loader_is_path_ref(argv[1]))
+        return show_path(argv[1]); /* 1: refused, 2: not found */
     if (argc > 1)
-        return show_method(argv[1], true); /* 1: refused, 2: not found */
+        return show_method(argv[1], true);
     size_t n;
     char **names = all_names(&n);
     printf("search order:");

@@ -22,6 +22,7 @@
 #include "libaxle_digest.h"
 #include "loader.h"
 #include "pipeline.h"
+#include "pipeline_find.h"
 #include "workdir.h"
 
 enum { EXIT_JOB_FAILED = 1, EXIT_LOAD = 2, EXIT_INTERRUPTED = 130 };
@@ -45,6 +46,9 @@ static const char run_usage[] =
     "Runs the pipeline FILE: every step whose job exists with the same\n"
     "identity is reused, the others are built.  NAME=VALUE overrides a\n"
     "param declared in the file; VALUE is a YAML flow value (size=[640,338]).\n"
+    "FILE may be a bare NAME (no '/', no .yaml, no such file here): NAME.yaml\n"
+    "from AXLE_PIPELINE_PATH's folders or the installed pipelines, as in\n"
+    "`axle run thumbnails input=~/photos`.\n"
     "\n"
     "  --slices N   slice count for a new workdir (default: online CPUs)\n"
     "  -h, --help   this text\n"
@@ -353,7 +357,9 @@ cli_run(int argc, char **argv)
         free(overrides);
         return EXIT_LOAD;
     }
-    pipeline *p = pipeline_load(file, noverrides, overrides);
+    char *found = pipeline_find(file); /* a path, or a bare name: thumbnails */
+    pipeline *p = found ? pipeline_load(found, noverrides, overrides) : NULL;
+    free(found);
     free(overrides);
     if (!p)
         return EXIT_LOAD;

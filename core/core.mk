@@ -14,3 +14,11 @@ core_axle_SOURCES += core/libaxle_digest.c core/libaxle_digest.h core/job_check.
 core_axle_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
 core_axle_LDADD = lib/libaxle.la $(YAML_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 include core/pipeline.mk
+# Tooling: axle new, bare pipeline names, misspelt entry points.  The
+# build tree's paths let an axle run from it use the source tree's
+# template and pipelines (core/datadir.c).
+core_axle_SOURCES += core/cli_new.c core/datadir.c core/datadir.h \
+	core/pipeline_find.c core/pipeline_find.h \
+	core/elf_symbols.c core/elf_symbols.h core/near_miss.c core/near_miss.h
+core_axle_CFLAGS += -DAXLE_PKGDATADIR='"$(pkgdatadir)"' \
+	-DAXLE_SOURCE_TREE='"$(abs_top_srcdir)"' -DAXLE_BUILD_TREE='"$(abs_top_builddir)"'

@@ -17,8 +17,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "fsutil.h"
 #include "pipeline.h"
+#include "near_miss.h"
 
 #define MAX_LOADED 256
 #define MAX_DIRS 64
@@ -26,8 +28,8 @@
 static method loaded[MAX_LOADED];
 static size_t nloaded;
 
-static bool
-is_path_ref(const char *ref)
+bool
+loader_is_path_ref(const char *ref)
 {
     size_t n = strlen(ref);
     return strchr(ref, '/') || (n > 3 && strcmp(ref + n - 3, ".so") == 0);
@@ -184,6 +186,27 @@ check_options(const axle_method_desc *d, const char *path, char *err, size_t err
     return 0;
 }
 
+/* Exported names one typo away from a missing entry point (`analyse`)
+ * are said: in the refusal of a method that exports no entry point, else
+ * as a warning.  Returns `refused` unchanged. */
+static int
+say_near_misses(int fd, const method *m, const char *path, int refused, char *err,
+                size_t errlen)
+{
+    bool have[3] = {m->prepare != NULL, m->analysis != NULL, m->synthesis != NULL};
+    char typos[512];
+    if (near_miss_find(fd, have, typos, sizeof typos) == 0)
+        return refused;
+    if (refused < 0 && !have[0] && !have[1] && !have[2]) {
+        size_t used = strlen(err);
+        snprintf(err + used, errlen - used, "; it exports %s", typos);
+    } else if (refused == 0) {
+        diag_warning(path, 0, 0, "exports %s, which axle never calls: the "
+                     "entry points are prepare, analysis and synthesis", typos);
+    }
+    return refused;
+}
+
 const method *
 loader_load_path(const char *path_in, char *err, size_t errlen)
 {
@@ -235,8 +258,9 @@ loader_load_path(const char *path_in, char *err, size_t errlen)
     *(void **)&cand.prepare = dlsym(h, "prepare");
     *(void **)&cand.analysis = dlsym(h, "analysis");
     *(void **)&cand.synthesis = dlsym(h, "synthesis");
-    if (check_descriptor(&cand, path, err, errlen) < 0 ||
-        check_options(cand.desc, path, err, errlen) < 0)
+    int refused = say_near_misses(fd, &cand, path,
+                                  check_descriptor(&cand, path, err, errlen), err, errlen);
+    if (refused < 0 || check_options(cand.desc, path, err, errlen) < 0)
         return NULL;
     cand.path = strdup(path);
     loaded[nloaded] = cand;
@@ -246,7 +270,7 @@ loader_load_path(const char *path_in, char *err, size_t errlen)
 const method *
 loader_load(const char *ref, const char *base_dir, char *err, size_t errlen)
 {
-    if (is_path_ref(ref)) {
+    if (loader_is_path_ref(ref)) {
         char path[PATH_MAX];
         if (ref[0] == '/' || !base_dir)
             snprintf(path, sizeof path, "%s", ref);

@@ -31,6 +31,9 @@ const method *loader_load(const char *ref, const char *base_dir, char *err,
 /* Loads the .so at `path` (no search).  NULL with reason on failure. */
 const method *loader_load_path(const char *path, char *err, size_t errlen);
 
+/* A path (contains '/' or ends in ".so") rather than a name. */
+bool loader_is_path_ref(const char *ref);
+
 /* The folders searched for names, in order (NULL-terminated, static). */
 const char *const *loader_search_dirs(void);
 

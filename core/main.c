@@ -8,10 +8,12 @@
 static const char usage[] =
     "usage: axle COMMAND [ARGS]\n"
     "\n"
-    "  run FILE [NAME=VALUE ...]   run a pipeline, reusing unchanged jobs\n"
+    "  run FILE [NAME=VALUE ...]   run a pipeline (a file, or an installed one\n"
+    "                              by name: thumbnails), reusing unchanged jobs\n"
     "  job REF                     a job: options, inputs, timing, files, why built\n"
     "  ds REF[/NAME]               a dataset: columns, types, rows per slice\n"
-    "  methods [NAME]              the methods found, their files and options\n"
+    "  methods [NAME | PATH.so]    the methods found, their files and options\n"
+    "  new NAME [DIR]              a new method folder that builds and runs as is\n"
     "\n"
     "REF is a job id (axle-work-12) or a step name of the latest run.\n"
     "`axle COMMAND --help` says more; `man axle` says all.\n";
@@ -33,7 +35,7 @@ main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {{"run", cli_run}, {"job", cli_job}, {"ds", cli_ds},
-                    {"methods", cli_methods}};
+                    {"methods", cli_methods}, {"new", cli_new}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "fsutil.h"
 #include "pipeline.h"
+#include "pipeline_find.h"
 #include "workdir.h"
 
 static void
@@ -39,7 +40,9 @@ ref_workdir_from_args(int *argc, char **argv)
         if (is_wd) {
             wd = fs_absolute(argv[i + 1], NULL);
         } else {
-            pipeline *p = pipeline_load(argv[i + 1], 0, NULL);
+            char *file = pipeline_find(argv[i + 1]);
+            pipeline *p = file ? pipeline_load(file, 0, NULL) : NULL;
+            free(file);
             if (!p)
                 return NULL;
             wd = strdup(p->workdir);

@@ -71,3 +71,25 @@ tests_unit_test_atomic_file_SOURCES = tests/unit/test_atomic_file.c \
 	tests/unit/test_dataset_util.c tests/unit/test_dataset_util.h
 tests_unit_test_atomic_file_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_atomic_file_LDADD = $(TEST_LIBS)
+
+# Misspelt entry points (core/near_miss.c): built as an author builds
+# them, every non-static function exported, so the loader can see the
+# misspelt names in their .dynsym.
+check_LTLIBRARIES += tests/methods/test_typo.la tests/methods/test_typo_only.la
+TYPO_MODULE_FLAGS = $(AM_LDFLAGS) -module -avoid-version -no-undefined -shared -rpath /nowhere
+tests_methods_test_typo_la_SOURCES = tests/methods/test_typo.c
+tests_methods_test_typo_la_LDFLAGS = $(TYPO_MODULE_FLAGS)
+tests_methods_test_typo_la_LIBADD = lib/libaxle.la
+tests_methods_test_typo_only_la_SOURCES = tests/methods/test_typo_only.c
+tests_methods_test_typo_only_la_LDFLAGS = $(TYPO_MODULE_FLAGS)
+tests_methods_test_typo_only_la_LIBADD = lib/libaxle.la
+CORE_TESTS += tests/core/near_miss.sh tests/core/pipeline_name.sh
+
+# The near-miss distance and the ELF reader on files that are not what
+# they claim.
+check_PROGRAMS += tests/unit/test_near_miss
+TESTS += tests/unit/test_near_miss
+tests_unit_test_near_miss_SOURCES = tests/unit/test_near_miss.c core/near_miss.c \
+	core/elf_symbols.c
+tests_unit_test_near_miss_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_near_miss_LDADD = $(TEST_LIBS)

@@ -8,6 +8,7 @@ EXTRA_DIST += sdk/README.md \
 	sdk/examples/box_resize/box_resize.c sdk/examples/box_resize/Makefile \
 	pipelines/thumbnails_box.yaml
 SDK_TESTS = tests/sdk/swap.sh tests/sdk/template.sh tests/sdk/guide.sh
+SDK_TESTS += tests/sdk/new.sh tests/sdk/install.sh
 TESTS += $(SDK_TESTS)
 EXTRA_DIST += $(SDK_TESTS)
 

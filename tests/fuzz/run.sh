@@ -25,7 +25,9 @@ case "$cc" in *clang*) ;; *) cc=clang ;; esac
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -I$top/sdk -I$top/lib
  -I$top/lib/image -I$top/core
- -DAXLE_METHODDIR=\"/nonexistent\" -DAXLE_VERSION=\"fuzz\" -Wall -Wno-unused-parameter"
+ -DAXLE_METHODDIR=\"/nonexistent\" -DAXLE_VERSION=\"fuzz\" -Wall -Wno-unused-parameter
+ -DAXLE_PKGDATADIR=\"/nonexistent\" -DAXLE_SOURCE_TREE=\"/nonexistent\"
+ -DAXLE_BUILD_TREE=\"/nonexistent\""
 pkgs="yaml-0.1 jansson libcrypto libturbojpeg libwebp libwebpdemux libwebpmux libjpeg"
 
 mkdir -p "$out/obj"

@@ -8,14 +8,8 @@
     skip_all "no python3 with PIL to make test images"
 command -v pkg-config >/dev/null || skip_all "no pkg-config"
 
-mkdir pc
-cat > pc/axle.pc <<EOF
-Name: axle
-Description: axle SDK from the build tree
-Version: 0
-Cflags: -I$AXLE_SRCDIR/sdk
-Libs: -L$AXLE_BUILDDIR/lib/.libs -laxle
-EOF
+# The build tree's SDK: pkg-config prefers its axle-uninstalled.pc.
+pc=$AXLE_BUILDDIR/sdk
 
 # Each fenced block whose first line names pixels.c, Makefile or
 # pixels.yaml becomes that file.
@@ -34,7 +28,7 @@ is "$(ls guide | tr '\n' ' ')" "Makefile pixels.c pixels.yaml " "the guide has t
 
 check "the guide's method builds with the guide's Makefile, warning-free" -- \
     sh -c 'cd guide && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-        PKG_CONFIG_PATH="$1" CFLAGS="-O2 -Werror" make' sh "$T_TMP/pc"
+        PKG_CONFIG_PATH="$1" CFLAGS="-O2 -Werror" make' sh "$pc"
 
 "$PYTHON_PIL" "$AXLE_SRCDIR/tests/gen_images.py" samples img
 cd guide || exit 99

@@ -12,20 +12,14 @@
 command -v pkg-config >/dev/null || skip_all "no pkg-config"
 
 src=$AXLE_SRCDIR
-mkdir pc
-cat > pc/axle.pc <<EOF
-Name: axle
-Description: axle SDK from the build tree
-Version: 0
-Cflags: -I$src/sdk
-Libs: -L$AXLE_BUILDDIR/lib/.libs -laxle
-EOF
+# The build tree's SDK: pkg-config prefers its axle-uninstalled.pc.
+pc=$AXLE_BUILDDIR/sdk
 mkdir mine
 cp "$src/sdk/template/method_template.c" "$src/sdk/template/Makefile" mine/
 chmod u+w mine/*
 check "the template builds with its own Makefile, warning-free" -- \
     sh -c 'cd mine && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-        PKG_CONFIG_PATH="$1" CFLAGS="-O2 -Werror" make' sh "$T_TMP/pc"
+        PKG_CONFIG_PATH="$1" CFLAGS="-O2 -Werror" make' sh "$pc"
 AXLE_METHOD_PATH="$PWD/mine:$AXLE_METHOD_PATH"
 export AXLE_METHOD_PATH
 
