@@ -38,7 +38,7 @@ img_geometry_problem(const axle_geometry *g, int *code)
     }
     switch (g->mode) {
     case AXLE_FIT_INSIDE:
-        return g->width || g->height ? NULL : "the box is 0x0: give at least one side";
+        return g->width || g->height ? NULL : "give the box a width, a height or both";
     case AXLE_FIT_EXACT:
         return g->width && g->height ? NULL : "an exact size needs both sides";
     }
