@@ -57,7 +57,7 @@ now(void)
 }
 
 /* Of floor and ceil of v, the one whose aspect error is smaller (floor on
- * a tie), at least 1: PIL's round_aspect, as plugins/thumbnailer/fit.c. */
+ * a tie), at least 1: PIL's round_aspect, as lib/image/image_fit.c. */
 static unsigned
 round_aspect(double v, double aspect, double other, int width)
 {

@@ -10,13 +10,10 @@ plugins_import_images_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
 plugins_import_images_la_LIBADD = lib/libaxle.la
 
 method_LTLIBRARIES += plugins/thumbnailer.la
-plugins_thumbnailer_la_SOURCES = plugins/thumbnailer/thumbnailer.c \
-	plugins/thumbnailer/thumb.c plugins/thumbnailer/thumb.h \
-	plugins/thumbnailer/resample.c plugins/thumbnailer/resample.h \
-	plugins/thumbnailer/fit.c plugins/thumbnailer/fit.h
+plugins_thumbnailer_la_SOURCES = plugins/thumbnailer/thumbnailer.c
 plugins_thumbnailer_la_CFLAGS = $(MODULE_CFLAGS)
 plugins_thumbnailer_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
-plugins_thumbnailer_la_LIBADD = lib/libaxle.la -lm
+plugins_thumbnailer_la_LIBADD = lib/libaxle.la
 
 method_LTLIBRARIES += plugins/export_images.la
 plugins_export_images_la_SOURCES = plugins/export_images/export_images.c \

@@ -1,6 +1,6 @@
-# tests/image.mk - image support (SDK probe/decode/encode/orient, input
-# expansion), the thumbnailer's parts, and the four image methods end to
-# end.  Shell tests compare against Pillow ($PYTHON_PIL) and make their
+# tests/image.mk - image support (SDK probe/decode/encode/orient, resize
+# and fitting to a size, input expansion) and the four image methods end
+# to end.  Shell tests compare against Pillow ($PYTHON_PIL) and make their
 # own images with tests/gen_images.py.
 IMAGE_UNIT_TESTS = tests/unit/test_image_probe tests/unit/test_image_decode \
 	tests/unit/test_image_orient tests/unit/test_image_resize \
@@ -9,8 +9,6 @@ check_PROGRAMS += $(IMAGE_UNIT_TESTS) tests/image_tool
 TESTS += $(IMAGE_UNIT_TESTS)
 
 IMAGE_TEST_UTIL = tests/unit/test_image_util.c tests/unit/test_image_util.h
-THUMB_SOURCES = plugins/thumbnailer/thumb.c plugins/thumbnailer/resample.c \
-	plugins/thumbnailer/fit.c
 
 tests_unit_test_image_probe_SOURCES = tests/unit/test_image_probe.c $(IMAGE_TEST_UTIL)
 tests_unit_test_image_probe_CFLAGS = $(TEST_CFLAGS)
@@ -24,9 +22,10 @@ tests_unit_test_image_orient_SOURCES = tests/unit/test_image_orient.c $(IMAGE_TE
 tests_unit_test_image_orient_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_orient_LDADD = $(TEST_LIBS)
 
+# The weights are libaxle's own (not exported): their file is built in.
 tests_unit_test_image_resize_SOURCES = tests/unit/test_image_resize.c $(IMAGE_TEST_UTIL) \
-	$(THUMB_SOURCES)
-tests_unit_test_image_resize_CFLAGS = $(TEST_CFLAGS)
+	lib/image/image_resize_weights.c
+tests_unit_test_image_resize_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/lib/image
 tests_unit_test_image_resize_LDADD = $(TEST_LIBS) -lm
 
 tests_unit_test_image_files_SOURCES = tests/unit/test_image_files.c \
@@ -35,11 +34,11 @@ tests_unit_test_image_files_SOURCES = tests/unit/test_image_files.c \
 tests_unit_test_image_files_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_files_LDADD = $(TEST_LIBS)
 
-# The SDK's image calls and the thumbnail pipeline from the command line:
-# the shell tests drive it, and it measures speed (`image_tool bench`).
-tests_image_tool_SOURCES = tests/image_tool.c $(THUMB_SOURCES)
+# The SDK's image calls from the command line: the shell tests drive it,
+# and it measures speed (`image_tool bench`).
+tests_image_tool_SOURCES = tests/image_tool.c
 tests_image_tool_CFLAGS = $(AM_CFLAGS)
-tests_image_tool_LDADD = lib/libaxle.la -lm
+tests_image_tool_LDADD = lib/libaxle.la
 
 IMAGE_SHELL_TESTS = tests/image/formats.sh tests/image/bad_input.sh \
 	tests/image/orientation.sh tests/image/quality.sh tests/image/pipeline.sh \

@@ -1,5 +1,5 @@
-/* image_tool.c - the SDK's image functions and the thumbnailer's pipeline
- * from the command line, for the shell tests (which compare against PIL)
+/* image_tool.c - the SDK's image functions (the thumbnailer's per-row
+ * work is axle_image_to_size) from the command line, for the shell tests (which compare against PIL)
  * and for measuring speed.
  *
  *   image_tool probe FILE
@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "axle/axle.h"
-#include "../plugins/thumbnailer/thumb.h"
 
 static void *
 slurp(const char *path, size_t *len)
@@ -170,25 +169,22 @@ static int
 cmd_thumb(int argc, char **argv)
 {
     axle_image img;
-    struct thumb_ctx t;
-    const axle_pixels *px;
+    axle_pixels px;
     char err[256];
-    memset(&t, 0, sizeof t);
     void *data = load(argv[0], &img);
     if (!data)
         return 1;
-    int rc = thumb_make(&t, &img, (uint32_t)atoi(argv[1]), (uint32_t)atoi(argv[2]),
-                        argc > 4 && strcmp(argv[4], "upscale") == 0, 200000000,
-                        &px, err, sizeof err);
+    axle_geometry g = {.width = (uint32_t)atoi(argv[1]), .height = (uint32_t)atoi(argv[2]),
+                       .upscale = argc > 4 && strcmp(argv[4], "upscale") == 0};
+    int rc = axle_image_to_size(&img, &g, 200000000, 0, &px, err, sizeof err);
     free(data);
     if (rc != AXLE_OK) {
         printf("error %d: %s\n", rc, err);
-        thumb_ctx_free(&t);
         return 1;
     }
-    printf("%ux%u channels=%u\n", px->width, px->height, px->channels);
-    rc = write_out(argv[3], px);
-    thumb_ctx_free(&t);
+    printf("%ux%u channels=%u\n", px.width, px.height, px.channels);
+    rc = write_out(argv[3], &px);
+    axle_pixels_free(&px);
     return rc;
 }
 
@@ -263,8 +259,7 @@ cmd_bench(int argc, char **argv)
     int rounds = atoi(argv[2]), n = argc - 3;
     axle_image *imgs = calloc((size_t)n, sizeof *imgs);
     void **bufs = calloc((size_t)n, sizeof *bufs);
-    struct thumb_ctx t;
-    memset(&t, 0, sizeof t);
+    axle_geometry g = {.width = bw, .height = bh};
     char err[256];
     for (int i = 0; i < n; i++)
         if (!(bufs[i] = load(argv[3 + i], &imgs[i])))
@@ -275,11 +270,12 @@ cmd_bench(int argc, char **argv)
     for (int r = 0; r < rounds; r++) {
         double t0 = now();
         for (int i = 0; i < n; i++) {
-            const axle_pixels *px;
-            if (thumb_make(&t, &imgs[i], bw, bh, false, 0, &px, err, sizeof err) != AXLE_OK)
+            axle_pixels px;
+            if (axle_image_to_size(&imgs[i], &g, 0, 0, &px, err, sizeof err) != AXLE_OK)
                 return printf("error: %s\n", err), 1;
-            sizes[2 * i] = tw = px->width;
-            sizes[2 * i + 1] = th = px->height;
+            sizes[2 * i] = tw = px.width;
+            sizes[2 * i + 1] = th = px.height;
+            axle_pixels_free(&px);
         }
         double t1 = now();
         for (int i = 0; i < n; i++) {
@@ -307,7 +303,6 @@ cmd_bench(int argc, char **argv)
     free(bufs);
     free(imgs);
     free(sizes);
-    thumb_ctx_free(&t);
     return 0;
 }
 

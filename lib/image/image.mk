@@ -1,4 +1,5 @@
-# lib/image/image.mk - image probe, decode with shrink-on-load, encode.
+# lib/image/image.mk - image probe, decode with shrink-on-load, encode,
+# resize and fitting to a size.
 lib_libaxle_la_SOURCES += \
 	lib/image/image_internal.h \
 	lib/image/image_probe.c \
@@ -9,4 +10,9 @@ lib_libaxle_la_SOURCES += \
 	lib/image/image_decode_jpeg.c \
 	lib/image/image_decode_webp.c \
 	lib/image/image_encode.c \
-	lib/image/image_pixels.c
+	lib/image/image_pixels.c \
+	lib/image/image_resize.h \
+	lib/image/image_resize_weights.c \
+	lib/image/image_resize.c \
+	lib/image/image_fit.c \
+	lib/image/image_to_size.c

@@ -7,14 +7,17 @@
  * be decoded gets a null thumbnail and an entry in the skipped list, or
  * fails the job with `on_error: fail`.
  *
- * Memory stays flat however many images a slice has: the pixel buffers
- * and filter weights live in one struct thumb_ctx reused for every row,
- * and the dataset writer streams rows to disk. */
+ * The work per row is one SDK call, axle_image_to_size: shrink-on-load
+ * decode, Lanczos3 resize, EXIF orientation.  Memory stays flat however
+ * many images a slice has: each row's pixels are freed once written, and
+ * the dataset writer streams rows to disk. */
 #include <stdio.h>
 #include <string.h>
 
 #include "axle/axle.h"
-#include "thumb.h"
+
+/* The largest thumbnail side: JPEG's maximum (libjpeg's JPEG_MAX_DIMENSION). */
+#define THUMB_MAX_SIDE 65500
 
 static const axle_option options[] = {
     /* 65500: the largest JPEG libjpeg writes (WebP's is 16383; export
@@ -44,9 +47,7 @@ static int out_col;
 
 struct slice {
     axle_job *job;
-    struct thumb_ctx ctx;
-    uint32_t box_w, box_h;
-    bool upscale;
+    axle_geometry size; /* the box, aspect kept, as PIL's thumbnail() */
     uint64_t max_pixels;
     unsigned long long made, skipped;
 };
@@ -111,13 +112,13 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
     int rc = axle_cursor_image(images, &img);
     if (rc != AXLE_OK)
         return bad_row(s, name, rc, "unreadable image cell");
-    const axle_pixels *px;
-    rc = thumb_make(&s->ctx, &img, s->box_w, s->box_h, s->upscale, s->max_pixels,
-                    &px, err, sizeof err);
+    axle_pixels px;
+    rc = axle_image_to_size(&img, &s->size, s->max_pixels, 0, &px, err, sizeof err);
     if (rc != AXLE_OK)
         return bad_row(s, name, rc, err);
-    axle_image raw = axle_image_from_pixels(px);
+    axle_image raw = axle_image_from_pixels(&px);
     rc = axle_put_image(out, out_col, &raw);
+    axle_pixels_free(&px);
     if (rc == AXLE_OK)
         rc = axle_writer_end_row(out);
     s->made += rc == AXLE_OK;
@@ -159,14 +160,13 @@ analysis(axle_job *job, int sliceno)
     struct slice s;
     memset(&s, 0, sizeof s);
     s.job = job;
-    s.box_w = (uint32_t)axle_opt_int_at(job, "size", 0);
-    s.box_h = (uint32_t)axle_opt_int_at(job, "size", 1);
-    s.upscale = axle_opt_bool(job, "upscale");
+    s.size.width = (uint32_t)axle_opt_int_at(job, "size", 0);
+    s.size.height = (uint32_t)axle_opt_int_at(job, "size", 1);
+    s.size.upscale = axle_opt_bool(job, "upscale");
     s.max_pixels = (uint64_t)axle_opt_int(job, "max_pixels");
     int rc = run_slice(&s, images, names, (uint64_t)axle_dataset_rows(src, sliceno));
     axle_cursor_close(images);
     axle_cursor_close(names);
-    thumb_ctx_free(&s.ctx);
     if (rc == AXLE_OK) {
         char text[64];
         int len = snprintf(text, sizeof text, "%llu %llu", s.made, s.skipped);

@@ -673,6 +673,68 @@ const char *axle_json_error(const axle_json *j);
 int axle_json_set_result(axle_job *job, axle_json *j);
 void axle_json_free(axle_json *j);
 
+/* ---- image helpers: geometry, resize, a cell to a size ----------------- */
+
+/* How a size is fitted to a box. */
+typedef enum axle_fit_mode {
+    AXLE_FIT_INSIDE = 0, /* the largest size with the image's aspect that fits
+                            in the box, rounded as PIL's Image.thumbnail() */
+    AXLE_FIT_EXACT       /* exactly the box, aspect not kept */
+} axle_fit_mode;
+
+/* Which part of an image a crop keeps (for a fill-and-crop mode still to
+ * come); AXLE_CROP_NONE is the only value today. */
+typedef enum axle_crop {
+    AXLE_CROP_NONE = 0
+} axle_crop;
+
+/* A wanted size.  Zero-initialised fields are the usual choice, so
+ *     axle_geometry g = {.width = 256, .height = 256};
+ * is PIL's thumbnail((256, 256)): inside the box, aspect kept, never
+ * enlarged. */
+typedef struct axle_geometry {
+    uint32_t width, height; /* the box, as shown (after EXIF orientation);
+                               with AXLE_FIT_INSIDE, 0 leaves that side free */
+    axle_fit_mode mode;
+    axle_crop crop;         /* AXLE_CROP_NONE */
+    bool upscale;           /* AXLE_FIT_INSIDE: enlarge an image smaller than
+                               the box; false: it keeps its own size */
+} axle_geometry;
+
+/* The size a width x height image gets in geometry `g` (*out_w, *out_h).
+ * AXLE_EINVAL for a 0 image side, a box with no side, an exact box with a
+ * 0 side, or an unknown mode; AXLE_EUNSUPPORTED for a crop; AXLE_ETOOBIG
+ * when a side would pass UINT32_MAX. */
+int axle_fit(uint32_t width, uint32_t height, const axle_geometry *g,
+             uint32_t *out_w, uint32_t *out_h);
+
+/* axle_fit on the image as shown: width and height swapped for EXIF
+ * orientations 5-8.  The size axle_image_to_size returns. */
+int axle_image_fit(const axle_image *img, const axle_geometry *g,
+                   uint32_t *out_w, uint32_t *out_h);
+
+/* Resizes `in` to width x height into a new buffer `*out` (free with
+ * axle_pixels_free): Lanczos3 with Pillow's weights in fixed point, the
+ * same bytes on every machine.  Grey+alpha and RGBA are resized
+ * premultiplied, as Pillow does, so transparent pixels do not bleed into
+ * the edges.  `in` is not changed.  AXLE_EINVAL for an empty or 0-sized
+ * buffer or channels outside 1-4; AXLE_ENOMEM. */
+int axle_pixels_resize(const axle_pixels *in, uint32_t width, uint32_t height,
+                       axle_pixels *out);
+
+/* An image cell to pixels of the size axle_image_fit gives, as shown: the
+ * decode at the smallest reduced scale that keeps the SDK's margin
+ * (shrink-on-load), a Lanczos3 resize to the size, then EXIF orientation.
+ * This is what the thumbnailer does per row, byte for byte.  `*out` is
+ * new (free with axle_pixels_free).  Images over `max_pixels` (0: no
+ * limit) are refused before decoding, and so is a result over it (an
+ * upscale or an exact box).  `flags`: 0, or AXLE_DECODE_PARTIAL to get
+ * AXLE_PARTIAL and the resized pixels of a damaged image (see
+ * axle_image_decode_ex).  Errors are < 0 with a message in err. */
+int axle_image_to_size(const axle_image *img, const axle_geometry *g,
+                       uint64_t max_pixels, unsigned flags, axle_pixels *out,
+                       char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,27 +1,22 @@
-/* resample.c - separable Lanczos3 resizing, Pillow's weights.
+/* image_resize.c - axle_pixels_resize: separable Lanczos3 in fixed point.
  *
- * Pillow's resampler (ImagingResample) is the reference the quality bar is
- * measured against, so the weights are computed as Pillow does: the
- * kernel is stretched by the downscale factor (support = 3 * scale, so it
- * low-passes before sampling and does not alias), centred on
- * (i + 0.5) * scale and normalised per output pixel.  They are then kept
- * as 16-bit integers with 14 fractional bits (Pillow uses 22 bits in
- * 32-bit integers): 8-bit pixels times 16-bit weights is what SSE2's
- * pmaddwd multiplies, two taps per instruction, which is what makes the
- * resize cost a small fraction of the decode.  Fixed point also makes the
- * result the same on every machine, which cached jobs rely on: the SIMD
- * loops and the portable ones compute the very same integers.
+ * The weights (image_resize_weights.c) are Pillow's, kept as 16-bit
+ * integers: 8-bit pixels times 16-bit weights is what SSE2's pmaddwd
+ * multiplies, two taps per instruction, which is what makes the resize
+ * cost a small fraction of the decode.  The SIMD loops and the portable
+ * ones compute the very same integers, so the result is the same on every
+ * machine, which cached jobs rely on.
  *
  * The vertical pass runs first: it shrinks the number of rows before the
  * horizontal pass and works on whole rows, 16 bytes at a time.  Each pass
  * rounds to 8 bits as Pillow's do.  Measured against Pillow's LANCZOS on
  * the same input: about 54 dB, differences of at most 2 levels. */
-#include "resample.h"
-
-#include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "image_resize.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -29,112 +24,13 @@
 
 /* 14 bits keep the largest Lanczos weight (about 1.0) inside int16, and
  * sums of 8-bit pixels times weights far inside int32. */
-#define PRECISION 14
+#define PRECISION IMG_WEIGHT_BITS
 #define HALF (1 << (PRECISION - 1))
 
 /* Bytes past a window the SIMD horizontal loops may read (at most 16:
  * a 16-byte load at the last group of taps); rows read that way need this
  * much buffer after them. */
 #define MID_SLACK 64
-
-static double
-sinc(double x)
-{
-    if (x == 0.0)
-        return 1.0;
-    x *= M_PI;
-    return sin(x) / x;
-}
-
-static double
-lanczos3(double x)
-{
-    return (-3.0 <= x && x < 3.0) ? sinc(x) * sinc(x / 3.0) : 0.0;
-}
-
-void
-rs_coeffs_free(struct rs_coeffs *c)
-{
-    free(c->bounds);
-    free(c->k);
-    memset(c, 0, sizeof *c);
-}
-
-/* Weights of output pixel `i` (Pillow's precompute_coeffs), as doubles. */
-static int
-pixel_weights(double scale, double support, double filterscale, uint32_t in_size,
-              uint32_t i, int ksize, double *k, int32_t *first)
-{
-    double center = (i + 0.5) * scale, ss = 1.0 / filterscale, total = 0;
-    int lo = (int)(center - support + 0.5), hi = (int)(center + support + 0.5);
-    if (lo < 0)
-        lo = 0;
-    if (hi > (int)in_size)
-        hi = (int)in_size;
-    int n = hi - lo;
-    if (n > ksize)
-        n = ksize;
-    for (int x = 0; x < n; x++) {
-        k[x] = lanczos3((x + lo - center + 0.5) * ss);
-        total += k[x];
-    }
-    for (int x = 0; x < n; x++)
-        if (total != 0.0)
-            k[x] /= total;
-    *first = lo;
-    return n;
-}
-
-/* Rounding each weight on its own would leave their sum a few units off
- * 1.0, a slight brightness change of flat areas: the residue goes to the
- * largest weight. */
-static void
-fixed_weights(const double *kd, int n, int16_t *k)
-{
-    int32_t sum = 0;
-    int big = 0;
-    for (int x = 0; x < n; x++) {
-        k[x] = (int16_t)lround(kd[x] * (1 << PRECISION));
-        sum += k[x];
-        if (abs(k[x]) > abs(k[big]))
-            big = x;
-    }
-    if (n > 0)
-        k[big] = (int16_t)(k[big] + ((1 << PRECISION) - sum));
-}
-
-int
-rs_coeffs_make(struct rs_coeffs *c, uint32_t in_size, uint32_t out_size)
-{
-    if (c->k && c->in_size == in_size && c->out_size == out_size)
-        return AXLE_OK; /* same geometry as the last image */
-    rs_coeffs_free(c);
-    double scale = (double)in_size / out_size;
-    double filterscale = scale < 1.0 ? 1.0 : scale;
-    double support = 3.0 * filterscale;
-    int ksize = (int)ceil(support) * 2 + 1;
-    double *kd = malloc((size_t)ksize * sizeof *kd);
-    c->kstride = (ksize + 7) & ~7; /* zero padded: SIMD takes taps 2, 4 or 8 at a time */
-    c->bounds = malloc((size_t)out_size * 2 * sizeof *c->bounds);
-    c->k = calloc((size_t)out_size * (size_t)c->kstride, sizeof *c->k);
-    if (!kd || !c->bounds || !c->k) {
-        free(kd);
-        rs_coeffs_free(c);
-        return AXLE_ENOMEM;
-    }
-    for (uint32_t i = 0; i < out_size; i++) {
-        int32_t first;
-        int n = pixel_weights(scale, support, filterscale, in_size, i, ksize, kd, &first);
-        fixed_weights(kd, n, c->k + (size_t)i * c->kstride);
-        c->bounds[2 * i] = first;
-        c->bounds[2 * i + 1] = n;
-    }
-    free(kd);
-    c->in_size = in_size;
-    c->out_size = out_size;
-    c->ksize = ksize;
-    return AXLE_OK;
-}
 
 static inline uint8_t
 clip8(int32_t v)
@@ -196,7 +92,7 @@ vertical_sse2(const uint8_t *rows, size_t stride, const int16_t *k, int32_t coun
 #define HAVE_AVX2_CLONE 1
 
 /* The same 32 bytes at a time, for CPUs with AVX2 (checked at run time,
- * so the plugin still runs on any x86-64).  AVX2 unpacks and packs work
+ * so libaxle still runs on any x86-64).  AVX2 unpacks and packs work
  * within 128-bit lanes; doing both keeps the bytes in order. */
 __attribute__((target("avx2"))) static size_t
 vertical_avx2(const uint8_t *rows, size_t stride, const int16_t *k, int32_t count,
@@ -229,7 +125,7 @@ vertical_avx2(const uint8_t *rows, size_t stride, const int16_t *k, int32_t coun
 #endif
 
 static void
-vertical(const struct rs_coeffs *c, const axle_pixels *in, uint8_t *mid)
+vertical(const struct img_weights *c, const axle_pixels *in, uint8_t *mid)
 {
     size_t n = (size_t)in->width * in->channels;
 #ifdef HAVE_AVX2_CLONE
@@ -257,7 +153,7 @@ vertical(const struct rs_coeffs *c, const axle_pixels *in, uint8_t *mid)
 /* One row, `C` channels (a constant in each call, so the loop is
  * specialised per channel count). */
 static inline void
-horizontal_row(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst, int C)
+horizontal_row(const struct img_weights *c, const uint8_t *src, uint8_t *dst, int C)
 {
     for (uint32_t x = 0; x < c->out_size; x++) {
         const int16_t *k = c->k + (size_t)x * c->kstride;
@@ -284,7 +180,7 @@ horizontal_row(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst, int 
  * interleaved and multiplied with one pmaddwd.  Reads up to 2 pixels plus
  * 4 bytes past the window: the caller guarantees that much slack. */
 static void
-horizontal_row_sse2(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst, int C)
+horizontal_row_sse2(const struct img_weights *c, const uint8_t *src, uint8_t *dst, int C)
 {
     const __m128i zero = _mm_setzero_si128();
     for (uint32_t x = 0; x < c->out_size; x++, dst += C) {
@@ -320,7 +216,7 @@ horizontal_row_sse2(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst,
  * A0 A1) and (R2 R3 ...), zero-extending at the same time, and two pmaddwd
  * apply the weight pairs.  Same integers as the other loops. */
 __attribute__((target("ssse3"))) static void
-horizontal_row_ssse3(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst, int C)
+horizontal_row_ssse3(const struct img_weights *c, const uint8_t *src, uint8_t *dst, int C)
 {
     const __m128i lo3 = _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1);
     const __m128i hi3 = _mm_setr_epi8(6, -1, 9, -1, 7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1);
@@ -359,7 +255,7 @@ horizontal_row_ssse3(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst
 #ifdef __SSE2__
 /* Grey: eight taps per step, the weights used as they lie in memory. */
 static void
-horizontal_row_grey_sse2(const struct rs_coeffs *c, const uint8_t *src, uint8_t *dst)
+horizontal_row_grey_sse2(const struct img_weights *c, const uint8_t *src, uint8_t *dst)
 {
     const __m128i zero = _mm_setzero_si128();
     for (uint32_t x = 0; x < c->out_size; x++) {
@@ -382,7 +278,7 @@ horizontal_row_grey_sse2(const struct rs_coeffs *c, const uint8_t *src, uint8_t 
  * may read past any window; otherwise only rows with that much data after
  * them take the SIMD loops. */
 static void
-horizontal(const struct rs_coeffs *c, const uint8_t *src0, size_t stride,
+horizontal(const struct img_weights *c, const uint8_t *src0, size_t stride,
            uint32_t rows, axle_pixels *out, bool slack)
 {
 #ifdef HAVE_SSSE3_CLONE
@@ -454,50 +350,140 @@ unpremultiply(axle_pixels *px)
     }
 }
 
-int
-resample_lanczos3(struct resampler *rs, axle_pixels *in, axle_pixels *out)
+/* ---- the weights kept between calls ---- */
+
+/* The weights depend only on the two sizes, and a batch of photos from one
+ * camera asks for the same ones again and again: each thread keeps the
+ * last vertical and horizontal ones (a few KB), freed when it ends.
+ * Computing them costs about 2 % of a thumbnail. */
+struct weight_cache {
+    struct img_weights vert, horiz;
+};
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static bool cache_usable;
+
+static void
+cache_free(void *p)
 {
-    if (!in->data || !out->data || in->channels != out->channels ||
-        in->channels < 1 || in->channels > 4 || !out->width || !out->height)
-        return AXLE_EINVAL;
-    size_t row = (size_t)in->width * in->channels;
-    if (rs_coeffs_make(&rs->vert, in->height, out->height) != AXLE_OK ||
-        rs_coeffs_make(&rs->horiz, in->width, out->width) != AXLE_OK)
-        return AXLE_ENOMEM;
-    size_t need = row * out->height + MID_SLACK;
-    if (need > rs->mid_cap) {
-        uint8_t *mid = realloc(rs->mid, need);
-        if (!mid)
-            return AXLE_ENOMEM;
-        rs->mid = mid;
-        rs->mid_cap = need;
+    struct weight_cache *c = p;
+    img_weights_free(&c->vert);
+    img_weights_free(&c->horiz);
+    free(c);
+}
+
+static void
+cache_init(void)
+{
+    cache_usable = pthread_key_create(&cache_key, cache_free) == 0;
+}
+
+/* This thread's cache, or NULL (then the weights are made for one call). */
+static struct weight_cache *
+cache_get(void)
+{
+    pthread_once(&cache_once, cache_init);
+    if (!cache_usable)
+        return NULL;
+    struct weight_cache *c = pthread_getspecific(cache_key);
+    if (!c && (c = calloc(1, sizeof *c)) && pthread_setspecific(cache_key, c) != 0) {
+        free(c);
+        c = NULL;
     }
-    int alpha = in->channels == 2 || in->channels == 4;
-    if (alpha)
-        premultiply(in);
+    return c;
+}
+
+/* ---- the resize ---- */
+
+static int
+run_passes(const struct weight_cache *w, const axle_pixels *in, axle_pixels *out)
+{
+    size_t row = (size_t)in->width * in->channels;
+    uint8_t *mid = NULL;
     /* A pass that keeps its size would be the identity: skip it. */
     const uint8_t *src = in->data;
     size_t src_stride = in->stride;
     if (in->height != out->height) {
-        vertical(&rs->vert, in, rs->mid);
-        src = rs->mid;
+        mid = malloc(row * out->height + MID_SLACK);
+        if (!mid)
+            return AXLE_ENOMEM;
+        vertical(&w->vert, in, mid);
+        src = mid;
         src_stride = row;
     }
     if (in->width != out->width)
-        horizontal(&rs->horiz, src, src_stride, out->height, out, src == rs->mid);
+        horizontal(&w->horiz, src, src_stride, out->height, out, mid != NULL);
     else
         for (uint32_t y = 0; y < out->height; y++)
             memcpy(out->data + y * out->stride, src + y * src_stride, row);
-    if (alpha)
-        unpremultiply(out);
+    free(mid);
     return AXLE_OK;
 }
 
-void
-resampler_free(struct resampler *rs)
+int
+img_resize_owned(axle_pixels *in, axle_pixels *out)
 {
-    rs_coeffs_free(&rs->horiz);
-    rs_coeffs_free(&rs->vert);
-    free(rs->mid);
-    memset(rs, 0, sizeof *rs);
+    if (!in->data || !out->data || in->channels != out->channels ||
+        in->channels < 1 || in->channels > 4 || !in->width || !in->height ||
+        !out->width || !out->height)
+        return AXLE_EINVAL;
+    struct weight_cache once, *w = cache_get();
+    if (!w) {
+        memset(&once, 0, sizeof once);
+        w = &once;
+    }
+    int rc = AXLE_ENOMEM;
+    if (img_weights_make(&w->vert, in->height, out->height) == AXLE_OK &&
+        img_weights_make(&w->horiz, in->width, out->width) == AXLE_OK) {
+        bool alpha = in->channels == 2 || in->channels == 4;
+        if (alpha)
+            premultiply(in);
+        rc = run_passes(w, in, out);
+        if (alpha && rc == AXLE_OK)
+            unpremultiply(out);
+    }
+    if (w == &once) {
+        img_weights_free(&once.vert);
+        img_weights_free(&once.horiz);
+    }
+    return rc;
+}
+
+/* A copy of `in` the resize may premultiply. */
+static int
+copy_pixels(const axle_pixels *in, axle_pixels *copy)
+{
+    int rc = axle_pixels_alloc(copy, in->width, in->height, in->channels);
+    if (rc != AXLE_OK)
+        return rc;
+    for (uint32_t y = 0; y < in->height; y++)
+        memcpy(copy->data + y * copy->stride, in->data + y * in->stride, copy->stride);
+    return AXLE_OK;
+}
+
+int
+axle_pixels_resize(const axle_pixels *in, uint32_t width, uint32_t height,
+                   axle_pixels *out)
+{
+    if (!out)
+        return AXLE_EINVAL;
+    memset(out, 0, sizeof *out);
+    if (!in || !in->data || !in->width || !in->height || in->channels < 1 ||
+        in->channels > 4 || in->stride < (size_t)in->width * in->channels)
+        return AXLE_EINVAL;
+    int rc = axle_pixels_alloc(out, width, height, in->channels);
+    if (rc != AXLE_OK)
+        return rc;
+    axle_pixels copy = *in; /* read only, unless it has alpha */
+    bool alpha = in->channels == 2 || in->channels == 4;
+    if (alpha)
+        rc = copy_pixels(in, &copy);
+    if (rc == AXLE_OK)
+        rc = img_resize_owned(&copy, out);
+    if (alpha)
+        axle_pixels_free(&copy);
+    if (rc != AXLE_OK)
+        axle_pixels_free(out);
+    return rc;
 }

@@ -1,0 +1,99 @@
+/* image_to_size.c - axle_image_to_size: an image cell to pixels of the
+ * size a geometry asks for, in one call.
+ *
+ * The order matters for speed: the image is decoded at the smallest
+ * scale that still covers the result (shrink-on-load), then resized, and
+ * only the small result is rotated for its EXIF orientation.  Resizing
+ * before rotating gives the same pixels as PIL's exif_transpose-then-
+ * resize, since the filter is symmetric. */
+#include <string.h>
+
+#include "image_internal.h"
+#include "image_resize.h"
+
+/* Replaces *px by its resize to w x h (stored orientation), unless the
+ * decode already gave that size. */
+static int
+resize_in_place(axle_pixels *px, uint32_t w, uint32_t h, char *err, size_t errlen)
+{
+    if (px->width == w && px->height == h)
+        return AXLE_OK;
+    axle_pixels sized;
+    int rc = axle_pixels_alloc(&sized, w, h, px->channels);
+    if (rc == AXLE_OK)
+        rc = img_resize_owned(px, &sized);
+    axle_pixels_free(px);
+    if (rc != AXLE_OK) {
+        axle_pixels_free(&sized);
+        return img_fail(err, errlen, rc, "out of memory resizing to %ux%u", w, h);
+    }
+    *px = sized;
+    return AXLE_OK;
+}
+
+/* Replaces *px by its turn for EXIF orientation `o` (1: as it is). */
+static int
+orient_in_place(axle_pixels *px, int o, char *err, size_t errlen)
+{
+    if (o == 1)
+        return AXLE_OK;
+    axle_pixels turned;
+    int rc = axle_pixels_orient(px, o, &turned);
+    uint32_t w = px->width, h = px->height;
+    axle_pixels_free(px);
+    if (rc != AXLE_OK)
+        return img_fail(err, errlen, rc, "out of memory orienting %ux%u", w, h);
+    *px = turned;
+    return AXLE_OK;
+}
+
+/* The result's size as shown, checked against the geometry and the limit. */
+static int
+result_size(const axle_image *img, const axle_geometry *g, uint64_t max_pixels,
+            uint32_t *tw, uint32_t *th, char *err, size_t errlen)
+{
+    int code;
+    const char *why = img_geometry_problem(g, &code);
+    if (why)
+        return img_fail(err, errlen, code, "geometry %ux%u: %s", g ? g->width : 0,
+                        g ? g->height : 0, why);
+    int rc = axle_image_fit(img, g, tw, th);
+    if (rc == AXLE_ETOOBIG)
+        return img_fail(err, errlen, rc, "image %ux%u fitted to %ux%u is too large",
+                        img->width, img->height, g->width, g->height);
+    if (rc != AXLE_OK)
+        return img_fail(err, errlen, AXLE_EFORMAT, "image of %ux%u has no pixels",
+                        img->width, img->height);
+    uint64_t n = (uint64_t)*tw * *th;
+    if (max_pixels && n > max_pixels)
+        return img_fail(err, errlen, AXLE_ETOOBIG,
+                        "result %ux%u = %llu pixels, over the limit of %llu",
+                        *tw, *th, (unsigned long long)n, (unsigned long long)max_pixels);
+    return AXLE_OK;
+}
+
+int
+axle_image_to_size(const axle_image *img, const axle_geometry *g, uint64_t max_pixels,
+                   unsigned flags, axle_pixels *out, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!out)
+        return img_fail(err, errlen, AXLE_EINVAL, "no pixel buffer to fill");
+    memset(out, 0, sizeof *out);
+    if (!img)
+        return img_fail(err, errlen, AXLE_EINVAL, "no image");
+    uint32_t tw, th;
+    int rc = result_size(img, g, max_pixels, &tw, &th, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
+    int o = img->orientation >= 1 && img->orientation <= 8 ? img->orientation : 1;
+    uint32_t sw = o >= 5 ? th : tw, sh = o >= 5 ? tw : th; /* as stored */
+    int status = axle_image_decode_ex(img, sw, sh, max_pixels, flags, out, err, errlen);
+    if (status < 0)
+        return status;
+    rc = resize_in_place(out, sw, sh, err, errlen);
+    if (rc == AXLE_OK)
+        rc = orient_in_place(out, o, err, errlen);
+    return rc == AXLE_OK ? status : rc; /* AXLE_PARTIAL keeps its reason in err */
+}
