@@ -41,6 +41,7 @@ struct axle_job {
     void **slice_res;  /* synthesis: per-slice results, loaded lazily */
     size_t *slice_len;
     struct axle_progress_slot *progress; /* this process's slot, or NULL */
+    char *identity;    /* the job's identity (hex SHA-256), for provenance */
 };
 
 /* The job this process runs (set by the core before calling a stage). */
@@ -75,5 +76,10 @@ bool axle_internal_is_utf8(const char *s);
  * characters, DEL and bytes that are not UTF-8 become \xNN; the rest of
  * UTF-8 is kept as it is.  lib/escape.c. */
 char *axle_internal_escape(const char *in);
+
+/* Provenance (lib/image/image_provenance.c): the value of field `name`
+ * ("job", "identity", "version", "source") of axle's namespace in an XMP
+ * packet (len bytes), entities decoded; malloc'd, NULL when absent. */
+char *axle_internal_xmp_field(const char *xmp, size_t len, const char *name);
 
 #endif

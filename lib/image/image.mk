@@ -10,3 +10,6 @@ lib_libaxle_la_SOURCES += \
 	lib/image/image_decode_webp.c \
 	lib/image/image_encode.c \
 	lib/image/image_pixels.c
+# Provenance: XMP in the containers, the metadata-free digest, axle's packet.
+lib_libaxle_la_SOURCES += lib/image/image_container.c lib/image/image_xmp.c \
+	lib/image/image_digest.c lib/image/image_provenance.c
