@@ -8,5 +8,6 @@ int cli_job(int argc, char **argv);
 int cli_ds(int argc, char **argv);
 int cli_methods(int argc, char **argv);
 int cli_new(int argc, char **argv);
+int cli_which(int argc, char **argv);
 
 #endif

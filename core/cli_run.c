@@ -185,7 +185,7 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     char err[1024];
     job_outcome out = {0};
     job_spec spec = {pl->m, st->name, pl->job_id, pl->job_dir, w->slices,
-                     pl->options, p->dir, ds_dirs, job_dirs};
+                     pl->options, p->dir, ds_dirs, job_dirs, pl->identity};
     if (bind_inputs(st, plans, ds_dirs, job_dirs, err, sizeof err) < 0)
         snprintf(out.message, sizeof out.message, "job %s (step %s): %s",
                  pl->job_id, st->name, err);

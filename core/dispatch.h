@@ -31,6 +31,7 @@ typedef struct job_spec {
     const char *base_dir;
     json_t *inputs;      /* name -> dataset folder */
     json_t *job_inputs;  /* name -> job folder */
+    const char *identity; /* hex SHA-256 the workdir indexes it under */
 } job_spec;
 
 typedef struct job_outcome {

@@ -279,6 +279,7 @@ build_job(axle_job *job, const job_spec *spec)
     job->base_dir = (char *)spec->base_dir;
     job->inputs = spec->inputs;
     job->job_inputs = spec->job_inputs;
+    job->identity = (char *)spec->identity;
 }
 
 void

@@ -14,6 +14,7 @@ static const char usage[] =
     "  ds REF[/NAME]               a dataset: columns, types, rows per slice\n"
     "  methods [NAME | PATH.so]    the methods found, their files and options\n"
     "  new NAME [DIR]              a new method folder that builds and runs as is\n"
+    "  which FILE                  the job and chain of jobs that made an exported file\n"
     "\n"
     "REF is a job id (axle-work-12) or a step name of the latest run.\n"
     "`axle COMMAND --help` says more; `man axle` says all.\n";
@@ -35,7 +36,8 @@ main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {{"run", cli_run}, {"job", cli_job}, {"ds", cli_ds},
-                    {"methods", cli_methods}, {"new", cli_new}};
+                    {"methods", cli_methods}, {"new", cli_new},
+                    {"which", cli_which}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

@@ -46,6 +46,7 @@ struct axle_job {
     char opt_misuse[1024]; /* the first option read the method got wrong
                               in this stage (lib/options_get.c); the core
                               fails the stage on it */
+    char *identity;    /* the job's identity (hex SHA-256), for provenance */
 };
 
 /* The job this process runs (set by the core before calling a stage). */
@@ -97,5 +98,9 @@ char *axle_internal_json_dumps(const json_t *v, size_t flags);
  * written to JOBDIR/slice-N.results.json; after synthesis, what was
  * loaded is released.  AXLE_OK, or AXLE_EIO with the job's message set. */
 int axle_internal_results_close(axle_job *job);
+/* Provenance (lib/image/image_provenance.c): the value of field `name`
+ * ("job", "identity", "version", "source") of axle's namespace in an XMP
+ * packet (len bytes), entities decoded; malloc'd, NULL when absent. */
+char *axle_internal_xmp_field(const char *xmp, size_t len, const char *name);
 
 #endif

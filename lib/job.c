@@ -179,6 +179,12 @@ axle_job_dir(const axle_job *job)
     return job->dir;
 }
 
+const char *
+axle_job_identity(const axle_job *job)
+{
+    return job->identity ? job->identity : "";
+}
+
 int
 axle_slices(const axle_job *job)
 {

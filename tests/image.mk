@@ -45,6 +45,14 @@ IMAGE_SHELL_TESTS = tests/image/formats.sh tests/image/bad_input.sh \
 	tests/image/workdir_inside.sh tests/image/unreadable.sh tests/image/special_files.sh \
 	tests/image/names.sh \
 	tests/image/corrupt_input.sh tests/image/limits.sh
+IMAGE_UNIT_TESTS += tests/unit/test_image_xmp
+tests_unit_test_image_xmp_SOURCES = tests/unit/test_image_xmp.c $(IMAGE_TEST_UTIL)
+tests_unit_test_image_xmp_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_xmp_LDADD = $(TEST_LIBS)
+# Provenance: XMP in exported files, `axle which` (tests/image/xmp.py reads
+# and strips XMP without axle).
+IMAGE_SHELL_TESTS += tests/image/provenance.sh
+EXTRA_DIST += tests/image/xmp.py
 TESTS += $(IMAGE_SHELL_TESTS)
 EXTRA_DIST += $(IMAGE_SHELL_TESTS) tests/image/pilref.py tests/image/lib_image.sh \
 	tests/image/corrupt.py \

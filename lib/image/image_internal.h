@@ -147,4 +147,42 @@ img_le32(const uint8_t *p)
            (uint32_t)p[3] << 24;
 }
 
+/* ---- containers: JPEG segments, WebP chunks (image_container.c) ---- */
+
+/* One JPEG marker segment: bytes [start, end) of the file, marker at
+ * start; payload after the length field (none for standalone markers). */
+struct img_segment {
+    int marker;              /* 0xE1 for APP1, ... */
+    size_t start, end;
+    const uint8_t *payload;
+    size_t paylen;
+};
+
+/* SOI and a marker after it. */
+bool img_is_jpeg(const uint8_t *p, size_t len);
+/* The segment at *pos (0: the first after SOI), moving *pos past it.
+ * 1: a segment; 0: *pos is at the first SOS (the headers end); -1: the
+ * segments do not add up (a length past the end, no marker). */
+int img_jpeg_next_segment(const uint8_t *p, size_t len, size_t *pos,
+                          struct img_segment *seg);
+
+/* One RIFF chunk of a WebP: bytes [start, end), pad included. */
+struct img_chunk {
+    char fourcc[4];
+    size_t start, end;
+    const uint8_t *payload;
+    size_t paylen;
+};
+
+/* "RIFF....WEBP". */
+bool img_is_webp(const uint8_t *p, size_t len);
+/* The chunk at *pos (0: the first), moving *pos past it, within the RIFF
+ * size.  1: a chunk; 0: the end; -1: a chunk runs past the end. */
+int img_webp_next_chunk(const uint8_t *p, size_t len, size_t *pos,
+                        struct img_chunk *ch);
+
+/* The signature that starts an XMP APP1 segment's payload in JPEG. */
+#define IMG_XMP_JPEG_SIG "http://ns.adobe.com/xap/1.0/"
+#define IMG_XMP_JPEG_SIGLEN 29 /* with its NUL */
+
 #endif

@@ -8,7 +8,13 @@
  * (images skipped upstream) are left out.
  * Raw pixel cells (thumbnails) are encoded as they are; encoded cells
  * (say the import's own `image` column) are decoded at full size with
- * their EXIF orientation applied, since the new file has no EXIF. */
+ * their EXIF orientation applied, since the new file has no EXIF.
+ *
+ * Provenance: every file carries the job's id and identity and its source
+ * file's name in its own XMP (axle_image_encode_provenance), and the job's
+ * dataset, linked to the source, records per row the file written and its
+ * image digest (axle_image_digest: the coded data without metadata), so
+ * that `axle which` finds the job of a copy whose metadata was stripped. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,10 +33,15 @@ static const axle_input inputs[] = {
     AXLE_INPUT_DATASET("source", true, "the dataset with the image column (thumbnailer)"),
     AXLE_INPUT_END};
 
-AXLE_METHOD(export_images, "1.0", "an image column to JPEG or WebP files in the job folder",
+AXLE_METHOD(export_images, "1.1", "an image column to JPEG or WebP files in the job folder",
             options, inputs);
 
 #define OUTDIR "output"
+
+/* The provenance dataset, made in prepare and inherited by the slices:
+ * the source's rows plus the file each one became. */
+static axle_writer *out;
+static int file_col, digest_col;
 
 /* The codec of each `format` choice, in the order of the choices. */
 static axle_codec
@@ -68,6 +79,17 @@ source_names(axle_job *job, axle_dataset *src, char ***names, size_t *n)
     return AXLE_OK;
 }
 
+static int
+open_provenance(axle_job *job, axle_dataset *src)
+{
+    out = axle_writer_new(job, "default", src, NULL);
+    if (!out)
+        return AXLE_EINTERNAL; /* the SDK has set the message */
+    file_col = axle_writer_add(out, "file", AXLE_STRING);
+    digest_col = file_col < 0 ? file_col : axle_writer_add(out, "image_sha256", AXLE_STRING);
+    return digest_col < 0 ? digest_col : AXLE_OK;
+}
+
 int
 prepare(axle_job *job)
 {
@@ -94,6 +116,8 @@ prepare(axle_job *job)
     if (rc == AXLE_OK)
         rc = axle_set_prepare_result(job, blob, len);
     free(blob);
+    if (rc == AXLE_OK)
+        rc = open_provenance(job, src);
     return rc;
 }
 
@@ -124,15 +148,42 @@ cell_pixels(const axle_image *img, axle_pixels *view, axle_pixels *own, char *er
     return rc;
 }
 
+/* The provenance row of a file written (rel, enc), or of none (NULL). */
 static int
-export_row(axle_job *job, axle_cursor *c, const struct export_name *e,
-           unsigned long long *files)
+record_row(axle_job *job, const char *rel, const void *enc, size_t len)
+{
+    char hex[AXLE_DIGEST_HEX], err[512];
+    int rc = rel ? axle_image_digest(enc, len, hex, err, sizeof err) : AXLE_OK;
+    if (rc != AXLE_OK)
+        return axle_error(job, rc, "%s: %s", rel, err);
+    rc = rel ? axle_put_string(out, file_col, rel, strlen(rel))
+             : axle_put_null(out, file_col);
+    if (rc == AXLE_OK)
+        rc = rel ? axle_put_string(out, digest_col, hex, strlen(hex))
+                 : axle_put_null(out, digest_col);
+    return rc == AXLE_OK ? axle_writer_end_row(out) : rc;
+}
+
+/* The current source file name, or NULL (no such column, a null cell). */
+static char *
+source_name(axle_cursor *names)
+{
+    if (!names || axle_cursor_is_null(names))
+        return NULL;
+    size_t len;
+    const char *s = axle_cursor_bytes(names, &len);
+    return s && len ? strndup(s, len) : NULL;
+}
+
+static int
+export_row(axle_job *job, axle_cursor *c, axle_cursor *names,
+           const struct export_name *e, unsigned long long *files)
 {
     if (axle_cursor_is_null(c))
-        return AXLE_OK; /* skipped upstream: no file */
+        return record_row(job, NULL, NULL, 0); /* skipped upstream: no file */
     if (!e->name) {
         axle_skip(job, e->skip_item, "%s", e->skip_reason);
-        return AXLE_OK;
+        return record_row(job, NULL, NULL, 0);
     }
     axle_image img;
     axle_pixels view, own;
@@ -142,14 +193,19 @@ export_row(axle_job *job, axle_cursor *c, const struct export_name *e,
     int rc = cell_pixels(&img, &view, &own, err, sizeof err);
     void *enc = NULL;
     size_t len = 0;
+    char *source = source_name(names);
     if (rc == AXLE_OK)
-        rc = axle_image_encode(&view, codec_of(job), (int)axle_opt_int(job, "quality"),
-                               &enc, &len, err, sizeof err);
+        rc = axle_image_encode_provenance(job, &view, codec_of(job),
+                                          (int)axle_opt_int(job, "quality"), source,
+                                          &enc, &len, err, sizeof err);
+    free(source);
     axle_pixels_free(&own);
     if (rc != AXLE_OK)
         return axle_error(job, rc, "%s: %s", e->name, err);
     snprintf(rel, sizeof rel, "%s/%s", OUTDIR, e->name);
     rc = axle_write_file(job, rel, enc, len); /* whole or not at all, registered */
+    if (rc == AXLE_OK)
+        rc = record_row(job, rel, enc, len);
     free(enc);
     *files += rc == AXLE_OK;
     return rc;
@@ -184,6 +240,9 @@ analysis(axle_job *job, int sliceno)
                                       err, sizeof err);
     if (!c)
         return axle_error(job, AXLE_EIO, "%s", err);
+    /* The source names go into each file's XMP (axle:source). */
+    axle_cursor *names = axle_dataset_column_type(src, "filename") == AXLE_STRING
+        ? axle_cursor_open(src, "filename", sliceno, err, sizeof err) : NULL;
     uint64_t total = (uint64_t)axle_dataset_rows(src, sliceno), done = 0;
     unsigned long long files = 0;
     int rc = AXLE_OK, more = 0;
@@ -192,12 +251,18 @@ analysis(axle_job *job, int sliceno)
             rc = axle_error(job, AXLE_EINTERNAL, "more rows than names from prepare");
             break;
         }
-        rc = export_row(job, c, &e, &files);
+        if (names && axle_cursor_next(names) != 1) {
+            rc = axle_error(job, AXLE_EFORMAT, "filename column ends early: %s",
+                            axle_cursor_error(names) ? axle_cursor_error(names) : "");
+            break;
+        }
+        rc = export_row(job, c, names, &e, &files);
         axle_progress(job, ++done, total);
     }
     if (rc == AXLE_OK && more < 0)
         rc = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
     axle_cursor_close(c);
+    axle_cursor_close(names);
     if (rc == AXLE_OK) {
         char text[32];
         int tl = snprintf(text, sizeof text, "%llu", files);

@@ -735,6 +735,47 @@ int axle_image_to_size(const axle_image *img, const axle_geometry *g,
                        uint64_t max_pixels, unsigned flags, axle_pixels *out,
                        char *err, size_t errlen);
 
+/* ---- provenance: what an exported file says about its job ------------- */
+
+/* The job's identity: the SHA-256 (64 hex digits) of everything it was
+ * made of (method, options, inputs, libraries), under which the workdir
+ * indexes it for reuse.  `axle job` prints it too. */
+const char *axle_job_identity(const axle_job *job);
+
+/* axle_image_encode, then the job's provenance embedded in the file's own
+ * metadata: an XMP packet (namespace "https://axle.dev/ns/1.0/", prefix
+ * axle) with axle:version, axle:job, axle:identity and axle:source, the
+ * name of the file the image came from (NULL leaves it out).  JPEG: an
+ * APP1 XMP segment after the JFIF header; WebP: an "XMP " chunk (the file
+ * becomes extended, VP8X).  The pixels decode as without it, and the same
+ * job and pixels give the same bytes (no time, no host in the packet).
+ * `axle which FILE` reads it back. */
+int axle_image_encode_provenance(const axle_job *job, const axle_pixels *px,
+                                 axle_codec codec, int quality, const char *source,
+                                 void **out, size_t *outlen, char *err, size_t errlen);
+
+/* Adds the XMP packet `xmp` (xmplen bytes, "<?xpacket ..." or
+ * "<x:xmpmeta ...") to an encoded JPEG or WebP, replacing an XMP packet it
+ * already has; `*out` is malloc'd.  AXLE_ETOOBIG for a packet over what
+ * one JPEG segment holds (65502 bytes); AXLE_EUNSUPPORTED for other codecs. */
+int axle_image_add_xmp(const void *data, size_t len, const char *xmp, size_t xmplen,
+                       void **out, size_t *outlen, char *err, size_t errlen);
+
+/* The XMP packet of an encoded JPEG or WebP, borrowed from `data`
+ * (*xmplen bytes, not NUL-terminated), or NULL when it has none. */
+const char *axle_image_xmp(const void *data, size_t len, size_t *xmplen);
+
+/* The image digest: SHA-256 (64 hex digits and a NUL into `hex`) of an
+ * encoded image's coded data without its metadata.  JPEG: every segment
+ * but APPn and COM, and the scans; WebP: the image chunks (VP8, VP8L,
+ * ALPH, ANIM, ANMF) but not VP8X, ICCP, EXIF, XMP or unknown ones.  So a
+ * copy whose metadata a tool stripped or rewrote has the digest of the
+ * file as written; a re-encoded copy has another.  AXLE_EFORMAT for data
+ * that is neither, or whose containers do not add up. */
+#define AXLE_DIGEST_HEX 65
+int axle_image_digest(const void *data, size_t len, char hex[AXLE_DIGEST_HEX],
+                      char *err, size_t errlen);
+
 #ifdef __cplusplus
 }
 #endif

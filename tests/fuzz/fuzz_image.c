@@ -150,6 +150,31 @@ probe_prefixes(const uint8_t *data, size_t size, int whole_rc, const axle_image 
     }
 }
 
+/* What `axle which` does with any file: find XMP, take the image digest;
+ * and an XMP packet added to what was accepted is found again, leaving the
+ * image digest as it was. */
+static void
+provenance(const uint8_t *data, size_t size)
+{
+    char err[256], before[AXLE_DIGEST_HEX], after[AXLE_DIGEST_HEX];
+    size_t xl;
+    (void)axle_image_xmp(data, size, &xl);
+    int rc = axle_image_digest(data, size, before, err, sizeof err);
+    void *out = NULL;
+    size_t outlen = 0;
+    static const char xmp[] = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/>";
+    if (axle_image_add_xmp(data, size, xmp, sizeof xmp - 1, &out, &outlen, err,
+                           sizeof err) != AXLE_OK)
+        return;
+    const char *found = axle_image_xmp(out, outlen, &xl);
+    if (!found || xl != sizeof xmp - 1 || memcmp(found, xmp, xl) != 0)
+        abort(); /* added, so found */
+    if (rc == AXLE_OK && (axle_image_digest(out, outlen, after, err, sizeof err) != AXLE_OK ||
+                          strcmp(before, after) != 0))
+        abort(); /* metadata never changes the image digest */
+    free(out);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -166,5 +191,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort(); /* the two probes agree on a whole file */
     probe_prefixes(data, size, rc, &whole);
     decode_all(data, size, rc == AXLE_OK ? &whole : NULL);
+    provenance(data, size);
     return 0;
 }
