@@ -7,5 +7,6 @@ int cli_run(int argc, char **argv);
 int cli_job(int argc, char **argv);
 int cli_ds(int argc, char **argv);
 int cli_methods(int argc, char **argv);
+int cli_board(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ static const char usage[] =
     "  job REF                     a job: options, inputs, timing, files, why built\n"
     "  ds REF[/NAME]               a dataset: columns, types, rows per slice\n"
     "  methods [NAME]              the methods found, their files and options\n"
+    "  board [--port N]            a read-only web page of the workdir\n"
     "\n"
     "REF is a job id (axle-work-12) or a step name of the latest run.\n"
     "`axle COMMAND --help` says more; `man axle` says all.\n";
@@ -33,7 +34,8 @@ main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {{"run", cli_run}, {"job", cli_job}, {"ds", cli_ds},
-                    {"methods", cli_methods}};
+                    {"methods", cli_methods},
+                    {"board", cli_board}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
