@@ -52,8 +52,11 @@ text_cell(FILE *f, json_t *v)
     fputs("<td>", f);
     if (json_is_string(v))
         html_text(f, json_string_value(v));
-    else if (v && !json_is_null(v))
-        html_json(f, v);
+    else if (v && !json_is_null(v)) {
+        char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        html_text(f, text);
+        free(text);
+    }
     fputs("</td>", f);
 }
 

@@ -62,7 +62,9 @@ board_open(const board *b, const char *rel, bool dir)
     char *copy = strdup(rel);
     if (!copy)
         return -1;
-    int fd = dup(b->wd_fd);
+    /* A new descriptor, not dup(): a dup shares the folder's read
+     * position, and a second listing would find nothing. */
+    int fd = openat(b->wd_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     char *save = NULL;
     char *part = strtok_r(copy, "/", &save);
     if (!part) { /* the workdir itself */

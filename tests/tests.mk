@@ -25,3 +25,4 @@ include tests/dataset.mk
 include tests/fuzz.mk
 include tests/image.mk
 include tests/pipeline.mk
+include tests/board.mk
