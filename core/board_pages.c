@@ -11,6 +11,10 @@
 
 #include "board.h"
 
+/* Files shown on a job's page (skipped items: five times as many); the
+ * rest are in /api/jobs/ID. */
+#define JOB_PAGE_ITEMS 200
+
 /* ---- small pieces ---- */
 
 static void
@@ -342,6 +346,8 @@ files_list(FILE *f, const char *id, json_t *files)
     json_t *v;
     json_array_foreach(files, i, v) {
         const char *rel = json_string_value(v);
+        if (i == JOB_PAGE_ITEMS)
+            break;
         if (!rel)
             continue;
         fputs("<figure><a href=\"/file/", f);
@@ -361,6 +367,13 @@ files_list(FILE *f, const char *id, json_t *files)
         fputs("</figcaption></a></figure>\n", f);
     }
     fputs("</div>\n", f);
+    if (json_array_size(files) > JOB_PAGE_ITEMS)
+        html_printf(f, "<p>... and %zu more: every file is listed at <a href=\"/api/jobs/",
+                    json_array_size(files) - JOB_PAGE_ITEMS);
+    if (json_array_size(files) > JOB_PAGE_ITEMS) {
+        html_url_part(f, id);
+        fputs("\">the job's JSON</a>.</p>\n", f);
+    }
 }
 
 static void
@@ -373,6 +386,11 @@ skipped_list(FILE *f, json_t *skipped)
     size_t i;
     json_t *v;
     json_array_foreach(skipped, i, v) {
+        if (i == JOB_PAGE_ITEMS * 5) {
+            html_printf(f, "<tr><td colspan=\"2\">... and %zu more (skipped.json in the "
+                        "job folder)</td></tr>\n", json_array_size(skipped) - i);
+            break;
+        }
         fputs("<tr>", f);
         text_cell(f, json_is_string(v) ? v : json_object_get(v, "file"));
         fputs("<td>", f);
