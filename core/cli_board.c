@@ -1,7 +1,5 @@
 /* cli_board.c - `axle board`: serves a workdir's runs, jobs, datasets and
  * images as a local, read-only web page (board_*.c). */
-#include "config.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +9,8 @@
 #include "diag.h"
 #include "ref.h"
 #include "workdir.h"
-#ifdef HAVE_MICROHTTPD
-#include "board.h"
+#ifdef AXLE_HAVE_BOARD
+#include "board/board.h"
 #endif
 
 #define BOARD_DEFAULT_PORT 8520
@@ -92,7 +90,7 @@ cli_board(int argc, char **argv)
         free(wd);
         return rc == 1 ? 0 : rc;
     }
-#ifndef HAVE_MICROHTTPD
+#ifndef AXLE_HAVE_BOARD
     diag_error(NULL, 0, 0, "board: this axle was built without the board: libmicrohttpd "
                "was missing at build time (install libmicrohttpd-dev, then configure "
                "and build again)");
@@ -107,7 +105,7 @@ cli_board(int argc, char **argv)
         return 2;
     }
     workdir_close(w);
-#ifdef HAVE_MICROHTTPD
+#ifdef AXLE_HAVE_BOARD
     rc = board_serve(wd, listen, port);
 #endif
     free(wd);

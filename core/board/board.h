@@ -1,4 +1,4 @@
-/* board.h - `axle board`: a read-only web view of a workdir.
+/* board/board.h - `axle board`: a read-only web view of a workdir.
  *
  * The server (board_server.c) is the only part that knows libmicrohttpd:
  * it turns a request into a board_request, asks board_route (board_routes.c)
