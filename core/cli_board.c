@@ -91,9 +91,9 @@ cli_board(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     }
 #ifndef AXLE_HAVE_BOARD
-    diag_error(NULL, 0, 0, "board: this axle was built without the board: libmicrohttpd "
-               "was missing at build time (install libmicrohttpd-dev, then configure "
-               "and build again)");
+    diag_error(NULL, 0, 0, "board: this axle was built without the board (configure "
+               "found no libmicrohttpd, or was told --without-microhttpd): install "
+               "libmicrohttpd-dev, then configure and build again");
     free(wd);
     return 2;
 #endif
