@@ -65,7 +65,7 @@ const char board_css[] =
     "text-align:left;vertical-align:top}th{background:#eee}td.n{text-align:right}\n"
     "pre{background:#fff;border:1px solid #ddd;padding:.6em;overflow:auto;max-height:30em}\n"
     ".complete,.built,.reused{color:#171}.failed,.interrupted{color:#b11}.running{color:#b60}\n"
-    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:10px}\n"
+    ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:10px;align-items:start}\n"
     ".grid figure{margin:0;background:#fff;border:1px solid #ddd;padding:6px;text-align:center}\n"
     ".grid img{max-width:100%;height:auto}figcaption{font-size:12px;word-break:break-all}\n"
     "td img{max-width:160px;max-height:160px}.pages a,.pages b{margin-right:.6em}\n"
