@@ -9,5 +9,6 @@ int cli_ds(int argc, char **argv);
 int cli_methods(int argc, char **argv);
 int cli_new(int argc, char **argv);
 int cli_which(int argc, char **argv);
+int cli_board(int argc, char **argv);
 
 #endif

@@ -14,6 +14,18 @@ core_axle_SOURCES += core/cli_which.c core/provenance.c core/provenance.h
 core_axle_SOURCES += core/libaxle_digest.c core/libaxle_digest.h core/job_check.c core/job_check.h
 core_axle_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
 core_axle_LDADD = lib/libaxle.la $(YAML_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
+# axle board: the server is built only with libmicrohttpd; without it the
+# command says so.  Its sources live in core/board/.
+core_axle_SOURCES += core/cli_board.c
+if HAVE_MICROHTTPD
+core_axle_SOURCES += core/board/board.h core/board/board_server.c \
+	core/board/board_routes.c core/board/board_html.c core/board/board_path.c \
+	core/board/board_runs.c core/board/board_data.c core/board/board_image.c \
+	core/board/board_pages.c core/board/board_ds_pages.c core/board/board_chart.c \
+	core/board/board_api.c
+core_axle_CFLAGS += $(MHD_CFLAGS) -DAXLE_HAVE_BOARD
+core_axle_LDADD += $(MHD_LIBS)
+endif
 include core/pipeline.mk
 # Tooling: axle new, bare pipeline names, misspelt entry points.  The
 # build tree's paths let an axle run from it use the source tree's

@@ -27,3 +27,4 @@ include tests/image.mk
 include tests/pipeline.mk
 include tests/policy.mk
 include tests/results.mk
+include tests/board.mk
