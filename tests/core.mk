@@ -1,10 +1,14 @@
 # tests/core.mk - the core's tests: test methods and shell tests.
 TEST_METHODS = test_counter test_crasher test_bad_abi test_no_entry \
-	test_not_method test_misnamed test_misbehave
+	test_not_method test_misnamed test_misbehave test_abi_1_0
 check_LTLIBRARIES += tests/methods/test_counter.la tests/methods/test_crasher.la \
 	tests/methods/test_bad_abi.la tests/methods/test_no_entry.la \
 	tests/methods/test_not_method.la tests/methods/test_misnamed.la \
-	tests/methods/test_misbehave.la
+	tests/methods/test_misbehave.la tests/methods/test_abi_1_0.la
+tests_methods_test_abi_1_0_la_SOURCES = tests/methods/test_abi_1_0.c
+tests_methods_test_abi_1_0_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_abi_1_0_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_abi_1_0_la_LIBADD = lib/libaxle.la
 tests_methods_test_counter_la_SOURCES = tests/methods/test_counter.c
 tests_methods_test_counter_la_CFLAGS = $(MODULE_CFLAGS)
 tests_methods_test_counter_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
