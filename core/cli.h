@@ -7,5 +7,7 @@ int cli_run(int argc, char **argv);
 int cli_job(int argc, char **argv);
 int cli_ds(int argc, char **argv);
 int cli_methods(int argc, char **argv);
+int cli_runs(int argc, char **argv);
+int cli_status(int argc, char **argv);
 
 #endif

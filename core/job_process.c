@@ -147,6 +147,7 @@ run_single(axle_job *job, job_shared *sh, int stage, int fd, int slices,
 {
     if (!fn)
         return;
+    sh->stage_started = clock_now();
     sh->stage = stage;
     job->stage = job_stage_names[stage];
     job->sliceno = -1;
@@ -154,7 +155,7 @@ run_single(axle_job *job, job_shared *sh, int stage, int fd, int slices,
     job->errmsg[0] = '\0';
     route_output(fd);
     double t0 = clock_now();
-    stage_end end = {END_NONE, ""};
+    stage_end end = {END_NONE, 0, ""};
     settle_stage(job, &end, stage, fn(job));
     sh->seconds[stage] = clock_now() - t0;
     end_leftovers(job->stage);
@@ -170,8 +171,9 @@ slice_main(axle_job *job, job_shared *sh, int sliceno, int fd)
     job->progress = &sh->slots[sliceno];
     job->errmsg[0] = '\0';
     route_output(fd);
-    settle_stage(job, &sh->slice_ends[sliceno], STAGE_ANALYSIS,
-                 analysis_fn(job, sliceno));
+    int rc = analysis_fn(job, sliceno);
+    sh->slice_ends[sliceno].seconds = clock_now() - sh->stage_started;
+    settle_stage(job, &sh->slice_ends[sliceno], STAGE_ANALYSIS, rc);
     fflush(NULL);
     _exit(0);
 }
@@ -219,8 +221,9 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
             close(pipes->write_fd[i + 1]);
         return;
     }
-    sh->stage = STAGE_ANALYSIS;
     double t0 = clock_now();
+    sh->stage_started = t0;
+    sh->stage = STAGE_ANALYSIS;
     pid_t *pids = calloc((size_t)slices, sizeof *pids);
     if (!pids)
         fail(sh, "analysis: out of memory");
@@ -283,6 +286,10 @@ job_process_main(const job_spec *spec, job_shared *sh, const job_pipes *pipes)
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
+    /* SIGUSR1 asks the core for its status tree: a job or slice that gets
+     * it too (kill -USR1 on the process group, pkill axle) carries on.
+     * The slices inherit this through fork. */
+    signal(SIGUSR1, SIG_IGN);
     /* Orphans of the slices come to us, so analysis can end them all. */
     reap_become_subreaper();
     notice_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -293,6 +300,7 @@ job_process_main(const job_spec *spec, job_shared *sh, const job_pipes *pipes)
     run_slices(&job, sh, pipes, slices);
     run_single(&job, sh, STAGE_SYNTHESIS, pipes->write_fd[slices + 1], slices,
                spec->m->synthesis);
+    sh->stage_started = clock_now();
     sh->stage = STAGE_FINISH;
     char err[1024] = "";
     if (axle_internal_datasets_finish(job.dir, slices, err, sizeof err) < 0)

@@ -12,8 +12,11 @@ static const char usage[] =
     "  job REF                     a job: options, inputs, timing, files, why built\n"
     "  ds REF[/NAME]               a dataset: columns, types, rows per slice\n"
     "  methods [NAME]              the methods found, their files and options\n"
+    "  runs [N]                    the run history, newest first; run N in full\n"
+    "  status                      the status tree of the run in progress\n"
     "\n"
-    "REF is a job id (axle-work-12) or a step name of the latest run.\n"
+    "REF is a job id (axle-work-12), a step name of the latest run, or STEP@N\n"
+    "(the step's job in run N of `axle runs`).\n"
     "`axle COMMAND --help` says more; `man axle` says all.\n";
 
 int
@@ -33,7 +36,8 @@ main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } commands[] = {{"run", cli_run}, {"job", cli_job}, {"ds", cli_ds},
-                    {"methods", cli_methods}};
+                    {"methods", cli_methods},
+                    {"runs", cli_runs}, {"status", cli_status}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
