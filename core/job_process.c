@@ -122,13 +122,19 @@ fail(job_shared *sh, const char *fmt, ...)
     _exit(1);
 }
 
+/* Line buffering with a buffer of our own: the core has written its step
+ * lines to this stdout already, and glibc keeps a used stream's buffer
+ * fully buffered unless it is given a new one (a method's puts() would
+ * then wait in the buffer, and be printed again by every forked slice). */
+static char stdout_buffer[BUFSIZ];
+
 static void
 route_output(int fd)
 {
     fflush(NULL);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    setvbuf(stdout, stdout_buffer, _IOLBF, sizeof stdout_buffer);
 }
 
 /* Nothing a stage started may outlive it: kill its leftovers, and say so. */
