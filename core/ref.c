@@ -97,6 +97,13 @@ ref_resolve(const char *wdpath, const char *ref)
         else
             free(candidate);
         free(jobjson);
+        if (!dir) {
+            char *id = workdir_step_job(w, ref);
+            if (id)
+                dir = workdir_job_dir(w, id);
+            free(id);
+        }
+        /* STEP@N last: a step really named "a@1" keeps its name. */
         char *name = NULL;
         long n = dir ? 0 : step_at_run(ref, &name);
         if (n > 0) {
@@ -106,12 +113,6 @@ ref_resolve(const char *wdpath, const char *ref)
             return dir;
         }
         free(name);
-        if (!dir) {
-            char *id = workdir_step_job(w, ref);
-            if (id)
-                dir = workdir_job_dir(w, id);
-            free(id);
-        }
     }
     if (!dir)
         diag_error(NULL, 0, 0, "no job '%s' in %s (neither a job id nor a step "
