@@ -21,6 +21,14 @@ static const char runs_usage[] =
     "every step's job, state and seconds.  STEP@N names that job wherever a\n"
     "job REF is taken (axle job thumbs@3).\n";
 
+/* A string of the history, or "?" (a record may lack it). */
+static const char *
+text(json_t *obj, const char *key)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+    return v ? v : "?";
+}
+
 static void
 local_time(json_t *run, const char *key, char *out, size_t outlen)
 {
@@ -75,8 +83,7 @@ list_runs(json_t *runs, long running)
                seconds, (long long)json_integer_value(json_object_get(r, "built")),
                (long long)json_integer_value(json_object_get(r, "reused")),
                (long long)json_integer_value(json_object_get(r, "failed")),
-               exit_text(r, running, code, sizeof code),
-               json_string_value(json_object_get(r, "pipeline")));
+               exit_text(r, running, code, sizeof code), text(r, "pipeline"));
     }
 }
 
@@ -100,7 +107,7 @@ show_run(json_t *r, long running)
     local_time(r, "time", started, sizeof started);
     const char *digest = json_string_value(json_object_get(r, "digest"));
     printf("run %lld: %s\n", (long long)json_integer_value(json_object_get(r, "run")),
-           json_string_value(json_object_get(r, "pipeline")));
+           text(r, "pipeline"));
     printf("digest:   %s\n", digest ? digest : "- (read from a pipe)");
     print_params(json_object_get(r, "params"));
     printf("started:  %s (pid %lld)\n", started,
@@ -118,16 +125,15 @@ show_run(json_t *r, long running)
     size_t i;
     json_t *s;
     json_array_foreach(steps, i, s) {
-        const char *name = json_string_value(json_object_get(s, "step"));
+        const char *name = text(s, "step");
         const char *job = json_string_value(json_object_get(s, "job"));
         namew = (int)strlen(name) > namew ? (int)strlen(name) : namew;
         idw = job && (int)strlen(job) > idw ? (int)strlen(job) : idw;
     }
     json_array_foreach(steps, i, s) {
         const char *job = json_string_value(json_object_get(s, "job"));
-        printf("  %-*s  %-*s  %-7s  %7.2fs\n", namew,
-               json_string_value(json_object_get(s, "step")), idw, job ? job : "-",
-               json_string_value(json_object_get(s, "state")),
+        printf("  %-*s  %-*s  %-7s  %7.2fs\n", namew, text(s, "step"), idw,
+               job ? job : "-", text(s, "state"),
                json_number_value(json_object_get(s, "seconds")));
     }
     printf("%zu jobs: %lld built, %lld reused, %lld failed\n", json_array_size(steps),

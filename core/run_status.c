@@ -108,6 +108,8 @@ add_job_progress(const run_status *rs, json_t *step, double now)
 {
     const job_shared *sh = rs->sh;
     int stage = sh->stage;
+    if (stage < 0 || stage > STAGE_FINISH) /* the job's memory: trust nothing */
+        stage = STAGE_FINISH;
     double stage_started = sh->stage_started > 0 ? sh->stage_started : rs->job_started;
     double elapsed = now - stage_started;
     json_object_set_new(step, "stage", json_string(job_stage_names[stage]));
@@ -223,6 +225,14 @@ num(json_t *obj, const char *key)
     return json_number_value(json_object_get(obj, key));
 }
 
+/* A string of the published state, or "?" (the file may be damaged). */
+static const char *
+text(json_t *obj, const char *key)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+    return v ? v : "?";
+}
+
 /* "600/2500 items, 42/s, 12 s" (or "12 s" when no progress was reported). */
 static void
 print_items(FILE *f, json_t *o, double elapsed)
@@ -240,7 +250,7 @@ static void
 print_running(FILE *f, json_t *s, double late)
 {
     const char *stage = json_string_value(json_object_get(s, "stage"));
-    if (!stage) {
+    if (!json_object_get(s, "elapsed") || !stage) {
         fprintf(f, "starting\n");
         return;
     }
@@ -265,9 +275,8 @@ run_status_print(FILE *f, json_t *st)
     late = late > 0 ? late : 0;
     json_t *steps = json_object_get(st, "steps");
     fprintf(f, "run %lld of %s: running for %.0f s (pid %lld, workdir %s)\n",
-            (long long)num(st, "run"), json_string_value(json_object_get(st, "pipeline")),
-            num(st, "elapsed") + late, (long long)num(st, "pid"),
-            json_string_value(json_object_get(st, "workdir")));
+            (long long)num(st, "run"), text(st, "pipeline"), num(st, "elapsed") + late,
+            (long long)num(st, "pid"), text(st, "workdir"));
     int namew = 4, idw = 1;
     size_t i, n = json_array_size(steps);
     json_t *s;
@@ -282,8 +291,7 @@ run_status_print(FILE *f, json_t *st)
         const char *job = json_string_value(json_object_get(s, "job"));
         char place[48];
         snprintf(place, sizeof place, "%zu/%zu", i + 1, n);
-        fprintf(f, "  %-*s  %5s  %-*s  ", namew,
-                json_string_value(json_object_get(s, "step")), place, idw,
+        fprintf(f, "  %-*s  %5s  %-*s  ", namew, text(s, "step"), place, idw,
                 job ? job : "-");
         if (state && strcmp(state, "running") == 0)
             print_running(f, s, late);
