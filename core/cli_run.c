@@ -271,8 +271,9 @@ plan_widths(const pipeline *p, const workdir *w)
     char *counter, text[64];
     long next = 1;
     if (asprintf(&counter, "%s/.next", w->path) >= 0) {
-        if (fs_read_text(counter, text, sizeof text) && atol(text) > 0)
-            next = atol(text);
+        /* the workdir checks the counter; a bad one costs only alignment */
+        long n = fs_read_text(counter, text, sizeof text) ? strtol(text, NULL, 10) : 0;
+        next = n > 0 && n <= WORKDIR_JOB_MAX ? n : 1;
         free(counter);
     }
     char highest[32];

@@ -39,7 +39,9 @@ ok $(test ! -e gate.txt && kill -0 $pid; echo $?) "(the run was still waiting on
 wait_for "slices half-way" ready_slices ready.txt
 wait_for "a progress line" grep -q 'gated 2/2: ' err
 ok $? "the progress line names the step and its place (gated 2/2: ...)"
-grep -q 'gated 2/2: 1[0-9]*/20 items, [0-9]*/s, [0-9]* s left' err
+# redrawn every 0.1 s (AXLE_PROGRESS=always): soon with both slices' items
+wait_for "progress of both slices" \
+    grep -q 'gated 2/2: 10/20 items, [0-9]*/s, [0-9]* s left' err
 ok $? "with items done of total, rate and time left"
 
 # The run publishes its status every second: wait for the one that shows
