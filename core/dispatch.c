@@ -270,7 +270,11 @@ watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
     int status = 0;
     /* Readable once the job process has ended, for the last moments when
      * its output is closed; without it (old kernels) we just wait. */
+#ifdef SYS_pidfd_open
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    int pidfd = -1;
+#endif
     for (;;) {
         if (streams_open(streams, n)) {
             relay_all(streams, n, 100);
