@@ -10,5 +10,7 @@ int cli_methods(int argc, char **argv);
 int cli_new(int argc, char **argv);
 int cli_which(int argc, char **argv);
 int cli_board(int argc, char **argv);
+int cli_runs(int argc, char **argv);
+int cli_status(int argc, char **argv);
 
 #endif

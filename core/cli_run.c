@@ -3,8 +3,10 @@
  * Everything that can be checked before work starts is checked first:
  * the pipeline, every method, every option, every input.  Then the steps
  * run in dependency order; each is reused when a complete job with the
- * same identity exists, else built.  stdout gets one line per step and a
- * summary; everything else goes to stderr. */
+ * same identity exists, else built.  stdout gets one line per step as
+ * soon as the step ends, and a summary; everything else goes to stderr.
+ * The run is recorded in the workdir's history (run_log.h) and publishes
+ * its live state (run_status.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 
 #include "cli.h"
 #include "diag.h"
+#include "digest.h"
 #include "dispatch.h"
 #include "clock.h"
 #include "fsutil.h"
@@ -23,6 +26,8 @@
 #include "loader.h"
 #include "pipeline.h"
 #include "pipeline_find.h"
+#include "run_log.h"
+#include "run_status.h"
 #include "workdir.h"
 
 enum { EXIT_JOB_FAILED = 1, EXIT_LOAD = 2, EXIT_INTERRUPTED = 130 };
@@ -167,7 +172,7 @@ why_built(workdir *w, const step *st, const step_plan *pl, json_t *record)
 
 static int
 build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
-           json_t *record, json_t *input_jobs)
+           json_t *record, json_t *input_jobs, run_status *rs)
 {
     const step *st = &p->steps[idx];
     step_plan *pl = &plans[idx];
@@ -185,7 +190,8 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     char err[1024];
     job_outcome out = {0};
     job_spec spec = {pl->m, st->name, pl->job_id, pl->job_dir, w->slices,
-                     pl->options, p->dir, ds_dirs, job_dirs, pl->identity};
+                     pl->options, p->dir, ds_dirs, job_dirs, pl->identity, idx + 1,
+                     p->nsteps, rs};
     if (bind_inputs(st, plans, ds_dirs, job_dirs, err, sizeof err) < 0)
         snprintf(out.message, sizeof out.message, "job %s (step %s): %s",
                  pl->job_id, st->name, err);
@@ -219,7 +225,8 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
 }
 
 static int
-run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans)
+run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
+         run_status *rs)
 {
     const step *st = &p->steps[idx];
     step_plan *pl = &plans[idx];
@@ -243,36 +250,66 @@ run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans)
         pl->seconds = clock_now() - t0;
         workdir_set_step_job(w, st->name, pl->job_id);
     } else {
-        rc = build_step(p, w, idx, plans, record, input_jobs);
+        rc = build_step(p, w, idx, plans, record, input_jobs, rs);
     }
     json_decref(record);
     json_decref(input_jobs);
     return rc;
 }
 
-static void
-print_lines(const pipeline *p, const step_plan *plans)
+/* Column widths for the step lines, fixed before the first step ends:
+ * the step names are known, and a job id is the workdir's name and a
+ * number no longer than the highest this run can give (jobs reused have
+ * lower numbers).  A counter that cannot be read only costs alignment. */
+typedef struct line_widths {
+    int name, id;
+} line_widths;
+
+static line_widths
+plan_widths(const pipeline *p, const workdir *w)
 {
-    int namew = 4, idw = 6;
+    line_widths lw = {4, 6};
     for (size_t i = 0; i < p->nsteps; i++) {
         int n = (int)strlen(p->steps[i].name);
-        namew = n > namew ? n : namew;
-        if (plans[i].job_id) {
-            n = (int)strlen(plans[i].job_id);
-            idw = n > idw ? n : idw;
-        }
+        lw.name = n > lw.name ? n : lw.name;
     }
+    char *counter, text[64];
+    long next = 1;
+    if (asprintf(&counter, "%s/.next", w->path) >= 0) {
+        /* the workdir checks the counter; a bad one costs only alignment */
+        long n = fs_read_text(counter, text, sizeof text) ? strtol(text, NULL, 10) : 0;
+        next = n > 0 && n <= WORKDIR_JOB_MAX ? n : 1;
+        free(counter);
+    }
+    char highest[32];
+    int digits = snprintf(highest, sizeof highest, "%ld", next + (long)p->nsteps - 1);
+    int id = (int)strlen(w->name) + 1 + digits;
+    lw.id = id > lw.id ? id : lw.id;
+    return lw;
+}
+
+/* One step's line on stdout, at once: a pipe or file gets it now, not
+ * when the run ends. */
+static void
+print_line(const step *st, const step_plan *pl, line_widths lw)
+{
+    printf("%-*s  %-*s  %-7s  %7.2fs  %s", lw.name, st->name, lw.id,
+           pl->job_id ? pl->job_id : "-", pl->state, pl->seconds,
+           pl->output ? pl->output : "");
+    /* A job that could not be reused says why at the end of its line. */
+    if (pl->rebuilt && strcmp(pl->state, "built") == 0)
+        printf("  (rebuilt: %s)", pl->rebuilt);
+    putchar('\n');
+    fflush(stdout);
+}
+
+static void
+print_summary(const pipeline *p, const step_plan *plans)
+{
     size_t built = 0, reused = 0, skipped = 0, failed = 0, skipjobs = 0;
     const char *skipped_where = NULL;
     for (size_t i = 0; i < p->nsteps; i++) {
         const step_plan *pl = &plans[i];
-        printf("%-*s  %-*s  %-7s  %7.2fs  %s", namew, p->steps[i].name, idw,
-               pl->job_id ? pl->job_id : "-", pl->state, pl->seconds,
-               pl->output ? pl->output : "");
-        /* A job that could not be reused says why at the end of its line. */
-        if (pl->rebuilt && strcmp(pl->state, "built") == 0)
-            printf("  (rebuilt: %s)", pl->rebuilt);
-        putchar('\n');
         built += strcmp(pl->state, "built") == 0;
         reused += strcmp(pl->state, "reused") == 0;
         failed += strcmp(pl->state, "failed") == 0;
@@ -293,6 +330,65 @@ print_lines(const pipeline *p, const step_plan *plans)
     else
         printf("; %zu items skipped, listed in the skipped.json of %zu jobs "
                "(axle job STEP shows them)\n", skipped, skipjobs);
+}
+
+/* What the history keeps of the run's start: the pipeline file, its
+ * SHA-256 (null for a pipe, which cannot be read twice), the params given
+ * on the command line, the steps. */
+static json_t *
+start_fields(const pipeline *p, int noverrides, char **overrides)
+{
+    char *path = fs_absolute(p->file, NULL);
+    char why[256], hex[DIGEST_HEX_LEN];
+    int fd = fs_open_file(p->file, false, why, sizeof why);
+    bool digested = fd >= 0 && digest_fd(fd, hex) == 0;
+    if (fd >= 0)
+        close(fd);
+    json_t *params = json_object(), *steps = json_array();
+    for (int i = 0; i < noverrides; i++) {
+        const char *eq = strchr(overrides[i], '=');
+        char *name = strndup(overrides[i], (size_t)(eq - overrides[i]));
+        json_object_set_new(params, name, json_string(eq + 1));
+        free(name);
+    }
+    for (size_t i = 0; i < p->nsteps; i++)
+        json_array_append_new(steps, json_string(p->steps[i].name));
+    json_t *f = json_pack("{s:s, s:s?, s:o, s:o}", "pipeline", path, "digest",
+                          digested ? hex : NULL, "params", params, "steps", steps);
+    free(path);
+    return f;
+}
+
+/* Runs the steps in order, each line printed and recorded as it ends, then
+ * the lines of the steps that did not run and the summary. */
+static int
+run_steps(const pipeline *p, workdir *w, step_plan *plans, long run,
+          run_status *rs)
+{
+    line_widths lw = plan_widths(p, w);
+    int rc = 0;
+    size_t i = 0;
+    for (; i < p->nsteps && rc == 0; i++) {
+        if (dispatch_interrupted()) {
+            rc = EXIT_INTERRUPTED;
+            break;
+        }
+        run_status_step_begin(rs, i);
+        rc = run_step(p, w, i, plans, rs);
+        print_line(&p->steps[i], &plans[i], lw);
+        run_log_step(w->path, run, p->steps[i].name, plans[i].job_id,
+                     plans[i].state, plans[i].seconds);
+        run_status_step_end(rs, i, plans[i].state, plans[i].job_id, plans[i].seconds);
+        dispatch_answer_status(rs);
+        run_status_tick(rs);
+    }
+    for (; i < p->nsteps; i++)
+        print_line(&p->steps[i], &plans[i], lw);
+    if (rc == 0 && dispatch_interrupted())
+        rc = EXIT_INTERRUPTED;
+    print_summary(p, plans);
+    fflush(stdout);
+    return rc;
 }
 
 static void
@@ -350,6 +446,7 @@ parse_run_args(int argc, char **argv, const char **file, int *slices,
 int
 cli_run(int argc, char **argv)
 {
+    dispatch_install_status_signal(); /* asking early must not kill us */
     const char *file = NULL;
     int slices = 0, noverrides = 0;
     char **overrides = calloc((size_t)argc + 1, sizeof *overrides);
@@ -360,11 +457,13 @@ cli_run(int argc, char **argv)
     char *found = pipeline_find(file); /* a path, or a bare name: thumbnails */
     pipeline *p = found ? pipeline_load(found, noverrides, overrides) : NULL;
     free(found);
-    free(overrides);
-    if (!p)
+    if (!p) {
+        free(overrides);
         return EXIT_LOAD;
+    }
     step_plan *plans = calloc(p->nsteps + 1, sizeof *plans);
     if (plan_steps(p, plans) > 0) {
+        free(overrides);
         free_plans(plans, p->nsteps);
         pipeline_free(p);
         return EXIT_LOAD;
@@ -374,6 +473,7 @@ cli_run(int argc, char **argv)
         /* Every identity covers libaxle's bytes: without them no job could
          * be told apart from one a different decoder made. */
         diag_error(NULL, 0, 0, "%s", err);
+        free(overrides);
         free_plans(plans, p->nsteps);
         pipeline_free(p);
         return EXIT_LOAD;
@@ -381,23 +481,27 @@ cli_run(int argc, char **argv)
     dispatch_install_signals();
     workdir *w = workdir_open(p->workdir, slices ? slices : p->slices);
     if (!w) {
+        free(overrides);
         free_plans(plans, p->nsteps);
         pipeline_free(p);
         return dispatch_interrupted() ? EXIT_INTERRUPTED : EXIT_LOAD;
     }
-    int rc = 0;
-    for (size_t i = 0; i < p->nsteps && rc == 0; i++) {
-        if (dispatch_interrupted()) {
-            rc = EXIT_INTERRUPTED;
-            break;
-        }
-        rc = run_step(p, w, i, plans);
-    }
-    if (rc == 0 && dispatch_interrupted())
-        rc = EXIT_INTERRUPTED;
-    print_lines(p, plans);
-    fflush(stdout);
+    double t0 = clock_now();
+    json_t *fields = start_fields(p, noverrides, overrides);
+    free(overrides);
+    long run = run_log_begin(w->path, json_incref(fields));
+    const char **names = calloc(p->nsteps + 1, sizeof *names);
+    for (size_t i = 0; i < p->nsteps; i++)
+        names[i] = p->steps[i].name;
+    run_status rs;
+    run_status_begin(&rs, w->path, json_string_value(json_object_get(fields, "pipeline")),
+                     run, names, p->nsteps);
+    json_decref(fields);
+    int rc = run_steps(p, w, plans, run, &rs);
     workdir_save_steps(w);
+    run_log_end(w->path, run, rc, clock_now() - t0);
+    run_status_end(&rs);
+    free(names);
     free_plans(plans, p->nsteps);
     workdir_close(w);
     pipeline_free(p);

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,9 +20,11 @@
 #include "job_process.h"
 #include "progress.h"
 #include "reap.h"
+#include "run_status.h"
 #include "stage_log.h"
 
 static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t status_wanted;
 /* The progress line on screen, cleared before relayed output is written. */
 static progress_view *shown_progress;
 
@@ -47,6 +50,46 @@ bool
 dispatch_interrupted(void)
 {
     return got_signal != 0;
+}
+
+static void
+on_status_signal(int sig)
+{
+    (void)sig;
+    status_wanted = 1;
+}
+
+void
+dispatch_install_status_signal(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_status_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGUSR1, &sa, NULL);
+}
+
+bool
+dispatch_status_requested(void)
+{
+    if (!status_wanted)
+        return false;
+    status_wanted = 0;
+    return true;
+}
+
+void
+dispatch_answer_status(run_status *rs)
+{
+    if (!rs || !dispatch_status_requested())
+        return;
+    if (shown_progress)
+        progress_end(shown_progress);
+    json_t *st = run_status_json(rs);
+    run_status_print(stderr, st);
+    json_decref(st);
+    fflush(stderr);
 }
 
 /* One stage stream: its pipe and its log. */
@@ -208,25 +251,39 @@ check_folders(const job_spec *spec, const job_folders *f, job_outcome *out)
              what[0] == 'w' ? f->workdir : spec->dir);
 }
 
-/* The core's end of the job: relay, draw, wait, and on Ctrl-C kill. */
+/* The core's end of the job: relay, draw, publish, wait, and on Ctrl-C
+ * kill.  It wakes at least every 100 ms (poll), also once every stage has
+ * closed its output, so the status is kept fresh to the very end. */
 static int
 watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
           stream *streams, int n, job_outcome *out)
 {
     progress_view pv;
-    progress_begin(&pv, spec->step, spec->slices);
+    char label[512];
+    if (spec->nsteps > 0)
+        snprintf(label, sizeof label, "%s %zu/%zu", spec->step, spec->step_no,
+                 spec->nsteps);
+    else
+        snprintf(label, sizeof label, "%s", spec->step);
+    progress_begin(&pv, label, spec->slices);
     shown_progress = &pv;
     int status = 0;
+    /* Readable once the job process has ended, for the last moments when
+     * its output is closed; without it (old kernels) we just wait. */
+#ifdef SYS_pidfd_open
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    int pidfd = -1;
+#endif
     for (;;) {
-        if (!streams_open(streams, n)) {
-            /* Every stage has closed its output: the job is ending.
-             * Wait for it without polling (a signal interrupts this). */
-            if (waitpid(pid, &status, 0) == pid)
-                break;
-            if (errno != EINTR)
-                break;
+        if (streams_open(streams, n)) {
+            relay_all(streams, n, 100);
+        } else if (pidfd >= 0) {
+            struct pollfd p = {pidfd, POLLIN, 0};
+            poll(&p, 1, 100);
+        } else if (waitpid(pid, &status, 0) == pid || errno != EINTR) {
+            break;
         }
-        relay_all(streams, n, 100);
         if (got_signal) {
             kill(-pid, SIGKILL);
             out->interrupted = true;
@@ -234,8 +291,12 @@ watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid || (r < 0 && errno != EINTR))
             break;
+        dispatch_answer_status(spec->status);
+        run_status_tick(spec->status);
         progress_draw(&pv, sh, clock_now());
     }
+    if (pidfd >= 0)
+        close(pidfd);
     progress_end(&pv);
     shown_progress = NULL;
     return status;
@@ -308,8 +369,12 @@ dispatch_run(const job_spec *spec, job_outcome *out)
         return;
     }
     job_shared_init(sh, spec->slices);
+    if (spec->status)
+        run_status_job(spec->status, spec->id, sh, spec->slices);
     fflush(NULL);
     run_job_process(spec, sh, streams, write_fd, &folders, out);
+    if (spec->status)
+        run_status_job(spec->status, NULL, NULL, 0);
     if (!out->interrupted)
         check_folders(spec, &folders, out);
     forget_folders(&folders);

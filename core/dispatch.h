@@ -32,6 +32,9 @@ typedef struct job_spec {
     json_t *inputs;      /* name -> dataset folder */
     json_t *job_inputs;  /* name -> job folder */
     const char *identity; /* hex SHA-256 the workdir indexes it under */
+    size_t step_no;      /* 1-based place of the step in the run, and of how */
+    size_t nsteps;       /* many, for the progress line ("thumbs 2/4: ...") */
+    struct run_status *status; /* the run's live state, or NULL */
 } job_spec;
 
 typedef struct job_outcome {
@@ -47,5 +50,15 @@ void dispatch_run(const job_spec *spec, job_outcome *out);
 void dispatch_install_signals(void);
 /* True once SIGINT or SIGTERM arrived. */
 bool dispatch_interrupted(void);
+
+/* SIGUSR1 asks the core for its status tree (run_status.h).  The handler
+ * restarts interrupted calls, so asking never disturbs the run; the tree
+ * is printed on stderr by the core's loop, never in the handler.  Installed
+ * first thing in `axle run`, before anything that could take long. */
+void dispatch_install_status_signal(void);
+/* True once per SIGUSR1 received (and not yet answered). */
+bool dispatch_status_requested(void);
+/* Answers a pending SIGUSR1: prints the run's status tree on stderr. */
+void dispatch_answer_status(struct run_status *rs);
 
 #endif

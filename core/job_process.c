@@ -128,13 +128,19 @@ fail(job_shared *sh, const char *fmt, ...)
     _exit(1);
 }
 
+/* Line buffering with a buffer of our own: the core has written its step
+ * lines to this stdout already, and glibc keeps a used stream's buffer
+ * fully buffered unless it is given a new one (a method's puts() would
+ * then wait in the buffer, and be printed again by every forked slice). */
+static char stdout_buffer[BUFSIZ];
+
 static void
 route_output(int fd)
 {
     fflush(NULL);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
-    setvbuf(stdout, NULL, _IOLBF, 0);
+    setvbuf(stdout, stdout_buffer, _IOLBF, sizeof stdout_buffer);
 }
 
 /* Nothing a stage started may outlive it: kill its leftovers, and say so. */
@@ -153,6 +159,7 @@ run_single(axle_job *job, job_shared *sh, int stage, int fd, int slices,
 {
     if (!fn)
         return;
+    sh->stage_started = clock_now();
     sh->stage = stage;
     job->stage = job_stage_names[stage];
     job->sliceno = -1;
@@ -161,7 +168,7 @@ run_single(axle_job *job, job_shared *sh, int stage, int fd, int slices,
     job->opt_misuse[0] = '\0';
     route_output(fd);
     double t0 = clock_now();
-    stage_end end = {END_NONE, ""};
+    stage_end end = {END_NONE, 0, ""};
     settle_stage(job, &end, stage, fn(job));
     sh->seconds[stage] = clock_now() - t0;
     end_leftovers(job->stage);
@@ -178,8 +185,9 @@ slice_main(axle_job *job, job_shared *sh, int sliceno, int fd)
     job->errmsg[0] = '\0';
     job->opt_misuse[0] = '\0';
     route_output(fd);
-    settle_stage(job, &sh->slice_ends[sliceno], STAGE_ANALYSIS,
-                 analysis_fn(job, sliceno));
+    int rc = analysis_fn(job, sliceno);
+    sh->slice_ends[sliceno].seconds = clock_now() - sh->stage_started;
+    settle_stage(job, &sh->slice_ends[sliceno], STAGE_ANALYSIS, rc);
     fflush(NULL);
     _exit(0);
 }
@@ -227,8 +235,9 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
             close(pipes->write_fd[i + 1]);
         return;
     }
-    sh->stage = STAGE_ANALYSIS;
     double t0 = clock_now();
+    sh->stage_started = t0;
+    sh->stage = STAGE_ANALYSIS;
     pid_t *pids = calloc((size_t)slices, sizeof *pids);
     if (!pids)
         fail(sh, "analysis: out of memory");
@@ -293,6 +302,10 @@ job_process_main(const job_spec *spec, job_shared *sh, const job_pipes *pipes)
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
+    /* SIGUSR1 asks the core for its status tree: a job or slice that gets
+     * it too (kill -USR1 on the process group, pkill axle) carries on.
+     * The slices inherit this through fork. */
+    signal(SIGUSR1, SIG_IGN);
     /* Orphans of the slices come to us, so analysis can end them all. */
     reap_become_subreaper();
     notice_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -303,6 +316,7 @@ job_process_main(const job_spec *spec, job_shared *sh, const job_pipes *pipes)
     run_slices(&job, sh, pipes, slices);
     run_single(&job, sh, STAGE_SYNTHESIS, pipes->write_fd[slices + 1], slices,
                spec->m->synthesis);
+    sh->stage_started = clock_now();
     sh->stage = STAGE_FINISH;
     char err[1024] = "";
     if (axle_internal_datasets_finish(job.dir, slices, err, sizeof err) < 0)

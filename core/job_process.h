@@ -22,6 +22,7 @@ enum stage_end_state {
 
 typedef struct stage_end {
     volatile int state;
+    volatile double seconds;   /* a slice's time in analysis, set before state */
     char message[2400];
 } stage_end;
 
@@ -30,6 +31,7 @@ typedef struct stage_end {
  * single-process stages; slice_ends (in the same mapping) one per slice. */
 typedef struct job_shared {
     volatile int stage;            /* the stage running now (or STAGE_FINISH) */
+    volatile double stage_started; /* clock_now() when it began, for status */
     volatile double seconds[STAGE_COUNT];
     stage_end job;                 /* the job process: set last of all */
     stage_end *slice_ends;

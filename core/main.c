@@ -16,8 +16,11 @@ static const char usage[] =
     "  new NAME [DIR]              a new method folder that builds and runs as is\n"
     "  which FILE                  the job and chain of jobs that made an exported file\n"
     "  board [--port N]            a read-only web page of the workdir\n"
+    "  runs [N]                    the run history, newest first; run N in full\n"
+    "  status                      the status tree of the run in progress\n"
     "\n"
-    "REF is a job id (axle-work-12) or a step name of the latest run.\n"
+    "REF is a job id (axle-work-12), a step name of the latest run, or STEP@N\n"
+    "(the step's job in run N of `axle runs`).\n"
     "`axle COMMAND --help` says more; `man axle` says all.\n";
 
 int
@@ -38,7 +41,8 @@ main(int argc, char **argv)
         int (*fn)(int, char **);
     } commands[] = {{"run", cli_run}, {"job", cli_job}, {"ds", cli_ds},
                     {"methods", cli_methods}, {"new", cli_new},
-                    {"which", cli_which}, {"board", cli_board}};
+                    {"which", cli_which}, {"board", cli_board},
+                    {"runs", cli_runs}, {"status", cli_status}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

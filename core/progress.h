@@ -1,4 +1,6 @@
-/* progress.h - drawing a running job's progress on stderr.
+/* progress.h - drawing a running job's progress on stderr:
+ *   thumbs 2/4: 1234/5000 items, 85/s, 44 s left
+ * (the stage in brackets when it is prepare or synthesis).
  * On a terminal: one line redrawn at most 10 times a second; otherwise a
  * plain line every 10 seconds.  Quiet when AXLE_PROGRESS=never. */
 #ifndef AXLE_PROGRESS_H
@@ -7,7 +9,7 @@
 #include "job_process.h"
 
 typedef struct progress_view {
-    const char *step;
+    const char *step;    /* "thumbs 2/4": the step and its place in the run */
     int slices;
     double started, last_draw;
     bool tty, drawn, enabled;

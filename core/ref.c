@@ -9,6 +9,7 @@
 #include "fsutil.h"
 #include "pipeline.h"
 #include "pipeline_find.h"
+#include "run_log.h"
 #include "workdir.h"
 
 static void
@@ -53,6 +54,34 @@ ref_workdir_from_args(int *argc, char **argv)
     return wd ? wd : fs_absolute("axle-work", NULL);
 }
 
+/* N of "STEP@N" (a run number, digits only after the last '@'), else 0;
+ * the step name goes to step (malloc'd). */
+static long
+step_at_run(const char *ref, char **step_name)
+{
+    const char *at = strrchr(ref, '@');
+    if (!at || at == ref || !at[1] || strspn(at + 1, "0123456789") != strlen(at + 1) ||
+        strlen(at + 1) > 9)
+        return 0;
+    *step_name = strndup(ref, (size_t)(at - ref));
+    return atol(at + 1);
+}
+
+/* The job folder of STEP in run N of the history, or NULL after an error. */
+static char *
+resolve_step_at(const workdir *w, const char *ref, const char *name, long n)
+{
+    char err[512];
+    char *id = run_log_step_job(w->path, name, n, err, sizeof err);
+    if (!id) {
+        diag_error(NULL, 0, 0, "no job '%s': %s", ref, err);
+        return NULL;
+    }
+    char *dir = workdir_job_dir(w, id);
+    free(id);
+    return dir;
+}
+
 char *
 ref_resolve(const char *wdpath, const char *ref)
 {
@@ -77,6 +106,16 @@ ref_resolve(const char *wdpath, const char *ref)
                 dir = workdir_job_dir(w, id);
             free(id);
         }
+        /* STEP@N last: a step really named "a@1" keeps its name. */
+        char *name = NULL;
+        long n = dir ? 0 : step_at_run(ref, &name);
+        if (n > 0) {
+            dir = resolve_step_at(w, ref, name, n);
+            free(name);
+            workdir_close(w);
+            return dir;
+        }
+        free(name);
     }
     if (!dir)
         diag_error(NULL, 0, 0, "no job '%s' in %s (neither a job id nor a step "

@@ -47,6 +47,11 @@ tests_methods_test_misbehave_la_SOURCES = tests/methods/test_misbehave.c
 tests_methods_test_misbehave_la_CFLAGS = $(MODULE_CFLAGS)
 tests_methods_test_misbehave_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
 tests_methods_test_misbehave_la_LIBADD = lib/libaxle.la
+check_LTLIBRARIES += tests/methods/test_gate.la
+tests_methods_test_gate_la_SOURCES = tests/methods/test_gate.c
+tests_methods_test_gate_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_gate_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_gate_la_LIBADD = lib/libaxle.la
 
 CORE_TESTS = tests/core/reuse.sh tests/core/identity.sh tests/core/slices.sh \
 	tests/core/interrupt.sh tests/core/concurrent.sh tests/core/loader.sh \
@@ -56,6 +61,7 @@ CORE_TESTS += tests/core/libaxle.sh tests/core/transient.sh tests/core/tamper.sh
 	tests/core/registered.sh
 CORE_TESTS += tests/core/workdir.sh tests/core/tmpfiles.sh tests/core/inputs.sh \
 	tests/core/special_files.sh
+CORE_TESTS += tests/core/history.sh tests/core/live.sh
 TESTS += $(CORE_TESTS)
 EXTRA_DIST += $(CORE_TESTS)
 

@@ -40,7 +40,10 @@ ok $? "a small job fits on the disk"
 "$AXLE" run big.yaml > out2 2> err2
 is $? 1 "the import that fills the disk fails with exit status 1"
 contains err2 "No space left on device" "the message gives the reason"
-contains err2 "disk/wd/wd-2/ds/default" "and names the file"
+# Which file of the job meets the full disk first varies: the run's own
+# small files (runs.jsonl, .status) take pages of the tmpfs too.
+grep -q "disk/wd/wd-2/[^ ]*: No space left on device" err2
+ok $? "and names the file" || sed 's/^/#   /' err2
 contains out2 "reused" "the finished job is reused"
 "$AXLE" run small.yaml > out3 2> err3
 ok $? "after the failure the finished job still runs"

@@ -52,7 +52,8 @@ ok $? "an empty folder is taken"
 check "and marked" -- test -f empty/.axle-workdir
 
 # A workdir of axle 0.1 (no marker) is recognised by its layout and adopted.
-rm wd/.axle-workdir
+# (axle 0.1 kept no run history either.)
+rm wd/.axle-workdir wd/runs.jsonl
 "$AXLE" run p.yaml > out 2> err
 ok $? "a workdir without the marker but with axle's layout is used"
 contains out " reused " "its jobs are reused"
