@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "run_log.h"
 
 /* Names of the entries of a workdir-relative folder that pass `keep`,
  * sorted by version (axle-work-2 before axle-work-10). */
@@ -110,53 +111,25 @@ board_jobs(const board *b)
 
 /* ---- runs ---- */
 
-/* runs.jsonl: one object per line; a run may have several lines (a start
- * record, then its end), merged here in order.  Damaged lines are passed
- * over: the history is the user's, the board only shows it. */
+/* The run history as `axle run` keeps it (run_log.c reads it: one object
+ * per run, damaged lines passed over with a warning), newest first, with
+ * the times under the names the pages use.  NULL when there is none. */
 static json_t *
 runs_from_log(const board *b)
 {
-    int fd = board_open(b, "runs.jsonl", false);
+    int fd = board_open(b, RUN_LOG_NAME, false); /* inside, and no link */
     if (fd < 0)
         return NULL;
-    FILE *f = fdopen(fd, "r");
-    if (!f) {
-        close(fd);
-        return NULL;
-    }
-    json_t *byrun = json_object();
-    json_t *order = json_array();
-    char *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, f) > 0) {
-        json_t *rec = json_loads(line, 0, NULL);
-        json_t *run = json_object_get(rec, "run");
-        char key[64];
-        if (json_is_integer(run))
-            snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, json_integer_value(run));
-        else if (json_is_string(run) && strlen(json_string_value(run)) < sizeof key)
-            snprintf(key, sizeof key, "%s", json_string_value(run));
-        else
-            key[0] = '\0';
-        if (json_is_object(rec) && key[0]) {
-            json_t *have = json_object_get(byrun, key);
-            if (have) {
-                json_object_update(have, rec);
-            } else {
-                json_object_set(byrun, key, rec);
-                json_array_append_new(order, json_string(key));
-            }
-        }
-        json_decref(rec);
-    }
-    free(line);
-    fclose(f);
+    close(fd);
+    json_t *oldest_first = run_log_read(b->workdir);
     json_t *runs = json_array();
-    for (size_t i = json_array_size(order); i-- > 0;) /* newest first */
-        json_array_append(runs, json_object_get(byrun, json_string_value(
-                                                           json_array_get(order, i))));
-    json_decref(order);
-    json_decref(byrun);
+    for (size_t i = json_array_size(oldest_first); i-- > 0;) {
+        json_t *r = json_array_get(oldest_first, i);
+        json_object_set(r, "start", json_object_get(r, "started"));
+        json_object_set(r, "end", json_object_get(r, "ended"));
+        json_array_append(runs, r);
+    }
+    json_decref(oldest_first);
     return runs;
 }
 

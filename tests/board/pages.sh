@@ -18,11 +18,19 @@ case "$URL" in http://127.0.0.1:*/) ok 0 "the URL is on 127.0.0.1: $URL" ;;
 # ---- pages ----
 get ""
 is "$code" 200 "the front page answers"
-contains got 'href="/run/latest"' "without runs.jsonl the front page lists the latest run"
-get run/latest
+contains got 'href="/run/1"' "the front page lists the run from the run history"
+get run/1
 for id in "$IMPORT" "$THUMBS" "$EXPORT" "$SHAPES"; do
     contains got "href=\"/job/$id\"" "the run page links job $id"
 done
+mv axle-work/runs.jsonl history.keep
+get ""
+contains got 'href="/run/latest"' "without runs.jsonl the front page lists the latest run"
+get run/latest
+for id in "$IMPORT" "$THUMBS" "$EXPORT" "$SHAPES"; do
+    contains got "href=\"/job/$id\"" "without runs.jsonl the run page links job $id"
+done
+mv history.keep axle-work/runs.jsonl
 get "job/$THUMBS"
 contains got '<td>thumbnailer</td>' "the job page names the method"
 contains got 'no earlier job of this step' "the job page says why it was built"
@@ -77,10 +85,13 @@ is "$code" 404 "/api/jobs of an unknown job is 404"
 
 # ---- run history from runs.jsonl ----
 cat >axle-work/runs.jsonl <<JSONL
-{"run": 1, "start": "2026-01-01T10:00:00", "pipeline": "old.yaml"}
-{"run": 1, "end": "2026-01-01T10:01:00", "steps": [{"step": "import", "job": "$IMPORT", "state": "built", "seconds": 1.5}]}
+{"event": "start", "run": 1, "started": "2026-01-01T10:00:00", "pipeline": "old.yaml", "steps": ["import"]}
+{"event": "step", "run": 1, "step": "import", "job": "$IMPORT", "state": "built", "seconds": 1.5}
+{"event": "end", "run": 1, "ended": "2026-01-01T10:01:00", "seconds": 60, "exit": 0}
 this line is damaged
-{"run": 2, "start": "2026-01-02T10:00:00", "end": "2026-01-02T10:00:01", "pipeline": "<i>new</i>.yaml", "steps": [{"step": "thumbs", "job": "$THUMBS", "state": "reused", "seconds": 0.01}]}
+{"event": "start", "run": 2, "started": "2026-01-02T10:00:00", "pipeline": "<i>new</i>.yaml", "steps": ["thumbs"]}
+{"event": "step", "run": 2, "step": "thumbs", "job": "$THUMBS", "state": "reused", "seconds": 0.01}
+{"event": "end", "run": 2, "ended": "2026-01-02T10:00:01", "seconds": 1, "exit": 0}
 JSONL
 get api/runs
 is "$("$PYTHON_PIL" -c 'import json; print([(r["run"], r.get("pipeline"), r.get("end")) for r in json.load(open("got"))["runs"]])')" \
