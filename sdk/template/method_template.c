@@ -24,58 +24,40 @@
 /* Checked against the pipeline before any job runs; defaults are YAML
  * text.  AXLE_OPTION_ON_ERROR is the standard `on_error: skip|fail`. */
 static const axle_option options[] = {
-    AXLE_OPTION_STRING("column", "image", "image column to read"),
-    AXLE_OPTION_STRING("output", "brightness", "name of the new column"),
-    AXLE_OPTION_INT("preview", "64", 8, 4096,
-                    "measure a copy at most this many pixels across (smaller is faster)"),
+    AXLE_OPTION_INT("preview", "64", 8, 4096, "measure a copy this many pixels across at most"),
     AXLE_OPTION_ON_ERROR("skip"),
     AXLE_OPTION_END};
 
 /* A pipeline binds it with `datasets: {source: STEP}`. */
 static const axle_input inputs[] = {
-    AXLE_INPUT_DATASET("source", true, "dataset with an image column"),
+    AXLE_INPUT_DATASET("source", true, "dataset with an image column `image`"),
     AXLE_INPUT_END};
 
-AXLE_METHOD(method_template, "1.0", "mean brightness of each image (template)",
-            options, inputs);
+AXLE_METHOD(method_template, "1.0", "mean brightness of each image (template)", options, inputs);
 
-/* Made in prepare, inherited by every slice through fork: each slice
- * writes its own part. */
-static axle_writer *out;
+/* Made in prepare, inherited by every slice through fork. */
+static axle_writer *out;       /* each slice writes its own part */
+static axle_geometry size;     /* the copy measured: fits in preview x preview */
 
 int
 prepare(axle_job *job)
 {
-    axle_dataset *src = axle_input_column(job, "source", axle_opt_string(job, "column"),
-                                          AXLE_IMAGE);
-    if (!src)
-        return AXLE_EINVAL; /* the SDK has set the message */
+    size.width = size.height = (uint32_t)axle_opt_int(job, "preview");
     /* "default" extends the source: its columns linked, plus ours (column
-     * 0), so it needs a row for every source row, null where none fits. */
-    out = axle_writer_new(job, "default", src, NULL);
-    if (!out || axle_writer_add(out, axle_opt_string(job, "output"), AXLE_FLOAT64) < 0)
-        return AXLE_EINVAL;
+     * 0); so it needs a row for every source row, null where none fits. */
+    axle_dataset *src = axle_input_column(job, "source", "image", AXLE_IMAGE);
+    out = src ? axle_writer_new(job, "default", src, NULL) : NULL;
+    if (!out || axle_writer_add(out, "brightness", AXLE_FLOAT64) < 0)
+        return AXLE_EINVAL; /* the SDK has set the message */
     return AXLE_OK;
 }
 
-/* Mean of the colour channels over all pixels: grey, or R, G, B. */
-static double
-mean_brightness(const axle_pixels *px)
-{
-    uint32_t colours = px->channels % 2 ? px->channels : px->channels - 1; /* no alpha */
-    double sum = 0;
-    for (uint32_t y = 0; y < px->height; y++)
-        for (uint32_t x = 0; x < px->width * px->channels; x++)
-            if (x % px->channels < colours)
-                sum += px->data[y * px->stride + x];
-    return sum / ((double)px->width * px->height * colours);
-}
-
-/* One row: its brightness, or what on_error says for an image that
- * cannot be decoded (skip: listed and the row null; fail: the job fails
- * naming the file). */
+/* One row: the mean of the colour channels of a small copy (decoded
+ * small, resized, EXIF orientation applied), or what on_error says for
+ * an image that cannot be decoded (skip: listed, its row null; fail: the
+ * job fails naming the file). */
 static int
-one_row(axle_job *job, axle_rows *r, const axle_geometry *size)
+one_row(axle_job *job, axle_rows *r)
 {
     axle_image img;
     axle_pixels px;
@@ -83,35 +65,33 @@ one_row(axle_job *job, axle_rows *r, const axle_geometry *size)
     if (axle_rows_is_null(r, 0))
         return axle_writer_null_row(out); /* skipped by an earlier step */
     axle_rows_image(r, 0, &img);
-    int rc = axle_image_to_size(&img, size, 0, 0, &px, err, sizeof err);
+    int rc = axle_image_to_size(&img, &size, 0, 0, &px, err, sizeof err);
     if (rc != AXLE_OK)
         return axle_item_failed(job, out, axle_rows_label(r), axle_error(job, rc, "%s", err));
-    double brightness = mean_brightness(&px);
+    uint32_t colours = px.channels % 2 ? px.channels : px.channels - 1; /* not alpha */
+    double sum = 0;
+    for (uint32_t y = 0; y < px.height; y++)
+        for (uint32_t x = 0; x < px.width * px.channels; x++)
+            sum += x % px.channels < colours ? px.data[y * px.stride + x] : 0;
+    double brightness = sum / ((double)px.width * px.height * colours);
     axle_pixels_free(&px);
     axle_result_add_int(job, "images", 1); /* sums, merged over the slices */
     axle_result_add_float(job, "brightness", brightness);
-    rc = axle_put_float64(out, 0, brightness);
-    return rc != AXLE_OK ? rc : axle_writer_end_row(out);
+    axle_put_float64(out, 0, brightness);
+    return axle_writer_end_row(out); /* fails, saying so, if a column is not set */
 }
 
 int
 analysis(axle_job *job, int sliceno)
 {
-    /* Decoded small (shrink-on-load), resized to fit, EXIF orientation
-     * applied: the size only has to be big enough for a mean. */
-    uint32_t side = (uint32_t)axle_opt_int(job, "preview");
-    axle_geometry size = {.width = side, .height = side};
-    axle_rows *r = axle_rows_open(job, "source", sliceno,
-                                  (const char *[]){axle_opt_string(job, "column"), NULL});
+    axle_rows *r = axle_rows_open(job, "source", sliceno, (const char *[]){"image", NULL});
     if (!r)
         return AXLE_EINVAL; /* the SDK has set the message */
-    int rc = AXLE_OK, more = 0;
-    while (rc == AXLE_OK && (more = axle_rows_next(r)) == 1) {
-        rc = one_row(job, r, &size);
+    int rc; /* axle_rows_next: 1 a row, 0 the end, < 0 an error with its message set */
+    while ((rc = axle_rows_next(r)) == 1 && (rc = one_row(job, r)) == AXLE_OK)
         axle_progress(job, (uint64_t)axle_rows_done(r), (uint64_t)axle_rows_total(r));
-    }
     axle_rows_close(r);
-    return rc != AXLE_OK ? rc : more; /* more: 0 at the end, < 0 a read error */
+    return rc;
 }
 
 int
@@ -123,7 +103,6 @@ synthesis(axle_job *job)
     int64_t n = axle_results_int(all, "images");
     axle_json *j = axle_json_new();
     axle_json_int(j, "images", n);
-    axle_json_float(j, "mean_brightness",
-                    n ? axle_results_float(all, "brightness") / (double)n : 0.0);
+    axle_json_float(j, "mean_brightness", n ? axle_results_float(all, "brightness") / n : 0.0);
     return axle_json_set_result(job, j); /* `axle job` prints it */
 }
