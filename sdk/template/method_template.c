@@ -25,13 +25,10 @@
  * text.  AXLE_OPTION_ON_ERROR is the standard `on_error: skip|fail`. */
 static const axle_option options[] = {
     AXLE_OPTION_INT("preview", "64", 8, 4096, "measure a copy this many pixels across at most"),
-    AXLE_OPTION_ON_ERROR("skip"),
-    AXLE_OPTION_END};
+    AXLE_OPTION_ON_ERROR("skip"), AXLE_OPTION_END};
 
 /* A pipeline binds it with `datasets: {source: STEP}`. */
-static const axle_input inputs[] = {
-    AXLE_INPUT_DATASET("source", true, "dataset with an image column `image`"),
-    AXLE_INPUT_END};
+static const axle_input inputs[] = {AXLE_INPUT_DATASET("source", true, "images"), AXLE_INPUT_END};
 
 AXLE_METHOD(method_template, "1.0", "mean brightness of each image (template)", options, inputs);
 
@@ -39,8 +36,7 @@ AXLE_METHOD(method_template, "1.0", "mean brightness of each image (template)", 
 static axle_writer *out;       /* each slice writes its own part */
 static axle_geometry size;     /* the copy measured: fits in preview x preview */
 
-int
-prepare(axle_job *job)
+int prepare(axle_job *job)
 {
     size.width = size.height = (uint32_t)axle_opt_int(job, "preview");
     /* "default" extends the source: its columns linked, plus ours (column
@@ -56,8 +52,7 @@ prepare(axle_job *job)
  * small, resized, EXIF orientation applied), or what on_error says for
  * an image that cannot be decoded (skip: listed, its row null; fail: the
  * job fails naming the file). */
-static int
-one_row(axle_job *job, axle_rows *r)
+static int one_row(axle_job *job, axle_rows *r)
 {
     axle_image img;
     axle_pixels px;
@@ -81,21 +76,18 @@ one_row(axle_job *job, axle_rows *r)
     return axle_writer_end_row(out); /* fails, saying so, if a column is not set */
 }
 
-int
-analysis(axle_job *job, int sliceno)
+int analysis(axle_job *job, int sliceno)
 {
     axle_rows *r = axle_rows_open(job, "source", sliceno, (const char *[]){"image", NULL});
-    if (!r)
-        return AXLE_EINVAL; /* the SDK has set the message */
-    int rc; /* axle_rows_next: 1 a row, 0 the end, < 0 an error with its message set */
-    while ((rc = axle_rows_next(r)) == 1 && (rc = one_row(job, r)) == AXLE_OK)
+    int rc = r ? AXLE_OK : AXLE_EINVAL; /* NULL: the SDK has set the message */
+    /* axle_rows_next: 1 a row, 0 the end, < 0 an error with its message set */
+    while (rc == AXLE_OK && (rc = axle_rows_next(r)) == 1 && (rc = one_row(job, r)) == AXLE_OK)
         axle_progress(job, (uint64_t)axle_rows_done(r), (uint64_t)axle_rows_total(r));
     axle_rows_close(r);
     return rc;
 }
 
-int
-synthesis(axle_job *job)
+int synthesis(axle_job *job)
 {
     const axle_results *all = axle_slice_results_merged(job);
     if (!all)
