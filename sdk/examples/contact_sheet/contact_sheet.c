@@ -1,7 +1,8 @@
 /* contact_sheet.c - every image of a dataset in a grid, as one JPEG.
  *
  * Each image is fitted into a `cell` x `cell` square (aspect kept, never
- * enlarged, EXIF orientation applied), centred on dark grey, `columns`
+ * enlarged, EXIF orientation applied; alpha dropped, so what is transparent
+ * shows black), centred on dark grey, `columns`
  * cells across, in the dataset's order (an import's: sorted by file name,
  * slice after slice).  The sheet is written as contact_sheet.jpg in the
  * job folder, whole or not at all, with the job's provenance in its XMP
