@@ -1,10 +1,10 @@
 /* contact_sheet.c - every image of a dataset in a grid, as one JPEG.
  *
  * Each image is fitted into a `cell` x `cell` square (aspect kept, never
- * enlarged, EXIF orientation applied; alpha dropped, so what is transparent
- * shows black), centred on dark grey, `columns`
- * cells across, in the dataset's order (an import's: sorted by file name,
- * slice after slice).  The sheet is written as contact_sheet.jpg in the
+ * enlarged, EXIF orientation applied; alpha dropped, so what is
+ * transparent shows black), centred on dark grey, `columns` cells across,
+ * in the dataset's order (an import's: sorted by file name, slice after
+ * slice).  The sheet is written as contact_sheet.jpg in the
  * job folder, whole or not at all, with the job's provenance in its XMP
  * (`axle which contact_sheet.jpg` names the job).  An image that cannot
  * be decoded leaves its cell empty (on_error: skip) or fails the job.
