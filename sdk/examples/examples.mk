@@ -9,7 +9,8 @@ EXTRA_DIST += sdk/README.md \
 	pipelines/thumbnails_box.yaml
 SDK_TESTS = tests/sdk/swap.sh tests/sdk/template.sh tests/sdk/guide.sh
 SDK_TESTS += tests/sdk/new.sh tests/sdk/install.sh
-SDK_TESTS += tests/sdk/colour_stats.sh tests/sdk/contact_sheet.sh tests/sdk/example_lines.sh
+SDK_TESTS += tests/sdk/colour_stats.sh tests/sdk/contact_sheet.sh tests/sdk/example_lines.sh \
+	tests/sdk/guide_images.sh
 
 # The short examples are also check modules: built with the project's
 # warnings (and, in check-sanitizers, with ASan and UBSan), so their tests
