@@ -84,9 +84,9 @@ installcheck-sdk:
 	  cat run.txt; \
 	done
 	@for d in colour_stats contact_sheet; do \
-	  (cd $(SDK_CHECK)/$$d && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	    $(SDK_CHECK_ENV) AXLE_PROGRESS=never make run AXLE='$(DESTDIR)$(bindir)/axle') || { \
-	    echo "installcheck: make run failed for the example $$d" >&2; exit 1; }; \
+	  (cd $(SDK_CHECK)/$$d && env $(SDK_CHECK_ENV) AXLE_PROGRESS=never \
+	    '$(DESTDIR)$(bindir)/axle' run $$d.yaml input='$(abs_srcdir)/pipelines/samples') || { \
+	    echo "installcheck: the installed axle failed to run the example $$d" >&2; exit 1; }; \
 	done
 	@echo "installcheck: the template and the examples build against the installed SDK, load and run"
 
