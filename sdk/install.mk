@@ -15,7 +15,11 @@
 SDK_TEMPLATE_FILES = sdk/template/method_template.c sdk/template/Makefile \
 	sdk/template/method_template.yaml
 SDK_EXAMPLE_FILES = sdk/examples/box_resize/box_resize.c \
-	sdk/examples/box_resize/Makefile
+	sdk/examples/box_resize/Makefile \
+	sdk/examples/colour_stats/colour_stats.c sdk/examples/colour_stats/Makefile \
+	sdk/examples/colour_stats/colour_stats.yaml \
+	sdk/examples/contact_sheet/contact_sheet.c sdk/examples/contact_sheet/Makefile \
+	sdk/examples/contact_sheet/contact_sheet.yaml
 PIPELINE_FILES = pipelines/thumbnails.yaml pipelines/thumbnails_box.yaml
 PIPELINE_SAMPLES = pipelines/samples/harbour.jpg pipelines/samples/tower.jpg \
 	pipelines/samples/phone-rotated.jpg pipelines/samples/meadow.webp \

@@ -26,6 +26,15 @@ awk -v dir=guide '
 ' "$AXLE_SRCDIR/sdk/README.md"
 is "$(ls guide | tr '\n' ' ')" "Makefile pixels.c pixels.yaml " "the guide has the method, its Makefile and a pipeline"
 
+# Every complete method in the guide (a block opening with "/* NAME.c - ")
+# is built and run by a test as printed: pixels.c here, filestats.c by
+# guide_results.sh, thumbs.c by guide_images.sh.  A new one needs its test.
+methods=$(awk '
+    /^```/ { inb = !inb; first = inb; next }
+    inb && first { first = 0; if (match($0, /^\/\* [a-z_0-9]+\.c - /)) print substr($0, 4, RLENGTH - 6) }
+' "$AXLE_SRCDIR/sdk/README.md" | sort | tr '\n' ' ')
+is "$methods" "filestats.c pixels.c thumbs.c " "the guide's complete methods are the ones its tests run"
+
 check "the guide's method builds with the guide's Makefile, warning-free" -- \
     sh -c 'cd guide && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
         PKG_CONFIG_PATH="$1" CFLAGS="-O2 -Werror" make' sh "$pc"

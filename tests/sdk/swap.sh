@@ -14,20 +14,13 @@ command -v pkg-config >/dev/null || skip_all "no pkg-config"
 src=$AXLE_SRCDIR
 bld=$AXLE_BUILDDIR
 py() { "$PYTHON_PIL" "$@"; }
-# The example's Makefile asks pkg-config; before `make install` the SDK is
-# the build tree's header and library, so point pkg-config there.
-mkdir pc
-cat > pc/axle.pc <<EOF
-Name: axle
-Description: axle SDK from the build tree
-Version: 0
-Cflags: -I$src/sdk
-Libs: -L$bld/lib/.libs -laxle
-EOF
+# The example's Makefile asks pkg-config (method_cflags, as axle new's
+# does); before `make install` the SDK is the build tree's: its
+# axle-uninstalled.pc points pkg-config at the tree's header and library.
 build() {  # build DIR [CFLAGS]: copy the example's folder to DIR and make
     rm -rf "$1" && cp -R "$src/sdk/examples/box_resize" "$1" && chmod -R u+w "$1"
     (cd "$1" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-        PKG_CONFIG_PATH="$T_TMP/pc" ${2:+CFLAGS="$2"} make box_resize.so)
+        PKG_CONFIG_PATH="$bld/sdk" ${2:+CFLAGS="$2"} make box_resize.so)
 }
 sums() {   # digests and times of the core and the built-in methods
     for f in "$AXLE" "$bld/core/.libs/axle" "$bld/lib/.libs/libaxle.so" \
@@ -52,6 +45,10 @@ state() {  # state OUTFILE: "step state" for every run line
 
 check "box_resize builds out of tree with -Wall -Wextra -Werror" -- \
     build a "-O2 -g -Werror"
+(cd a && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL PKG_CONFIG_PATH="$bld/sdk" \
+    make -n -B box_resize.so) > flags.txt 2>&1
+contains flags.txt "-Wmissing-prototypes -Werror=date-time -ffile-prefix-map=$PWD/a=." \
+    "with the flags axle.pc gives methods (method_cflags), as axle new's Makefile"
 check "a second build in another folder" -- build b "-O2 -g -Werror"
 check "gives the same bytes (reproducible: same .so digest, same jobs)" -- \
     cmp a/box_resize.so b/box_resize.so

@@ -56,27 +56,31 @@ contains job.txt "truncated.jpg" "the undecodable image is skipped, by file name
 n=$(find img -type f | wc -l)
 contains job.txt "\"images\": $((n - 1))" "the result counts the images measured"
 
-# The mean it reports is the mean brightness of the images, as Pillow sees it.
+# The mean it reports is the mean brightness of the images at the size the
+# template measures them (fit inside 64x64, EXIF orientation applied), as
+# Pillow sees them: the same copy as Pillow's thumbnail((64, 64)), where
+# a fully transparent pixel is black, as in any premultiplied resize.
 got=$("$AXLE" job bright --workdir wd --json | "$PYTHON_PIL" -c \
     'import json, sys; print(json.load(sys.stdin)["result"]["mean_brightness"])')
 want=$("$PYTHON_PIL" - img <<'EOF'
 import os, sys
-from PIL import Image, ImageStat
+from PIL import Image, ImageOps, ImageStat
 means = []
 for root, _, files in os.walk(sys.argv[1]):
     for f in files:
         try:
-            im = Image.open(os.path.join(root, f)); im.load()
+            im = ImageOps.exif_transpose(Image.open(os.path.join(root, f)))
         except Exception:
             continue
+        im.thumbnail((64, 64))
         bands = [b for b in im.getbands() if b != "A"]
         st = ImageStat.Stat(im)
         means.append(sum(st.mean[im.getbands().index(b)] for b in bands) / len(bands))
 print(sum(means) / len(means))
 EOF
 )
-close=$("$PYTHON_PIL" -c "print(int(abs($got - $want) < 1.5))" 2>/dev/null)
-is "$close" 1 "mean brightness $got is Pillow's $want within 1.5"
+close=$("$PYTHON_PIL" -c "print(int(abs($got - $want) < 0.5))" 2>/dev/null)
+is "$close" 1 "mean brightness $got is Pillow's $want within 0.5"
 
 "$AXLE" run p.yaml on_error=fail > out2 2> err2
 is $? 1 "with on_error: fail the job fails (exit 1)"
