@@ -55,7 +55,7 @@ find(enum action a, const char *name)
 static bool
 count(enum action a, const char *profile)
 {
-    const char *name = profile[0] ? profile : UNNAMED;
+    const char *name = profile;
     struct tally *t = find(a, name);
     if (!t && n_tallies >= MAX_TALLIES) /* past the limit: the rest together */
         t = find(a, name = OVERFLOW_NAME);
@@ -70,6 +70,15 @@ count(enum action a, const char *profile)
     return true;
 }
 
+/* The name a profile is counted under. */
+static const char *
+label(const axle_colour *c)
+{
+    if (c->profile[0])
+        return c->profile;
+    return c->kind == AXLE_COLOUR_BROKEN ? "(broken profile)" : UNNAMED;
+}
+
 void
 thumb_colour_note(axle_job *job, const axle_image *img, const char *name)
 {
@@ -78,23 +87,23 @@ thumb_colour_note(axle_job *job, const axle_image *img, const char *name)
         c.kind == AXLE_COLOUR_SRGB)
         return;
     if (!thumb_colour_flags(job)) {
-        count(KEPT, c.profile);
+        count(KEPT, label(&c));
         return;
     }
     switch (c.kind) {
     case AXLE_COLOUR_CONVERT:
-        count(CONVERTED, c.profile);
+        count(CONVERTED, label(&c));
         break;
     case AXLE_COLOUR_BROKEN:
-        count(UNCONVERTED, c.profile[0] ? c.profile : "(broken profile)");
+        count(UNCONVERTED, label(&c));
         axle_log(job, "warning: %s: colour profile%s%s%s taken as sRGB: %s", name,
                  c.profile[0] ? " '" : "", c.profile, c.profile[0] ? "'" : "", c.reason);
         break;
     default: /* AXLE_COLOUR_UNSUPPORTED */
-        if (count(UNCONVERTED, c.profile))
+        if (count(UNCONVERTED, label(&c)))
             axle_log(job, "warning: %s: colour profile '%s' not converted: %s "
                      "(said once per profile; the result counts them)",
-                     name, c.profile[0] ? c.profile : UNNAMED, c.reason);
+                     name, label(&c), c.reason);
         break;
     }
 }
