@@ -82,7 +82,7 @@ tests_icc_tool_CFLAGS = $(AM_CFLAGS) $(LCMS2_CFLAGS)
 tests_icc_tool_LDADD = $(LCMS2_LIBS)
 endif
 IMAGE_SHELL_TESTS += tests/image/colour.sh tests/image/colour_pipeline.sh
-EXTRA_DIST += tests/image/colourref.py tests/icc_tool.c
+EXTRA_DIST += tests/image/colourref.py tests/icc_tool.c bench/colour_order.sh
 IMAGE_UNIT_TESTS += tests/unit/test_image_icc
 tests_unit_test_image_icc_SOURCES = tests/unit/test_image_icc.c
 tests_unit_test_image_icc_CFLAGS = $(TEST_CFLAGS)
