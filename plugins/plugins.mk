@@ -10,7 +10,8 @@ plugins_import_images_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
 plugins_import_images_la_LIBADD = lib/libaxle.la
 
 method_LTLIBRARIES += plugins/thumbnailer.la
-plugins_thumbnailer_la_SOURCES = plugins/thumbnailer/thumbnailer.c
+plugins_thumbnailer_la_SOURCES = plugins/thumbnailer/thumbnailer.c \
+	plugins/thumbnailer/thumbnailer_colour.c plugins/thumbnailer/thumbnailer_colour.h
 plugins_thumbnailer_la_CFLAGS = $(MODULE_CFLAGS)
 plugins_thumbnailer_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
 plugins_thumbnailer_la_LIBADD = lib/libaxle.la

@@ -72,3 +72,18 @@ tests_fault_shim_la_SOURCES = tests/fault_shim.c
 tests_fault_shim_la_CFLAGS = $(WARN_CFLAGS)
 tests_fault_shim_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 tests_fault_shim_la_LIBADD = -ldl
+# Colour management (issue 13): ICC profiles made with lcms2 by
+# tests/icc_tool.c, embedded with Pillow, thumbnails compared with Pillow's
+# ImageCms conversion of the full image (tests/image/colourref.py).
+if HAVE_LCMS2
+check_PROGRAMS += tests/icc_tool
+tests_icc_tool_SOURCES = tests/icc_tool.c
+tests_icc_tool_CFLAGS = $(AM_CFLAGS) $(LCMS2_CFLAGS)
+tests_icc_tool_LDADD = $(LCMS2_LIBS)
+endif
+IMAGE_SHELL_TESTS += tests/image/colour.sh tests/image/colour_pipeline.sh
+EXTRA_DIST += tests/image/colourref.py tests/icc_tool.c bench/colour_order.sh
+IMAGE_UNIT_TESTS += tests/unit/test_image_icc
+tests_unit_test_image_icc_SOURCES = tests/unit/test_image_icc.c
+tests_unit_test_image_icc_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_icc_LDADD = $(TEST_LIBS)

@@ -5,7 +5,12 @@
  *   image_tool probe FILE
  *   image_tool decode FILE WANT_W WANT_H OUT.axr      (0 0: full size)
  *   image_tool orient FILE ORIENTATION OUT.axr        (full decode, then orient)
- *   image_tool thumb FILE BOX_W BOX_H OUT [upscale]   (OUT.axr raw, .jpg/.webp q95)
+ *   image_tool thumb FILE BOX_W BOX_H OUT [upscale] [srgb | srgb-first]
+ *                                          (OUT.axr raw, .jpg/.webp q95; srgb:
+ *                                          AXLE_TO_SRGB; srgb-first: converted
+ *                                          before the resize, to measure the order)
+ *   image_tool colour FILE                            (what AXLE_TO_SRGB does with it)
+ *   image_tool colour-bench BOX_W BOX_H ROUNDS FILE...  (its cost, CPU time)
  *   image_tool encode FILE jpeg|webp QUALITY OUT      (full decode, encode)
  *   image_tool expand [-n] PATTERN...                 (-n: not recursive)
  *   image_tool bench BOX_W BOX_H ROUNDS FILE...       (decode-only vs thumbnail, CPU time)
@@ -165,18 +170,55 @@ cmd_orient(char **argv)
     return rc;
 }
 
+static bool
+has_word(int argc, char **argv, int from, const char *word)
+{
+    for (int i = from; i < argc; i++)
+        if (strcmp(argv[i], word) == 0)
+            return true;
+    return false;
+}
+
+/* axle_image_to_size in the other order: decode at the same scale, convert
+ * to sRGB, then resize and orient (what colour_order.sh compares). */
+static int
+srgb_first(const axle_image *img, const axle_geometry *g, axle_pixels *out, char *err,
+           size_t errlen)
+{
+    uint32_t tw, th;
+    int rc = axle_image_fit(img, g, &tw, &th);
+    if (rc != AXLE_OK)
+        return snprintf(err, errlen, "cannot fit"), rc;
+    int o = img->orientation >= 1 && img->orientation <= 8 ? img->orientation : 1;
+    uint32_t sw = o >= 5 ? th : tw, sh = o >= 5 ? tw : th;
+    axle_pixels dec, sized;
+    if ((rc = axle_image_decode(img, sw, sh, 0, &dec, err, errlen)) != AXLE_OK)
+        return rc;
+    if ((rc = axle_pixels_to_srgb(&dec, img, err, errlen)) == AXLE_OK)
+        rc = axle_pixels_resize(&dec, sw, sh, &sized);
+    axle_pixels_free(&dec);
+    if (rc != AXLE_OK)
+        return rc;
+    rc = axle_pixels_orient(&sized, o, out);
+    axle_pixels_free(&sized);
+    return rc;
+}
+
 static int
 cmd_thumb(int argc, char **argv)
 {
     axle_image img;
     axle_pixels px;
-    char err[256];
+    char err[256] = "";
     void *data = load(argv[0], &img);
     if (!data)
         return 1;
     axle_geometry g = {.width = (uint32_t)atoi(argv[1]), .height = (uint32_t)atoi(argv[2]),
-                       .upscale = argc > 4 && strcmp(argv[4], "upscale") == 0};
-    int rc = axle_image_to_size(&img, &g, 200000000, 0, &px, err, sizeof err);
+                       .upscale = has_word(argc, argv, 4, "upscale")};
+    unsigned flags = has_word(argc, argv, 4, "srgb") ? AXLE_TO_SRGB : 0;
+    int rc = has_word(argc, argv, 4, "srgb-first")
+        ? srgb_first(&img, &g, &px, err, sizeof err)
+        : axle_image_to_size(&img, &g, 200000000, flags, &px, err, sizeof err);
     free(data);
     if (rc != AXLE_OK) {
         printf("error %d: %s\n", rc, err);
@@ -186,6 +228,23 @@ cmd_thumb(int argc, char **argv)
     rc = write_out(argv[3], &px);
     axle_pixels_free(&px);
     return rc;
+}
+
+static int
+cmd_colour(char **argv)
+{
+    static const char *const kinds[] = {"none", "srgb", "convert", "unsupported", "broken"};
+    axle_image img;
+    axle_colour c;
+    void *data = load(argv[0], &img);
+    if (!data)
+        return 1;
+    int rc = axle_image_colour(&img, &c);
+    free(data);
+    if (rc != AXLE_OK)
+        return printf("error %d\n", rc), 1;
+    printf("%s '%s' %s\n", kinds[c.kind], c.profile, c.reason);
+    return 0;
 }
 
 static int
@@ -306,6 +365,50 @@ cmd_bench(int argc, char **argv)
     return 0;
 }
 
+/* The price of colour management, per round over all files (best round):
+ * thumbnails without conversion, with AXLE_TO_SRGB (converted after the
+ * resize), and converted before the resize. */
+static int
+cmd_colour_bench(int argc, char **argv)
+{
+    axle_geometry g = {.width = (uint32_t)atoi(argv[0]), .height = (uint32_t)atoi(argv[1])};
+    int rounds = atoi(argv[2]), n = argc - 3;
+    axle_image *imgs = calloc((size_t)n, sizeof *imgs);
+    void **bufs = calloc((size_t)n, sizeof *bufs);
+    char err[256];
+    for (int i = 0; i < n; i++)
+        if (!(bufs[i] = load(argv[3 + i], &imgs[i])))
+            return 1;
+    static const char *const names[] = {"no conversion", "AXLE_TO_SRGB (after resize)",
+                                        "converted before resize"};
+    double best[3] = {1e9, 1e9, 1e9};
+    for (int r = 0; r < rounds; r++)
+        for (int mode = 0; mode < 3; mode++) {
+            double t0 = now();
+            for (int i = 0; i < n; i++) {
+                axle_pixels px;
+                int rc = mode == 2 ? srgb_first(&imgs[i], &g, &px, err, sizeof err)
+                                   : axle_image_to_size(&imgs[i], &g, 0,
+                                                        mode ? AXLE_TO_SRGB : 0, &px, err,
+                                                        sizeof err);
+                if (rc != AXLE_OK)
+                    return printf("error: %s\n", err), 1;
+                axle_pixels_free(&px);
+            }
+            double t = now() - t0;
+            if (t < best[mode])
+                best[mode] = t;
+        }
+    for (int mode = 0; mode < 3; mode++)
+        printf("%s: %.2f ms/image (%.3f of no conversion)\n", names[mode],
+               1e3 * best[mode] / n, best[mode] / best[0]);
+    for (int i = 0; i < n; i++)
+        free(bufs[i]);
+    free(bufs);
+    free(imgs);
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -320,15 +423,19 @@ main(int argc, char **argv)
         return cmd_decode(a);
     if (strcmp(cmd, "orient") == 0 && n == 3)
         return cmd_orient(a);
-    if (strcmp(cmd, "thumb") == 0 && (n == 4 || n == 5))
+    if (strcmp(cmd, "colour") == 0 && n == 1)
+        return cmd_colour(a);
+    if (strcmp(cmd, "thumb") == 0 && n >= 4 && n <= 6)
         return cmd_thumb(n, a);
     if (strcmp(cmd, "encode") == 0 && n == 4)
         return cmd_encode(a);
     if (strcmp(cmd, "expand") == 0 && n >= 1)
         return cmd_expand(n, a);
+    if (strcmp(cmd, "colour-bench") == 0 && n >= 4)
+        return cmd_colour_bench(n, a);
     if (strcmp(cmd, "bench") == 0 && n >= 4)
         return cmd_bench(n, a);
 usage:
-    fprintf(stderr, "usage: image_tool probe|decode|orient|thumb|encode|expand|bench ...\n");
+    fprintf(stderr, "usage: image_tool probe|decode|orient|thumb|colour|colour-bench|encode|expand|bench ...\n");
     return 2;
 }

@@ -19,3 +19,14 @@ lib_libaxle_la_SOURCES += \
 # Provenance: XMP in the containers, the metadata-free digest, axle's packet.
 lib_libaxle_la_SOURCES += lib/image/image_container.c lib/image/image_xmp.c \
 	lib/image/image_digest.c lib/image/image_provenance.c
+# Colour (issue 13): the embedded ICC profile per codec (image_icc.c), and
+# its conversion to sRGB with lcms2 when configure found it
+# (image_colour.c), else a stand-in that converts nothing and says why.
+lib_libaxle_la_SOURCES += lib/image/image_icc.c
+if HAVE_LCMS2
+lib_libaxle_la_SOURCES += lib/image/image_colour.c
+lib_libaxle_la_CFLAGS += $(LCMS2_CFLAGS)
+lib_libaxle_la_LIBADD += $(LCMS2_LIBS)
+else
+lib_libaxle_la_SOURCES += lib/image/image_colour_none.c
+endif

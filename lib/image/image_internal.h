@@ -185,4 +185,11 @@ int img_webp_next_chunk(const uint8_t *p, size_t len, size_t *pos,
 #define IMG_XMP_JPEG_SIG "http://ns.adobe.com/xap/1.0/"
 #define IMG_XMP_JPEG_SIGLEN 29 /* with its NUL */
 
+/* ---- colour (image_icc.c, image_colour.c) ---- */
+
+/* The embedded ICC profile of `img` as axle_image_icc gives it: a malloc'd
+ * copy, or NULL (*len 0) when there is none. */
+int img_icc_profile(const axle_image *img, uint8_t **icc, size_t *len, char *err,
+                    size_t errlen);
+
 #endif

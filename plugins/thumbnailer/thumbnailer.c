@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "axle/axle.h"
+#include "thumbnailer_colour.h"
 
 /* The largest thumbnail side: JPEG's maximum (libjpeg's JPEG_MAX_DIMENSION). */
 #define THUMB_MAX_SIDE 65500
@@ -31,6 +32,8 @@ static const axle_option options[] = {
     AXLE_OPTION_ON_ERROR("skip"), /* an undecodable image: null thumbnail, or fail */
     AXLE_OPTION_INT("max_pixels", "200000000", 0, 1e12,
                     "refuse images with more pixels, and upscaled sizes too (0: no limit)"),
+    AXLE_OPTION_ENUM("colour", "srgb", "srgb|keep",
+                     "srgb: convert an embedded ICC profile to sRGB; keep: pixels as stored"),
     AXLE_OPTION_END};
 
 static const axle_input inputs[] = {
@@ -49,6 +52,7 @@ struct slice {
     axle_job *job;
     axle_geometry size; /* the box, aspect kept, as PIL's thumbnail() */
     uint64_t max_pixels;
+    unsigned flags; /* AXLE_TO_SRGB for colour: srgb */
     unsigned long long made, skipped;
 };
 
@@ -113,9 +117,10 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
     if (rc != AXLE_OK)
         return bad_row(s, name, rc, "unreadable image cell");
     axle_pixels px;
-    rc = axle_image_to_size(&img, &s->size, s->max_pixels, 0, &px, err, sizeof err);
+    rc = axle_image_to_size(&img, &s->size, s->max_pixels, s->flags, &px, err, sizeof err);
     if (rc != AXLE_OK)
         return bad_row(s, name, rc, err);
+    thumb_colour_note(s->job, &img, name);
     axle_image raw = axle_image_from_pixels(&px);
     rc = axle_put_image(out, out_col, &raw);
     axle_pixels_free(&px);
@@ -164,6 +169,7 @@ analysis(axle_job *job, int sliceno)
     s.size.height = (uint32_t)axle_opt_int_at(job, "size", 1);
     s.size.upscale = axle_opt_bool(job, "upscale");
     s.max_pixels = (uint64_t)axle_opt_int(job, "max_pixels");
+    s.flags = thumb_colour_flags(job);
     int rc = run_slice(&s, images, names, (uint64_t)axle_dataset_rows(src, sliceno));
     axle_cursor_close(images);
     axle_cursor_close(names);
@@ -172,6 +178,8 @@ analysis(axle_job *job, int sliceno)
         int len = snprintf(text, sizeof text, "%llu %llu", s.made, s.skipped);
         rc = axle_set_slice_result(job, text, (size_t)len);
     }
+    if (rc == AXLE_OK)
+        rc = thumb_colour_save(job);
     return rc;
 }
 
@@ -193,7 +201,9 @@ synthesis(axle_job *job)
             skipped += k;
         }
     }
-    char json[128];
-    snprintf(json, sizeof json, "{\"thumbnails\": %llu, \"skipped\": %llu}", made, skipped);
-    return axle_set_result_json(job, json);
+    axle_json *j = axle_json_new();
+    axle_json_int(j, "thumbnails", (int64_t)made);
+    axle_json_int(j, "skipped", (int64_t)skipped);
+    thumb_colour_result(job, j); /* {"converted": {"Adobe RGB (1998)": 12}} */
+    return axle_json_set_result(job, j);
 }

@@ -735,6 +735,56 @@ int axle_image_to_size(const axle_image *img, const axle_geometry *g,
                        uint64_t max_pixels, unsigned flags, axle_pixels *out,
                        char *err, size_t errlen);
 
+/* ---- colour: embedded ICC profiles to sRGB (issue 13) ------------------ */
+
+/* Flag of axle_image_to_size: convert pixels from the image's embedded ICC
+ * profile to sRGB (after the resize, on the few pixels left).  An image
+ * without a profile, or with an sRGB one, gets exactly the bytes it gets
+ * without the flag; see axle_image_colour for what else can happen. */
+#define AXLE_TO_SRGB 0x2u
+
+/* What an image's embedded colour profile means for AXLE_TO_SRGB. */
+typedef enum axle_colour_kind {
+    AXLE_COLOUR_NONE = 0,    /* no profile: the pixels are taken as sRGB */
+    AXLE_COLOUR_SRGB,        /* an sRGB profile: nothing to convert */
+    AXLE_COLOUR_CONVERT,     /* an RGB or grey profile that is converted */
+    AXLE_COLOUR_UNSUPPORTED, /* left as decoded: a CMYK profile (CMYK is made
+                                RGB without it), a device link, or a libaxle
+                                built without lcms2; `reason` says which */
+    AXLE_COLOUR_BROKEN       /* a damaged profile, or one that does not fit
+                                the pixels (RGB on grey): left as decoded,
+                                that is taken as sRGB; `reason` says why */
+} axle_colour_kind;
+
+typedef struct axle_colour {
+    axle_colour_kind kind;
+    char profile[128]; /* the profile's description, "Adobe RGB (1998)",
+                          printable ASCII; "" without a profile or a name */
+    char reason[160];  /* UNSUPPORTED and BROKEN: why, in words */
+} axle_colour;
+
+/* The embedded ICC profile of an encoded image: JPEG APP2 "ICC_PROFILE"
+ * segments (joined in order when split over several), WebP's ICCP chunk.
+ * `*icc` is malloc'd (free with free()), or NULL with *len 0 when the
+ * image has none (raw pixels never have one).  AXLE_EFORMAT with the
+ * reason when the segments do not add up (one missing, numbered twice). */
+int axle_image_icc(const axle_image *img, void **icc, size_t *len, char *err,
+                   size_t errlen);
+
+/* What AXLE_TO_SRGB does with `img`, without decoding it.  A profile is
+ * read once per thread: later images with the same profile (by SHA-256)
+ * reuse what was learnt and the conversion built for it.  AXLE_EINVAL
+ * only for NULL arguments. */
+int axle_image_colour(const axle_image *img, axle_colour *out);
+
+/* Converts `px`, decoded from `img` (any scale, stored orientation or not),
+ * in place from img's embedded profile to sRGB, as AXLE_TO_SRGB does; does
+ * nothing unless axle_image_colour says AXLE_COLOUR_CONVERT.  Alpha is
+ * kept.  AXLE_OK, AXLE_ENOMEM, or AXLE_EINVAL for pixels whose channels do
+ * not fit the profile. */
+int axle_pixels_to_srgb(axle_pixels *px, const axle_image *img, char *err,
+                        size_t errlen);
+
 /* ---- provenance: what an exported file says about its job ------------- */
 
 /* The job's identity: the SHA-256 (64 hex digits) of everything it was

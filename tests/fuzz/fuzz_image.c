@@ -175,6 +175,35 @@ provenance(const uint8_t *data, size_t size)
     free(out);
 }
 
+/* Colour: the embedded profile is read from JPEG and WebP containers
+ * alike (any bytes, whatever the probe said), judged by lcms2, and a small
+ * decode converted with it; a profile seen converts the same way twice. */
+static void
+colour(const uint8_t *data, size_t size)
+{
+    static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP};
+    char err[256];
+    for (size_t i = 0; i < sizeof codecs / sizeof codecs[0]; i++) {
+        axle_image img = {.codec = codecs[i], .width = 8, .height = 8, .channels = 3,
+                          .orientation = 1, .data = data, .size = size};
+        void *icc = NULL;
+        size_t len = 0;
+        if (axle_image_icc(&img, &icc, &len, err, sizeof err) == AXLE_OK && !icc != !len)
+            abort(); /* a profile has bytes; none has none */
+        free(icc);
+        axle_colour a, b;
+        if (axle_image_colour(&img, &a) != AXLE_OK || axle_image_colour(&img, &b) != AXLE_OK ||
+            memcmp(&a, &b, sizeof a) != 0)
+            abort(); /* the cache answers as the first reading did */
+        axle_pixels px;
+        if (axle_pixels_alloc(&px, 8, 8, 3) != AXLE_OK)
+            return;
+        memset(px.data, 0x80, px.stride * 8);
+        (void)axle_pixels_to_srgb(&px, &img, err, sizeof err);
+        axle_pixels_free(&px);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -192,5 +221,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     probe_prefixes(data, size, rc, &whole);
     decode_all(data, size, rc == AXLE_OK ? &whole : NULL);
     provenance(data, size);
+    colour(data, size);
     return 0;
 }

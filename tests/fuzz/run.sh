@@ -29,6 +29,10 @@ cflags="-g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -I$top/sdk -I$top/lib
  -DAXLE_PKGDATADIR=\"/nonexistent\" -DAXLE_SOURCE_TREE=\"/nonexistent\"
  -DAXLE_BUILD_TREE=\"/nonexistent\""
 pkgs="yaml-0.1 jansson libcrypto libturbojpeg libwebp libwebpdemux libwebpmux libjpeg"
+# Colour management is fuzzed with lcms2 when it is there, as libaxle is
+# built; libaxle has one of the two colour files (lib/image/image.mk).
+colour_off=image_colour.c
+if pkg-config --exists lcms2; then pkgs="$pkgs lcms2"; colour_off=image_colour_none.c; fi
 
 mkdir -p "$out/obj"
 probe="$out/obj/probe.c"
@@ -46,7 +50,7 @@ newest_header=$(ls -t "$top"/lib/*.h "$top"/lib/*/*.h "$top"/sdk/axle/*.h "$top"
     head -1)
 objs=""
 for src in "$top"/lib/*.c "$top"/lib/*/*.c "$top"/core/*.c; do
-    case "$src" in */core/main.c) continue ;; esac
+    case "$src" in */core/main.c | */"$colour_off") continue ;; esac
     part=$(basename "$(dirname "$src")")
     obj="$out/obj/$part-$(basename "$src" .c).o"
     if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ "$newest_header" -nt "$obj" ]; then

@@ -1,0 +1,45 @@
+/* image_colour_none.c - colour management in a libaxle built without
+ * lcms2 (./configure --without-lcms2, or liblcms2-dev missing).
+ *
+ * The calls exist all the same, so methods build and run against either
+ * libaxle: an image without a profile is sRGB as always, and one with a
+ * profile keeps its pixels as decoded, reported as unsupported with the
+ * reason, so a method can count or log it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image_internal.h"
+
+int
+axle_image_colour(const axle_image *img, axle_colour *out)
+{
+    if (!img || !out)
+        return AXLE_EINVAL;
+    memset(out, 0, sizeof *out);
+    uint8_t *icc;
+    size_t len;
+    char err[160];
+    if (img_icc_profile(img, &icc, &len, err, sizeof err) != AXLE_OK) {
+        out->kind = AXLE_COLOUR_BROKEN;
+        snprintf(out->reason, sizeof out->reason, "%s", err);
+        return AXLE_OK;
+    }
+    if (icc) {
+        out->kind = AXLE_COLOUR_UNSUPPORTED;
+        snprintf(out->reason, sizeof out->reason,
+                 "libaxle was built without lcms2 (colour management)");
+    }
+    free(icc);
+    return AXLE_OK;
+}
+
+int
+axle_pixels_to_srgb(axle_pixels *px, const axle_image *img, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = '\0';
+    if (!px || !img || !px->data)
+        return img_fail(err, errlen, AXLE_EINVAL, "axle_pixels_to_srgb: NULL argument");
+    return AXLE_OK; /* nothing converts without lcms2 */
+}
