@@ -470,3 +470,32 @@ workdir_save_steps(workdir *w)
     w->steps_dirty = rc < 0;
     return rc;
 }
+
+/* ---- latest/STEP ----------------------------------------------------------------- */
+
+int
+workdir_link_latest(workdir *w, const char *step, const char *job_id)
+{
+    /* a name that is not one plain file name gets no link */
+    if (!step[0] || step[0] == '.' || strchr(step, '/') || strlen(step) > 200)
+        return 0;
+    char *dir = wd_file(w, "latest");
+    char *tmp = NULL, *link = NULL, *target = NULL;
+    int rc = -1;
+    if (dir && (mkdir(dir, 0755) == 0 || errno == EEXIST) &&
+        asprintf(&tmp, "%s/.%s.tmp-%ld", dir, step, (long)getpid()) >= 0 &&
+        asprintf(&link, "%s/%s", dir, step) >= 0 &&
+        asprintf(&target, "../%s", job_id) >= 0) {
+        /* relative, so a workdir moved as a whole keeps its links; made
+         * beside the old one and renamed over it, so it is never missing */
+        unlink(tmp);
+        rc = symlink(target, tmp) == 0 && rename(tmp, link) == 0 ? 0 : -1;
+        if (rc < 0)
+            unlink(tmp);
+    }
+    free(dir);
+    free(tmp);
+    free(link);
+    free(target);
+    return rc;
+}
