@@ -10,5 +10,6 @@ int cli_methods(int argc, char **argv);
 int cli_new(int argc, char **argv);
 int cli_which(int argc, char **argv);
 int cli_board(int argc, char **argv);
+int cli_gc(int argc, char **argv);
 
 #endif

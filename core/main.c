@@ -16,6 +16,7 @@ static const char usage[] =
     "  new NAME [DIR]              a new method folder that builds and runs as is\n"
     "  which FILE                  the job and chain of jobs that made an exported file\n"
     "  board [--port N]            a read-only web page of the workdir\n"
+    "  gc [--keep N] [--dry-run]   removes the jobs the newest N runs do not need\n"
     "\n"
     "REF is a job id (axle-work-12) or a step name of the latest run.\n"
     "`axle COMMAND --help` says more; `man axle` says all.\n";
@@ -38,7 +39,8 @@ main(int argc, char **argv)
         int (*fn)(int, char **);
     } commands[] = {{"run", cli_run}, {"job", cli_job}, {"ds", cli_ds},
                     {"methods", cli_methods}, {"new", cli_new},
-                    {"which", cli_which}, {"board", cli_board}};
+                    {"which", cli_which}, {"board", cli_board},
+                    {"gc", cli_gc}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

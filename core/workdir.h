@@ -63,6 +63,10 @@ int workdir_save_steps(workdir *w);
  * atomically).  A step name that is not a plain file name gets none.
  * 0 or -1 with errno. */
 int workdir_link_latest(workdir *w, const char *step, const char *job_id);
+/* After `axle gc` removed the jobs named by the keys of `gone`: drops the
+ * index entries, latest/ links and steps.json entries that name them.
+ * Returns how many index entries went. */
+size_t workdir_forget_jobs(workdir *w, json_t *gone);
 /* Absolute folder of a job id (malloc'd); does not check existence. */
 char *workdir_job_dir(const workdir *w, const char *job_id);
 
