@@ -140,4 +140,13 @@ contains k.err "is kept by step 'export'" "and names the step that keeps it"
 "$AXLE" run pl/p.yaml dest=wd/inside >l.out 2>l.err; st=$?
 is "$st" 1 "a dest inside the workdir fails"
 contains l.err "inside the workdir" "and says why"
+
+# A dest inside the input folder is not imported as photos.
+mkdir in2
+cp -R "$S/." in2/
+"$AXLE" run pl/p.yaml input=in2 dest=in2/thumbs >m.out 2>m.err; st=$?
+is "$st" 0 "a dest inside the input folder"
+check "gets the thumbnails" -- is_jpeg in2/thumbs/harbour.jpg
+"$AXLE" run pl/p.yaml input=in2 dest=in2/thumbs >n.out 2>n.err
+is "$(awk '$1 == "import" { print $3 }' n.out)" "reused" "the next run does not import them"
 done_testing
