@@ -304,8 +304,11 @@ read_manifest(axle_job *job)
     int rc = AXLE_OK;
     if (!path)
         return axle_error(job, AXLE_ENOMEM, "out of memory");
-    if (lstat(path, &st) < 0 && errno == ENOENT) {
-        owned = json_object();
+    if (lstat(path, &st) < 0) {
+        if (errno == ENOENT)
+            owned = json_object();
+        else
+            rc = axle_error(job, AXLE_EIO, "dest: %s: %s", path, strerror(errno));
     } else {
         json_t *m = S_ISREG(st.st_mode) ? json_load_file(path, 0, &jerr) : NULL;
         json_t *files = json_object_get(m, "files");
