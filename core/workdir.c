@@ -181,7 +181,8 @@ folder_contents(workdir *w)
             continue;
         entries++;
         only_axle = only_axle && (is_wave1_file(name) || strcmp(name, ".lock") == 0 ||
-                                  strcmp(name, "index") == 0 || is_job_name(name));
+                                  strcmp(name, "index") == 0 ||
+                                  strcmp(name, "latest") == 0 || is_job_name(name));
     }
     closedir(d);
     if (has_marker(w)) /* a run starting beside us has just made it */
