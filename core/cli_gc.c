@@ -175,13 +175,16 @@ jobs_of_steps(const workdir *w)
 
 /* ---- what a kept job needs ---- */
 
-/* "NAME-N" for this workdir: a job folder's name. */
+/* "NAME-N": a job folder's name.  NAME is the workdir's name when the job
+ * was made, so a workdir moved or renamed since holds jobs of another
+ * NAME too; the workdir is axle's, so any such folder is a job's. */
 static bool
 is_job_name(const workdir *w, const char *name)
 {
-    size_t n = strlen(w->name);
-    return strncmp(name, w->name, n) == 0 && name[n] == '-' && name[n + 1] &&
-           strspn(name + n + 1, "0123456789") == strlen(name + n + 1);
+    (void)w;
+    const char *dash = strrchr(name, '-');
+    return dash && dash > name && name[0] != '.' && dash[1] &&
+           strspn(dash + 1, "0123456789") == strlen(dash + 1);
 }
 
 /* The job id a path names: "../ID/..." relative to a job folder, or an

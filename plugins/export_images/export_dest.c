@@ -535,7 +535,7 @@ export_dest_put(axle_job *job, const char *name, const void *data, size_t len,
                         S_ISREG(st.st_mode));
         close(dfd);
         return rc;
-    } else if (!is_new &&
+    } else if (!is_new && json_string_value(json_object_get(entry, "image_sha256")) &&
                strcmp(json_string_value(json_object_get(entry, "image_sha256")), sha) == 0) {
         rc = journal(job, name, &st, sha, false); /* the same image: left as it is */
     } else {
