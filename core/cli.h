@@ -12,5 +12,6 @@ int cli_which(int argc, char **argv);
 int cli_board(int argc, char **argv);
 int cli_runs(int argc, char **argv);
 int cli_status(int argc, char **argv);
+int cli_gc(int argc, char **argv);
 
 #endif

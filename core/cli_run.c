@@ -170,6 +170,16 @@ why_built(workdir *w, const step *st, const step_plan *pl, json_t *record)
     return why;
 }
 
+/* WORKDIR/latest/STEP names the step's newest complete job; a link that
+ * cannot be made is said, never fatal. */
+static void
+link_latest(workdir *w, const char *stepname, const char *job_id)
+{
+    if (workdir_link_latest(w, stepname, job_id) < 0)
+        fprintf(stderr, "axle: warning: cannot link %s/latest/%s to %s: %s\n", w->path,
+                stepname, job_id, strerror(errno));
+}
+
 static int
 build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
            json_t *record, json_t *input_jobs, run_status *rs)
@@ -213,6 +223,8 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
         pl->skipped = json_array_size(json_object_get(j, "skipped"));
     }
     workdir_set_step_job(w, st->name, pl->job_id);
+    if (out.ok)
+        link_latest(w, st->name, pl->job_id);
     json_decref(j);
     json_decref(why);
     json_decref(ds_dirs);
@@ -249,6 +261,7 @@ run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
         pl->state = "reused";
         pl->seconds = clock_now() - t0;
         workdir_set_step_job(w, st->name, pl->job_id);
+        link_latest(w, st->name, pl->job_id);
     } else {
         rc = build_step(p, w, idx, plans, record, input_jobs, rs);
     }

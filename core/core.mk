@@ -10,6 +10,7 @@ core_axle_SOURCES = core/main.c core/cli.h core/diag.c core/diag.h \
 	core/progress.c core/progress.h core/clock.c core/clock.h core/job_record.c core/job_record.h \
 	core/yaml_doc.h core/pipeline.h
 core_axle_SOURCES += core/cli_ds.c
+core_axle_SOURCES += core/cli_gc.c
 core_axle_SOURCES += core/cli_which.c core/provenance.c core/provenance.h
 core_axle_SOURCES += core/run_log.c core/run_log.h core/run_status.c core/run_status.h \
 	core/cli_runs.c core/cli_status.c

@@ -289,6 +289,7 @@ build_job(axle_job *job, const job_spec *spec)
     job->inputs = spec->inputs;
     job->job_inputs = spec->job_inputs;
     job->identity = (char *)spec->identity;
+    job->step = (char *)spec->step;
 }
 
 void

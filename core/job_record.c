@@ -172,13 +172,18 @@ common_folder(const char *jobdir, json_t *files)
                 cut = k;
             k++;
         }
-        if (common[k] == '\0' && (dir[k] == '\0' || dir[k] == '/'))
-            cut = k;
+        if ((common[k] == '\0' && (dir[k] == '\0' || dir[k] == '/')) ||
+            (dir[k] == '\0' && common[k] == '/'))
+            cut = k; /* one is a folder of the other */
         common[cut] = '\0';
         free(dir);
     }
     char *out = NULL;
-    if (common && asprintf(&out, "%s%s%s/", jobdir, *common ? "/" : "", common) < 0)
+    /* Files registered outside the job (an export's dest) are absolute. */
+    if (common && common[0] == '/' && asprintf(&out, "%s/", common) < 0)
+        out = NULL;
+    else if (common && common[0] != '/' &&
+             asprintf(&out, "%s%s%s/", jobdir, *common ? "/" : "", common) < 0)
         out = NULL;
     free(common);
     return out;

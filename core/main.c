@@ -18,6 +18,7 @@ static const char usage[] =
     "  board [--port N]            a read-only web page of the workdir\n"
     "  runs [N]                    the run history, newest first; run N in full\n"
     "  status                      the status tree of the run in progress\n"
+    "  gc [--keep N] [--dry-run]   removes the jobs the newest N runs do not need\n"
     "\n"
     "REF is a job id (axle-work-12), a step name of the latest run, or STEP@N\n"
     "(the step's job in run N of `axle runs`).\n"
@@ -42,7 +43,8 @@ main(int argc, char **argv)
     } commands[] = {{"run", cli_run}, {"job", cli_job}, {"ds", cli_ds},
                     {"methods", cli_methods}, {"new", cli_new},
                     {"which", cli_which}, {"board", cli_board},
-                    {"runs", cli_runs}, {"status", cli_status}};
+                    {"runs", cli_runs}, {"status", cli_status},
+                    {"gc", cli_gc}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);

@@ -300,6 +300,7 @@ normalise(struct vctx *c, const ynode *v)
     case AXLE_OPT_PATH: return want_path(c, v);
     case AXLE_OPT_PATHS: return want_paths(c, v);
     case AXLE_OPT_SIZE: return want_size(c, v);
+    case AXLE_OPT_OUTPUT_DIR: return want_path(c, v); /* resolved alike; need not exist */
     }
     return NULL;
 }
@@ -333,7 +334,7 @@ static bool
 schema_ok(struct vctx *c, const axle_option *o)
 {
     const char *why = NULL;
-    if (o->type < AXLE_OPT_INT || o->type > AXLE_OPT_SIZE)
+    if (o->type < AXLE_OPT_INT || o->type > AXLE_OPT_OUTPUT_DIR)
         why = "an unknown type";
     else if (o->type == AXLE_OPT_ENUM && (!o->choices || !*o->choices))
         why = "no choices";

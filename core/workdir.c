@@ -181,7 +181,8 @@ folder_contents(workdir *w)
             continue;
         entries++;
         only_axle = only_axle && (is_wave1_file(name) || strcmp(name, ".lock") == 0 ||
-                                  strcmp(name, "index") == 0 || is_job_name(name));
+                                  strcmp(name, "index") == 0 ||
+                                  strcmp(name, "latest") == 0 || is_job_name(name));
     }
     closedir(d);
     if (has_marker(w)) /* a run starting beside us has just made it */
@@ -469,4 +470,85 @@ workdir_save_steps(workdir *w)
     free(path);
     w->steps_dirty = rc < 0;
     return rc;
+}
+
+/* ---- latest/STEP ----------------------------------------------------------------- */
+
+int
+workdir_link_latest(workdir *w, const char *step, const char *job_id)
+{
+    /* a name that is not one plain file name gets no link */
+    if (!step[0] || step[0] == '.' || strchr(step, '/') || strlen(step) > 200)
+        return 0;
+    char *dir = wd_file(w, "latest");
+    char *tmp = NULL, *link = NULL, *target = NULL;
+    int rc = -1;
+    if (dir && (mkdir(dir, 0755) == 0 || errno == EEXIST) &&
+        asprintf(&tmp, "%s/.%s.tmp-%ld", dir, step, (long)getpid()) >= 0 &&
+        asprintf(&link, "%s/%s", dir, step) >= 0 &&
+        asprintf(&target, "../%s", job_id) >= 0) {
+        /* relative, so a workdir moved as a whole keeps its links; made
+         * beside the old one and renamed over it, so it is never missing */
+        unlink(tmp);
+        rc = symlink(target, tmp) == 0 && rename(tmp, link) == 0 ? 0 : -1;
+        if (rc < 0)
+            unlink(tmp);
+    }
+    free(dir);
+    free(tmp);
+    free(link);
+    free(target);
+    return rc;
+}
+
+/* ---- forgetting removed jobs (axle gc) ------------------------------------------------ */
+
+/* Removes the entries of folder `sub` whose text (index/ID files) or link
+ * target (latest/STEP -> ../ID) names a job of `gone`. */
+static size_t
+forget_in(workdir *w, const char *sub, bool links, json_t *gone)
+{
+    char *dir = wd_file(w, sub);
+    DIR *d = dir ? opendir(dir) : NULL;
+    size_t n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[PATH_MAX], text[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        const char *id = NULL;
+        if (links) {
+            ssize_t len = readlink(path, text, sizeof text - 1);
+            if (len > 3 && strncmp(text, "../", 3) == 0) {
+                text[len] = '\0';
+                id = text + 3;
+            }
+        } else if (fs_read_text(path, text, sizeof text)) {
+            text[strcspn(text, "\n")] = '\0';
+            id = text;
+        }
+        if (id && json_object_get(gone, id) && unlink(path) == 0)
+            n++;
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    return n;
+}
+
+size_t
+workdir_forget_jobs(workdir *w, json_t *gone)
+{
+    size_t n = forget_in(w, "index", false, gone);
+    forget_in(w, "latest", true, gone);
+    json_t *steps = wd_steps(w);
+    const char *step;
+    json_t *id, *tmp;
+    json_object_foreach_safe(steps, tmp, step, id) {
+        if (json_object_get(gone, json_string_value(id) ? json_string_value(id) : "")) {
+            json_object_del(steps, step);
+            w->steps_dirty = true;
+        }
+    }
+    return n;
 }

@@ -7,6 +7,7 @@
  *          WORKDIR/.next            next job number
  *          WORKDIR/index/IDENTITY   the id of the complete job with it
  *          WORKDIR/steps.json       {step name: job id} as of the latest run
+ *          WORKDIR/latest/STEP      a link to ../ID, the step's newest complete job
  *          WORKDIR/NAME-N/          one folder per job */
 #ifndef AXLE_WORKDIR_H
 #define AXLE_WORKDIR_H
@@ -58,6 +59,14 @@ int workdir_index(workdir *w, const char *identity, const char *job_id);
 char *workdir_step_job(const workdir *w, const char *step);
 void workdir_set_step_job(workdir *w, const char *step, const char *job_id);
 int workdir_save_steps(workdir *w);
+/* Points WORKDIR/latest/STEP at job_id (a relative link, replaced
+ * atomically).  A step name that is not a plain file name gets none.
+ * 0 or -1 with errno. */
+int workdir_link_latest(workdir *w, const char *step, const char *job_id);
+/* After `axle gc` removed the jobs named by the keys of `gone`: drops the
+ * index entries, latest/ links and steps.json entries that name them.
+ * Returns how many index entries went. */
+size_t workdir_forget_jobs(workdir *w, json_t *gone);
 /* Absolute folder of a job id (malloc'd); does not check existence. */
 char *workdir_job_dir(const workdir *w, const char *job_id);
 

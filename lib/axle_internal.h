@@ -47,6 +47,7 @@ struct axle_job {
                               in this stage (lib/options_get.c); the core
                               fails the stage on it */
     char *identity;    /* the job's identity (hex SHA-256), for provenance */
+    char *step;        /* the pipeline step it runs for (axle_job_step) */
 };
 
 /* The job this process runs (set by the core before calling a stage). */

@@ -244,6 +244,19 @@ is_workdir(const char *dir)
     return yes;
 }
 
+/* A folder an export keeps as its `dest` (it holds the export's manifest):
+ * thumbnails, not photos; a walk that meets it (a dest inside the input
+ * folder) passes it over, as it does a workdir. */
+static bool
+is_export_dest(const char *dir)
+{
+    char *manifest = join(dir, ".axle-export.json");
+    struct stat st;
+    bool yes = manifest && lstat(manifest, &st) == 0;
+    free(manifest);
+    return yes;
+}
+
 /* What a folder entry is, not following a link to a folder. */
 enum kind {
     K_GONE,       /* vanished since it was listed */
@@ -323,7 +336,7 @@ walk_entry(struct expander *x, const char *path, const char *name)
     else if (l.kind == K_FILE)
         add(x, path);
     else if (l.kind == K_DIR) {
-        if (!is_workdir(path))
+        if (!is_workdir(path) && !is_export_dest(path))
             walk(x, path, false);
     } else
         report_look(x, path, &l);
@@ -420,7 +433,7 @@ match_entry(struct expander *x, const char *dir, const char *name, char **comps,
     if (wanted && !axle_internal_is_utf8(name))
         report_bad_name(x, p);
     else if (wanted && l.kind == K_DIR) {
-        if (!is_workdir(p))
+        if (!is_workdir(p) && !is_export_dest(p))
             match(x, p, comps, globstar ? i : i + 1, n); /* ** takes one more folder */
     } else if (wanted && l.kind == K_FILE)
         match(x, p, comps, i + 1, n);

@@ -234,6 +234,36 @@ axle_register_file(axle_job *job, const char *relpath)
     return AXLE_OK;
 }
 
+const char *
+axle_job_step(const axle_job *job)
+{
+    return job->step ? job->step : "";
+}
+
+int
+axle_register_outside(axle_job *job, const char *abspath)
+{
+    if (!abspath || abspath[0] != '/' || has_dotdot(abspath))
+        return axle_error(job, AXLE_EINVAL,
+                          "register_outside wants an absolute path without '..', got '%s'",
+                          abspath ? abspath : "(null)");
+    struct stat st;
+    if (stat(abspath, &st) != 0)
+        return axle_error(job, AXLE_EIO, "axle_register_outside: %s: %s", abspath,
+                          strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return axle_error(job, AXLE_EIO, "axle_register_outside: %s is not a regular file",
+                          abspath);
+    /* Kept with the job's own files: the core's manifest takes an absolute
+     * path as it is, and reuse checks it like the others. */
+    json_t *s = json_string(abspath);
+    if (!s)
+        return axle_error(job, AXLE_EINVAL, "file name '%s' is not UTF-8", abspath);
+    append_json_line(job, "files", s);
+    json_decref(s);
+    return AXLE_OK;
+}
+
 /* ---- bytes between stages, kept as files in the job folder ---- */
 
 static int

@@ -14,19 +14,28 @@
  * file's name in its own XMP (axle_image_encode_provenance), and the job's
  * dataset, linked to the source, records per row the file written and its
  * image digest (axle_image_digest: the coded data without metadata), so
- * that `axle which` finds the job of a copy whose metadata was stripped. */
+ * that `axle which` finds the job of a copy whose metadata was stripped.
+ *
+ * With option `dest`, the files go to that folder instead, kept as a
+ * mirror of the source tree (export_dest.c). */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "axle/axle.h"
+#include "export_dest.h"
 #include "export_names.h"
 
 static const axle_option options[] = {
     AXLE_OPTION_STRING("column", "thumb", "image column of the source dataset"),
     AXLE_OPTION_ENUM("format", "jpeg", "jpeg|webp", "file format written"),
     AXLE_OPTION_INT("quality", "85", 1, 100, "encoder quality, 1-100"),
+    AXLE_OPTION_OUTPUT_DIR("dest", "null",
+                           "a folder kept as a mirror of the source tree (default: "
+                           "the job folder)"),
     AXLE_OPTION_END};
 
 static const axle_input inputs[] = {
@@ -97,13 +106,17 @@ prepare(axle_job *job)
                                           AXLE_IMAGE);
     if (!src)
         return AXLE_EINVAL; /* the SDK has set the message */
-    char **names;
-    size_t n, len = 0;
-    int rc = source_names(job, src, &names, &n);
+    char **names = NULL;
+    size_t n = 0, len = 0;
+    const char *dest = axle_opt_string(job, "dest");
+    int rc = dest ? export_dest_open(job, dest) : AXLE_OK;
+    if (rc == AXLE_OK)
+        rc = source_names(job, src, &names, &n);
     char *blob = NULL;
     if (rc == AXLE_OK) {
-        /* what PATH_MAX leaves for names below JOBDIR/output/ */
-        size_t used = strlen(axle_job_dir(job)) + strlen("/" OUTDIR "/") + 1;
+        /* what PATH_MAX leaves for names below JOBDIR/output/ or dest */
+        size_t used = dest ? strlen(dest) + 2
+                           : strlen(axle_job_dir(job)) + strlen("/" OUTDIR "/") + 1;
         blob = export_names((const char *const *)names, n,
                             codec_of(job) == AXLE_CODEC_WEBP ? ".webp" : ".jpg",
                             used < PATH_MAX ? PATH_MAX - used : 0, &len);
@@ -202,6 +215,16 @@ export_row(axle_job *job, axle_cursor *c, axle_cursor *names,
     axle_pixels_free(&own);
     if (rc != AXLE_OK)
         return axle_error(job, rc, "%s: %s", e->name, err);
+    if (export_dest_on()) {
+        char *written = NULL; /* NULL: a file of the user's is in the way */
+        rc = export_dest_put(job, e->name, enc, len, &written);
+        if (rc == AXLE_OK)
+            rc = record_row(job, written, enc, len);
+        *files += rc == AXLE_OK && written;
+        free(written);
+        free(enc);
+        return rc;
+    }
     snprintf(rel, sizeof rel, "%s/%s", OUTDIR, e->name);
     rc = axle_write_file(job, rel, enc, len); /* whole or not at all, registered */
     if (rc == AXLE_OK)
@@ -271,6 +294,28 @@ analysis(axle_job *job, int sliceno)
     return rc;
 }
 
+/* With dest: removes what removed photos left there, writes its
+ * manifest, and says what changed in the result. */
+static int
+dest_result(axle_job *job, unsigned long long files)
+{
+    export_dest_counts c;
+    int rc = export_dest_finish(job, &c);
+    if (rc != AXLE_OK)
+        return rc;
+    json_t *r = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I}", "files", (json_int_t)files,
+                          "folder", export_dest_path(), "format",
+                          axle_opt_string(job, "format"), "written", (json_int_t)c.written,
+                          "unchanged", (json_int_t)c.unchanged, "removed",
+                          (json_int_t)c.removed);
+    char *text = r ? json_dumps(r, JSON_COMPACT) : NULL;
+    json_decref(r);
+    rc = text ? axle_set_result_json(job, text)
+              : axle_error(job, AXLE_ENOMEM, "out of memory");
+    free(text);
+    return rc;
+}
+
 int
 synthesis(axle_job *job)
 {
@@ -285,6 +330,8 @@ synthesis(axle_job *job)
         text[len] = '\0';
         files += strtoull(text, NULL, 10);
     }
+    if (export_dest_on())
+        return dest_result(job, files);
     char json[4200];
     snprintf(json, sizeof json, "{\"files\": %llu, \"folder\": \"%s\", \"format\": \"%s\"}",
              files, OUTDIR, axle_opt_string(job, "format"));

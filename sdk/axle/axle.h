@@ -80,7 +80,10 @@ typedef enum axle_opt_type {
     AXLE_OPT_ENUM,      /* a string among `choices` ("jpeg|webp") */
     AXLE_OPT_PATH,      /* a string resolved against the pipeline's folder */
     AXLE_OPT_PATHS,     /* a path or a list of paths, always stored as a list */
-    AXLE_OPT_SIZE       /* [w, h] or one number n meaning [n, n]; min/max per element */
+    AXLE_OPT_SIZE,      /* [w, h] or one number n meaning [n, n]; min/max per element */
+    AXLE_OPT_OUTPUT_DIR /* a folder the method writes into (issue 11): resolved like
+                           a path, need not exist, not an input (see the section
+                           "output folders" below) */
 } axle_opt_type;
 
 typedef struct axle_option {
@@ -825,6 +828,27 @@ const char *axle_image_xmp(const void *data, size_t len, size_t *xmplen);
 #define AXLE_DIGEST_HEX 65
 int axle_image_digest(const void *data, size_t len, char hex[AXLE_DIGEST_HEX],
                       char *err, size_t errlen);
+
+/* ---- output folders outside the job (issue 11: export `dest`) ---------- */
+
+/* An option naming a folder the method keeps files in, outside the job
+ * folder (an export's `dest`).  Resolved like AXLE_OPTION_PATH (against
+ * the pipeline's folder, or the current one for a command-line value),
+ * read with axle_opt_string (NULL when unset: give def "null"); unlike a
+ * path option it need not exist, and what it holds is not an input: its
+ * files do not enter the job's identity. */
+#define AXLE_OPTION_OUTPUT_DIR(n, def, help) AXLE_OPT_(n, AXLE_OPT_OUTPUT_DIR, def, #def, 1.0, 0.0, NULL, help)
+
+/* The pipeline step this job runs for ("export"). */
+const char *axle_job_step(const axle_job *job);
+
+/* Registers a file the method wrote outside the job folder, by absolute
+ * path (a file in an AXLE_OPTION_OUTPUT_DIR folder).  Like a registered
+ * file of the job folder, reuse checks its size and modification time: a
+ * job whose outside file was deleted or changed since is built again.
+ * The file must exist and be a regular file (AXLE_EIO naming it);
+ * a relative path or a ".." component is AXLE_EINVAL. */
+int axle_register_outside(axle_job *job, const char *abspath);
 
 #ifdef __cplusplus
 }

@@ -90,7 +90,7 @@ contains w1.out "job       $export_id in $(pwd)/A, wrote output/2023/lake.jpg" \
 contains w1.out "found by  its embedded job id and identity" "says how it was found"
 contains w1.out "source    2023/lake.jpg  ($(pwd)/in/2023/lake.jpg)" \
     "names the source photo and its path"
-contains w1.out "export  $export_id  export_images  {\"column\":\"thumb\",\"format\":\"jpeg\"" \
+contains w1.out "export  $export_id  export_images  {\"column\":\"thumb\",\"dest\":null,\"format\":\"jpeg\"" \
     "the chain starts at the export with its method and options"
 contains w1.out "<- source: thumbs  $(step_job a.out thumbs)  thumbnailer  {" \
     "then the thumbnailer"
