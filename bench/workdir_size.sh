@@ -4,23 +4,26 @@
 # thumbnails 640x338, import by reference).
 #
 #   bench/workdir_size.sh [--build DIR] [--images N] [--size WxH] [--copy]
+#                         [--store encoded|raw]
 #
 # Makes (or reuses) N 4K q90 JPEGs with bench/make_corpus.py in
 # bench/.corpus, runs pipelines/thumbnails.yaml in a new workdir (slices =
 # CPUs), and prints du of the input, of the workdir and of each step's
 # job, and the ratio.  --copy imports with copy: true (the bytes stored),
-# for comparison.  The thumbnailer's wall time is printed too.
+# and --store raw (thumbnails as raw pixels) are for comparison.  The
+# thumbnailer stage's wall time is printed too.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-build= images=50 size=640x338 copy=false
+build= images=50 size=640x338 copy=false store=encoded
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift 2 ;;
     --images) images=$2; shift 2 ;;
     --size) size=$2; shift 2 ;;
     --copy) copy=true; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --store) store=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
     esac
 done
@@ -47,7 +50,7 @@ jobs:
   thumbs:
     method: thumbnailer
     datasets: {source: import}
-    options: {size: [$w, $h]}
+    options: {size: [$w, $h], store: $store}
   export:
     method: export_images
     datasets: {source: thumbs}
@@ -60,7 +63,7 @@ YAML
 
 in_kb=$(du -sk "$input" | cut -f1)
 wd_kb=$(du -sk "$work/wd" | cut -f1)
-echo "images:   $images 4K JPEGs, thumbnails $size, copy: $copy"
+echo "images:   $images 4K JPEGs, thumbnails $size, copy: $copy, store: $store"
 echo "input:    $in_kb KiB ($((in_kb / images)) KiB per photo)"
 while read -r step job _; do
     case $step in import|thumbs|export|shapes)

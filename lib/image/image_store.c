@@ -1,26 +1,34 @@
 /* image_store.c - encoding a computed image (a thumbnail) for a dataset:
  * a fraction of its raw size, at least AXLE_STORE_MIN_PSNR dB from it.
  *
- * Measured on 640x338 thumbnails of 4K photos (bench/thumb_store.c,
- * BENCHMARKS.md "Storing thumbnails"): lossless WebP keeps 0.55-0.6 of
- * the raw bytes and costs 7-90 ms; lossy WebP is 4:2:0 only and stays
- * under 35 dB on detailed colour; JPEG 4:4:4 passes 45 dB from quality
- * 97-99 depending on the photo, at 0.3-0.45 of raw, and progressive
- * coding (the same coefficients, so the same pixels) takes 10% off that.
- * So: the lowest JPEG quality from 95 up whose decode is within 45 dB,
- * found with quick baseline trials, then written once progressive;
- * lossless WebP where no JPEG quality reaches it, and for alpha. */
+ * Measured on 640x338 thumbnails of 4K photos (bench/thumb_store.c and
+ * bench/workdir_size.sh, BENCHMARKS.md "Storing thumbnails"): lossless
+ * WebP keeps 0.55-0.6 of the raw bytes and costs 7-90 ms; lossy WebP is
+ * 4:2:0 only and stays under 35 dB on detailed colour; JPEG 4:4:4 passes
+ * 45 dB from quality 97-99 depending on the photo, at 0.3-0.45 of raw.
+ * Quality 98 misses 45 dB on detailed photos by a hair and 99 overshoots
+ * by 2 dB at 30% more bytes, so the search goes in half steps of
+ * libjpeg's linear scale.  Progressive coding would take 5% more off at
+ * 10 ms per image; optimised Huffman tables take 5% for 3 ms.  So: the
+ * coarsest scale from quality 95 whose decode is within 45 dB, found
+ * with quick trials, then written once with optimised tables; lossless
+ * WebP where even quality 100 misses, and for alpha. */
 #include <math.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <turbojpeg.h>
+#include <jpeglib.h>
 #include <webp/encode.h>
 
 #include "image_internal.h"
 
-#define STORE_Q_FIRST 98
-#define STORE_Q_LOWEST 95
+/* Linear quality scales (percent of the standard tables): 4 is quality
+ * 98, the first try; 10 is quality 95, the coarsest kept. */
+#define STORE_SCALE_FIRST 4
+#define STORE_SCALE_COARSEST 10
 
 double
 axle_pixels_psnr(const axle_pixels *a, const axle_pixels *b)
@@ -86,17 +94,86 @@ axle_image_encode_lossless(const axle_pixels *px, void **out, size_t *outlen, ch
     return *out ? AXLE_OK : img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
 }
 
-/* The PSNR of JPEG quality q (baseline: the same pixels as progressive),
- * or < 0 with err set. */
+/* JPEG through libjpeg's own API, which TurboJPEG 2 lacks a way to: a
+ * quality scale between the integer qualities.  jpeg_set_quality(q) is
+ * the linear scale 200 - 2q (q >= 50), so even scales are qualities
+ * 100 - scale/2 (TurboJPEG's tables exactly) and odd ones the half steps
+ * between (98.5 is scale 3): on detailed photos q98 misses 45 dB by a
+ * hair and q99 overshoots by 2 dB at 30% more bytes. */
+struct store_jerr {
+    struct jpeg_error_mgr mgr;
+    jmp_buf jump;
+};
+
+static void
+store_jpeg_fatal(j_common_ptr ci)
+{
+    longjmp(((struct store_jerr *)ci->err)->jump, 1);
+}
+
+/* Baseline 4:4:4 (grey: one channel) at linear `scale`, with Huffman
+ * tables made for the image (`optimize`: 5% smaller, 3 ms more at
+ * 640x338) or the standard ones (the trials); *out malloc'd.  The output buffer is ours, sized for any JPEG of these
+ * pixels, so that a longjmp knows what to free; libjpeg would only
+ * replace it if it were too small (then the first is freed here). */
+static int
+encode_scaled(const axle_pixels *px, int scale, bool optimize, void **out,
+              size_t *outlen, char *err, size_t errlen)
+{
+    struct jpeg_compress_struct ci;
+    struct store_jerr jerr;
+    size_t cap = (size_t)px->width * px->height * px->channels * 2 + 65536;
+    unsigned char *const first = malloc(cap);
+    unsigned char *mem = first;
+    unsigned long len = cap;
+    if (!first)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory for the JPEG encoder");
+    ci.err = jpeg_std_error(&jerr.mgr);
+    jerr.mgr.error_exit = store_jpeg_fatal;
+    if (setjmp(jerr.jump)) {
+        char msg[JMSG_LENGTH_MAX];
+        jerr.mgr.format_message((j_common_ptr)&ci, msg);
+        jpeg_destroy_compress(&ci);
+        free(first);
+        return img_fail(err, errlen, AXLE_EINTERNAL, "JPEG encoding failed: %s", msg);
+    }
+    jpeg_create_compress(&ci);
+    jpeg_mem_dest(&ci, &mem, &len);
+    ci.image_width = px->width;
+    ci.image_height = px->height;
+    ci.input_components = (int)px->channels;
+    ci.in_color_space = px->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&ci);
+    jpeg_set_linear_quality(&ci, scale, TRUE);
+    for (int i = 0; i < ci.num_components; i++)
+        ci.comp_info[i].h_samp_factor = ci.comp_info[i].v_samp_factor = 1;
+    ci.dct_method = JDCT_ISLOW; /* TurboJPEG's default too: the same coefficients */
+    ci.optimize_coding = optimize ? TRUE : FALSE;
+    jpeg_start_compress(&ci, TRUE);
+    while (ci.next_scanline < ci.image_height) {
+        JSAMPROW row = px->data + (size_t)ci.next_scanline * px->stride;
+        jpeg_write_scanlines(&ci, &row, 1);
+    }
+    jpeg_finish_compress(&ci);
+    jpeg_destroy_compress(&ci);
+    if (mem != first)
+        free(first);
+    *out = mem;
+    *outlen = len;
+    return AXLE_OK;
+}
+
+/* The PSNR of scale `scale` (standard tables: the same pixels as
+ * optimised ones), or < 0 with err set. */
 static double
-trial_psnr(const axle_pixels *px, int q, char *err, size_t errlen)
+trial_psnr(const axle_pixels *px, int scale, char *err, size_t errlen)
 {
     void *enc = NULL;
     size_t len = 0;
     axle_image img;
     axle_pixels back = {0};
     double p = -1;
-    if (axle_image_encode(px, AXLE_CODEC_JPEG, q, &enc, &len, err, errlen) == AXLE_OK &&
+    if (encode_scaled(px, scale, false, &enc, &len, err, errlen) == AXLE_OK &&
         axle_image_probe(enc, len, &img, err, errlen) == AXLE_OK &&
         axle_image_decode(&img, 0, 0, 0, &back, err, errlen) == AXLE_OK)
         p = axle_pixels_psnr(px, &back);
@@ -105,62 +182,34 @@ trial_psnr(const axle_pixels *px, int q, char *err, size_t errlen)
     return p;
 }
 
-/* The lowest quality from STORE_Q_LOWEST that reaches the bar, 0 when
- * none up to 100 does, < 0 on an error. */
+/* The coarsest scale up to STORE_SCALE_COARSEST that reaches the bar,
+ * -1 when none down to 0 (quality 100) does, AXLE_EINTERNAL - 100 on an
+ * error (err set). */
+#define PICK_ERROR (-1000)
 static int
-pick_quality(const axle_pixels *px, char *err, size_t errlen)
+pick_scale(const axle_pixels *px, char *err, size_t errlen)
 {
-    int q = STORE_Q_FIRST;
-    double p = trial_psnr(px, q, err, errlen);
+    int scale = STORE_SCALE_FIRST;
+    double p = trial_psnr(px, scale, err, errlen);
     if (p < 0)
-        return AXLE_EINTERNAL;
+        return PICK_ERROR;
     if (p >= AXLE_STORE_MIN_PSNR) {
-        while (q > STORE_Q_LOWEST) {
-            p = trial_psnr(px, q - 1, err, errlen);
+        while (scale < STORE_SCALE_COARSEST) {
+            p = trial_psnr(px, scale + 1, err, errlen);
             if (p < AXLE_STORE_MIN_PSNR)
-                return p < 0 ? AXLE_EINTERNAL : q;
-            q--;
+                return p < 0 ? PICK_ERROR : scale;
+            scale++;
         }
-        return q;
+        return scale;
     }
-    while (++q <= 100) {
-        p = trial_psnr(px, q, err, errlen);
+    while (--scale >= 0) {
+        p = trial_psnr(px, scale, err, errlen);
         if (p < 0)
-            return AXLE_EINTERNAL;
+            return PICK_ERROR;
         if (p >= AXLE_STORE_MIN_PSNR)
-            return q;
+            return scale;
     }
-    return 0;
-}
-
-static _Thread_local tjhandle tls_store_compressor;
-
-/* Progressive JPEG 4:4:4 (grey: one channel) at quality q. */
-static int
-encode_progressive(const axle_pixels *px, int q, void **out, size_t *outlen, char *err,
-                   size_t errlen)
-{
-    int grey = px->channels == 1;
-    int samp = grey ? TJSAMP_GRAY : TJSAMP_444;
-    unsigned long cap = tjBufSize((int)px->width, (int)px->height, samp);
-    unsigned char *buf = cap != (unsigned long)-1 ? malloc(cap) : NULL;
-    if (!tls_store_compressor)
-        tls_store_compressor = tjInitCompress();
-    if (!buf || !tls_store_compressor) {
-        free(buf);
-        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory for the JPEG encoder");
-    }
-    unsigned long len = cap;
-    if (tjCompress2(tls_store_compressor, px->data, (int)px->width, (int)px->stride,
-                    (int)px->height, grey ? TJPF_GRAY : TJPF_RGB, &buf, &len, samp, q,
-                    TJFLAG_NOREALLOC | TJFLAG_PROGRESSIVE) != 0) {
-        free(buf);
-        return img_fail(err, errlen, AXLE_EINTERNAL, "JPEG encoding failed: %s",
-                        tjGetErrorStr2(tls_store_compressor));
-    }
-    *out = buf;
-    *outlen = len;
-    return AXLE_OK;
+    return -1;
 }
 
 /* The pixels as they are, rows packed (grey with alpha: no codec here
@@ -195,17 +244,19 @@ axle_image_encode_stored(const axle_pixels *px, axle_image *img, int *quality, v
     img->channels = (uint8_t)px->channels;
     img->orientation = 1;
     size_t len = 0;
-    int rc, q = 0;
+    int rc, scale = -1;
     bool small = px->width <= 16383 && px->height <= 16383; /* WebP's limit */
-    if (px->channels == 1 || px->channels == 3) {
-        q = px->width <= 65500 && px->height <= 65500 ? pick_quality(px, err, errlen) : 0;
-        if (q < 0)
-            return q;
+    if ((px->channels == 1 || px->channels == 3) && px->width <= 65500 &&
+        px->height <= 65500) {
+        scale = pick_scale(px, err, errlen);
+        if (scale == PICK_ERROR)
+            return AXLE_EINTERNAL;
     }
-    if (q > 0) {
+    if (scale >= 0) {
         img->codec = AXLE_CODEC_JPEG;
-        *quality = q;
-        rc = encode_progressive(px, q, out, &len, err, errlen);
+        /* an even scale is an integer quality; a half step has none */
+        *quality = scale % 2 == 0 ? 100 - scale / 2 : 0;
+        rc = encode_scaled(px, scale, true, out, &len, err, errlen);
     } else if ((px->channels == 3 || px->channels == 4) && small) {
         img->codec = AXLE_CODEC_WEBP;
         *quality = AXLE_QUALITY_LOSSLESS;

@@ -35,7 +35,7 @@ static const axle_option options[] = {
     AXLE_OPTION_INT("max_pixels", "200000000", 0, 1e12,
                     "refuse images with more pixels, and upscaled sizes too (0: no limit)"),
     AXLE_OPTION_ENUM("store", "encoded", "encoded|raw",
-                     "thumbnails in the dataset: encoded (JPEG at PSNR >= 45 dB, else "
+                     "thumbnails in the dataset: encoded (JPEG within 45 dB PSNR, else "
                      "lossless WebP) or raw pixels"),
     AXLE_OPTION_END};
 

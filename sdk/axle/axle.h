@@ -812,12 +812,14 @@ int axle_rows_image_quality(axle_rows *r, int col);
 const char *axle_cursor_image_ref(const axle_cursor *c, uint64_t *size, int64_t *mtime_ns);
 
 /* Encodes a computed image for storing in a dataset, small but faithful:
- * JPEG 4:4:4 (progressive) at the lowest quality from 95 up whose pixels
- * are within AXLE_STORE_MIN_PSNR of `px`, else lossless WebP; images with
- * alpha go to lossless WebP (exact, transparent pixels included), grey
- * with alpha stays raw.  *out is malloc'd (free()); *img describes it
- * (data = *out) and *quality is for axle_put_image_quality.  Deterministic:
- * the same pixels give the same bytes. */
+ * JPEG 4:4:4 at the coarsest quality from 95 up, in half steps, whose
+ * pixels are within AXLE_STORE_MIN_PSNR of `px`, else lossless WebP;
+ * images with alpha go to lossless WebP (exact, transparent pixels
+ * included), grey with alpha stays raw.  *out is malloc'd (free()); *img
+ * describes it (data = *out); *quality is the JPEG quality, or
+ * AXLE_QUALITY_LOSSLESS, or 0 for a half step or raw pixels: store a
+ * non-zero one with axle_put_image_quality, else axle_put_image.
+ * Deterministic: the same pixels give the same bytes. */
 #define AXLE_STORE_MIN_PSNR 45.0
 int axle_image_encode_stored(const axle_pixels *px, axle_image *img, int *quality,
                              void **out, char *err, size_t errlen);
