@@ -314,6 +314,14 @@ print_value(axle_cursor *c, axle_type t)
         if (axle_cursor_image(c, &img) == AXLE_OK)
             printf("%" PRIu32 "x%" PRIu32 " %s %zu", img.width, img.height,
                    axle_codec_name(img.codec), img.size);
+        else if (axle_cursor_image_ref(c, NULL, NULL))
+            print_text((const unsigned char *)axle_cursor_error(c),
+                       strlen(axle_cursor_error(c)));
+        if (axle_cursor_image_ref(c, NULL, NULL)) { /* imported by reference */
+            fputs(" ref ", stdout);
+            const char *path = axle_cursor_image_ref(c, NULL, NULL);
+            print_text((const unsigned char *)path, strlen(path));
+        }
         break;
     default:
         p = axle_cursor_bytes(c, &len);

@@ -32,6 +32,10 @@ item_failed(axle_job *job, axle_writer *w, const char *item, int rc, bool transi
         item = "(unnamed item)";
     if (rc >= 0)
         rc = AXLE_EINTERNAL; /* a failure must fail, whatever code came with it */
+    /* An input changed since it was recorded: skipping it would give a
+     * result that is neither the old one nor the new one. */
+    if (rc == AXLE_ESTALE)
+        return axle_error(job, rc, "%s: %s", item, reason);
     const char *on_error = policy(job);
     if (!on_error)
         return axle_error(job, rc, "%s: %s (and axle_item_failed found no on_error "

@@ -28,3 +28,4 @@ include tests/pipeline.mk
 include tests/policy.mk
 include tests/results.mk
 include tests/board.mk
+include tests/byref.mk

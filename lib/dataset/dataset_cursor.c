@@ -43,6 +43,7 @@ struct axle_cursor {
     bool done;
     char path[4096];      /* the current file, for messages */
     char err[4400];
+    struct ds_ref_reader *ref; /* image columns: reads reference cells */
 };
 
 static int
@@ -196,6 +197,12 @@ axle_cursor_open(axle_dataset *ds, const char *column, int sliceno, char *err,
     c->rows = 0;
     c->row = 0;
     c->slice--; /* next() steps into the first slice */
+    if (col->type == AXLE_IMAGE && !(c->ref = calloc(1, sizeof *c->ref))) {
+        free(c);
+        if (err)
+            snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
     return c;
 }
 
@@ -215,8 +222,27 @@ release_behind(axle_cursor *c, size_t upto)
     c->released = end;
 }
 
+/* A reference cell's fixed part and path, checked before anyone opens
+ * the path: absolute, no NUL inside, not too long, of an encoded codec. */
+static int
+check_reference(axle_cursor *c, size_t at)
+{
+    const uint8_t *h = c->val;
+    size_t pathlen = c->len > DS_IMAGE_HEADER + DS_IMAGE_REF_FIXED
+        ? c->len - DS_IMAGE_HEADER - DS_IMAGE_REF_FIXED : 0;
+    const uint8_t *path = h + DS_IMAGE_HEADER + DS_IMAGE_REF_FIXED;
+    if ((h[0] & ~DS_IMAGE_REF) == AXLE_CODEC_RAW)
+        return fail(c, "offset %zu: reference image cell of raw pixels", at);
+    if (!pathlen || pathlen > DS_REF_PATH_MAX || path[0] != '/' ||
+        memchr(path, '\0', pathlen))
+        return fail(c, "offset %zu: reference image cell without an absolute path "
+                    "(%zu bytes)", at, pathlen);
+    return 0;
+}
+
 /* An image cell's 12-byte header, checked so that no reader of it goes
- * past the cell: a raw image must hold exactly its pixels. */
+ * past the cell: a raw image must hold exactly its pixels, a reference
+ * an absolute path. */
 static int
 check_image(axle_cursor *c, size_t at)
 {
@@ -224,11 +250,17 @@ check_image(axle_cursor *c, size_t at)
     if (c->len < DS_IMAGE_HEADER)
         return fail(c, "offset %zu: image cell of %zu bytes, shorter than its "
                     "%d-byte header", at, c->len, DS_IMAGE_HEADER);
-    if (h[0] < AXLE_CODEC_JPEG || h[0] > AXLE_CODEC_RAW)
+    unsigned codec = h[0] & ~DS_IMAGE_REF;
+    if (codec < AXLE_CODEC_JPEG || codec > AXLE_CODEC_RAW)
         return fail(c, "offset %zu: image cell of unknown codec %u", at, h[0]);
     if (h[1] < 1 || h[1] > 4 || h[2] > 8)
         return fail(c, "offset %zu: image cell with %u channels and "
                     "orientation %u (1-4 and EXIF 1-8 expected)", at, h[1], h[2]);
+    if (h[3] > 100 && h[3] != DS_QUALITY_LOSSLESS)
+        return fail(c, "offset %zu: image cell of quality %u (1-100 or %u expected)",
+                    at, h[3], DS_QUALITY_LOSSLESS);
+    if (h[0] & DS_IMAGE_REF)
+        return check_reference(c, at);
     if (h[0] != AXLE_CODEC_RAW)
         return 0;
     uint64_t w = ds_le32(h + 4), hh = ds_le32(h + 8), held = c->len - DS_IMAGE_HEADER;
@@ -308,7 +340,8 @@ axle_cursor_next(axle_cursor *c)
 const char *
 axle_cursor_error(const axle_cursor *c)
 {
-    return c->err;
+    /* The walk's own error first; else why the last image cell failed. */
+    return c->err[0] || !c->ref || !c->ref->err[0] ? c->err : c->ref->err;
 }
 
 bool
@@ -359,10 +392,14 @@ int
 axle_cursor_image(const axle_cursor *c, axle_image *out)
 {
     memset(out, 0, sizeof *out);
+    if (c->ref)
+        c->ref->err[0] = '\0';
     if (c->col->type != AXLE_IMAGE || c->null || !c->val ||
         c->len < DS_IMAGE_HEADER)
         return AXLE_EINVAL;
     const uint8_t *h = c->val;
+    if (h[0] & DS_IMAGE_REF)
+        return ds_ref_load(c->ref, h, c->len, c->col->dir, out);
     out->codec = (axle_codec)h[0];
     out->channels = h[1];
     out->orientation = h[2];
@@ -371,6 +408,34 @@ axle_cursor_image(const axle_cursor *c, axle_image *out)
     out->data = h + DS_IMAGE_HEADER;
     out->size = c->len - DS_IMAGE_HEADER;
     return AXLE_OK;
+}
+
+int
+axle_cursor_image_quality(const axle_cursor *c)
+{
+    if (c->col->type != AXLE_IMAGE || c->null || !c->val || c->len < DS_IMAGE_HEADER)
+        return 0;
+    return c->val[3];
+}
+
+const char *
+axle_cursor_image_ref(const axle_cursor *c, uint64_t *size, int64_t *mtime_ns)
+{
+    if (c->col->type != AXLE_IMAGE || c->null || !c->val || c->len < DS_IMAGE_HEADER ||
+        !(c->val[0] & DS_IMAGE_REF))
+        return NULL;
+    const char *path;
+    size_t pathlen;
+    uint64_t sz;
+    int64_t mt;
+    ds_ref_fields(c->val, c->len, &path, &pathlen, &sz, &mt);
+    memcpy(c->ref->path, path, pathlen); /* checked: < sizeof path */
+    c->ref->path[pathlen] = '\0';
+    if (size)
+        *size = sz;
+    if (mtime_ns)
+        *mtime_ns = mt;
+    return c->ref->path;
 }
 
 int
@@ -385,5 +450,8 @@ axle_cursor_close(axle_cursor *c)
     if (!c)
         return;
     unmap(c);
+    if (c->ref)
+        free(c->ref->buf);
+    free(c->ref);
     free(c);
 }

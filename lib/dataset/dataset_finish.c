@@ -376,8 +376,9 @@ build_meta(struct finish *f)
         json_decref(pj);
         return NULL;
     }
-    return json_pack("{s:s, s:i, s:s, s:i, s:o, s:o, s:o, s:o}", "format",
-                     DS_FORMAT_NAME, "version", DS_FORMAT_VERSION, "name", f->name,
+    return json_pack("{s:s, s:i, s:i, s:s, s:i, s:o, s:o, s:o, s:o}", "format",
+                     DS_FORMAT_NAME, "version", DS_FORMAT_VERSION, "minor",
+                     DS_FORMAT_MINOR, "name", f->name,
                      "slices", f->slices, "rows", rows, "parent", pj, "previous",
                      prj, "columns", cols);
 }

@@ -23,8 +23,16 @@
  *   for a null row; a null row's value bytes are zero.
  *   string, bytes, json, image: per row a LEB128 varint n; n = 0 is null,
  *   else n - 1 payload bytes follow.  An image's payload is a 12-byte
- *   header (codec, channels, orientation, 0, width u32le, height u32le)
- *   then the codec's bytes.
+ *   header (codec, channels, orientation, quality, width u32le, height
+ *   u32le) then the codec's bytes.
+ *   Format minor 1 (meta.json "minor": 1; minor 0 cells read the same):
+ *   - quality: the quality the bitstream was encoded at, 1-100, or
+ *     DS_QUALITY_LOSSLESS; 0 (always, in minor 0) for unknown;
+ *   - a codec byte with DS_IMAGE_REF set is a *reference*: the image is
+ *     the file whose absolute path ends the cell, after its size (u64le)
+ *     and modification time in ns (i64le) when it was recorded; readers
+ *     open it and check both (image_ref.c).  A minor-0 reader calls it
+ *     an unknown codec rather than misreading it.
  *
  * While the job runs, each process that closes a writer leaves
  * part.S.json (slice S) or part.STAGE.json (prepare/synthesis) beside the
@@ -41,8 +49,16 @@
 
 #define DS_FORMAT_NAME "axle-dataset"
 #define DS_FORMAT_VERSION 1
+/* Added to, never changed in meaning: see the image cells above. */
+#define DS_FORMAT_MINOR 1
 #define DS_META "meta.json"
 #define DS_IMAGE_HEADER 12
+/* Image cells of format minor 1: the codec byte's flag for a reference,
+ * the fixed bytes after the header (size, mtime), the quality byte of a
+ * lossless bitstream. */
+#define DS_IMAGE_REF 0x80
+#define DS_IMAGE_REF_FIXED 16
+#define DS_QUALITY_LOSSLESS 255
 /* Far above what a workdir is made with; it only bounds what a damaged
  * meta.json can make a reader allocate. */
 #define DS_MAX_SLICES 65536
@@ -209,6 +225,31 @@ char *ds_realpath(const char *path);
 char *ds_relative(const char *from, const char *to);
 /* Loads a JSON file; NULL with a message naming the file. */
 json_t *ds_load_json(const char *path, char *err, size_t errlen);
+
+/* ---- reference image cells (image_ref.c) ---- */
+
+/* What a cursor keeps to read referenced images: the file's bytes of the
+ * current cell, and why the last one could not be read. */
+struct ds_ref_reader {
+    uint8_t *buf;
+    size_t cap;
+    char path[4096];  /* axle_cursor_image_ref's answer */
+    char err[4400];
+};
+/* Longest path a reference cell may hold (with its NUL: path above). */
+#define DS_REF_PATH_MAX 4095
+
+/* The referenced file of a cell (header DS_IMAGE_HEADER + fixed + path,
+ * checked by the cursor) read into r->buf, *out pointing at it; the
+ * column's folder `coldir` names the import job in messages.  AXLE_ESTALE
+ * when the file is missing or changed since it was recorded, AXLE_EIO
+ * when it cannot be read, with r->err set. */
+int ds_ref_load(struct ds_ref_reader *r, const uint8_t *cell, size_t len,
+                const char *coldir, axle_image *out);
+/* The path, size and mtime a reference cell records (path not
+ * NUL-terminated: *pathlen bytes). */
+void ds_ref_fields(const uint8_t *cell, size_t len, const char **path, size_t *pathlen,
+                   uint64_t *size, int64_t *mtime_ns);
 
 /* JSON for a float min/max: a number, or "inf"/"-inf" (JSON has none). */
 json_t *ds_json_double(double v);

@@ -100,7 +100,7 @@ append_var(axle_writer *w, struct ds_wcol *c, uint64_t n, const void *head,
            size_t headlen, const void *data, size_t len)
 {
     int rc;
-    if (DS_WRITE_BUFFER - c->len < 10 + DS_IMAGE_HEADER &&
+    if (DS_WRITE_BUFFER - c->len < 10 + DS_IMAGE_HEADER + DS_IMAGE_REF_FIXED &&
         (rc = ds_writer_flush(w, c)) < 0)
         return rc;
     c->len += ds_varint_put(c->buf + c->len, n);
@@ -194,8 +194,13 @@ image_error(axle_writer *w, int col, const char *why)
                       w->name, name, why);
 }
 
-int
-axle_put_image(axle_writer *w, int col, const axle_image *img)
+/* The checks every image cell passes, then its cell: the header with
+ * `flags` on the codec byte and `quality`, `fixed` (nfixed bytes) after
+ * it, then `data`. */
+static int
+put_image_cell(axle_writer *w, int col, const axle_image *img, uint8_t flags,
+               uint8_t quality, const uint8_t *fixed, size_t nfixed, const void *data,
+               size_t len)
 {
     if (!img)
         return image_error(w, col, "is NULL (use axle_put_null)");
@@ -205,20 +210,62 @@ axle_put_image(axle_writer *w, int col, const axle_image *img)
         return image_error(w, col, "has not 1 to 4 channels");
     if (img->orientation > 8)
         return image_error(w, col, "orientation is not EXIF 1-8");
-    if (!img->data && img->size)
+    if (!(flags & DS_IMAGE_REF) && !img->data && img->size)
         return image_error(w, col, "data is NULL");
     if (img->codec == AXLE_CODEC_RAW &&
         (uint64_t)img->width * img->height * img->channels != img->size)
         return image_error(w, col, "is raw but size is not width*height*channels");
-    uint8_t h[DS_IMAGE_HEADER] = {
-        (uint8_t)img->codec, img->channels,
-        img->orientation ? img->orientation : 1, 0,
+    uint8_t h[DS_IMAGE_HEADER + DS_IMAGE_REF_FIXED] = {
+        (uint8_t)(img->codec | flags), img->channels,
+        img->orientation ? img->orientation : 1, quality,
         (uint8_t)img->width, (uint8_t)(img->width >> 8),
         (uint8_t)(img->width >> 16), (uint8_t)(img->width >> 24),
         (uint8_t)img->height, (uint8_t)(img->height >> 8),
         (uint8_t)(img->height >> 16), (uint8_t)(img->height >> 24)};
-    return put_var(w, col, AXLE_IMAGE, h, sizeof h, img->data ? img->data : "",
-                   img->size);
+    if (nfixed)
+        memcpy(h + DS_IMAGE_HEADER, fixed, nfixed);
+    return put_var(w, col, AXLE_IMAGE, h, DS_IMAGE_HEADER + nfixed, data ? data : "", len);
+}
+
+int
+axle_put_image(axle_writer *w, int col, const axle_image *img)
+{
+    return put_image_cell(w, col, img, 0, 0, NULL, 0, img ? img->data : NULL,
+                          img ? img->size : 0);
+}
+
+int
+axle_put_image_quality(axle_writer *w, int col, const axle_image *img, int quality)
+{
+    if ((quality < 1 || quality > 100) && quality != AXLE_QUALITY_LOSSLESS)
+        return image_error(w, col, "quality is not 1-100 or AXLE_QUALITY_LOSSLESS");
+    if (img && img->codec == AXLE_CODEC_RAW)
+        return image_error(w, col, "is raw pixels, which have no quality");
+    return put_image_cell(w, col, img, 0, (uint8_t)quality, NULL, 0,
+                          img ? img->data : NULL, img ? img->size : 0);
+}
+
+/* v as 8 little-endian bytes at p. */
+static void
+le64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+int
+axle_put_image_ref(axle_writer *w, int col, const axle_image *img, const char *path,
+                   uint64_t size, int64_t mtime_ns)
+{
+    if (!path || path[0] != '/')
+        return image_error(w, col, "reference needs an absolute path");
+    if (img && (img->codec == AXLE_CODEC_RAW || img->codec == AXLE_CODEC_NONE))
+        return image_error(w, col, "reference must name an encoded file (JPEG, WebP)");
+    uint8_t fixed[DS_IMAGE_REF_FIXED];
+    le64(fixed, size);
+    le64(fixed + 8, (uint64_t)mtime_ns);
+    return put_image_cell(w, col, img, DS_IMAGE_REF, 0, fixed, sizeof fixed, path,
+                          strlen(path));
 }
 
 int

@@ -372,7 +372,18 @@ axle_rows_image(axle_rows *r, int col, axle_image *out)
         return axle_error(r->job, AXLE_EINVAL, "%s: column '%s' is null",
                           axle_rows_label(r), r->names[col]);
     }
-    return axle_cursor_image(c, out);
+    int rc = axle_cursor_image(c, out);
+    if (rc != AXLE_OK && rc != AXLE_EINVAL)
+        return axle_error(r->job, rc, "%s", axle_cursor_error(c));
+    return rc;
+}
+
+int
+axle_rows_image_quality(axle_rows *r, int col)
+{
+    static const axle_type ok[] = {AXLE_IMAGE};
+    axle_cursor *c = column(r, col, "axle_rows_image_quality", ok, 1);
+    return c ? axle_cursor_image_quality(c) : 0;
 }
 
 /* "axle-work-3/ds/default" of ".../axle-work-3/ds/default". */

@@ -15,7 +15,8 @@ lib_libaxle_la_SOURCES += \
 	lib/image/image_resize_weights.c \
 	lib/image/image_resize.c \
 	lib/image/image_fit.c \
-	lib/image/image_to_size.c
+	lib/image/image_to_size.c \
+	lib/image/image_store.c
 # Provenance: XMP in the containers, the metadata-free digest, axle's packet.
 lib_libaxle_la_SOURCES += lib/image/image_container.c lib/image/image_xmp.c \
 	lib/image/image_digest.c lib/image/image_provenance.c

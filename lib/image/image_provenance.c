@@ -104,6 +104,22 @@ axle_image_encode_provenance(const axle_job *job, const axle_pixels *px, axle_co
     return rc;
 }
 
+int
+axle_image_add_provenance(const axle_job *job, const void *data, size_t len,
+                          const char *source, void **out, size_t *outlen, char *err,
+                          size_t errlen)
+{
+    if (!job)
+        return img_fail(err, errlen, AXLE_EINVAL, "no job to name in the file");
+    size_t xmplen = 0;
+    char *xmp = provenance_packet(job, source, &xmplen);
+    if (!xmp)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
+    int rc = axle_image_add_xmp(data, len, xmp, xmplen, out, outlen, err, errlen);
+    free(xmp);
+    return rc;
+}
+
 /* ---- reading a field back ---- */
 
 /* `s` (n bytes) with the XML entities replaced (malloc'd). */

@@ -6,9 +6,12 @@
  * name.  Each slice encodes and writes its own rows, each file written
  * atomically and registered with the job (axle_write_file).  Null rows
  * (images skipped upstream) are left out.
- * Raw pixel cells (thumbnails) are encoded as they are; encoded cells
- * (say the import's own `image` column) are decoded at full size with
- * their EXIF orientation applied, since the new file has no EXIF.
+ * Raw pixel cells are encoded as they are; encoded cells (the
+ * thumbnailer's, the import's own `image` column) are decoded at full size
+ * with their EXIF orientation applied, since the new file has no EXIF.
+ * A cell already in the format asked for, encoded at the quality asked
+ * for (axle_cursor_image_quality) and upright, is passed on untouched:
+ * its coded data as stored, only the provenance XMP added.
  *
  * Provenance: every file carries the job's id and identity and its source
  * file's name in its own XMP (axle_image_encode_provenance), and the job's
@@ -19,6 +22,7 @@
  * With option `dest`, the files go to that folder instead, kept as a
  * mirror of the source tree (export_dest.c). */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +46,7 @@ static const axle_input inputs[] = {
     AXLE_INPUT_DATASET("source", true, "the dataset with the image column (thumbnailer)"),
     AXLE_INPUT_END};
 
-AXLE_METHOD(export_images, "1.1", "an image column to JPEG or WebP files in the job folder",
+AXLE_METHOD(export_images, "1.2", "an image column to JPEG or WebP files in the job folder",
             options, inputs);
 
 #define OUTDIR "output"
@@ -188,6 +192,15 @@ source_name(axle_cursor *names)
     return s && len ? strndup(s, len) : NULL;
 }
 
+/* The cell's bitstream is what encoding its pixels in this format at
+ * this quality would aim for: pass it on. */
+static bool
+passes_through(const axle_job *job, const axle_cursor *c, const axle_image *img)
+{
+    return img->codec == codec_of(job) && img->orientation <= 1 &&
+           axle_cursor_image_quality(c) == (int)axle_opt_int(job, "quality");
+}
+
 static int
 export_row(axle_job *job, axle_cursor *c, axle_cursor *names,
            const struct export_name *e, unsigned long long *files)
@@ -201,13 +214,22 @@ export_row(axle_job *job, axle_cursor *c, axle_cursor *names,
     axle_image img;
     axle_pixels view, own;
     char err[512], rel[PATH_MAX + sizeof OUTDIR];
-    if (axle_cursor_image(c, &img) != AXLE_OK)
-        return axle_error(job, AXLE_EFORMAT, "%s: unreadable image cell", e->name);
-    int rc = cell_pixels(&img, &view, &own, err, sizeof err);
+    int rc = axle_cursor_image(c, &img);
+    if (rc != AXLE_OK)
+        return axle_error(job, rc == AXLE_EINVAL ? AXLE_EFORMAT : rc, "%s: %s", e->name,
+                          axle_cursor_error(c)[0] ? axle_cursor_error(c)
+                                                  : "unreadable image cell");
+    bool through = passes_through(job, c, &img);
+    memset(&own, 0, sizeof own);
+    if (!through)
+        rc = cell_pixels(&img, &view, &own, err, sizeof err);
     void *enc = NULL;
     size_t len = 0;
     char *source = source_name(names);
-    if (rc == AXLE_OK)
+    if (rc == AXLE_OK && through)
+        rc = axle_image_add_provenance(job, img.data, img.size, source, &enc, &len, err,
+                                       sizeof err);
+    else if (rc == AXLE_OK)
         rc = axle_image_encode_provenance(job, &view, codec_of(job),
                                           (int)axle_opt_int(job, "quality"), source,
                                           &enc, &len, err, sizeof err);

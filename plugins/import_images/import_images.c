@@ -11,8 +11,13 @@
  * the same slices.
  *
  * Each slice reads its files (import_read.c: regular files only, a bounded
- * header first, the whole file once it is an image) and stores the bytes
- * as they are in the `image` column; only the headers are parsed
+ * header first) and records each image in the `image` column by
+ * reference: its absolute path, size and modification time (ns), which
+ * is what the core hashed into the job's identity, and what readers check
+ * before using the file (axle_put_image_ref).  Inode and ctime are left
+ * out: a photo copied back in place with `cp -p` is the same photo.  With
+ * `copy: true` the whole file is read and its bytes stored as they are,
+ * so the dataset does not need the originals.  Only headers are parsed
  * (axle_image_probe), never the pixels.  Files are read with read(2), not
  * mapped: a file truncated while mapped would kill the slice with SIGBUS.
  * A file that is not a usable image gets no row: it is skipped with its
@@ -33,9 +38,12 @@ static const axle_option options[] = {
     AXLE_OPTION_ON_ERROR("skip"), /* a file that is not a usable image: no row */
     AXLE_OPTION_INT("max_pixels", "200000000", 1, 1e12,
                     "refuse images with more pixels (decompression bombs)"),
+    AXLE_OPTION_BOOL("copy", "false",
+                     "store each file's bytes in the dataset (else a reference: path, "
+                     "size, mtime; readers check the photo is unchanged)"),
     AXLE_OPTION_END};
 
-AXLE_METHOD(import_images, "1.0",
+AXLE_METHOD(import_images, "1.1",
             "image files to a dataset: image, shape, orientation, filename, size, format",
             options, NULL);
 
@@ -56,6 +64,7 @@ static axle_writer *out;
 struct slice {
     axle_job *job;
     uint64_t max_pixels;
+    bool copy;
     struct import_buf buf;
     unsigned long long rows, skipped, bytes;
 };
@@ -88,13 +97,16 @@ prepare(axle_job *job)
 }
 
 static int
-put_row(struct slice *s, const axle_image *img, const char *name, size_t len)
+put_row(struct slice *s, const char *path, const axle_image *img,
+        const struct import_stat *st, const char *name)
 {
     char shape[64];
     snprintf(shape, sizeof shape, "[%u, %u]", img->width, img->height);
     const char *format = axle_codec_name(img->codec);
-    int rc;
-    if ((rc = axle_put_image(out, C_IMAGE, img)) != AXLE_OK ||
+    size_t len = s->copy ? img->size : (size_t)st->size;
+    int rc = s->copy ? axle_put_image(out, C_IMAGE, img)
+                     : axle_put_image_ref(out, C_IMAGE, img, path, st->size, st->mtime_ns);
+    if (rc != AXLE_OK ||
         (rc = axle_put_json(out, C_SHAPE, shape)) != AXLE_OK ||
         (rc = axle_put_int64(out, C_ORIENTATION, img->orientation)) != AXLE_OK ||
         (rc = axle_put_string(out, C_FILENAME, name, strlen(name))) != AXLE_OK ||
@@ -109,17 +121,18 @@ static int
 one_file(struct slice *s, const char *path, const char *name)
 {
     axle_image img;
+    struct import_stat st;
     struct import_failure why;
-    int rc = import_read_image(&s->buf, path, s->max_pixels, &img, &why);
+    int rc = import_read_image(&s->buf, path, s->max_pixels, s->copy, &img, &st, &why);
     if (rc != AXLE_OK) {
         s->skipped++; /* counted only when the job goes on */
         rc = axle_error(s->job, rc, "%s", why.reason);
         return why.transient ? axle_item_failed_transient(s->job, NULL, path, rc)
                              : axle_item_failed(s->job, NULL, path, rc);
     }
-    rc = put_row(s, &img, name, img.size);
+    rc = put_row(s, path, &img, &st, name);
     s->rows += rc == AXLE_OK;
-    s->bytes += img.size;
+    s->bytes += s->copy ? img.size : st.size;
     return rc;
 }
 
@@ -131,7 +144,8 @@ analysis(axle_job *job, int sliceno)
     struct import_list l;
     if (import_list_decode(blob, len, &l) != AXLE_OK)
         return axle_error(job, AXLE_EFORMAT, "the file list from prepare is unreadable");
-    struct slice s = {job, (uint64_t)axle_opt_int(job, "max_pixels"), {NULL, 0, 0}, 0, 0, 0};
+    struct slice s = {job, (uint64_t)axle_opt_int(job, "max_pixels"),
+                      axle_opt_bool(job, "copy"), {NULL, 0, 0}, 0, 0, 0};
     size_t n = (size_t)axle_slices(job);
     size_t first = l.n * (size_t)sliceno / n, end = l.n * ((size_t)sliceno + 1) / n;
     int rc = AXLE_OK;

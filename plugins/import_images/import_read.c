@@ -5,7 +5,8 @@
  *     open of a FIFO without a writer would wait for one) and checked with
  *     fstat on the open descriptor, so a photo replaced by a FIFO or a
  *     device between the listing and the read is refused, never waited on;
- *   - a file is read whole only once it proved to be an image: the probe
+ *   - a file is read whole only once it proved to be an image, and only
+ *     for `copy: true` (a reference needs the header alone): the probe
  *     sees the first IMPORT_PROBE_BYTES, more only while it says its
  *     header goes on (a 3 GB video in a camera folder costs 64 KiB);
  *   - a failure is told apart as the environment's (permission, I/O,
@@ -134,15 +135,18 @@ probe_prefix(int fd, uint64_t file_size, struct import_buf *b, axle_image *img,
     }
 }
 
-/* The open descriptor of `path`: checked, probed, then read whole. */
+/* The open descriptor of `path`: checked, probed, then read whole (or
+ * not: a reference needs only the header and the stat). */
 static int
-read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, axle_image *img,
-               struct import_failure *why)
+read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, bool whole,
+               axle_image *img, struct import_stat *out, struct import_failure *why)
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
         return failed(why, AXLE_EIO, import_errno_is_transient(errno),
                       "cannot look at it: %s", strerror(errno));
+    out->size = (uint64_t)st.st_size;
+    out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
     if (!S_ISREG(st.st_mode))
         return failed(why, AXLE_EFORMAT, false, "not a regular file: %s",
                       type_name(st.st_mode));
@@ -155,6 +159,8 @@ read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, axle_image *im
                       "image is %ux%u = %llu pixels, over max_pixels %llu", img->width,
                       img->height, (unsigned long long)pixels,
                       (unsigned long long)max_pixels);
+    if (!whole)
+        return AXLE_OK;
     int r = read_to_end(fd, b, (size_t)st.st_size);
     if (r < 0)
         return failed(why, AXLE_EIO, import_errno_is_transient(-r), "cannot read: %s",
@@ -166,8 +172,8 @@ read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, axle_image *im
 }
 
 int
-import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels,
-                  axle_image *img, struct import_failure *why)
+import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels, bool whole,
+                  axle_image *img, struct import_stat *st, struct import_failure *why)
 {
     b->len = 0;
     why->reason[0] = '\0';
@@ -176,7 +182,7 @@ import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels,
     if (fd < 0)
         return failed(why, AXLE_EIO, import_errno_is_transient(errno), "cannot open: %s",
                       strerror(errno));
-    int rc = read_open_file(fd, b, max_pixels, img, why);
+    int rc = read_open_file(fd, b, max_pixels, whole, img, st, why);
     close(fd);
     return rc;
 }

@@ -26,12 +26,21 @@ struct import_failure {
                        not the file's content: worth trying again */
 };
 
+/* The file as it was read: what a reference to it records. */
+struct import_stat {
+    uint64_t size;
+    int64_t mtime_ns;
+};
+
 /* Reads `path` into b when it is a usable image of at most max_pixels
- * (0: any): AXLE_OK with *img pointing into b (the whole file), or an
- * AXLE_E* code with the reason.  A FIFO, device or socket is refused
- * without being read, so it can never block the import. */
+ * (0: any): AXLE_OK with *img pointing into b and *st filled, or an
+ * AXLE_E* code with the reason.  `whole`: the whole file is read (and
+ * probed again), else only the header the probe needed (*img's data then
+ * is that prefix).  A FIFO, device or socket is refused without being
+ * read, so it can never block the import. */
 int import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels,
-                      axle_image *img, struct import_failure *why);
+                      bool whole, axle_image *img, struct import_stat *st,
+                      struct import_failure *why);
 
 /* True for an errno the environment caused: permission, I/O, descriptor
  * or memory limits, a file gone or busy for a moment. */

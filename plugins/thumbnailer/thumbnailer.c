@@ -1,8 +1,10 @@
 /* thumbnailer.c - the method: an image column in, a thumbnail column out.
  *
  * Writes dataset "default" whose parent is the source, so the source's
- * columns (filename, shape, ...) are linked, not copied, and one new raw
- * pixel column (`output`, "thumb" by default) is added, row for row.
+ * columns (filename, shape, ...) are linked, not copied, and one new image
+ * column (`output`, "thumb" by default) is added, row for row: each
+ * thumbnail encoded within 45 dB of its pixels (store_image), or raw
+ * pixels with `store: raw`.
  * Each slice thumbnails its own slice of the source.  An image that cannot
  * be decoded gets a null thumbnail and an entry in the skipped list, or
  * fails the job with `on_error: fail`.
@@ -12,6 +14,7 @@
  * many images a slice has: each row's pixels are freed once written, and
  * the dataset writer streams rows to disk. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "axle/axle.h"
@@ -34,13 +37,16 @@ static const axle_option options[] = {
                     "refuse images with more pixels, and upscaled sizes too (0: no limit)"),
     AXLE_OPTION_ENUM("colour", "srgb", "srgb|keep",
                      "srgb: convert an embedded ICC profile to sRGB; keep: pixels as stored"),
+    AXLE_OPTION_ENUM("store", "encoded", "encoded|raw",
+                     "thumbnails in the dataset: encoded (JPEG within 45 dB PSNR, else "
+                     "lossless WebP) or raw pixels"),
     AXLE_OPTION_END};
 
 static const axle_input inputs[] = {
     AXLE_INPUT_DATASET("source", true, "the dataset with the image column (import_images)"),
     AXLE_INPUT_END};
 
-AXLE_METHOD(thumbnailer, "1.0",
+AXLE_METHOD(thumbnailer, "1.1",
             "thumbnails: shrink-on-load decode, Lanczos3 resize, EXIF orientation",
             options, inputs);
 
@@ -53,6 +59,7 @@ struct slice {
     axle_geometry size; /* the box, aspect kept, as PIL's thumbnail() */
     uint64_t max_pixels;
     unsigned flags; /* AXLE_TO_SRGB for colour: srgb */
+    bool raw;           /* store: raw */
     unsigned long long made, skipped;
 };
 
@@ -100,6 +107,30 @@ bad_row(struct slice *s, const char *name, int code, const char *why)
     return axle_item_failed(s->job, out, name, axle_error(s->job, code, "%s", why));
 }
 
+/* Stores one output image in the current row: encoded small but within
+ * AXLE_STORE_MIN_PSNR of its pixels, with the quality it was encoded at
+ * (so export can pass it on untouched), or raw pixels. */
+static int
+store_image(struct slice *s, const axle_pixels *px, const char *name)
+{
+    if (s->raw) {
+        axle_image raw = axle_image_from_pixels(px);
+        return axle_put_image(out, out_col, &raw);
+    }
+    axle_image img;
+    int quality;
+    void *enc;
+    char err[512];
+    int rc = axle_image_encode_stored(px, &img, &quality, &enc, err, sizeof err);
+    if (rc != AXLE_OK)
+        rc = axle_error(s->job, rc, "%s: storing the thumbnail: %s", name, err);
+    else
+        rc = quality ? axle_put_image_quality(out, out_col, &img, quality)
+                     : axle_put_image(out, out_col, &img);
+    free(enc);
+    return rc;
+}
+
 /* One row of the output: a thumbnail, a null, or the end of the job. */
 static int
 one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
@@ -114,15 +145,15 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
         return axle_writer_null_row(out); /* skipped upstream already */
     axle_image img;
     int rc = axle_cursor_image(images, &img);
-    if (rc != AXLE_OK)
-        return bad_row(s, name, rc, "unreadable image cell");
+    if (rc != AXLE_OK) /* a photo changed since its import fails the job */
+        return bad_row(s, name, rc, axle_cursor_error(images)[0] ? axle_cursor_error(images)
+                                                                 : "unreadable image cell");
     axle_pixels px;
     rc = axle_image_to_size(&img, &s->size, s->max_pixels, s->flags, &px, err, sizeof err);
     if (rc != AXLE_OK)
         return bad_row(s, name, rc, err);
     thumb_colour_note(s->job, &img, name);
-    axle_image raw = axle_image_from_pixels(&px);
-    rc = axle_put_image(out, out_col, &raw);
+    rc = store_image(s, &px, name);
     axle_pixels_free(&px);
     if (rc == AXLE_OK)
         rc = axle_writer_end_row(out);
@@ -170,6 +201,7 @@ analysis(axle_job *job, int sliceno)
     s.size.upscale = axle_opt_bool(job, "upscale");
     s.max_pixels = (uint64_t)axle_opt_int(job, "max_pixels");
     s.flags = thumb_colour_flags(job);
+    s.raw = axle_opt_enum(job, "store") == 1;
     int rc = run_slice(&s, images, names, (uint64_t)axle_dataset_rows(src, sliceno));
     axle_cursor_close(images);
     axle_cursor_close(names);

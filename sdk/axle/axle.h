@@ -58,9 +58,12 @@ enum axle_status {
     AXLE_EUNSUPPORTED = -5,/* valid but not handled */
     AXLE_ETOOBIG = -6,     /* over a configured limit (pixels, bytes) */
     AXLE_EINTERNAL = -7,
-    AXLE_EMORE = -8        /* the data ends before what is needed: a prefix
+    AXLE_EMORE = -8,       /* the data ends before what is needed: a prefix
                               needs more bytes, a whole file is truncated
                               (axle_image_probe, axle_image_probe_prefix) */
+    AXLE_ESTALE = -9       /* an input changed or vanished since a job recorded
+                              it (a photo imported by reference): never
+                              skipped, the job fails; run the pipeline again */
 };
 
 /* ---- opaque handles ---------------------------------------------------- */
@@ -849,6 +852,66 @@ const char *axle_job_step(const axle_job *job);
  * The file must exist and be a regular file (AXLE_EIO naming it);
  * a relative path or a ".." component is AXLE_EINVAL. */
 int axle_register_outside(axle_job *job, const char *abspath);
+/* ---- images by reference, encoded columns (issue 11) ------------------- */
+
+/* An image cell that refers to a file instead of holding its bytes, as
+ * import_images makes by default: `img` gives codec (JPEG or WebP), size,
+ * channels and orientation (its data is not used); `path` is absolute;
+ * `size` and `mtime_ns` (st_mtim as nanoseconds since the epoch) are the
+ * file's when it was read.  Reading the cell (axle_cursor_image,
+ * axle_rows_image) opens the file and checks both, so a photo changed or
+ * removed since gives AXLE_ESTALE naming the file and the job that
+ * recorded it, never other pixels.  A moved photo needs a new import. */
+int axle_put_image_ref(axle_writer *w, int col, const axle_image *img, const char *path,
+                       uint64_t size, int64_t mtime_ns);
+
+/* The quality of a lossless bitstream. */
+#define AXLE_QUALITY_LOSSLESS 255
+
+/* axle_put_image for a bitstream this job encoded, with the quality it was
+ * encoded at (1-100, or AXLE_QUALITY_LOSSLESS), so that a reader can pass
+ * it on untouched when it would encode at that quality anyway. */
+int axle_put_image_quality(axle_writer *w, int col, const axle_image *img, int quality);
+
+/* The current image cell's recorded quality: 1-100, AXLE_QUALITY_LOSSLESS,
+ * or 0 when unknown (raw pixels, an imported file, a null cell). */
+int axle_cursor_image_quality(const axle_cursor *c);
+int axle_rows_image_quality(axle_rows *r, int col);
+
+/* The file a reference cell names (NUL-terminated, borrowed until the
+ * next axle_cursor_next) and the size and mtime it recorded, without
+ * opening it; NULL for a cell that holds its bytes.  size and mtime_ns
+ * may be NULL. */
+const char *axle_cursor_image_ref(const axle_cursor *c, uint64_t *size, int64_t *mtime_ns);
+
+/* Encodes a computed image for storing in a dataset, small but faithful:
+ * JPEG 4:4:4 at the coarsest quality from 95 up, in half steps, whose
+ * pixels are within AXLE_STORE_MIN_PSNR of `px`, else lossless WebP;
+ * images with alpha go to lossless WebP (exact, transparent pixels
+ * included), grey with alpha stays raw.  *out is malloc'd (free()); *img
+ * describes it (data = *out); *quality is the JPEG quality, or
+ * AXLE_QUALITY_LOSSLESS, or 0 for a half step or raw pixels: store a
+ * non-zero one with axle_put_image_quality, else axle_put_image.
+ * Deterministic: the same pixels give the same bytes. */
+#define AXLE_STORE_MIN_PSNR 45.0
+int axle_image_encode_stored(const axle_pixels *px, axle_image *img, int *quality,
+                             void **out, char *err, size_t errlen);
+
+/* Lossless WebP of RGB or RGBA pixels, every value kept (also under
+ * transparent pixels).  *out is malloc'd (free()). */
+int axle_image_encode_lossless(const axle_pixels *px, void **out, size_t *outlen,
+                               char *err, size_t errlen);
+
+/* PSNR in dB of `b` against `a` over every channel value: INFINITY when
+ * they are equal, -1 when their sizes or channels differ. */
+double axle_pixels_psnr(const axle_pixels *a, const axle_pixels *b);
+
+/* An encoded JPEG or WebP with the job's provenance XMP added (what
+ * axle_image_encode_provenance writes), its coded data untouched: for a
+ * stored bitstream passed on without re-encoding.  *out is malloc'd. */
+int axle_image_add_provenance(const axle_job *job, const void *data, size_t len,
+                              const char *source, void **out, size_t *outlen, char *err,
+                              size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -33,7 +33,7 @@ jobs:
     options: {counter: c.log}
   import:
     method: import_images
-    options: {files: photos}
+    options: {files: photos, copy: true}   # the bytes, to fill the disk
 YAML
 "$AXLE" run small.yaml > out1 2> err1
 ok $? "a small job fits on the disk"

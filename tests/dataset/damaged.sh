@@ -16,7 +16,7 @@ jobs:
   thumbs:
     method: thumbnailer
     datasets: {source: import}
-    options: {size: 16}
+    options: {size: 16, store: raw}   # raw cells: their header is checked against their bytes
   export:
     method: export_images
     datasets: {source: thumbs}

@@ -94,7 +94,7 @@ contains w1.out "export  $export_id  export_images  {\"column\":\"thumb\",\"dest
     "the chain starts at the export with its method and options"
 contains w1.out "<- source: thumbs  $(step_job a.out thumbs)  thumbnailer  {" \
     "then the thumbnailer"
-contains w1.out "<- source: import  $(step_job a.out import)  import_images  {\"files\":[\"$(pwd)/in\"]" \
+contains w1.out "<- source: import  $(step_job a.out import)  import_images  {\"copy\":false,\"files\":[\"$(pwd)/in\"]" \
     "then the import"
 
 mkdir -p far/away

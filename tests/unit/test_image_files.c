@@ -375,15 +375,16 @@ test_import_reads_only_regular_files(void **state)
     assert_int_equal(mkfifo(path, 0644), 0);
     struct import_buf b = {NULL, 0, 0};
     axle_image img;
+    struct import_stat st;
     struct import_failure why;
     alarm(60);
-    assert_int_equal(import_read_image(&b, path, 0, &img, &why), AXLE_EFORMAT);
+    assert_int_equal(import_read_image(&b, path, 0, true, &img, &st, &why), AXLE_EFORMAT);
     alarm(0);
     assert_string_equal(why.reason, "not a regular file: FIFO");
     assert_false(why.transient);
     /* gone since it was listed: the environment's doing */
     snprintf(path, sizeof path, "%s/gone.jpg", tree);
-    assert_int_not_equal(import_read_image(&b, path, 0, &img, &why), AXLE_OK);
+    assert_int_not_equal(import_read_image(&b, path, 0, true, &img, &st, &why), AXLE_OK);
     assert_string_equal(why.reason, "cannot open: No such file or directory");
     assert_true(why.transient);
     assert_true(import_errno_is_transient(EIO));
@@ -404,6 +405,7 @@ test_import_reads_a_bounded_header(void **state)
     new_tree(tree, sizeof tree);
     struct import_buf b = {NULL, 0, 0};
     axle_image img;
+    struct import_stat st;
     struct import_failure why;
 
     snprintf(path, sizeof path, "%s/video.jpg", tree);
@@ -414,7 +416,7 @@ test_import_reads_a_bounded_header(void **state)
     assert_int_equal(fseek(f, 8L << 20, SEEK_SET), 0); /* 8 MiB, sparse */
     fputc(0, f);
     fclose(f);
-    assert_int_not_equal(import_read_image(&b, path, 0, &img, &why), AXLE_OK);
+    assert_int_not_equal(import_read_image(&b, path, 0, true, &img, &st, &why), AXLE_OK);
     assert_false(why.transient);
     assert_true(b.cap <= IMPORT_PROBE_BYTES);
 
@@ -426,16 +428,24 @@ test_import_reads_a_bounded_header(void **state)
         snprintf(path, sizeof path, "%s/%s", tree, images[i].name);
         size_t size = write_noise_image(path, images[i].codec, 400, 400);
         assert_true(size > 2 * IMPORT_PROBE_BYTES);
-        assert_int_equal(import_read_image(&b, path, 0, &img, &why), AXLE_OK);
+        assert_int_equal(import_read_image(&b, path, 0, true, &img, &st, &why), AXLE_OK);
         assert_int_equal(img.codec, images[i].codec);
         assert_int_equal(img.width, 400);
         assert_int_equal(img.size, size);
         assert_int_equal(b.len, size);
+        /* by reference: the header only, and the stat a reference records */
+        import_buf_free(&b);
+        assert_int_equal(import_read_image(&b, path, 0, false, &img, &st, &why), AXLE_OK);
+        assert_int_equal(img.codec, images[i].codec);
+        assert_int_equal(img.width, 400);
+        assert_int_equal(st.size, size);
+        assert_true(st.mtime_ns > 0);
+        assert_true(b.len <= IMPORT_PROBE_BYTES);
     }
     /* over max_pixels: refused from its header, not read whole */
     snprintf(path, sizeof path, "%s/big.jpg", tree);
     import_buf_free(&b);
-    assert_int_equal(import_read_image(&b, path, 1000, &img, &why), AXLE_ETOOBIG);
+    assert_int_equal(import_read_image(&b, path, 1000, true, &img, &st, &why), AXLE_ETOOBIG);
     assert_string_equal(why.reason,
                         "image is 400x400 = 160000 pixels, over max_pixels 1000");
     assert_true(b.cap <= IMPORT_PROBE_BYTES);

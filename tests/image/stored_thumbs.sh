@@ -1,0 +1,125 @@
+#!/bin/sh
+# The thumbnail column stored encoded (issue 11 item 5): each cell within
+# 45 dB PSNR of the raw pixels (`store: raw` keeps those), exact for the
+# lossless WebP of an image with alpha, far smaller than raw; and export
+# passing a stored bitstream through untouched when format and quality
+# match (only the provenance XMP added), re-encoding otherwise.
+. "$AXLE_SRCDIR/tests/lib.sh"
+. "$AXLE_SRCDIR/tests/image/lib_image.sh"
+
+mkdir photos
+gen photo photos/a.jpg --size 1600x1000 --seed 1 >/dev/null
+gen photo photos/b.jpg --size 1000x1600 --seed 2 --orientation 6 >/dev/null
+gen photo photos/grey.jpg --size 900x600 --seed 3 --mode L >/dev/null
+gen photo photos/alpha.webp --size 800x600 --seed 4 --mode RGBA >/dev/null
+
+cat > p.yaml <<'YAML'
+workdir: wd
+slices: 2
+params:
+  quality: 85
+jobs:
+  import:
+    method: import_images
+    options: {files: photos}
+  thumbs:
+    method: thumbnailer
+    datasets: {source: import}
+    options: {size: [320, 240]}
+  raw:
+    method: thumbnailer
+    datasets: {source: import}
+    options: {size: [320, 240], store: raw}
+  export:
+    method: export_images
+    datasets: {source: thumbs}
+    options: {quality: "${quality}"}
+YAML
+"$AXLE" run p.yaml > out 2> err
+ok $? "the pipeline runs"
+step_job() { awk -v s="$2" '$1 == s {print $2}' "$1"; }
+thumbs=wd/$(step_job out thumbs)/ds/default
+raw=wd/$(step_job out raw)/ds/default
+
+# cells.py DIR COLUMN PREFIX: one line per cell "slice codec quality WxH
+# bytes file", each cell's bytes in PREFIX-S-N.bin (raw: a PNG of them).
+cat > cells.py <<'EOF'
+import glob, io, json, os, sys
+from PIL import Image
+ds, column, prefix = sys.argv[1:4]
+meta = json.load(open(os.path.join(ds, "meta.json")))
+col = [c for c in meta["columns"] if c["name"] == column][0]
+codecs = {1: "jpeg", 2: "webp", 3: "raw"}
+modes = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
+for s, name in enumerate(col["files"]):
+    if not name:
+        continue
+    data, pos, n = open(os.path.join(ds, col["location"], name), "rb").read(), 0, 0
+    while pos < len(data):
+        length, shift = 0, 0
+        while True:
+            b = data[pos]; pos += 1
+            length |= (b & 0x7F) << shift; shift += 7
+            if not b & 0x80:
+                break
+        cell = data[pos:pos + length - 1]; pos += length - 1
+        codec, ch, w, h = cell[0], cell[1], int.from_bytes(cell[4:8], "little"), int.from_bytes(cell[8:12], "little")
+        body = cell[12:]
+        out = "%s-%d-%d.bin" % (prefix, s, n)
+        if codec == 3:
+            Image.frombytes(modes[ch], (w, h), body).save(out, "PNG")
+        else:
+            open(out, "wb").write(body)
+        print(s, codecs.get(codec, codec), cell[3], "%dx%d" % (w, h), len(body), out)
+        n += 1
+EOF
+py() { "$PYTHON_PIL" "$@"; }
+py cells.py "$thumbs" thumb stored > stored.txt
+py cells.py "$raw" thumb raw > raw.txt
+sed 's/^/# /' stored.txt
+is "$(wc -l < stored.txt | tr -d ' ')" 4 "four thumbnails stored"
+is "$(awk '$2 == "jpeg" && ($3 == 0 || ($3 >= 95 && $3 <= 100))' stored.txt | wc -l | tr -d ' ')" 3 \
+    "the three opaque photos are JPEG at quality 95-100 (0: a half step), recorded in the cell"
+is "$(awk '$2 == "webp" && $3 == 255' stored.txt | wc -l | tr -d ' ')" 1 \
+    "the photo with alpha is lossless WebP"
+is "$(awk '{print $4}' stored.txt | tr '\n' ' ')" "$(awk '{print $4}' raw.txt | tr '\n' ' ')" \
+    "every stored thumbnail has the raw one's size"
+
+cat > psnr.py <<'EOF'
+import math, sys
+from PIL import Image, ImageChops, ImageStat
+a, b = Image.open(sys.argv[1]), Image.open(sys.argv[2])
+mode = "RGBA" if "A" in a.mode or "A" in b.mode else a.mode if a.mode == b.mode else "RGB"
+a, b = a.convert(mode), b.convert(mode)
+d = ImageStat.Stat(ImageChops.difference(a, b)).rms
+mse = sum(v * v for v in d) / len(d)
+print("inf" if mse == 0 else "%.2f" % (10 * math.log10(255 * 255 / mse)))
+EOF
+paste stored.txt raw.txt > pairs.txt
+while read -r s codec q size bytes file s2 c2 q2 size2 bytes2 file2; do
+    p=$(py psnr.py "$file" "$file2")
+    at_least "$p" 45 "slice $s $codec thumbnail against its raw pixels"
+    if [ "$codec" = webp ]; then is "$p" inf "the lossless one is exact"; fi
+    at_most "$bytes" "$((bytes2 * 6 / 10))" "and it takes at most 0.6 of the raw bytes"
+done < pairs.txt
+
+# Export at the quality a cell was stored at: that cell's bitstream is
+# passed through; the XMP stripped, the file is the cell byte for byte.
+set -- $(awk '$2 == "jpeg" && $3 > 0 {print $3, $6; exit}' stored.txt)
+q=$1 cell=$2
+"$AXLE" run p.yaml quality="$q" > out2 2> err2
+ok $? "export at quality $q runs"
+export=$(step_job out2 export)
+through=0 found=0
+for f in wd/$export/output/*.jpg; do
+    py "$AXLE_SRCDIR/tests/image/xmp.py" strip "$f" stripped.jpg
+    if cmp -s stripped.jpg "$cell"; then through=$((through + 1)); fi
+    py "$AXLE_SRCDIR/tests/image/xmp.py" field "$f" job | grep -q "$export" && found=$((found + 1))
+done
+at_least "$through" 1 "an exported file is the stored cell's bitstream, untouched, but for its XMP"
+is "$found" 4 "every exported file still names its job in its XMP"
+py "$AXLE_SRCDIR/tests/image/xmp.py" strip wd/$(step_job out export)/output/a.jpg other.jpg
+for c in stored-*.bin; do cmp -s other.jpg "$c" && echo "$c" ; done > same.txt
+is "$(wc -l < same.txt | tr -d ' ')" 0 "at quality 85 every file is encoded again"
+
+done_testing
