@@ -72,3 +72,11 @@ tests_fault_shim_la_SOURCES = tests/fault_shim.c
 tests_fault_shim_la_CFLAGS = $(WARN_CFLAGS)
 tests_fault_shim_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
 tests_fault_shim_la_LIBADD = -ldl
+# Pixel buffers (allocation messages, RGB) and axle_write_image (issue 10).
+IMAGE_UNIT_TESTS += tests/unit/test_image_pixels tests/unit/test_image_write
+tests_unit_test_image_pixels_SOURCES = tests/unit/test_image_pixels.c
+tests_unit_test_image_pixels_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_pixels_LDADD = $(TEST_LIBS)
+tests_unit_test_image_write_SOURCES = tests/unit/test_image_write.c $(DATASET_TEST_UTIL)
+tests_unit_test_image_write_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_write_LDADD = $(TEST_LIBS)

@@ -19,3 +19,5 @@ lib_libaxle_la_SOURCES += \
 # Provenance: XMP in the containers, the metadata-free digest, axle's packet.
 lib_libaxle_la_SOURCES += lib/image/image_container.c lib/image/image_xmp.c \
 	lib/image/image_digest.c lib/image/image_provenance.c
+# Pixels to a file in the job folder: encoded, with provenance, registered.
+lib_libaxle_la_SOURCES += lib/image/image_write.c
