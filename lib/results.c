@@ -6,13 +6,15 @@
  * (a file, so a slice on another machine works the same way):
  *
  *     {"images": {"sum": 3}, "sum_r": {"sum": 410.5},
- *      "first": {"list": ["a.jpg"]}, "darkest": {"min": 0.1, "label": "b.jpg"}}
+ *      "first": {"list": ["a.jpg"]}, "darkest": {"min": 0.1, "label": "b.jpg"},
+ *      "brightness": {"mean": 2.5, "total": 5.0, "count": 2}}
  *
  * A set value is a list of one, so that merging (lists one after
  * another) needs no case of its own; "set" marks it for messages.
  * Synthesis loads each slice's file once, checks it, and merges them:
  * sums added in slice order (the same order every run, so float sums are
- * reproducible), lists joined, the least or greatest kept. */
+ * reproducible), lists joined, the least or greatest kept, means weighed
+ * by their counts. */
 #include "axle_internal.h"
 
 #include <errno.h>
@@ -67,14 +69,14 @@ noted(axle_job *job, int rc)
 
 /* ---- the kinds of a key ---- */
 
-enum kind { NONE, SUM, LIST, MIN, MAX };
+enum kind { NONE, SUM, LIST, MIN, MAX, MEAN };
 
-static const char *const kind_field[] = {NULL, "sum", "list", "min", "max"};
+static const char *const kind_field[] = {NULL, "sum", "list", "min", "max", "mean"};
 
 static enum kind
 kind_of(const json_t *entry)
 {
-    for (int k = SUM; k <= MAX; k++)
+    for (int k = SUM; k <= MEAN; k++)
         if (json_object_get(entry, kind_field[k]))
             return (enum kind)k;
     return NONE;
@@ -94,6 +96,7 @@ describe(const json_t *entry)
                    ? "a value (axle_result_set_*)" : "a list (axle_result_append_*)";
     case MIN: return "a minimum (axle_result_min)";
     case MAX: return "a maximum (axle_result_max)";
+    case MEAN: return "a mean (axle_result_mean)";
     default: return "damaged";
     }
 }
@@ -290,6 +293,36 @@ axle_result_append_string(axle_job *job, const char *key, const char *s)
     return noted(job, put_string(job, "axle_result_append_string", key, false, s));
 }
 
+/* A mean keeps its sum and count beside it, so that merging weighs each
+ * slice by its count: {"mean": 2.5, "total": 5.0, "count": 2}.  The sum
+ * is taken in call order, the mean divided out each time, so the merged
+ * mean is sum over slices (in slice order) / count, as a method that
+ * summed and counted itself would get. */
+static int
+add_to_mean(axle_job *job, const char *key, double v)
+{
+    const char *fn = "axle_result_mean";
+    if (finite_or_fail(job, fn, key, v) != AXLE_OK)
+        return AXLE_EINVAL;
+    json_t *e = entry_for(job, fn, key, MEAN, false);
+    if (!e)
+        return AXLE_EINVAL;
+    double total = json_number_value(json_object_get(e, "total")) + v;
+    int64_t count = (int64_t)json_integer_value(json_object_get(e, "count")) + 1;
+    if (finite_or_fail(job, fn, key, total) != AXLE_OK)
+        return AXLE_EINVAL;
+    if (set_field(job, e, "total", json_real(total)) != AXLE_OK ||
+        set_field(job, e, "count", json_integer((json_int_t)count)) != AXLE_OK)
+        return AXLE_ENOMEM;
+    return set_field(job, e, "mean", json_real(total / (double)count));
+}
+
+int
+axle_result_mean(axle_job *job, const char *key, double v)
+{
+    return noted(job, add_to_mean(job, key, v));
+}
+
 /* min or max: v replaces the kept value only when strictly better, so
  * the first of equal values keeps its label. */
 static int
@@ -385,6 +418,10 @@ entry_ok(const json_t *e)
     case MIN:
     case MAX:
         return json_is_number(v) && (json_is_string(label) || json_is_null(label));
+    case MEAN:
+        return json_is_number(v) && json_is_number(json_object_get(e, "total")) &&
+               json_is_integer(json_object_get(e, "count")) &&
+               json_integer_value(json_object_get(e, "count")) >= 1;
     default:
         return false;
     }
@@ -401,7 +438,7 @@ damage(const json_t *obj, const char **bad_key)
     json_object_foreach((json_t *)obj, key, e) {
         if (!entry_ok(e)) {
             *bad_key = key;
-            return "not a sum, list, min or max";
+            return "not a sum, list, min, max or mean";
         }
     }
     return NULL;
@@ -441,6 +478,25 @@ same_kind(const json_t *a, const json_t *b)
     return strcmp(describe(a), describe(b)) == 0;
 }
 
+/* A mean over the slices so far and slice s's: sums and counts added. */
+static int
+merge_mean(axle_job *job, json_t *m, const char *key, const json_t *e, int s)
+{
+    double total = json_number_value(json_object_get(m, "total")) +
+                   json_number_value(json_object_get(e, "total"));
+    int64_t count;
+    if (__builtin_add_overflow((int64_t)json_integer_value(json_object_get(m, "count")),
+                               (int64_t)json_integer_value(json_object_get(e, "count")),
+                               &count) || !isfinite(total))
+        return axle_error(job, AXLE_EINVAL, "result '%s': the mean over the slices "
+                          "overflows (at slice %d)", key, s);
+    if (json_object_set_new(m, "total", json_real(total)) != 0 ||
+        json_object_set_new(m, "count", json_integer((json_int_t)count)) != 0 ||
+        json_object_set_new(m, "mean", json_real(total / (double)count)) != 0)
+        return axle_error(job, AXLE_ENOMEM, "out of memory");
+    return AXLE_OK;
+}
+
 /* Merges slice s's entry e of `key` into m (the merged entry so far). */
 static int
 merge_entry(axle_job *job, json_t *m, const char *key, const json_t *e, int s)
@@ -466,6 +522,8 @@ merge_entry(axle_job *job, json_t *m, const char *key, const json_t *e, int s)
     if (k == LIST)
         return json_array_extend(mv, ev) == 0
                    ? AXLE_OK : axle_error(job, AXLE_ENOMEM, "out of memory");
+    if (k == MEAN)
+        return merge_mean(job, m, key, e, s);
     double have = json_number_value(mv), v = json_number_value(ev);
     if (k == MIN ? v < have : v > have) { /* a tie keeps the earlier slice's */
         json_object_set(m, kind_field[k], ev);
@@ -624,5 +682,7 @@ axle_results_count(const axle_results *r, const char *key)
     enum kind k = kind_of(e);
     if (k == LIST)
         return json_array_size(json_object_get(e, "list"));
+    if (k == MEAN)
+        return (size_t)json_integer_value(json_object_get(e, "count"));
     return k != NONE;
 }

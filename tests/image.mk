@@ -88,3 +88,11 @@ IMAGE_UNIT_TESTS += tests/unit/test_image_icc
 tests_unit_test_image_icc_SOURCES = tests/unit/test_image_icc.c
 tests_unit_test_image_icc_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_icc_LDADD = $(TEST_LIBS)
+# Pixel buffers (allocation messages, RGB) and axle_write_image (issue 10).
+IMAGE_UNIT_TESTS += tests/unit/test_image_pixels tests/unit/test_image_write
+tests_unit_test_image_pixels_SOURCES = tests/unit/test_image_pixels.c
+tests_unit_test_image_pixels_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_pixels_LDADD = $(TEST_LIBS)
+tests_unit_test_image_write_SOURCES = tests/unit/test_image_write.c $(DATASET_TEST_UTIL)
+tests_unit_test_image_write_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_write_LDADD = $(TEST_LIBS)

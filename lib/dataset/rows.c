@@ -386,6 +386,24 @@ axle_rows_image_quality(axle_rows *r, int col)
     return c ? axle_cursor_image_quality(c) : 0;
 }
 
+/* The cell decoded to a size; the image's reason goes to the job's
+ * message, so `axle_item_failed(job, w, label, rc)` can pass it on. */
+int
+axle_rows_image_to_size(axle_rows *r, int col, const axle_geometry *g, uint64_t max_pixels,
+                        unsigned flags, axle_pixels *out)
+{
+    axle_image img;
+    int rc = axle_rows_image(r, col, &img);
+    if (rc != AXLE_OK) {
+        if (out)
+            memset(out, 0, sizeof *out);
+        return rc;
+    }
+    char err[1024];
+    rc = axle_image_to_size(&img, g, max_pixels, flags, out, err, sizeof err);
+    return rc == AXLE_OK ? rc : axle_error(r->job, rc, "%s", err); /* AXLE_PARTIAL too */
+}
+
 /* "axle-work-3/ds/default" of ".../axle-work-3/ds/default". */
 static const char *
 short_path(const char *path)

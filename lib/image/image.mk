@@ -31,3 +31,5 @@ lib_libaxle_la_LIBADD += $(LCMS2_LIBS)
 else
 lib_libaxle_la_SOURCES += lib/image/image_colour_none.c
 endif
+# Pixels to a file in the job folder: encoded, with provenance, registered.
+lib_libaxle_la_SOURCES += lib/image/image_write.c

@@ -1,24 +1,40 @@
-/* image_pixels.c - decoded pixel buffers: allocation, EXIF orientation,
- * and the raw-pixel image value a method stores in a dataset. */
+/* image_pixels.c - decoded pixel buffers: allocation, conversion to RGB,
+ * EXIF orientation, and the raw-pixel image value a method stores in a
+ * dataset. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "axle_internal.h"
 #include "image_internal.h"
+
+/* axle_pixels_alloc has no job parameter, but one job runs per process:
+ * its refusal is set as that job's message, so a method can return the
+ * code as it is.  Outside a job (tools, tests) only the code tells. */
+static int
+alloc_failed(int code, uint32_t w, uint32_t h, uint32_t channels, const char *why)
+{
+    return axle_error(axle_internal_current, code, "axle_pixels_alloc: %ux%u pixels of "
+                      "%u channels: %s", w, h, channels, why);
+}
 
 int
 axle_pixels_alloc(axle_pixels *px, uint32_t w, uint32_t h, uint32_t channels)
 {
     if (!px)
-        return AXLE_EINVAL;
+        return axle_error(axle_internal_current, AXLE_EINVAL,
+                          "axle_pixels_alloc: no axle_pixels to fill (NULL)");
     memset(px, 0, sizeof *px);
-    if (w == 0 || h == 0 || channels < 1 || channels > 4)
-        return AXLE_EINVAL;
+    if (w == 0 || h == 0)
+        return alloc_failed(AXLE_EINVAL, w, h, channels, "a side is 0");
+    if (channels < 1 || channels > 4)
+        return alloc_failed(AXLE_EINVAL, w, h, channels, "channels are 1 to 4 (grey, "
+                            "grey+alpha, RGB, RGBA)");
     size_t stride = (size_t)w * channels;
     if (stride > SIZE_MAX / h)
-        return AXLE_ETOOBIG;
+        return alloc_failed(AXLE_ETOOBIG, w, h, channels, "more bytes than memory holds");
     px->data = malloc(stride * h);
     if (!px->data)
-        return AXLE_ENOMEM;
+        return alloc_failed(AXLE_ENOMEM, w, h, channels, "out of memory");
     px->width = w;
     px->height = h;
     px->channels = channels;
@@ -33,6 +49,34 @@ axle_pixels_free(axle_pixels *px)
         return;
     free(px->data);
     memset(px, 0, sizeof *px);
+}
+
+/* RGB as Pillow's convert("RGB") makes it: grey copied into R, G and B,
+ * alpha dropped (not flattened on a background: a resize done
+ * premultiplied has already made fully transparent pixels black). */
+int
+axle_pixels_to_rgb(const axle_pixels *in, axle_pixels *out)
+{
+    if (!in || !in->data || !out || in->channels < 1 || in->channels > 4) {
+        if (out)
+            memset(out, 0, sizeof *out);
+        return axle_error(axle_internal_current, AXLE_EINVAL, "axle_pixels_to_rgb: "
+                          "no pixels, or channels outside 1-4");
+    }
+    int rc = axle_pixels_alloc(out, in->width, in->height, 3);
+    if (rc != AXLE_OK)
+        return rc;
+    uint32_t c = in->channels;
+    for (uint32_t y = 0; y < in->height; y++) {
+        const uint8_t *src = in->data + (size_t)y * in->stride;
+        uint8_t *dst = out->data + (size_t)y * out->stride;
+        for (uint32_t x = 0; x < in->width; x++, src += c, dst += 3) {
+            dst[0] = src[0];
+            dst[1] = src[c < 3 ? 0 : 1];
+            dst[2] = src[c < 3 ? 0 : 2];
+        }
+    }
+    return AXLE_OK;
 }
 
 axle_image

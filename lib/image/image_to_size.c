@@ -3,9 +3,10 @@
  *
  * The order matters for speed: the image is decoded at the smallest
  * scale that still covers the result (shrink-on-load), then resized, and
- * only the small result is rotated for its EXIF orientation.  Resizing
- * before rotating gives the same pixels as PIL's exif_transpose-then-
- * resize, since the filter is symmetric. */
+ * only the small result is rotated for its EXIF orientation (and, with
+ * AXLE_TO_RGB, converted).  Resizing before rotating gives the same
+ * pixels as PIL's exif_transpose-then-resize, since the filter is
+ * symmetric. */
 #include <string.h>
 
 #include "image_internal.h"
@@ -62,6 +63,24 @@ to_srgb_in_place(axle_pixels *px, const axle_image *img, char *err, size_t errle
     return img_fail(err, errlen, rc, "%s", why);
 }
 
+/* Replaces *px by its RGB form (AXLE_TO_RGB), unless it is RGB already.
+ * Done last, on the small result: a grey image is resized as grey, and
+ * an image with alpha premultiplied, as without the flag. */
+static int
+rgb_in_place(axle_pixels *px, char *err, size_t errlen)
+{
+    if (px->channels == 3)
+        return AXLE_OK;
+    axle_pixels rgb;
+    int rc = axle_pixels_to_rgb(px, &rgb);
+    uint32_t w = px->width, h = px->height;
+    axle_pixels_free(px);
+    if (rc != AXLE_OK)
+        return img_fail(err, errlen, rc, "out of memory making %ux%u RGB", w, h);
+    *px = rgb;
+    return AXLE_OK;
+}
+
 /* The result's size as shown, checked against the geometry and the limit. */
 static int
 result_size(const axle_image *img, const axle_geometry *g, uint64_t max_pixels,
@@ -102,11 +121,16 @@ axle_image_to_size(const axle_image *img, const axle_geometry *g, uint64_t max_p
     int rc = result_size(img, g, max_pixels, &tw, &th, err, errlen);
     if (rc != AXLE_OK)
         return rc;
+    const unsigned known = AXLE_DECODE_PARTIAL | AXLE_TO_SRGB | AXLE_TO_RGB;
+    if (flags & ~known)
+        return img_fail(err, errlen, AXLE_EINVAL, "unknown flags 0x%x (AXLE_DECODE_PARTIAL, "
+                        "AXLE_TO_SRGB and AXLE_TO_RGB are known)", flags & ~known);
     int o = img->orientation >= 1 && img->orientation <= 8 ? img->orientation : 1;
     uint32_t sw = o >= 5 ? th : tw, sh = o >= 5 ? tw : th; /* as stored */
-    /* AXLE_TO_SRGB is this call's; the decoder checks the rest. */
-    int status = axle_image_decode_ex(img, sw, sh, max_pixels, flags & ~AXLE_TO_SRGB, out,
-                                      err, errlen);
+    /* The decoder knows only AXLE_DECODE_PARTIAL; the other flags are this
+     * call's. */
+    int status = axle_image_decode_ex(img, sw, sh, max_pixels, flags & AXLE_DECODE_PARTIAL,
+                                      out, err, errlen);
     if (status < 0)
         return status;
     rc = resize_in_place(out, sw, sh, err, errlen);
@@ -114,5 +138,7 @@ axle_image_to_size(const axle_image *img, const axle_geometry *g, uint64_t max_p
         rc = to_srgb_in_place(out, img, err, errlen);
     if (rc == AXLE_OK)
         rc = orient_in_place(out, o, err, errlen);
+    if (rc == AXLE_OK && (flags & AXLE_TO_RGB))
+        rc = rgb_in_place(out, err, errlen);
     return rc == AXLE_OK ? status : rc; /* AXLE_PARTIAL keeps its reason in err */
 }

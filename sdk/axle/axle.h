@@ -511,8 +511,19 @@ int axle_pixels_orient(const axle_pixels *in, int orientation, axle_pixels *out)
 int axle_image_encode(const axle_pixels *px, axle_codec codec, int quality,
                       void **out, size_t *outlen, char *err, size_t errlen);
 
+/* A new buffer of w x h pixels of `channels` (1-4), rows packed (stride =
+ * w * channels), contents undefined.  AXLE_OK; or AXLE_EINVAL (a 0 side,
+ * channels outside 1-4), AXLE_ETOOBIG (more bytes than memory can hold)
+ * or AXLE_ENOMEM, with the running job's message set saying which
+ * (axle_errmsg), so a stage can return the code as it is. */
 int axle_pixels_alloc(axle_pixels *px, uint32_t w, uint32_t h, uint32_t channels);
 void axle_pixels_free(axle_pixels *px);
+
+/* `in` as RGB in a new buffer `*out` (free with axle_pixels_free), as
+ * Pillow's convert("RGB"): grey copied into R, G and B; alpha dropped,
+ * not flattened (a premultiplied resize has made fully transparent pixels
+ * black already).  AXLE_EINVAL for no pixels; errors as axle_pixels_alloc. */
+int axle_pixels_to_rgb(const axle_pixels *in, axle_pixels *out);
 
 /* An axle_image that points at `px` as raw pixels (no copy). */
 axle_image axle_image_from_pixels(const axle_pixels *px);
@@ -570,6 +581,8 @@ const char *axle_rows_string(axle_rows *r, int col);
 const void *axle_rows_bytes(axle_rows *r, int col, size_t *len);
 /* IMAGE: AXLE_OK, or AXLE_EINVAL for a null cell.  Borrowed as above. */
 int axle_rows_image(axle_rows *r, int col, axle_image *out);
+/* (axle_rows_image_to_size, below with the image helpers: the cell as
+ * pixels of a size, in one call.) */
 /* The current row for messages: the dataset's `filename` cell when it has
  * a string column of that name (read even if not asked for) and the cell
  * is not null, else "row N of slice S" (N from 1), with " of JOB/ds/NAME"
@@ -598,6 +611,10 @@ void axle_rows_close(axle_rows *r);
  *   axle_result_min / _max       the least / greatest value with a label
  *                                (a file name); merged: the least of all,
  *                                the earliest slice's on a tie
+ *   axle_result_mean             a mean of the values given; merged: the
+ *                                mean of all of them (each slice weighed
+ *                                by its count), which axle_results_count
+ *                                gives
  *
  * Each returns AXLE_OK, or AXLE_EINVAL with the message set: called
  * outside analysis, a key of another kind, NaN or an infinity, a string
@@ -616,6 +633,7 @@ int axle_result_append_float(axle_job *job, const char *key, double v);
 int axle_result_append_string(axle_job *job, const char *key, const char *s);
 int axle_result_min(axle_job *job, const char *key, double v, const char *label);
 int axle_result_max(axle_job *job, const char *key, double v, const char *label);
+int axle_result_mean(axle_job *job, const char *key, double v);
 
 /* Results as synthesis reads them: owned by the job. */
 typedef struct axle_results axle_results;
@@ -630,13 +648,15 @@ const axle_results *axle_slice_results_merged(axle_job *job);
  * is 0).  On a list (a set or appended key), the scalar getters give its
  * first element; count and the _at getters give them all.  The float
  * getter reads integers too; min and max give their value to the float
- * getter and their label to axle_results_label. */
+ * getter and their label to axle_results_label; a mean, its value to
+ * the float getter. */
 bool axle_results_has(const axle_results *r, const char *key);
 int64_t axle_results_int(const axle_results *r, const char *key);
 double axle_results_float(const axle_results *r, const char *key);
 const char *axle_results_string(const axle_results *r, const char *key);
 const char *axle_results_label(const axle_results *r, const char *key);
-/* Elements of a list (1 for a sum, a min or a max; 0 when missing). */
+/* Elements of a list (1 for a sum, a min or a max; for a mean, how many
+ * values it is the mean of; 0 when missing). */
 size_t axle_results_count(const axle_results *r, const char *key);
 int64_t axle_results_int_at(const axle_results *r, const char *key, size_t i);
 double axle_results_float_at(const axle_results *r, const char *key, size_t i);
@@ -734,9 +754,13 @@ int axle_pixels_resize(const axle_pixels *in, uint32_t width, uint32_t height,
  * This is what the thumbnailer does per row, byte for byte.  `*out` is
  * new (free with axle_pixels_free).  Images over `max_pixels` (0: no
  * limit) are refused before decoding, and so is a result over it (an
- * upscale or an exact box).  `flags`: 0, or AXLE_DECODE_PARTIAL to get
- * AXLE_PARTIAL and the resized pixels of a damaged image (see
- * axle_image_decode_ex).  Errors are < 0 with a message in err. */
+ * upscale or an exact box).  `flags`: 0, or any of AXLE_DECODE_PARTIAL,
+ * to get AXLE_PARTIAL and the resized pixels of a damaged image (see
+ * axle_image_decode_ex), and AXLE_TO_RGB, to get 3 channels whatever the
+ * image has (axle_pixels_to_rgb on the result: resized as grey or
+ * premultiplied first, so the pixels are those without the flag, made
+ * RGB).  Errors are < 0 with a message in err. */
+#define AXLE_TO_RGB 0x4u /* a flag of axle_image_to_size: RGB pixels */
 int axle_image_to_size(const axle_image *img, const axle_geometry *g,
                        uint64_t max_pixels, unsigned flags, axle_pixels *out,
                        char *err, size_t errlen);
@@ -790,6 +814,19 @@ int axle_image_colour(const axle_image *img, axle_colour *out);
  * not fit the profile. */
 int axle_pixels_to_srgb(axle_pixels *px, const axle_image *img, char *err,
                         size_t errlen);
+/* A row reader's IMAGE cell as pixels of a size: axle_image_to_size on
+ * it (see there for `g`, `max_pixels` and `flags`: AXLE_TO_RGB,
+ * AXLE_DECODE_PARTIAL).  `*out` is new (free with axle_pixels_free).  On
+ * failure, < 0 with the reason as the job's message (AXLE_PARTIAL: the
+ * reason too), ready for
+ *     if (axle_rows_is_null(r, 0))
+ *         return axle_writer_null_row(out);
+ *     int rc = axle_rows_image_to_size(r, 0, &size, 0, AXLE_TO_RGB, &px);
+ *     if (rc != AXLE_OK)
+ *         return axle_item_failed(job, out, axle_rows_label(r), rc);
+ * A null cell is AXLE_EINVAL: check axle_rows_is_null first. */
+int axle_rows_image_to_size(axle_rows *r, int col, const axle_geometry *g,
+                            uint64_t max_pixels, unsigned flags, axle_pixels *out);
 
 /* ---- provenance: what an exported file says about its job ------------- */
 
@@ -809,6 +846,15 @@ const char *axle_job_identity(const axle_job *job);
 int axle_image_encode_provenance(const axle_job *job, const axle_pixels *px,
                                  axle_codec codec, int quality, const char *source,
                                  void **out, size_t *outlen, char *err, size_t errlen);
+
+/* Pixels to an image file in the job folder: axle_image_encode_provenance
+ * (`source`: the name of the file the image came from, or NULL), then
+ * axle_write_file (whole or not at all, registered), the encoded bytes
+ * freed.  AXLE_OK, or the error with the job's message set, naming
+ * `relpath` ("sheet.jpg: ...").
+ *     return axle_write_image(job, "sheet.jpg", &px, AXLE_CODEC_JPEG, 90, NULL); */
+int axle_write_image(axle_job *job, const char *relpath, const axle_pixels *px,
+                     axle_codec codec, int quality, const char *source);
 
 /* Adds the XMP packet `xmp` (xmplen bytes, "<?xpacket ..." or
  * "<x:xmpmeta ...") to an encoded JPEG or WebP, replacing an XMP packet it

@@ -36,7 +36,8 @@ AXLE_METHOD(method_template, "1.0", "mean brightness of each image (template)", 
 static axle_writer *out;       /* each slice writes its own part */
 static axle_geometry size;     /* the copy measured: fits in preview x preview */
 
-int prepare(axle_job *job)
+int
+prepare(axle_job *job)
 {
     size.width = size.height = (uint32_t)axle_opt_int(job, "preview");
     /* "default" extends the source: its columns linked, plus ours (column
@@ -48,35 +49,32 @@ int prepare(axle_job *job)
     return AXLE_OK;
 }
 
-/* One row: the mean of the colour channels of a small copy (decoded
- * small, resized, EXIF orientation applied), or what on_error says for
- * an image that cannot be decoded (skip: listed, its row null; fail: the
- * job fails naming the file). */
-static int one_row(axle_job *job, axle_rows *r)
+/* One row: the mean of the colour channels of a small RGB copy (decoded
+ * small, resized, EXIF orientation applied, grey made R = G = B, alpha
+ * dropped), or what on_error says for an image that cannot be decoded
+ * (skip: listed, its row null; fail: the job fails naming the file). */
+static int
+one_row(axle_job *job, axle_rows *r)
 {
-    axle_image img;
     axle_pixels px;
-    char err[256];
     if (axle_rows_is_null(r, 0))
         return axle_writer_null_row(out); /* skipped by an earlier step */
-    axle_rows_image(r, 0, &img);
-    int rc = axle_image_to_size(&img, &size, 0, 0, &px, err, sizeof err);
-    if (rc != AXLE_OK)
-        return axle_item_failed(job, out, axle_rows_label(r), axle_error(job, rc, "%s", err));
-    uint32_t colours = px.channels % 2 ? px.channels : px.channels - 1; /* not alpha */
+    int rc = axle_rows_image_to_size(r, 0, &size, 0, AXLE_TO_RGB, &px);
+    if (rc != AXLE_OK) /* the SDK has set the reason; on_error decides */
+        return axle_item_failed(job, out, axle_rows_label(r), rc);
     double sum = 0;
     for (uint32_t y = 0; y < px.height; y++)
-        for (uint32_t x = 0; x < px.width * px.channels; x++)
-            sum += x % px.channels < colours ? px.data[y * px.stride + x] : 0;
-    double brightness = sum / ((double)px.width * px.height * colours);
+        for (uint32_t x = 0; x < px.width * 3; x++)
+            sum += px.data[y * px.stride + x];
+    double brightness = sum / ((double)px.width * px.height * 3);
     axle_pixels_free(&px);
-    axle_result_add_int(job, "images", 1); /* sums, merged over the slices */
-    axle_result_add_float(job, "brightness", brightness);
+    axle_result_mean(job, "brightness", brightness); /* merged over the slices */
     axle_put_float64(out, 0, brightness);
     return axle_writer_end_row(out); /* fails, saying so, if a column is not set */
 }
 
-int analysis(axle_job *job, int sliceno)
+int
+analysis(axle_job *job, int sliceno)
 {
     axle_rows *r = axle_rows_open(job, "source", sliceno, (const char *[]){"image", NULL});
     int rc = r ? AXLE_OK : AXLE_EINVAL; /* NULL: the SDK has set the message */
@@ -87,14 +85,15 @@ int analysis(axle_job *job, int sliceno)
     return rc;
 }
 
-int synthesis(axle_job *job)
+int
+synthesis(axle_job *job)
 {
     const axle_results *all = axle_slice_results_merged(job);
     if (!all)
         return AXLE_EFORMAT; /* the SDK has set the message */
-    int64_t n = axle_results_int(all, "images");
     axle_json *j = axle_json_new();
-    axle_json_int(j, "images", n);
-    axle_json_float(j, "mean_brightness", n ? axle_results_float(all, "brightness") / n : 0.0);
+    /* a mean's count: how many values it averages (none: 0, and mean 0) */
+    axle_json_int(j, "images", (int64_t)axle_results_count(all, "brightness"));
+    axle_json_float(j, "mean_brightness", axle_results_float(all, "brightness"));
     return axle_json_set_result(job, j); /* `axle job` prints it */
 }

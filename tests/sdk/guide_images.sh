@@ -15,7 +15,7 @@ awk '
     inb && first { first = 0; out = ($0 ~ /^\/\* thumbs\.c /) }
     inb && out { print }
 ' "$AXLE_SRCDIR/sdk/README.md" > thumbs.c
-check "the guide has thumbs.c" -- grep -q "axle_image_to_size" thumbs.c
+check "the guide has thumbs.c" -- grep -q "axle_rows_image_to_size" thumbs.c
 
 mkdir methods
 pc() { PKG_CONFIG_PATH="$AXLE_BUILDDIR/sdk" pkg-config axle "$@"; }

@@ -583,11 +583,46 @@ test_to_size_errors(void **state)
     free(j);
 }
 
+/* AXLE_TO_RGB: the same pixels as without it, made RGB after the resize:
+ * grey copied into R, G and B, alpha dropped. */
+static void
+test_to_size_rgb(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *grey = ti_encoded(AXLE_CODEC_JPEG, 300, 200, 1, 90, &len);
+    axle_pixels rgba_src = ti_pattern(120, 80, 4, 7);
+    axle_image imgs[] = {ti_probe_ok(grey, len), axle_image_from_pixels(&rgba_src)};
+    axle_geometry g = box(64, 64);
+    for (int k = 0; k < 2; k++) {
+        axle_pixels plain, rgb;
+        char err[256];
+        assert_int_equal(axle_image_to_size(&imgs[k], &g, 0, 0, &plain, err, sizeof err),
+                         AXLE_OK);
+        assert_int_equal(axle_image_to_size(&imgs[k], &g, 0, AXLE_TO_RGB, &rgb, err,
+                                            sizeof err), AXLE_OK);
+        assert_int_equal(rgb.channels, 3);
+        assert_int_equal(rgb.width, plain.width);
+        assert_int_equal(rgb.height, plain.height);
+        for (uint32_t y = 0; y < rgb.height; y++)
+            for (uint32_t x = 0; x < rgb.width; x++)
+                for (uint32_t c = 0; c < 3; c++)
+                    assert_int_equal(rgb.data[y * rgb.stride + x * 3 + c],
+                                     plain.data[y * plain.stride + x * plain.channels +
+                                                (plain.channels < 3 ? 0 : c)]);
+        axle_pixels_free(&plain);
+        axle_pixels_free(&rgb);
+    }
+    axle_pixels_free(&rgba_src);
+    free(grey);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fit_like_pil),
+        cmocka_unit_test(test_to_size_rgb),
         cmocka_unit_test(test_fit_small_and_upscale),
         cmocka_unit_test(test_fit_free_side),
         cmocka_unit_test(test_fit_exact),

@@ -242,7 +242,108 @@ test_damaged_results_file(void **state)
     fclose(f);
     assert_null(axle_slice_results_merged(&job));
     assert_has(axle_errmsg(&job), "slice-1.results.json: result 'n' is not a sum, "
-                                  "list, min or max; the slice's results are damaged");
+                                  "list, min, max or mean; the slice's results are damaged");
+}
+
+/* ---- means ---- */
+
+/* Slice 0: 1 and 2; slice 1: none; slice 2: 0.1 three times. */
+static int
+record_means(axle_job *j, int s, void *arg)
+{
+    (void)arg;
+    int rc = AXLE_OK;
+    if (s == 0) {
+        rc = axle_result_mean(j, "m", 1.0);
+        if (rc == AXLE_OK)
+            rc = axle_result_mean(j, "m", 2.0);
+    }
+    for (int i = 0; s == 2 && i < 3 && rc == AXLE_OK; i++)
+        rc = axle_result_mean(j, "m", 0.1);
+    return rc;
+}
+
+/* Merged: the mean of every value, each slice weighed by its count (not
+ * the mean of the slices' means), the sum taken in slice order, so
+ * exactly what a method summing and counting itself would compute. */
+static void
+test_mean_weighed_by_count(void **state)
+{
+    (void)state;
+    assert_int_equal(td_fork_slices(&job, record_means, NULL), 0);
+    const axle_results *m = axle_slice_results_merged(&job);
+    if (!m)
+        print_error("# %s\n", axle_errmsg(&job));
+    assert_non_null(m);
+    double want = ((1.0 + 2.0) + ((0.1 + 0.1) + 0.1)) / 5.0; /* slice 0 + slice 2 */
+    assert_true(axle_results_float(m, "m") == want);
+    assert_int_equal(axle_results_count(m, "m"), 5);
+    const axle_results *s0 = axle_slice_results(&job, 0);
+    assert_true(axle_results_float(s0, "m") == 1.5);
+    assert_int_equal(axle_results_count(s0, "m"), 2);
+    assert_false(axle_results_has(axle_slice_results(&job, 1), "m"));
+    /* nobody recorded it: 0, of 0 values */
+    assert_true(axle_results_float(m, "none") == 0.0);
+    assert_int_equal(axle_results_count(m, "none"), 0);
+}
+
+/* A mean is a kind of its own: mixing it with another is named. */
+static void
+test_mean_mistakes(void **state)
+{
+    (void)state;
+    axle_job *j = &job;
+    td_stage(j, "analysis", 0);
+    assert_int_equal(axle_result_mean(j, "m", NAN), AXLE_EINVAL);
+    assert_has(axle_errmsg(j), "axle_result_mean: result 'm' is NaN");
+    assert_int_equal(axle_result_mean(j, "m", 2.0), AXLE_OK);
+    assert_int_equal(axle_result_add_float(j, "m", 1.0), AXLE_EINVAL);
+    assert_has(axle_errmsg(j), "axle_result_add_float: result 'm' is a mean "
+                               "(axle_result_mean) in this slice");
+    assert_int_equal(axle_result_add_int(j, "n", 1), AXLE_OK);
+    assert_int_equal(axle_result_mean(j, "n", 1.0), AXLE_EINVAL);
+    assert_has(axle_errmsg(j), "axle_result_mean: result 'n' is an integer sum");
+    assert_int_equal(axle_result_mean(j, "huge", 1e308), AXLE_OK);
+    assert_int_equal(axle_result_mean(j, "huge", 1e308), AXLE_EINVAL);
+    assert_has(axle_errmsg(j), "result 'huge' is infinity");
+    td_stage(j, "prepare", -1);
+    assert_int_equal(axle_result_mean(j, "m", 1.0), AXLE_EINVAL);
+    assert_has(axle_errmsg(j), "axle_result_mean called in prepare");
+}
+
+static int
+record_mean_or_sum(axle_job *j, int s, void *arg)
+{
+    (void)arg;
+    return s == 1 ? axle_result_add_float(j, "m", 1.0) : axle_result_mean(j, "m", 1.0);
+}
+
+static void
+test_mean_kinds_differ_between_slices(void **state)
+{
+    (void)state;
+    assert_int_equal(td_fork_slices(&job, record_mean_or_sum, NULL), 0);
+    assert_null(axle_slice_results_merged(&job));
+    assert_has(axle_errmsg(&job), "result 'm' is a mean (axle_result_mean) in an "
+                                  "earlier slice but a float sum (axle_result_add_float) "
+                                  "in slice 1");
+}
+
+/* A mean of no values in a slice's file is damage, not a division by 0. */
+static void
+test_mean_damaged(void **state)
+{
+    (void)state;
+    assert_int_equal(td_fork_slices(&job, record_means, NULL), 0);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/slice-2.results.json", job.dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"m\": {\"mean\": 1.0, \"total\": 1.0, \"count\": 0}}", f);
+    fclose(f);
+    assert_null(axle_slice_results_merged(&job));
+    assert_has(axle_errmsg(&job), "slice-2.results.json: result 'm' is not a sum, "
+                                  "list, min, max or mean");
 }
 
 static void
@@ -472,6 +573,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_only_in_analysis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_results_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overflow_over_slices, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mean_weighed_by_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mean_mistakes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mean_kinds_differ_between_slices, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mean_damaged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_floats_shortest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_floats_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_float_refusals, setup, teardown),

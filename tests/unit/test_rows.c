@@ -384,6 +384,47 @@ test_open_by_input(void **state)
     job2.inputs = NULL;
 }
 
+/* ---- an image cell to a size ---- */
+
+/* The cell's pixels in one call; the reason of a refusal is the job's
+ * message, for axle_item_failed; the wrong column is a misuse. */
+static void
+test_image_to_size(void **state)
+{
+    (void)state;
+    axle_dataset *ds = td_open(&job, "default");
+    axle_rows *r = open_rows(ds, 0, (const char *[]){"img", "filename", NULL}, 0);
+    assert_int_equal(axle_rows_next(r), 1);
+    axle_geometry box = {.width = 4, .height = 4}; /* 2x1 fits: kept as it is */
+    axle_pixels out;
+    assert_int_equal(axle_rows_image_to_size(r, 0, &box, 0, 0, &out), AXLE_OK);
+    assert_int_equal(out.width, 2);
+    assert_int_equal(out.height, 1);
+    assert_int_equal(out.channels, 3);
+    assert_memory_equal(out.data, px, sizeof px);
+    axle_pixels_free(&out);
+    axle_geometry exact = {.width = 3, .height = 2, .mode = AXLE_FIT_EXACT};
+    assert_int_equal(axle_rows_image_to_size(r, 0, &exact, 0, AXLE_TO_RGB, &out), AXLE_OK);
+    assert_int_equal(out.width, 3);
+    assert_int_equal(out.height, 2);
+    axle_pixels_free(&out);
+    /* over the pixel limit: refused, the reason set for the job */
+    assert_int_equal(axle_rows_image_to_size(r, 0, &exact, 5, 0, &out), AXLE_ETOOBIG);
+    assert_null(out.data);
+    assert_has(axle_errmsg(&job2), "over the limit of 5");
+    /* a geometry that cannot be met: named */
+    axle_geometry none = {0};
+    assert_int_equal(axle_rows_image_to_size(r, 0, &none, 0, 0, &out), AXLE_EINVAL);
+    assert_has(axle_errmsg(&job2), "give the box a width, a height or both");
+    /* not an image column: refused, and the next row fails saying so */
+    assert_int_equal(axle_rows_image_to_size(r, 1, &box, 0, 0, &out), AXLE_EINVAL);
+    assert_null(out.data);
+    assert_has(axle_errmsg(&job2), "axle_rows_image on column 'filename', which is string");
+    assert_int_equal(axle_rows_next(r), AXLE_EINVAL);
+    axle_rows_close(r);
+    axle_dataset_close(ds);
+}
+
 int
 main(void)
 {
@@ -399,6 +440,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_wrong_getter_fails_next, setup, teardown),
         cmocka_unit_test_setup_teardown(test_damaged_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_by_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_image_to_size, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,7 +23,8 @@ AXLE_METHOD(colour_stats, "1.0", "mean colour of each image, and the darkest", o
 static const axle_geometry size = {.width = 64, .height = 64}; /* fit inside, aspect kept */
 static axle_writer *out; /* made in prepare, inherited by every slice */
 
-int prepare(axle_job *job)
+int
+prepare(axle_job *job)
 {
     const char *columns[] = {"mean_r", "mean_g", "mean_b", "brightness"};
     axle_dataset *src = axle_input_column(job, "source", "image", AXLE_IMAGE);
@@ -36,22 +37,20 @@ int prepare(axle_job *job)
 
 /* One row: its four values, or what on_error says for an image that
  * cannot be decoded (skip: listed, its row null; fail: the job fails). */
-static int measure(axle_job *job, axle_rows *r)
+static int
+measure(axle_job *job, axle_rows *r)
 {
-    axle_image img;
     axle_pixels px;
-    char err[256];
     double sum[3] = {0, 0, 0};
     if (axle_rows_is_null(r, 0))
         return axle_writer_null_row(out); /* skipped by an earlier step */
-    axle_rows_image(r, 0, &img);
-    int rc = axle_image_to_size(&img, &size, 0, 0, &px, err, sizeof err);
-    if (rc != AXLE_OK)
-        return axle_item_failed(job, out, axle_rows_label(r), axle_error(job, rc, "%s", err));
+    /* RGB whatever the image: grey as R = G = B, alpha dropped */
+    int rc = axle_rows_image_to_size(r, 0, &size, 0, AXLE_TO_RGB, &px);
+    if (rc != AXLE_OK) /* the SDK has set the reason; on_error decides */
+        return axle_item_failed(job, out, axle_rows_label(r), rc);
     for (uint32_t y = 0; y < px.height; y++)
-        for (uint32_t x = 0; x < px.width; x++)
-            for (uint32_t c = 0; c < 3; c++) /* grey (and alpha): channel 0 is R, G, B */
-                sum[c] += px.data[y * px.stride + x * px.channels + (px.channels < 3 ? 0 : c)];
+        for (uint32_t x = 0; x < px.width * 3; x++)
+            sum[x % 3] += px.data[y * px.stride + x];
     double n = (double)px.width * px.height;
     double luma = (0.299 * sum[0] + 0.587 * sum[1] + 0.114 * sum[2]) / n; /* of the means */
     axle_pixels_free(&px);
@@ -61,7 +60,8 @@ static int measure(axle_job *job, axle_rows *r)
     return axle_writer_end_row(out); /* fails, saying so, if a column was not set */
 }
 
-int analysis(axle_job *job, int sliceno)
+int
+analysis(axle_job *job, int sliceno)
 {
     axle_rows *r = axle_rows_open(job, "source", sliceno, (const char *[]){"image", NULL});
     int rc = r ? AXLE_OK : AXLE_EINVAL; /* NULL: the SDK has set the message */
@@ -72,7 +72,8 @@ int analysis(axle_job *job, int sliceno)
     return rc;
 }
 
-int synthesis(axle_job *job)
+int
+synthesis(axle_job *job)
 {
     const axle_results *all = axle_slice_results_merged(job);
     if (!all)

@@ -13,7 +13,6 @@
  *
  * The sheet is one picture, so the work is in synthesis, which reads
  * every slice's rows in order (sliceno -1). */
-#include <stdlib.h>
 #include <string.h>
 
 #include <axle/axle.h>
@@ -30,29 +29,28 @@ static axle_geometry cell;  /* a cell's size: each image fits inside, aspect kep
 
 /* Row r's image fitted into its cell, centred; or (on_error: skip) its
  * cell left empty. */
-static int add_cell(axle_job *job, axle_rows *r)
+static int
+add_cell(axle_job *job, axle_rows *r)
 {
-    axle_image img;
     axle_pixels px;
-    char err[256];
     if (axle_rows_is_null(r, 0))
         return AXLE_OK; /* skipped by an earlier step */
-    axle_rows_image(r, 0, &img);
-    int rc = axle_image_to_size(&img, &cell, 0, 0, &px, err, sizeof err);
-    if (rc != AXLE_OK)
-        return axle_item_failed(job, NULL, axle_rows_label(r), axle_error(job, rc, "%s", err));
+    /* RGB whatever the image, as the sheet: grey as R = G = B, alpha dropped */
+    int rc = axle_rows_image_to_size(r, 0, &cell, 0, AXLE_TO_RGB, &px);
+    if (rc != AXLE_OK) /* the SDK has set the reason; on_error decides */
+        return axle_item_failed(job, NULL, axle_rows_label(r), rc);
     uint64_t i = (uint64_t)axle_rows_done(r) - 1; /* the row's index over all slices */
     uint32_t x0 = i % (sheet.width / cell.width) * cell.width + (cell.width - px.width) / 2;
     uint32_t y0 = i / (sheet.width / cell.width) * cell.height + (cell.height - px.height) / 2;
     for (uint32_t y = 0; y < px.height; y++)
-        for (uint32_t x = 0; x < px.width * 3; x++) /* grey (+ alpha): channel 0 is R, G, B */
-            sheet.data[(y0 + y) * sheet.stride + x0 * 3 + x] =
-                px.data[y * px.stride + x / 3 * px.channels + (px.channels < 3 ? 0 : x % 3)];
+        memcpy(sheet.data + (y0 + y) * sheet.stride + x0 * 3, px.data + y * px.stride,
+               px.width * 3);
     axle_pixels_free(&px);
     return AXLE_OK;
 }
 
-int synthesis(axle_job *job)
+int
+synthesis(axle_job *job)
 {
     uint32_t columns = (uint32_t)axle_opt_int(job, "columns");
     cell.width = cell.height = (uint32_t)axle_opt_int(job, "cell");
@@ -70,15 +68,8 @@ int synthesis(axle_job *job)
     axle_rows_close(r);
     /* A JPEG with the job's provenance (`axle which` reads it), written
      * whole or not at all and registered: the run line shows where. */
-    void *jpeg = NULL;
-    size_t len = 0;
-    char err[256];
-    if (rc == AXLE_OK && (rc = axle_image_encode_provenance(job, &sheet, AXLE_CODEC_JPEG, 90, NULL,
-                                                           &jpeg, &len, err, sizeof err)) < 0)
-        rc = axle_error(job, rc, "contact_sheet.jpg: %s", err);
     if (rc == AXLE_OK)
-        rc = axle_write_file(job, "contact_sheet.jpg", jpeg, len);
-    free(jpeg);
+        rc = axle_write_image(job, "contact_sheet.jpg", &sheet, AXLE_CODEC_JPEG, 90, NULL);
     axle_pixels_free(&sheet);
     return rc;
 }
