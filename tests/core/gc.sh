@@ -91,7 +91,9 @@ check "the other thumbnails went" -- test ! -e "wd/$thumbs_b"
 ok $? "the run after that succeeds"
 is "$(awk '$1 == "thumbs" { print $3 }' f.out)" "reused" "and reuses the thumbnails"
 
-# --keep N reads the run history.
+# --keep N reads the run history; a workdir without one (made before axle
+# kept it) knows only its latest run.
+mv wd/runs.jsonl history.keep
 "$AXLE" gc --keep 2 --workdir wd >g.out 2>g.err
 is "$?" 2 "--keep 2 without a run history is refused"
 contains g.err "runs.jsonl" "the message names the run history"
