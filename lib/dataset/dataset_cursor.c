@@ -224,7 +224,7 @@ check_image(axle_cursor *c, size_t at)
     if (c->len < DS_IMAGE_HEADER)
         return fail(c, "offset %zu: image cell of %zu bytes, shorter than its "
                     "%d-byte header", at, c->len, DS_IMAGE_HEADER);
-    if (h[0] < AXLE_CODEC_JPEG || h[0] > AXLE_CODEC_RAW)
+    if (h[0] < AXLE_CODEC_JPEG || h[0] > AXLE_CODEC_LAST)
         return fail(c, "offset %zu: image cell of unknown codec %u", at, h[0]);
     if (h[1] < 1 || h[1] > 4 || h[2] > 8)
         return fail(c, "offset %zu: image cell with %u channels and "
