@@ -3,7 +3,7 @@
  * and for measuring speed.
  *
  *   image_tool probe FILE
- *   image_tool decode FILE WANT_W WANT_H OUT.axr      (0 0: full size)
+ *   image_tool decode FILE WANT_W WANT_H OUT.axr [MAX_PIXELS]  (0 0: full size)
  *   image_tool orient FILE ORIENTATION OUT.axr        (full decode, then orient)
  *   image_tool thumb FILE BOX_W BOX_H OUT [upscale]   (OUT.axr raw, .jpg/.webp q95)
  *   image_tool encode FILE jpeg|webp QUALITY OUT      (full decode, encode)
@@ -125,8 +125,9 @@ cmd_decode(char **argv)
     void *data = load(argv[0], &img);
     if (!data)
         return 1;
+    uint64_t max_pixels = argv[4] ? strtoull(argv[4], NULL, 10) : 200000000;
     int rc = axle_image_decode(&img, (uint32_t)atoi(argv[1]), (uint32_t)atoi(argv[2]),
-                               200000000, &px, err, sizeof err);
+                               max_pixels, &px, err, sizeof err);
     free(data);
     if (rc != AXLE_OK) {
         printf("error %d: %s\n", rc, err);
@@ -316,7 +317,7 @@ main(int argc, char **argv)
     char **a = argv + 2;
     if (strcmp(cmd, "probe") == 0 && n == 1)
         return cmd_probe(a);
-    if (strcmp(cmd, "decode") == 0 && n == 4)
+    if (strcmp(cmd, "decode") == 0 && (n == 4 || n == 5))
         return cmd_decode(a);
     if (strcmp(cmd, "orient") == 0 && n == 3)
         return cmd_orient(a);

@@ -120,10 +120,11 @@ gif_error(const struct gif_src *s, int code, char *err, size_t errlen)
 {
     if (code == D_GIF_ERR_NOT_ENOUGH_MEM)
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the GIF");
-    if (s->truncated || code == D_GIF_ERR_READ_FAILED)
+    if (s->truncated)
         return img_fail(err, errlen, AXLE_EFORMAT,
                         "truncated GIF: the data ends before the first image does");
-    const char *why = GifErrorString(code);
+    /* giflib also says "read failed" for an LZW code size out of range */
+    const char *why = code == D_GIF_ERR_READ_FAILED ? "malformed image data" : GifErrorString(code);
     return img_fail(err, errlen, AXLE_EFORMAT, "corrupt GIF: %s", why ? why : "bad data");
 }
 

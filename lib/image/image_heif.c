@@ -86,10 +86,15 @@ find_meta(const uint8_t *p, size_t len, uint64_t file_size, size_t *meta_end,
             size = (uint64_t)be32(p + pos + 8) << 32 | be32(p + pos + 12);
         else if (size == 0)
             size = total - pos;
-        if (size < 8 || size > total - pos)
+        if (size < 8)
             return img_fail(err, errlen, AXLE_EFORMAT,
-                            "corrupt %s: box '%.4s' at byte %zu has size %llu, past the end",
+                            "corrupt %s: box '%.4s' at byte %zu has size %llu",
                             label, (const char *)type, pos, (unsigned long long)size);
+        if (size > total - pos)
+            return img_fail(err, errlen, AXLE_EFORMAT,
+                            "truncated %s: box '%.4s' at byte %zu needs %llu bytes, the file "
+                            "has %llu", label, (const char *)type, pos,
+                            (unsigned long long)size, (unsigned long long)total);
         if (pos == 0 && memcmp(type, "ftyp", 4) == 0) {
             if (size > len)
                 return img_more((size_t)size, need, err, errlen, CUT_META, label, len);
@@ -181,16 +186,19 @@ rd_position(void *u)
     return (int64_t)((struct prefix_reader *)u)->pos;
 }
 
+/* A read past the prefix cannot fail (libheif 1.15 asserts on some
+ * failed reads): it gives zeros and records the bytes wanted, and the
+ * probe then asks for them whatever libheif made of the zeros. */
 static int
 rd_read(void *data, size_t size, void *u)
 {
     struct prefix_reader *r = u;
-    if (r->pos > r->len || size > r->len - r->pos) {
-        if (r->pos + size > r->want)
-            r->want = r->pos + size;
-        return -1;
-    }
-    memcpy(data, r->p + r->pos, size);
+    size_t have = r->pos < r->len ? r->len - r->pos : 0;
+    size_t n = size < have ? size : have;
+    memcpy(data, r->p + r->pos, n);
+    memset((uint8_t *)data + n, 0, size - n);
+    if (n < size && r->pos + size > r->want)
+        r->want = r->pos + size;
     r->pos += size;
     return 0;
 }
@@ -233,12 +241,15 @@ probe_heif(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
     struct heif_error e = heif_context_read_from_reader(ctx, &prefix_reader_api, &r, NULL);
     if (e.code == heif_error_Ok)
         e = heif_context_get_primary_image_handle(ctx, &handle);
+    if (r.want > len) { /* libheif read past the prefix: read on */
+        rc = img_more(r.want <= r.total ? r.want : (size_t)r.total, need, err, errlen,
+                      "truncated %s: the file ends at byte %zu, inside data its headers need",
+                      label, len);
+        close_primary(ctx, handle);
+        return rc;
+    }
     if (e.code != heif_error_Ok) {
-        if (r.want > len && r.want <= r.total) /* read on */
-            rc = trimmed(img_more(r.want, need, err, errlen, "truncated %s: %s", label,
-                                  e.message), err, errlen);
-        else
-            rc = heif_fail(e, label, err, errlen);
+        rc = heif_fail(e, label, err, errlen);
         close_primary(ctx, handle); /* after the message: it owns the text */
         return rc;
     }

@@ -204,6 +204,19 @@ tiff_error(const struct tiff_src *s, const char *what, char *err, size_t errlen)
                     s->message[0] ? s->message : what);
 }
 
+/* libtiff's RGBA reader premultiplies colour by alpha; axle_pixels holds
+ * it straight (as PNG and WebP give it): divided back, rounded.  Where
+ * alpha is small this loses colour precision, where it is 0 the colour is
+ * gone (black), which no composite shows. */
+static uint8_t
+unpremultiply(uint32_t v, uint32_t a)
+{
+    if (a == 255 || a == 0)
+        return (uint8_t)v;
+    uint32_t c = (v * 255 + a / 2) / a;
+    return (uint8_t)(c > 255 ? 255 : c);
+}
+
 /* libtiff's ABGR words to 1, 2, 3 or 4 interleaved channels. */
 static void
 unpack(axle_pixels *out, const uint32_t *raster)
@@ -214,8 +227,9 @@ unpack(axle_pixels *out, const uint32_t *raster)
         uint8_t *d = out->data + (size_t)y * out->stride;
         for (uint32_t x = 0; x < out->width; x++, d += c) {
             uint32_t v = s[x];
-            uint8_t px[4] = {(uint8_t)TIFFGetR(v), (uint8_t)TIFFGetG(v),
-                             (uint8_t)TIFFGetB(v), (uint8_t)TIFFGetA(v)};
+            uint32_t a = c == 2 || c == 4 ? TIFFGetA(v) : 255;
+            uint8_t px[4] = {unpremultiply(TIFFGetR(v), a), unpremultiply(TIFFGetG(v), a),
+                             unpremultiply(TIFFGetB(v), a), (uint8_t)a};
             if (c <= 2) {
                 d[0] = px[0];
                 if (c == 2)
