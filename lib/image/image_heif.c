@@ -77,7 +77,8 @@ find_meta(const uint8_t *p, size_t len, uint64_t file_size, size_t *meta_end,
     size_t pos = 0;
     *codec = AXLE_CODEC_HEIF;
     while (pos < total) {
-        if (len - pos < 8 || (pos + 16 > len && len - pos >= 8 && be32(p + pos) == 1))
+        /* a box header: 8 bytes, 16 with a 64-bit size (size field 1) */
+        if (pos > len || len - pos < 8 || (len - pos < 16 && be32(p + pos) == 1))
             return img_more(pos + 16 > total ? (size_t)total : pos + 16, need, err, errlen,
                             CUT_META, label, len);
         uint64_t size = be32(p + pos);
@@ -195,8 +196,10 @@ rd_read(void *data, size_t size, void *u)
     struct prefix_reader *r = u;
     size_t have = r->pos < r->len ? r->len - r->pos : 0;
     size_t n = size < have ? size : have;
-    memcpy(data, r->p + r->pos, n);
-    memset((uint8_t *)data + n, 0, size - n);
+    if (n > 0)
+        memcpy(data, r->p + r->pos, n);
+    if (size > n)
+        memset((uint8_t *)data + n, 0, size - n);
     if (n < size && r->pos + size > r->want)
         r->want = r->pos + size;
     r->pos += size;
