@@ -7,10 +7,8 @@
  * bits are reduced to 8 by libheif as they are decoded.
  *
  * The probe walks the top-level boxes to the end of meta (the item
- * descriptions), then lets libheif parse the prefix through a reader that
- * knows the whole file's size: a prefix that holds what libheif reads is
- * enough (item data in mdat is not read), and when libheif wants more (a
- * grid's layout in mdat) the probe asks for it. */
+ * descriptions), then lets libheif parse them through a reader that knows
+ * the whole file's size (probe_heif says how). */
 #ifdef AXLE_HAVE_HEIF
 #include <string.h>
 
@@ -226,33 +224,18 @@ rd_wait(int64_t target, void *u)
 
 static const struct heif_reader prefix_reader_api = {1, rd_position, rd_read, rd_seek, rd_wait};
 
+/* The primary image's size and alpha from a context, or libheif's error
+ * as ours. */
 static int
-probe_heif(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
-           axle_image *out, char *err, size_t errlen)
+describe(struct heif_context *ctx, struct heif_error e, axle_codec codec, axle_image *out,
+         char *err, size_t errlen)
 {
-    size_t meta_end = 0;
-    axle_codec codec;
-    int rc = find_meta(p, len, file_size, &meta_end, &codec, need, err, errlen);
-    if (rc != AXLE_OK)
-        return rc;
     const char *label = codec == AXLE_CODEC_AVIF ? "AVIF" : "HEIF";
-    struct prefix_reader r = {p, len, 0, 0, file_size == IMG_SIZE_UNKNOWN ? len : file_size};
     struct heif_image_handle *handle = NULL;
-    struct heif_context *ctx = heif_context_alloc();
-    if (!ctx)
-        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory probing the %s", label);
-    struct heif_error e = heif_context_read_from_reader(ctx, &prefix_reader_api, &r, NULL);
     if (e.code == heif_error_Ok)
         e = heif_context_get_primary_image_handle(ctx, &handle);
-    if (r.want > len) { /* libheif read past the prefix: read on */
-        rc = img_more(r.want <= r.total ? r.want : (size_t)r.total, need, err, errlen,
-                      "truncated %s: the file ends at byte %zu, inside data its headers need",
-                      label, len);
-        close_primary(ctx, handle);
-        return rc;
-    }
     if (e.code != heif_error_Ok) {
-        rc = heif_fail(e, label, err, errlen);
+        int rc = heif_fail(e, label, err, errlen);
         close_primary(ctx, handle); /* after the message: it owns the text */
         return rc;
     }
@@ -267,6 +250,41 @@ probe_heif(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
     out->channels = alpha ? 4 : 3;
     out->orientation = 1;
     return AXLE_OK;
+}
+
+/* libheif sees the bytes up to the end of meta and zeros after them, up
+ * to the file's size: the answer depends on those bytes only, the same
+ * for a prefix and for the whole file.  libheif 1.15 also reads the
+ * primary item's data while it parses (zeros here, which it does not
+ * interpret).  Only when that view fails and libheif read past meta (a
+ * grid whose layout is in mdat) is the whole file needed and parsed. */
+static int
+probe_heif(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
+           axle_image *out, char *err, size_t errlen)
+{
+    size_t meta_end = 0;
+    axle_codec codec;
+    int rc = find_meta(p, len, file_size, &meta_end, &codec, need, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
+    const char *label = codec == AXLE_CODEC_AVIF ? "AVIF" : "HEIF";
+    uint64_t total = file_size == IMG_SIZE_UNKNOWN ? len : file_size;
+    struct prefix_reader r = {p, meta_end, 0, 0, total};
+    struct heif_context *ctx = heif_context_alloc();
+    if (!ctx)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory probing the %s", label);
+    struct heif_error e = heif_context_read_from_reader(ctx, &prefix_reader_api, &r, NULL);
+    rc = describe(ctx, e, codec, out, err, errlen);
+    if (rc == AXLE_OK || rc == AXLE_ENOMEM || r.want <= meta_end)
+        return rc;
+    if (len < total)
+        return img_more((size_t)total, need, err, errlen,
+                        "truncated %s: the file ends at byte %zu, inside data its headers need",
+                        label, len);
+    if (!(ctx = heif_context_alloc()))
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory probing the %s", label);
+    e = heif_context_read_from_memory_without_copy(ctx, p, len, NULL);
+    return describe(ctx, e, codec, out, err, errlen);
 }
 
 /* The smallest thumbnail that covers the wanted size times the margin,

@@ -77,6 +77,14 @@ done
 out=$("$TOOL" decode rgb.png 0 0 x.axr 1000)
 contains_text "$out" "64000 pixels, over the limit of 1000" "max_pixels holds for PNG"
 
+# Prefixes: the probe asks for the bytes its headers need.
+is "$("$TOOL" prefix rgb.png 20)" "more 33" "PNG prefix: reads on to the end of IHDR"
+is "$("$TOOL" prefix trns.gif 20)" "more 782" "GIF prefix: reads on past its palette"
+ifd=$("$PYTHON_PIL" -c 'import struct; print(struct.unpack("<I", open("tiled.tif", "rb").read()[4:8])[0] + 2)')
+is "$("$TOOL" prefix tiled.tif 64)" "more $ifd" "TIFF prefix: reads on to its directory"
+is "$("$TOOL" prefix tiled.tif $(wc -c < tiled.tif))" "tiff 320x200 channels=3 orientation=1" \
+    "TIFF: the whole file probes"
+
 # Cut and damaged files say which.
 cut_is() { # FILE BYTES EXPECTED
     head -c "$2" "$1" > "cut-$1"
@@ -142,10 +150,14 @@ if command -v heif-enc >/dev/null && command -v heif-convert >/dev/null; then
         "HEIF: the embedded thumbnail when it covers the size"
     is "$("$TOOL" decode thumbed.heic 401 250 x.axr)" "1600x1000 channels=3" \
         "HEIF: the image when the thumbnail is too small"
+    # The probe reads headers: 4 KiB of a 1600x1000 HEIF are enough.
+    is "$("$TOOL" prefix photo.heic 4096)" "heif 1600x1000 channels=3 orientation=1" \
+        "HEIF probed from its first 4 KiB"
+    is "$("$TOOL" prefix photo.heic 12)" "more 28" "HEIF prefix: reads on to its ftyp box"
     cut_is photo.heic $(($(size photo.heic) / 2)) "truncated HEIF"
     cut_is photo.avif 100 "truncated AVIF"
 else
-    skip "heif-enc or heif-convert missing (Debian: libheif-examples)" 14
+    skip "heif-enc or heif-convert missing (Debian: libheif-examples)" 16
 fi
 
 # The pipeline: import, thumbnails, export, every format.
