@@ -154,6 +154,9 @@ open_primary(const uint8_t *p, size_t len, struct heif_context **ctx,
     if (!*ctx)
         return (struct heif_error){heif_error_Memory_allocation_error, heif_suberror_Unspecified,
                                    "no memory for a context"};
+    /* Grid tiles decoded in this thread: no threads in a forked slice,
+     * and an order that does not vary. */
+    heif_context_set_max_decoding_threads(*ctx, 0);
     struct heif_error e = heif_context_read_from_memory_without_copy(*ctx, p, len, NULL);
     if (e.code == heif_error_Ok)
         e = heif_context_get_primary_image_handle(*ctx, handle);
@@ -346,6 +349,15 @@ decode_handle(struct heif_image_handle *handle, const char *label,
         heif_image_get_bits_per_pixel_range(im, heif_channel_interleaved) != 8)
         rc = img_fail(err, errlen, AXLE_EFORMAT, "corrupt %s: the decoder gave no 8-bit image",
                       label);
+    /* The bitstream may disagree with the size the header declared (ispe),
+     * which is what max_pixels was checked against: refused, so that a
+     * small header cannot bring a huge image into the pipeline.  (libheif
+     * has allocated it by now: see README.md.) */
+    int hw = heif_image_handle_get_width(handle), hh = heif_image_handle_get_height(handle);
+    if (rc == AXLE_OK && (w != hw || h != hh))
+        rc = img_fail(err, errlen, AXLE_EFORMAT,
+                      "corrupt %s: its image data is %dx%d, its header says %dx%d", label, w, h,
+                      hw, hh);
     if (rc == AXLE_OK)
         rc = img_check_pixels((uint32_t)w, (uint32_t)h, req->max_pixels, err, errlen);
     if (rc == AXLE_OK)
