@@ -19,3 +19,7 @@ lib_libaxle_la_SOURCES += \
 # Provenance: XMP in the containers, the metadata-free digest, axle's packet.
 lib_libaxle_la_SOURCES += lib/image/image_container.c lib/image/image_xmp.c \
 	lib/image/image_digest.c lib/image/image_provenance.c
+# Thumbnails as users ask for them: size strings, fill-and-crop windows,
+# sharpening and flattening after the resize.
+lib_libaxle_la_SOURCES += lib/image/image_size_text.c lib/image/image_crop_window.c \
+	lib/image/image_finish.c
