@@ -112,10 +112,11 @@ check_limits(axle_job *job, const struct slice *s)
         bool bounded = !s->sizes[i].upscale && s->sizes[i].mode == AXLE_FIT_INSIDE;
         if (!bounded && max && w * h > max)
             return axle_error(job, AXLE_ETOOBIG,
-                              "option '%s' [%llu, %llu] makes thumbnails of up to %llu "
-                              "pixels, over 'max_pixels' (%llu): lower the size or raise "
+                              "option '%s' [%llu, %llu] %s makes thumbnails of up to %llu "
+                              "pixels, over 'max_pixels' (%llu): lower size or raise "
                               "max_pixels", i ? axle_opt_string_at(job, "sizes", i - 1)
                               : "size", (unsigned long long)w, (unsigned long long)h,
+                              s->sizes[i].upscale ? "with 'upscale: true'" : "(exact)",
                               (unsigned long long)(w * h), (unsigned long long)max);
     }
     return AXLE_OK;
