@@ -138,10 +138,11 @@ copy_of(const axle_pixels *px, axle_pixels *copy)
     return rc;
 }
 
-/* out = window `box` of src resized to w x h; src is left as it was. */
+/* out = window `box` of src resized to w x h (allocated here); src is left
+ * as it was. */
 static int
-resize_window(const axle_pixels *src, const struct img_box *box, uint32_t w, uint32_t h,
-              axle_pixels *out, char *err, size_t errlen)
+resize_from(const axle_pixels *src, const struct img_box *box, uint32_t w, uint32_t h,
+            axle_pixels *out)
 {
     /* Only alpha is changed in place (premultiplied): copy just then. */
     bool alpha = src->channels == 2 || src->channels == 4;
@@ -153,18 +154,93 @@ resize_window(const axle_pixels *src, const struct img_box *box, uint32_t w, uin
         rc = img_resize_box_owned(&work, box, out);
     if (alpha)
         axle_pixels_free(&work);
-    if (rc != AXLE_OK) {
+    if (rc != AXLE_OK)
         axle_pixels_free(out);
-        return img_fail(err, errlen, rc, "out of memory resizing to %ux%u", w, h);
+    return rc;
+}
+
+/* The margin a smaller size keeps over its result when it is made from a
+ * larger size's decode: the JPEG margin (image_internal.h). */
+#define SHARED_MARGIN 2
+
+/* One row of halve, `C` channels (a constant per call: the loop is
+ * specialised). */
+static inline void
+halve_row(const uint8_t *a, const uint8_t *b, uint8_t *o, uint32_t w, uint32_t C)
+{
+    for (uint32_t x = 0; x < w; x++, a += 2 * C, b += 2 * C)
+        for (uint32_t k = 0; k < C; k++)
+            *o++ = (uint8_t)((a[k] + a[k + C] + b[k] + b[k + C] + 2) >> 2);
+}
+
+/* *half = px averaged 2x2 (an odd last row or column left out). */
+static int
+halve(const axle_pixels *px, axle_pixels *half)
+{
+    int rc = axle_pixels_alloc(half, px->width / 2, px->height / 2, px->channels);
+    for (uint32_t y = 0; rc == AXLE_OK && y < half->height; y++) {
+        const uint8_t *a = px->data + (size_t)2 * y * px->stride, *b = a + px->stride;
+        uint8_t *o = half->data + y * half->stride;
+        if (px->channels == 3)
+            halve_row(a, b, o, half->width, 3);
+        else
+            halve_row(a, b, o, half->width, 1);
+    }
+    return rc;
+}
+
+/* A smaller size made from a larger size's decode would cost as much as
+ * the large one: halved first while it stays SHARED_MARGIN times the
+ * result, it costs what its own decode at reduced scale would (a DCT
+ * scaled decode is a block average too).  Not for alpha, whose average
+ * would need premultiplying.  *small is src itself (not owned, small->data
+ * == src->data) when nothing was halved; `box` is scaled along. */
+static int
+shrink_for(const axle_pixels *src, uint32_t w, uint32_t h, struct img_box *box,
+           axle_pixels *small)
+{
+    *small = *src;
+    if (src->channels == 2 || src->channels == 4)
+        return AXLE_OK;
+    while ((box->x1 - box->x0) / 2 >= (double)w * SHARED_MARGIN &&
+           (box->y1 - box->y0) / 2 >= (double)h * SHARED_MARGIN) {
+        axle_pixels half;
+        int rc = halve(small, &half);
+        if (small->data != src->data)
+            axle_pixels_free(small);
+        if (rc != AXLE_OK)
+            return rc;
+        *small = half;
+        box->x0 /= 2, box->y0 /= 2, box->x1 /= 2, box->y1 /= 2;
+        box->x1 = box->x1 > half.width ? half.width : box->x1;
+        box->y1 = box->y1 > half.height ? half.height : box->y1;
     }
     return AXLE_OK;
 }
 
-/* One result from the shown (oriented) decode: the whole image, or the
- * window its crop picks, resized to the result's size. */
+/* out = window `box` of src resized to w x h; src is left as it was. */
 static int
-from_shown(const axle_pixels *shown, const axle_image *img, const axle_geometry *g,
-           const struct plan *p, axle_pixels *out, char *err, size_t errlen)
+resize_window(const axle_pixels *src, const struct img_box *box, uint32_t w, uint32_t h,
+              axle_pixels *out, char *err, size_t errlen)
+{
+    struct img_box b = *box;
+    axle_pixels small;
+    int rc = shrink_for(src, w, h, &b, &small);
+    if (rc == AXLE_OK)
+        rc = resize_from(&small, &b, w, h, out);
+    if (small.data != src->data)
+        axle_pixels_free(&small);
+    if (rc != AXLE_OK)
+        return img_fail(err, errlen, rc, "out of memory resizing to %ux%u", w, h);
+    return AXLE_OK;
+}
+
+
+/* The part of the shown (oriented) decode that result `p` shows: the
+ * whole image, or the window its crop picks. */
+static struct img_box
+shown_window(const axle_pixels *shown, const axle_image *img, const axle_geometry *g,
+             const struct plan *p)
 {
     struct img_box box = {0, 0, shown->width, shown->height};
     if (p->fills) {
@@ -178,7 +254,34 @@ from_shown(const axle_pixels *shown, const axle_image *img, const axle_geometry 
         box.x1 = box.x0 + cw;
         box.y1 = box.y0 + ch;
     }
-    return resize_window(shown, &box, p->tw, p->th, out, err, errlen);
+    return box;
+}
+
+/* Result i from the shown decode, or from an earlier result j whose
+ * window holds result i's window at SHARED_MARGIN times its scale or
+ * more (the same window at a larger size, as a gallery's square crops
+ * are), which reads far fewer pixels; win[i] is set. */
+static int
+from_shown(const axle_pixels *shown, const axle_image *img, const axle_geometry *g,
+           const struct plan *p, struct img_box *win, axle_pixels *out, size_t i,
+           char *err, size_t errlen)
+{
+    struct img_box b = win[i] = shown_window(shown, img, &g[i], &p[i]);
+    double want_x = p[i].tw / (b.x1 - b.x0), want_y = p[i].th / (b.y1 - b.y0);
+    for (size_t j = 0; j < i; j++) {
+        const struct img_box *r = &win[j];
+        /* result j's pixels per decode pixel */
+        double sx = out[j].width / (r->x1 - r->x0), sy = out[j].height / (r->y1 - r->y0);
+        if (b.x0 < r->x0 || b.y0 < r->y0 || b.x1 > r->x1 || b.y1 > r->y1 ||
+            sx < want_x * SHARED_MARGIN || sy < want_y * SHARED_MARGIN)
+            continue;
+        struct img_box in_j = {(b.x0 - r->x0) * sx, (b.y0 - r->y0) * sy,
+                               (b.x1 - r->x0) * sx, (b.y1 - r->y0) * sy};
+        in_j.x1 = in_j.x1 > out[j].width ? out[j].width : in_j.x1;
+        in_j.y1 = in_j.y1 > out[j].height ? out[j].height : in_j.y1;
+        return resize_window(&out[j], &in_j, p[i].tw, p[i].th, &out[i], err, errlen);
+    }
+    return resize_window(shown, &b, p[i].tw, p[i].th, &out[i], err, errlen);
 }
 
 /* One result from the stored decode: resized, then turned (the cheaper
@@ -192,6 +295,29 @@ from_stored(const axle_pixels *px, int o, const struct plan *p, axle_pixels *out
     struct img_box all = {0, 0, px->width, px->height};
     int rc = resize_window(px, &all, sw, sh, out, err, errlen);
     return rc == AXLE_OK ? orient_in_place(out, o, err, errlen) : rc;
+}
+
+/* Result i of plans without a crop: from the smallest larger result
+ * already made that is still SHARED_MARGIN times its size (so three sizes
+ * cost little more than the largest: each resize reads a source a few
+ * times its own size, not the decode), else from the decode. */
+static int
+from_larger(const axle_pixels *px, int o, const struct plan *p, axle_pixels *out, size_t i,
+            char *err, size_t errlen)
+{
+    const axle_pixels *best = NULL;
+    for (size_t j = 0; j < i; j++) {
+        const axle_pixels *c = &out[j];
+        bool enough = c->width >= (uint64_t)p[i].tw * SHARED_MARGIN &&
+                      c->height >= (uint64_t)p[i].th * SHARED_MARGIN;
+        if (enough && (!best || (uint64_t)c->width * c->height <
+                                    (uint64_t)best->width * best->height))
+            best = c;
+    }
+    if (!best)
+        return from_stored(px, o, &p[i], &out[i], err, errlen);
+    struct img_box all = {0, 0, best->width, best->height};
+    return resize_window(best, &all, p[i].tw, p[i].th, &out[i], err, errlen);
 }
 
 static void
@@ -218,11 +344,14 @@ make_all(axle_pixels *px, const axle_image *img, const axle_geometry *g,
         return rc == AXLE_OK ? orient_in_place(out, o, err, errlen) : rc;
     }
     /* A crop window is found as the image is shown: turn the decode first. */
+    struct img_box *win = fills ? calloc(n, sizeof *win) : NULL;
     if (fills)
-        rc = orient_in_place(px, o, err, errlen);
+        rc = win ? orient_in_place(px, o, err, errlen)
+                 : img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
     for (size_t i = 0; rc == AXLE_OK && i < n; i++)
-        rc = fills ? from_shown(px, img, &g[i], &p[i], &out[i], err, errlen)
-                   : from_stored(px, o, &p[i], &out[i], err, errlen);
+        rc = fills ? from_shown(px, img, g, p, win, out, i, err, errlen)
+                   : from_larger(px, o, p, out, i, err, errlen);
+    free(win);
     axle_pixels_free(px);
     if (rc != AXLE_OK)
         free_all(out, n);

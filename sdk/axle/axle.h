@@ -819,11 +819,13 @@ int axle_parse_colour(const char *text, uint8_t rgb[3], char *err, size_t errlen
 int axle_opt_colour(const axle_job *job, const char *name, uint8_t rgb[3]);
 
 /* axle_image_to_size for n geometries from one decode: the image is
- * decoded once, at the reduced scale the largest of them needs, and each
- * out[i] is resized (and cropped) from that decode on its own.  out[0]
- * is byte for byte what axle_image_to_size gives for g[0] when g[0] is
- * the largest; a smaller size may be sharper than its own call's, having
- * been made from a larger decode.  On error no out[i] is left allocated. */
+ * decoded once, at the reduced scale the largest of them needs.  Without
+ * crops, out[i] is resized from the smallest earlier out[j] at least
+ * twice its size on both sides (so put the largest first), else from the
+ * decode; with crops, each is cut and resized from the decode (halved
+ * first while it stays twice the result).  out[0] is byte for byte what
+ * axle_image_to_size gives for g[0] when g[0] is the largest and no
+ * geometry crops.  On error no out[i] is left allocated. */
 int axle_images_to_sizes(const axle_image *img, const axle_geometry *g, size_t n,
                          uint64_t max_pixels, unsigned flags, axle_pixels *out,
                          char *err, size_t errlen);

@@ -99,11 +99,9 @@ is "$st" 2 "an unknown crop is refused"
 contains bad.err "not one of: none, centre, entropy, attention" "the crops are listed"
 
 # ---- crop: centre is Pillow's ImageOps.fit ---------------------------------
-run centre size=120x120 crop=centre
-is "$st" 0 "crop=centre runs"
-for f in land turned; do
-    is "$(dims "$out/$f.jpg")" 120x120 "crop=centre: $f fills 120x120"
-    py "in/$f.jpg" "$out/$f.jpg" >fit.txt <<'PY'
+# fit_psnr SOURCE THUMB: PSNR of THUMB against ImageOps.fit of SOURCE.
+fit_psnr() {
+    py "$1" "$2" <<'PY'
 import math, sys
 from PIL import Image, ImageChops, ImageOps
 src = ImageOps.exif_transpose(Image.open(sys.argv[1])).convert("RGB")
@@ -113,7 +111,13 @@ hist = ImageChops.difference(ref, got).histogram()
 mse = sum(c * (i % 256) ** 2 for i, c in enumerate(hist)) / (got.size[0] * got.size[1] * 3)
 print(f"{99 if mse == 0 else 10 * math.log10(255 ** 2 / mse):.2f}")
 PY
-    at_least "$(cat fit.txt)" 32 "crop=centre: $f matches ImageOps.fit (PSNR)"
+}
+run centre size=120x120 crop=centre
+is "$st" 0 "crop=centre runs"
+for f in land turned; do
+    is "$(dims "$out/$f.jpg")" 120x120 "crop=centre: $f fills 120x120"
+    at_least "$(fit_psnr "in/$f.jpg" "$out/$f.jpg")" 32 \
+        "crop=centre: $f matches ImageOps.fit (PSNR)"
 done
 run centre_tall size=50x200 crop=centre
 is "$(dims "$out/land.jpg")" 50x200 "crop=centre: a box taller than the image's aspect"
@@ -213,6 +217,30 @@ is "$(dims "$xq/turned.jpg")" "$(pil_fit in/turned.jpg 48 48)" "sizes square (48
 is "$(dims "$xe/land.jpg")" 30x20 "sizes exact (\"30x20!\"): 30x20"
 pilref psnr in/land.jpg "$xs/land.jpg" >q.txt
 at_least "$(cat q.txt)" 32 "a size made from the shared decode meets the quality bar"
+
+# Crops of several sizes: the small one is cut from the large one's window.
+cat >crops.yaml <<'EOF'
+jobs:
+  import:
+    method: import_images
+    options: {files: in}
+  thumbs:
+    method: thumbnailer
+    datasets: {source: import}
+    options: {size: 240, crop: centre, sizes: {sq: 60}}
+  ex_sq:
+    method: export_images
+    datasets: {source: thumbs}
+    options: {column: sq, quality: 95}
+EOF
+"$AXLE" run crops.yaml >crops.out 2>crops.err; st=$?
+is "$st" 0 "sizes with crop=centre runs"
+xc="axle-work/$(awk '$1 == "ex_sq" { print $2 }' crops.out)/output"
+for f in land turned; do
+    is "$(dims "$xc/$f.jpg")" 60x60 "sizes with crop: $f's 60x60"
+    at_least "$(fit_psnr "in/$f.jpg" "$xc/$f.jpg")" 32 \
+        "sizes with crop: $f's 60x60 matches ImageOps.fit (PSNR)"
+done
 
 # ---- sharpen: mild, off by default ------------------------------------------
 run plain size=150
