@@ -25,7 +25,8 @@ static const char *
 type_name(axle_opt_type t)
 {
     static const char *names[] = {"?", "int", "float", "bool", "string",
-                                  "enum", "path", "paths", "size", "outdir"};
+                                  "enum", "path", "paths", "size", "outdir",
+                                  "sizes", "colour"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 

@@ -268,6 +268,33 @@ want_paths(struct vctx *c, const ynode *v)
     return ok ? list : NULL;
 }
 
+/* A side given in a size: in the option's range (a free side, 0, is not
+ * checked: it is no number the user wrote). */
+static bool
+side_in_range(struct vctx *c, const ynode *v, int64_t n)
+{
+    return n == 0 || in_range(c, v, (double)n);
+}
+
+/* The string forms ("640x338", "640x", "x338", "300x200!", "256"). */
+static json_t *
+size_string(struct vctx *c, const ynode *v)
+{
+    axle_geometry g;
+    char err[512];
+    if (axle_parse_size(v->scalar, &g, err, sizeof err) != AXLE_OK) {
+        bad(c, v, "option '%s': %s", c->opt->name, err);
+        return NULL;
+    }
+    if (!side_in_range(c, v, g.width) || !side_in_range(c, v, g.height))
+        return NULL;
+    if (g.mode == AXLE_FIT_EXACT)
+        return json_pack("[IIs]", (json_int_t)g.width, (json_int_t)g.height, "!");
+    return json_pack("[II]", (json_int_t)g.width, (json_int_t)g.height);
+}
+
+/* A size is stored as [w, h] (0: a free side) or [w, h, "!"] (exact), so
+ * that every spelling of one size has one identity. */
 static json_t *
 want_size(struct vctx *c, const ynode *v)
 {
@@ -278,14 +305,67 @@ want_size(struct vctx *c, const ynode *v)
     } else if (v->kind == YNODE_SEQ && v->n == 2 && yscalar_int(v->items[0], &w) &&
                yscalar_int(v->items[1], &h)) {
         ;
+    } else if (v->kind == YNODE_SCALAR && !is_null_value(v) &&
+               yscalar_classify(v) != YS_INT) {
+        return size_string(c, v);
     } else {
-        bad(c, v, "option '%s' wants [width, height] or one number, got %s", c->opt->name,
-            describe(v, d, sizeof d));
+        bad(c, v, "option '%s' wants [width, height], one number or a string such as "
+            "\"640x480\", got %s", c->opt->name, describe(v, d, sizeof d));
         return NULL;
     }
     if (!in_range(c, v, (double)w) || (h != w && !in_range(c, v, (double)h)))
         return NULL;
     return json_pack("[II]", (json_int_t)w, (json_int_t)h);
+}
+
+/* {NAME: SIZE, ...}: an object of sizes; its keys are sorted where the
+ * identity hashes it, which is the order methods read it in. */
+static json_t *
+want_sizes(struct vctx *c, const ynode *v)
+{
+    char d[200];
+    if (v->kind != YNODE_MAP) {
+        bad(c, v, "option '%s' wants a map {NAME: SIZE, ...}, got %s", c->opt->name,
+            describe(v, d, sizeof d));
+        return NULL;
+    }
+    json_t *map = json_object();
+    bool ok = map != NULL;
+    for (size_t i = 0; map && i < v->n; i++) {
+        const ynode *k = v->keys[i];
+        if (k->kind != YNODE_SCALAR || !*k->scalar) {
+            bad(c, k, "option '%s' wants a name for each size", c->opt->name);
+            ok = false;
+            continue;
+        }
+        json_t *one = want_size(c, v->items[i]);
+        if (one)
+            json_object_set_new(map, k->scalar, one);
+        else
+            ok = false;
+    }
+    if (!ok)
+        json_decref(map);
+    return ok ? map : NULL;
+}
+
+/* A colour, stored as "#rrggbb" whichever way it was written. */
+static json_t *
+want_colour(struct vctx *c, const ynode *v)
+{
+    if (is_null_value(v))
+        return json_null(); /* unset */
+    const char *s = want_text(c, v, "a colour");
+    uint8_t rgb[3];
+    char err[256], hex[8];
+    if (!s)
+        return NULL;
+    if (axle_parse_colour(s, rgb, err, sizeof err) != AXLE_OK) {
+        bad(c, v, "option '%s': %s", c->opt->name, err);
+        return NULL;
+    }
+    snprintf(hex, sizeof hex, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
+    return json_string(hex);
 }
 
 static json_t *
@@ -301,6 +381,8 @@ normalise(struct vctx *c, const ynode *v)
     case AXLE_OPT_PATHS: return want_paths(c, v);
     case AXLE_OPT_SIZE: return want_size(c, v);
     case AXLE_OPT_OUTPUT_DIR: return want_path(c, v); /* resolved alike; need not exist */
+    case AXLE_OPT_SIZES: return want_sizes(c, v);
+    case AXLE_OPT_COLOUR: return want_colour(c, v);
     }
     return NULL;
 }
@@ -334,7 +416,7 @@ static bool
 schema_ok(struct vctx *c, const axle_option *o)
 {
     const char *why = NULL;
-    if (o->type < AXLE_OPT_INT || o->type > AXLE_OPT_OUTPUT_DIR)
+    if (o->type < AXLE_OPT_INT || o->type > AXLE_OPT_COLOUR)
         why = "an unknown type";
     else if (o->type == AXLE_OPT_ENUM && (!o->choices || !*o->choices))
         why = "no choices";

@@ -11,13 +11,14 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* What a getter can read: one bit per axle_opt_type. */
 #define BIT(t) (1u << (t))
 #define SCALAR_TEXT (BIT(AXLE_OPT_STRING) | BIT(AXLE_OPT_ENUM) | BIT(AXLE_OPT_PATH) | \
                      BIT(AXLE_OPT_OUTPUT_DIR))
-#define LISTS (BIT(AXLE_OPT_PATHS) | BIT(AXLE_OPT_SIZE))
+#define LISTS (BIT(AXLE_OPT_PATHS) | BIT(AXLE_OPT_SIZE) | BIT(AXLE_OPT_SIZES))
 
 static void AXLE_PRINTF(2, 3)
 misuse(const axle_job *cjob, const char *fmt, ...)
@@ -121,8 +122,13 @@ how_to_read(axle_opt_type t)
     case AXLE_OPT_PATH: return "a path; read it with axle_opt_string";
     case AXLE_OPT_PATHS:
         return "a list of paths; read it with axle_opt_count and axle_opt_string_at";
-    case AXLE_OPT_SIZE: return "a size; read it with axle_opt_int_at(job, name, 0 or 1)";
+    case AXLE_OPT_SIZE:
+        return "a size; read it with axle_opt_size (or axle_opt_int_at(job, name, 0 or 1))";
     case AXLE_OPT_OUTPUT_DIR: return "an output folder; read it with axle_opt_string";
+    case AXLE_OPT_SIZES:
+        return "a map of sizes; read it with axle_opt_count, axle_opt_string_at and "
+               "axle_opt_size_at";
+    case AXLE_OPT_COLOUR: return "a colour; read it with axle_opt_colour";
     }
     return "of an unknown type";
 }
@@ -230,14 +236,93 @@ axle_opt_enum(const axle_job *job, const char *name)
 size_t
 axle_opt_count(const axle_job *job, const char *name)
 {
-    return json_array_size(opt(job, name, "axle_opt_count", LISTS));
+    json_t *v = opt(job, name, "axle_opt_count", LISTS);
+    return json_is_object(v) ? json_object_size(v) : json_array_size(v);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Entry i of a SIZES option in the order of the names (the identity
+ * hashes the map with sorted keys, so that is the order every process
+ * agrees on); its name in *key.  NULL after recording the mistake. */
+static json_t *
+sizes_entry(const axle_job *job, const char *name, size_t i, const char *getter,
+            const char **key)
+{
+    json_t *map = opt(job, name, getter, BIT(AXLE_OPT_SIZES));
+    size_t n = json_object_size(map);
+    if (!map)
+        return NULL;
+    if (i >= n) {
+        misuse(job, "%s: option '%s' has %zu entries; index %zu is past its end", getter,
+               name, n, i);
+        return NULL;
+    }
+    const char **names = malloc(n * sizeof *names);
+    if (!names)
+        return NULL;
+    size_t k = 0;
+    const char *kname;
+    json_t *v;
+    json_object_foreach(map, kname, v)
+        names[k++] = kname;
+    qsort(names, n, sizeof *names, by_name);
+    *key = names[i];
+    free(names);
+    return json_object_get(map, *key);
 }
 
 const char *
 axle_opt_string_at(const axle_job *job, const char *name, size_t i)
 {
+    const axle_option *o = job && job->desc && name ? declared(job, name) : NULL;
+    if (o && o->type == AXLE_OPT_SIZES) {
+        const char *key = "";
+        sizes_entry(job, name, i, "axle_opt_string_at", &key);
+        return key;
+    }
     json_t *v = element(job, name, i, "axle_opt_string_at", BIT(AXLE_OPT_PATHS));
     return v ? json_string_value(v) : "";
+}
+
+/* A size as the core stores it: [w, h] (0 for a free side), or
+ * [w, h, "!"] for an exact one. */
+static int
+size_from_json(const json_t *v, axle_geometry *g)
+{
+    if (!g || !json_is_array(v) || json_array_size(v) < 2)
+        return AXLE_EINVAL;
+    g->width = (uint32_t)json_integer_value(json_array_get(v, 0));
+    g->height = (uint32_t)json_integer_value(json_array_get(v, 1));
+    g->mode = json_is_string(json_array_get(v, 2)) ? AXLE_FIT_EXACT : AXLE_FIT_INSIDE;
+    g->crop = AXLE_CROP_NONE;
+    g->upscale = false;
+    return AXLE_OK;
+}
+
+int
+axle_opt_size(const axle_job *job, const char *name, axle_geometry *g)
+{
+    return size_from_json(opt(job, name, "axle_opt_size", BIT(AXLE_OPT_SIZE)), g);
+}
+
+int
+axle_opt_size_at(const axle_job *job, const char *name, size_t i, axle_geometry *g)
+{
+    const char *key;
+    return size_from_json(sizes_entry(job, name, i, "axle_opt_size_at", &key), g);
+}
+
+int
+axle_opt_colour(const axle_job *job, const char *name, uint8_t rgb[3])
+{
+    const char *text = json_string_value(opt(job, name, "axle_opt_colour",
+                                             BIT(AXLE_OPT_COLOUR)));
+    return text ? axle_parse_colour(text, rgb, NULL, 0) : AXLE_EINVAL;
 }
 
 int64_t

@@ -57,6 +57,8 @@ EXTRA_DIST += tests/image/make_formats.py
 # and strips XMP without axle).
 IMAGE_SHELL_TESTS += tests/image/provenance.sh
 IMAGE_SHELL_TESTS += tests/image/dest.sh
+# The thumbnailer's size strings, crops, several sizes, sharpen, background.
+IMAGE_SHELL_TESTS += tests/image/thumbopts.sh
 EXTRA_DIST += tests/image/xmp.py
 TESTS += $(IMAGE_SHELL_TESTS)
 EXTRA_DIST += $(IMAGE_SHELL_TESTS) tests/image/pilref.py tests/image/lib_image.sh \

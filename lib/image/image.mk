@@ -37,3 +37,7 @@ lib_libaxle_la_SOURCES += lib/image/image_colour_none.c
 endif
 # Pixels to a file in the job folder: encoded, with provenance, registered.
 lib_libaxle_la_SOURCES += lib/image/image_write.c
+# Thumbnails as users ask for them: size strings, fill-and-crop windows,
+# sharpening and flattening after the resize.
+lib_libaxle_la_SOURCES += lib/image/image_size_text.c lib/image/image_crop_window.c \
+	lib/image/image_finish.c

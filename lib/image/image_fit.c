@@ -32,10 +32,11 @@ img_geometry_problem(const axle_geometry *g, int *code)
     *code = AXLE_EINVAL;
     if (!g)
         return "no geometry";
-    if (g->crop != AXLE_CROP_NONE) {
-        *code = AXLE_EUNSUPPORTED;
-        return "cropping is not supported yet";
-    }
+    if (g->crop > AXLE_CROP_ATTENTION)
+        return "unknown crop";
+    if (g->crop != AXLE_CROP_NONE && g->mode == AXLE_FIT_EXACT)
+        return "an exact size keeps no aspect, so it has nothing to crop: "
+               "drop the exact size or the crop";
     switch (g->mode) {
     case AXLE_FIT_INSIDE:
         return g->width || g->height ? NULL : "give the box a width, a height or both";
@@ -67,6 +68,44 @@ fit_inside(uint32_t w, uint32_t h, const axle_geometry *g, uint32_t *tw, uint32_
     return *tw && *th ? AXLE_OK : AXLE_ETOOBIG;
 }
 
+bool
+img_fills(const axle_geometry *g)
+{
+    return g->crop != AXLE_CROP_NONE && g->mode == AXLE_FIT_INSIDE && g->width &&
+           g->height;
+}
+
+/* Without upscale an image smaller than the box on a side is only cut,
+ * never enlarged: the box shrinks to the image there. */
+static bool
+fill_is_cut_only(uint32_t w, uint32_t h, const axle_geometry *g)
+{
+    return !g->upscale && (g->width > w || g->height > h);
+}
+
+void
+img_fill_window(uint32_t w, uint32_t h, const axle_geometry *g, double *cw, double *ch)
+{
+    if (fill_is_cut_only(w, h, g)) {
+        *cw = g->width < w ? g->width : w;
+        *ch = g->height < h ? g->height : h;
+        return;
+    }
+    /* Pillow's ImageOps.fit, in its arithmetic: the box's aspect, as
+     * large as the image holds. */
+    double live = (double)w / h, want = (double)g->width / g->height;
+    if (live == want) {
+        *cw = w;
+        *ch = h;
+    } else if (live >= want) {
+        *cw = want * h;
+        *ch = h;
+    } else {
+        *cw = w;
+        *ch = w / want;
+    }
+}
+
 int
 axle_fit(uint32_t width, uint32_t height, const axle_geometry *g, uint32_t *out_w,
          uint32_t *out_h)
@@ -76,6 +115,12 @@ axle_fit(uint32_t width, uint32_t height, const axle_geometry *g, uint32_t *out_
         return AXLE_EINVAL;
     if (img_geometry_problem(g, &code))
         return code;
+    if (img_fills(g)) {
+        bool cut = fill_is_cut_only(width, height, g);
+        *out_w = cut && width < g->width ? width : g->width;
+        *out_h = cut && height < g->height ? height : g->height;
+        return AXLE_OK;
+    }
     if (g->mode == AXLE_FIT_EXACT) {
         *out_w = g->width;
         *out_h = g->height;

@@ -396,15 +396,21 @@ cache_get(void)
 
 /* ---- the resize ---- */
 
+/* A pass over the whole of a side that keeps its size is the identity. */
+static bool
+pass_needed(const struct img_weights *w)
+{
+    return w->in_size != w->out_size || w->from != 0 || w->to != w->in_size;
+}
+
 static int
 run_passes(const struct weight_cache *w, const axle_pixels *in, axle_pixels *out)
 {
     size_t row = (size_t)in->width * in->channels;
     uint8_t *mid = NULL;
-    /* A pass that keeps its size would be the identity: skip it. */
     const uint8_t *src = in->data;
     size_t src_stride = in->stride;
-    if (in->height != out->height) {
+    if (pass_needed(&w->vert)) {
         mid = malloc(row * out->height + MID_SLACK);
         if (!mid)
             return AXLE_ENOMEM;
@@ -412,7 +418,7 @@ run_passes(const struct weight_cache *w, const axle_pixels *in, axle_pixels *out
         src = mid;
         src_stride = row;
     }
-    if (in->width != out->width)
+    if (pass_needed(&w->horiz))
         horizontal(&w->horiz, src, src_stride, out->height, out, mid != NULL);
     else
         for (uint32_t y = 0; y < out->height; y++)
@@ -424,9 +430,18 @@ run_passes(const struct weight_cache *w, const axle_pixels *in, axle_pixels *out
 int
 img_resize_owned(axle_pixels *in, axle_pixels *out)
 {
+    struct img_box all = {0, 0, in->width, in->height};
+    return img_resize_box_owned(in, &all, out);
+}
+
+int
+img_resize_box_owned(axle_pixels *in, const struct img_box *box, axle_pixels *out)
+{
     if (!in->data || !out->data || in->channels != out->channels ||
         in->channels < 1 || in->channels > 4 || !in->width || !in->height ||
-        !out->width || !out->height)
+        !out->width || !out->height || box->x0 < 0 || box->y0 < 0 ||
+        box->x1 > in->width || box->y1 > in->height || box->x1 <= box->x0 ||
+        box->y1 <= box->y0)
         return AXLE_EINVAL;
     struct weight_cache once, *w = cache_get();
     if (!w) {
@@ -434,8 +449,8 @@ img_resize_owned(axle_pixels *in, axle_pixels *out)
         w = &once;
     }
     int rc = AXLE_ENOMEM;
-    if (img_weights_make(&w->vert, in->height, out->height) == AXLE_OK &&
-        img_weights_make(&w->horiz, in->width, out->width) == AXLE_OK) {
+    if (img_weights_make_box(&w->vert, in->height, box->y0, box->y1, out->height) == AXLE_OK &&
+        img_weights_make_box(&w->horiz, in->width, box->x0, box->x1, out->width) == AXLE_OK) {
         bool alpha = in->channels == 2 || in->channels == 4;
         if (alpha)
             premultiply(in);

@@ -5,6 +5,7 @@
 #ifndef AXLE_IMAGE_RESIZE_H
 #define AXLE_IMAGE_RESIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,7 @@
 /* Filter weights for one direction (in_size -> out_size). */
 struct img_weights {
     uint32_t in_size, out_size;
+    double from, to; /* the input window the weights read */
     int ksize;       /* most taps any output pixel has */
     int kstride;     /* weights stored per output pixel: ksize rounded up
                         to a multiple of 8, zero padded */
@@ -27,6 +29,10 @@ struct img_weights {
 /* Makes the weights for in_size -> out_size, unless `w` holds them
  * already.  AXLE_ENOMEM leaves `w` empty. */
 int img_weights_make(struct img_weights *w, uint32_t in_size, uint32_t out_size);
+/* The weights for window [from, to) of the input (Pillow's box) resized
+ * to out_size; img_weights_make is the window [0, in_size). */
+int img_weights_make_box(struct img_weights *w, uint32_t in_size, double from, double to,
+                         uint32_t out_size);
 void img_weights_free(struct img_weights *w);
 
 /* axle_pixels_resize into an allocated `out` (the wanted size, in's
@@ -37,5 +43,30 @@ int img_resize_owned(axle_pixels *in, axle_pixels *out);
 /* What is wrong with geometry `g` in words, or NULL when it is usable;
  * *code is the status to return. */
 const char *img_geometry_problem(const axle_geometry *g, int *code);
+
+/* ---- fill and crop (image_fit.c, image_resize.c, image_crop_window.c) ---- */
+
+/* Whether `g` fills its box and crops (a crop with both sides given). */
+bool img_fills(const axle_geometry *g);
+
+/* The size of the part of a w x h image (as shown) that a filling
+ * geometry keeps, in the image's pixels: Pillow's ImageOps.fit window
+ * (fractional), or the box cut to the image when it is not enlarged. */
+void img_fill_window(uint32_t w, uint32_t h, const axle_geometry *g, double *cw, double *ch);
+
+/* A source window: x0, y0, x1, y1 in the input's pixels (fractional). */
+struct img_box {
+    double x0, y0, x1, y1;
+};
+
+/* img_resize_owned of window `box` of `in` only, as Pillow's
+ * resize(box=...): the filter still reads pixels outside the window,
+ * so its edges are as smooth as the rest. */
+int img_resize_box_owned(axle_pixels *in, const struct img_box *box, axle_pixels *out);
+
+/* Where a cw x ch window (in `px`'s pixels, cw <= width, ch <= height)
+ * goes for crop `crop`: its top-left corner. */
+void img_crop_place(const axle_pixels *px, axle_crop crop, double cw, double ch,
+                    double *x0, double *y0);
 
 #endif

@@ -40,10 +40,10 @@ img_weights_free(struct img_weights *w)
 
 /* Weights of output pixel `i` (Pillow's precompute_coeffs), as doubles. */
 static int
-pixel_weights(double scale, double support, double filterscale, uint32_t in_size,
-              uint32_t i, int ksize, double *k, int32_t *first)
+pixel_weights(double from, double scale, double support, double filterscale,
+              uint32_t in_size, uint32_t i, int ksize, double *k, int32_t *first)
 {
-    double center = (i + 0.5) * scale, ss = 1.0 / filterscale, total = 0;
+    double center = from + (i + 0.5) * scale, ss = 1.0 / filterscale, total = 0;
     int lo = (int)(center - support + 0.5), hi = (int)(center + support + 0.5);
     if (lo < 0)
         lo = 0;
@@ -84,10 +84,18 @@ fixed_weights(const double *kd, int n, int16_t *k)
 int
 img_weights_make(struct img_weights *w, uint32_t in_size, uint32_t out_size)
 {
-    if (w->k && w->in_size == in_size && w->out_size == out_size)
+    return img_weights_make_box(w, in_size, 0, in_size, out_size);
+}
+
+int
+img_weights_make_box(struct img_weights *w, uint32_t in_size, double from, double to,
+                     uint32_t out_size)
+{
+    if (w->k && w->in_size == in_size && w->out_size == out_size && w->from == from &&
+        w->to == to)
         return AXLE_OK; /* same geometry as the last image */
     img_weights_free(w);
-    double scale = (double)in_size / out_size;
+    double scale = (to - from) / out_size;
     double filterscale = scale < 1.0 ? 1.0 : scale;
     double support = 3.0 * filterscale;
     int ksize = (int)ceil(support) * 2 + 1;
@@ -102,7 +110,8 @@ img_weights_make(struct img_weights *w, uint32_t in_size, uint32_t out_size)
     }
     for (uint32_t i = 0; i < out_size; i++) {
         int32_t first;
-        int n = pixel_weights(scale, support, filterscale, in_size, i, ksize, kd, &first);
+        int n = pixel_weights(from, scale, support, filterscale, in_size, i, ksize, kd,
+                              &first);
         fixed_weights(kd, n, w->k + (size_t)i * w->kstride);
         w->bounds[2 * i] = first;
         w->bounds[2 * i + 1] = n;
@@ -110,6 +119,8 @@ img_weights_make(struct img_weights *w, uint32_t in_size, uint32_t out_size)
     free(kd);
     w->in_size = in_size;
     w->out_size = out_size;
+    w->from = from;
+    w->to = to;
     w->ksize = ksize;
     return AXLE_OK;
 }

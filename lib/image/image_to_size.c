@@ -4,9 +4,12 @@
  * The order matters for speed: the image is decoded at the smallest
  * scale that still covers the result (shrink-on-load), then resized, and
  * only the small result is rotated for its EXIF orientation (and, with
- * AXLE_TO_RGB, converted).  Resizing before rotating gives the same
+ * AXLE_TO_SRGB and AXLE_TO_RGB, converted: every size of
+ * axle_images_to_sizes alike).  Resizing before rotating gives the same
  * pixels as PIL's exif_transpose-then-resize, since the filter is
  * symmetric. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "image_internal.h"
@@ -106,39 +109,354 @@ result_size(const axle_image *img, const axle_geometry *g, uint64_t max_pixels,
     return AXLE_OK;
 }
 
+/* What one geometry needs: its result's size as shown, and how large the
+ * whole image must be decoded for it (as shown). */
+struct plan {
+    uint32_t tw, th;
+    double need_w, need_h;
+    bool fills;
+};
+
+static int
+make_plan(const axle_image *img, const axle_geometry *g, uint64_t max_pixels,
+          struct plan *p, char *err, size_t errlen)
+{
+    int rc = result_size(img, g, max_pixels, &p->tw, &p->th, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
+    p->fills = img_fills(g);
+    p->need_w = p->tw;
+    p->need_h = p->th;
+    if (p->fills) { /* the window scales to the result: the image scales alike */
+        bool swap = img->orientation >= 5 && img->orientation <= 8;
+        uint32_t w = swap ? img->height : img->width, h = swap ? img->width : img->height;
+        double cw, ch;
+        img_fill_window(w, h, g, &cw, &ch);
+        p->need_w = w * (p->tw / cw);
+        p->need_h = h * (p->th / ch);
+    }
+    return AXLE_OK;
+}
+
+static uint64_t decodes; /* axle_image_decode_count */
+
+uint64_t
+axle_image_decode_count(void)
+{
+    return decodes;
+}
+
+/* One decode for all plans: at the scale the largest needs (stored
+ * orientation). */
+static int
+decode_for(const axle_image *img, const struct plan *p, size_t n, uint64_t max_pixels,
+           unsigned flags, int o, axle_pixels *px, char *err, size_t errlen)
+{
+    double w = 0, h = 0;
+    for (size_t i = 0; i < n; i++) {
+        w = p[i].need_w > w ? p[i].need_w : w;
+        h = p[i].need_h > h ? p[i].need_h : h;
+    }
+    uint32_t sw = (uint32_t)ceil(o >= 5 ? h : w), sh = (uint32_t)ceil(o >= 5 ? w : h);
+    decodes++;
+    /* The decoder knows only AXLE_DECODE_PARTIAL; the other flags are
+     * axle_images_to_sizes's. */
+    return axle_image_decode_ex(img, sw, sh, max_pixels, flags & AXLE_DECODE_PARTIAL, px,
+                                err, errlen);
+}
+
+/* A copy of px that a resize may change (it premultiplies alpha). */
+static int
+copy_of(const axle_pixels *px, axle_pixels *copy)
+{
+    int rc = axle_pixels_alloc(copy, px->width, px->height, px->channels);
+    for (uint32_t y = 0; rc == AXLE_OK && y < px->height; y++)
+        memcpy(copy->data + y * copy->stride, px->data + y * px->stride,
+               (size_t)px->width * px->channels);
+    return rc;
+}
+
+/* out = window `box` of src resized to w x h (allocated here); src is left
+ * as it was. */
+static int
+resize_from(const axle_pixels *src, const struct img_box *box, uint32_t w, uint32_t h,
+            axle_pixels *out)
+{
+    /* Only alpha is changed in place (premultiplied): copy just then. */
+    bool alpha = src->channels == 2 || src->channels == 4;
+    axle_pixels work = *src;
+    int rc = alpha ? copy_of(src, &work) : AXLE_OK;
+    if (rc == AXLE_OK)
+        rc = axle_pixels_alloc(out, w, h, src->channels);
+    if (rc == AXLE_OK)
+        rc = img_resize_box_owned(&work, box, out);
+    if (alpha)
+        axle_pixels_free(&work);
+    if (rc != AXLE_OK)
+        axle_pixels_free(out);
+    return rc;
+}
+
+/* The margin a smaller size keeps over its result when it is made from a
+ * larger size's decode: the JPEG margin (image_internal.h). */
+#define SHARED_MARGIN 2
+
+/* One row of halve, `C` channels (a constant per call: the loop is
+ * specialised). */
+static inline void
+halve_row(const uint8_t *a, const uint8_t *b, uint8_t *o, uint32_t w, uint32_t C)
+{
+    for (uint32_t x = 0; x < w; x++, a += 2 * C, b += 2 * C)
+        for (uint32_t k = 0; k < C; k++)
+            *o++ = (uint8_t)((a[k] + a[k + C] + b[k] + b[k + C] + 2) >> 2);
+}
+
+/* *half = px averaged 2x2 (an odd last row or column left out). */
+static int
+halve(const axle_pixels *px, axle_pixels *half)
+{
+    int rc = axle_pixels_alloc(half, px->width / 2, px->height / 2, px->channels);
+    for (uint32_t y = 0; rc == AXLE_OK && y < half->height; y++) {
+        const uint8_t *a = px->data + (size_t)2 * y * px->stride, *b = a + px->stride;
+        uint8_t *o = half->data + y * half->stride;
+        if (px->channels == 3)
+            halve_row(a, b, o, half->width, 3);
+        else
+            halve_row(a, b, o, half->width, 1);
+    }
+    return rc;
+}
+
+/* A smaller size made from a larger size's decode would cost as much as
+ * the large one: halved first while it stays SHARED_MARGIN times the
+ * result, it costs what its own decode at reduced scale would (a DCT
+ * scaled decode is a block average too).  Not for alpha, whose average
+ * would need premultiplying.  *small is src itself (not owned, small->data
+ * == src->data) when nothing was halved; `box` is scaled along. */
+static int
+shrink_for(const axle_pixels *src, uint32_t w, uint32_t h, struct img_box *box,
+           axle_pixels *small)
+{
+    *small = *src;
+    if (src->channels == 2 || src->channels == 4)
+        return AXLE_OK;
+    while ((box->x1 - box->x0) / 2 >= (double)w * SHARED_MARGIN &&
+           (box->y1 - box->y0) / 2 >= (double)h * SHARED_MARGIN) {
+        axle_pixels half;
+        int rc = halve(small, &half);
+        if (small->data != src->data)
+            axle_pixels_free(small);
+        if (rc != AXLE_OK)
+            return rc;
+        *small = half;
+        box->x0 /= 2, box->y0 /= 2, box->x1 /= 2, box->y1 /= 2;
+        box->x1 = box->x1 > half.width ? half.width : box->x1;
+        box->y1 = box->y1 > half.height ? half.height : box->y1;
+    }
+    return AXLE_OK;
+}
+
+/* out = window `box` of src resized to w x h; src is left as it was. */
+static int
+resize_window(const axle_pixels *src, const struct img_box *box, uint32_t w, uint32_t h,
+              axle_pixels *out, char *err, size_t errlen)
+{
+    struct img_box b = *box;
+    axle_pixels small;
+    int rc = shrink_for(src, w, h, &b, &small);
+    if (rc == AXLE_OK)
+        rc = resize_from(&small, &b, w, h, out);
+    if (small.data != src->data)
+        axle_pixels_free(&small);
+    if (rc != AXLE_OK)
+        return img_fail(err, errlen, rc, "out of memory resizing to %ux%u", w, h);
+    return AXLE_OK;
+}
+
+
+/* The part of the shown (oriented) decode that result `p` shows: the
+ * whole image, or the window its crop picks. */
+static struct img_box
+shown_window(const axle_pixels *shown, const axle_image *img, const axle_geometry *g,
+             const struct plan *p)
+{
+    struct img_box box = {0, 0, shown->width, shown->height};
+    if (p->fills) {
+        bool swap = img->orientation >= 5 && img->orientation <= 8;
+        uint32_t w = swap ? img->height : img->width, h = swap ? img->width : img->height;
+        double cw, ch, kx = (double)shown->width / w, ky = (double)shown->height / h;
+        img_fill_window(w, h, g, &cw, &ch);
+        cw = cw * kx > shown->width ? shown->width : cw * kx;
+        ch = ch * ky > shown->height ? shown->height : ch * ky;
+        img_crop_place(shown, g->crop, cw, ch, &box.x0, &box.y0);
+        box.x1 = box.x0 + cw;
+        box.y1 = box.y0 + ch;
+    }
+    return box;
+}
+
+/* Result i from the shown decode, or from an earlier result j whose
+ * window holds result i's window at SHARED_MARGIN times its scale or
+ * more (the same window at a larger size, as a gallery's square crops
+ * are), which reads far fewer pixels; win[i] is set. */
+static int
+from_shown(const axle_pixels *shown, const axle_image *img, const axle_geometry *g,
+           const struct plan *p, struct img_box *win, axle_pixels *out, size_t i,
+           char *err, size_t errlen)
+{
+    struct img_box b = win[i] = shown_window(shown, img, &g[i], &p[i]);
+    double want_x = p[i].tw / (b.x1 - b.x0), want_y = p[i].th / (b.y1 - b.y0);
+    for (size_t j = 0; j < i; j++) {
+        const struct img_box *r = &win[j];
+        /* result j's pixels per decode pixel */
+        double sx = out[j].width / (r->x1 - r->x0), sy = out[j].height / (r->y1 - r->y0);
+        if (b.x0 < r->x0 || b.y0 < r->y0 || b.x1 > r->x1 || b.y1 > r->y1 ||
+            sx < want_x * SHARED_MARGIN || sy < want_y * SHARED_MARGIN)
+            continue;
+        struct img_box in_j = {(b.x0 - r->x0) * sx, (b.y0 - r->y0) * sy,
+                               (b.x1 - r->x0) * sx, (b.y1 - r->y0) * sy};
+        in_j.x1 = in_j.x1 > out[j].width ? out[j].width : in_j.x1;
+        in_j.y1 = in_j.y1 > out[j].height ? out[j].height : in_j.y1;
+        return resize_window(&out[j], &in_j, p[i].tw, p[i].th, &out[i], err, errlen);
+    }
+    return resize_window(shown, &b, p[i].tw, p[i].th, &out[i], err, errlen);
+}
+
+/* One result from the stored decode: resized, then turned (the cheaper
+ * order, and the same pixels as PIL's exif_transpose-then-resize, since
+ * the filter is symmetric). */
+static int
+from_stored(const axle_pixels *px, int o, const struct plan *p, axle_pixels *out,
+            char *err, size_t errlen)
+{
+    uint32_t sw = o >= 5 ? p->th : p->tw, sh = o >= 5 ? p->tw : p->th;
+    struct img_box all = {0, 0, px->width, px->height};
+    int rc = resize_window(px, &all, sw, sh, out, err, errlen);
+    return rc == AXLE_OK ? orient_in_place(out, o, err, errlen) : rc;
+}
+
+/* Result i of plans without a crop: from the smallest larger result
+ * already made that is still SHARED_MARGIN times its size (so three sizes
+ * cost little more than the largest: each resize reads a source a few
+ * times its own size, not the decode), else from the decode. */
+static int
+from_larger(const axle_pixels *px, int o, const struct plan *p, axle_pixels *out, size_t i,
+            char *err, size_t errlen)
+{
+    const axle_pixels *best = NULL;
+    for (size_t j = 0; j < i; j++) {
+        const axle_pixels *c = &out[j];
+        bool enough = c->width >= (uint64_t)p[i].tw * SHARED_MARGIN &&
+                      c->height >= (uint64_t)p[i].th * SHARED_MARGIN;
+        if (enough && (!best || (uint64_t)c->width * c->height <
+                                    (uint64_t)best->width * best->height))
+            best = c;
+    }
+    if (!best)
+        return from_stored(px, o, &p[i], &out[i], err, errlen);
+    struct img_box all = {0, 0, best->width, best->height};
+    return resize_window(best, &all, p[i].tw, p[i].th, &out[i], err, errlen);
+}
+
+static void
+free_all(axle_pixels *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        axle_pixels_free(&out[i]);
+}
+
+/* The flags' conversions, on every finished result: last, so that a
+ * smaller size made from a larger result is converted once, and each
+ * result gets what axle_image_to_size gives with the same flags (the sRGB
+ * conversion is per pixel, so before or after the turn is alike). */
+static int
+convert_all(axle_pixels *out, size_t n, const axle_image *img, unsigned flags, char *err,
+            size_t errlen)
+{
+    int rc = AXLE_OK;
+    for (size_t i = 0; rc == AXLE_OK && i < n; i++) {
+        if (flags & AXLE_TO_SRGB)
+            rc = to_srgb_in_place(&out[i], img, err, errlen);
+        if (rc == AXLE_OK && (flags & AXLE_TO_RGB))
+            rc = rgb_in_place(&out[i], err, errlen);
+    }
+    if (rc != AXLE_OK)
+        free_all(out, n);
+    return rc;
+}
+
+/* The results from one decode `px` (consumed). */
+static int
+make_all(axle_pixels *px, const axle_image *img, const axle_geometry *g,
+         const struct plan *p, size_t n, int o, axle_pixels *out, char *err,
+         size_t errlen)
+{
+    bool fills = false;
+    for (size_t i = 0; i < n; i++)
+        fills = fills || p[i].fills;
+    int rc = AXLE_OK;
+    if (n == 1 && !fills) { /* the usual case: no copy */
+        *out = *px;
+        rc = resize_in_place(out, o >= 5 ? p->th : p->tw, o >= 5 ? p->tw : p->th, err,
+                             errlen);
+        return rc == AXLE_OK ? orient_in_place(out, o, err, errlen) : rc;
+    }
+    /* A crop window is found as the image is shown: turn the decode first. */
+    struct img_box *win = fills ? calloc(n, sizeof *win) : NULL;
+    if (fills)
+        rc = win ? orient_in_place(px, o, err, errlen)
+                 : img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == AXLE_OK && i < n; i++)
+        rc = fills ? from_shown(px, img, g, p, win, out, i, err, errlen)
+                   : from_larger(px, o, p, out, i, err, errlen);
+    free(win);
+    axle_pixels_free(px);
+    if (rc != AXLE_OK)
+        free_all(out, n);
+    return rc;
+}
+
 int
-axle_image_to_size(const axle_image *img, const axle_geometry *g, uint64_t max_pixels,
-                   unsigned flags, axle_pixels *out, char *err, size_t errlen)
+axle_images_to_sizes(const axle_image *img, const axle_geometry *g, size_t n,
+                     uint64_t max_pixels, unsigned flags, axle_pixels *out, char *err,
+                     size_t errlen)
 {
     if (err && errlen)
         err[0] = '\0';
     if (!out)
         return img_fail(err, errlen, AXLE_EINVAL, "no pixel buffer to fill");
-    memset(out, 0, sizeof *out);
+    memset(out, 0, n * sizeof *out);
     if (!img)
         return img_fail(err, errlen, AXLE_EINVAL, "no image");
-    uint32_t tw, th;
-    int rc = result_size(img, g, max_pixels, &tw, &th, err, errlen);
-    if (rc != AXLE_OK)
-        return rc;
+    if (!n)
+        return img_fail(err, errlen, AXLE_EINVAL, "no geometry");
     const unsigned known = AXLE_DECODE_PARTIAL | AXLE_TO_SRGB | AXLE_TO_RGB;
     if (flags & ~known)
         return img_fail(err, errlen, AXLE_EINVAL, "unknown flags 0x%x (AXLE_DECODE_PARTIAL, "
                         "AXLE_TO_SRGB and AXLE_TO_RGB are known)", flags & ~known);
+    struct plan *p = calloc(n, sizeof *p);
+    if (!p)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
+    int rc = AXLE_OK;
+    for (size_t i = 0; rc == AXLE_OK && i < n; i++)
+        rc = make_plan(img, g ? &g[i] : NULL, max_pixels, &p[i], err, errlen);
     int o = img->orientation >= 1 && img->orientation <= 8 ? img->orientation : 1;
-    uint32_t sw = o >= 5 ? th : tw, sh = o >= 5 ? tw : th; /* as stored */
-    /* The decoder knows only AXLE_DECODE_PARTIAL; the other flags are this
-     * call's. */
-    int status = axle_image_decode_ex(img, sw, sh, max_pixels, flags & AXLE_DECODE_PARTIAL,
-                                      out, err, errlen);
+    axle_pixels px;
+    int status = rc == AXLE_OK
+        ? decode_for(img, p, n, max_pixels, flags, o, &px, err, errlen) : rc;
+    if (status >= 0)
+        rc = make_all(&px, img, g, p, n, o, out, err, errlen);
+    if (status >= 0 && rc == AXLE_OK)
+        rc = convert_all(out, n, img, flags, err, errlen);
+    free(p);
     if (status < 0)
         return status;
-    rc = resize_in_place(out, sw, sh, err, errlen);
-    if (rc == AXLE_OK && (flags & AXLE_TO_SRGB))
-        rc = to_srgb_in_place(out, img, err, errlen);
-    if (rc == AXLE_OK)
-        rc = orient_in_place(out, o, err, errlen);
-    if (rc == AXLE_OK && (flags & AXLE_TO_RGB))
-        rc = rgb_in_place(out, err, errlen);
     return rc == AXLE_OK ? status : rc; /* AXLE_PARTIAL keeps its reason in err */
+}
+
+int
+axle_image_to_size(const axle_image *img, const axle_geometry *g, uint64_t max_pixels,
+                   unsigned flags, axle_pixels *out, char *err, size_t errlen)
+{
+    return axle_images_to_sizes(img, g, 1, max_pixels, flags, out, err, errlen);
 }

@@ -1,18 +1,20 @@
-/* thumbnailer.c - the method: an image column in, a thumbnail column out.
+/* thumbnailer.c - the method: an image column in, thumbnail columns out.
  *
  * Writes dataset "default" whose parent is the source, so the source's
- * columns (filename, shape, ...) are linked, not copied, and one new image
- * column (`output`, "thumb" by default) is added, row for row: each
- * thumbnail encoded within 45 dB of its pixels (store_image), or raw
- * pixels with `store: raw`.
+ * columns (filename, shape, ...) are linked, not copied, and new image
+ * columns are added, row for row: `output` ("thumb") at `size`, and one
+ * per `sizes` entry.  Every thumbnail column is stored by store_image:
+ * encoded within 45 dB of its pixels, or raw pixels with `store: raw`.
  * Each slice thumbnails its own slice of the source.  An image that cannot
- * be decoded gets a null thumbnail and an entry in the skipped list, or
+ * be decoded gets null thumbnails and an entry in the skipped list, or
  * fails the job with `on_error: fail`.
  *
- * The work per row is one SDK call, axle_image_to_size: shrink-on-load
- * decode, Lanczos3 resize, EXIF orientation.  Memory stays flat however
- * many images a slice has: each row's pixels are freed once written, and
- * the dataset writer streams rows to disk. */
+ * The work per row is one SDK call, axle_images_to_sizes: one
+ * shrink-on-load decode at the scale the largest size needs, then per
+ * size a Lanczos3 resize (of the crop window, with `crop`) and EXIF
+ * orientation; then the optional sharpening and flattening.  Memory stays
+ * flat however many images a slice has: each row's pixels are freed once
+ * written, and the dataset writer streams rows to disk. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +29,8 @@ static const axle_option options[] = {
     /* 65500: the largest JPEG libjpeg writes (WebP's is 16383; export
      * skips an item too big for its format, naming it). */
     AXLE_OPTION_SIZE("size", NULL, 1, THUMB_MAX_SIDE,
-                     "fit inside [w, h] (or n for [n, n]), aspect kept as PIL's thumbnail(); "
-                     "at most 65500, JPEG's limit"),
+                     "[w, h], \"WxH\" or n: fit inside (PIL's thumbnail()); \"Wx\" or "
+                     "\"xH\": one side; \"WxH!\": exactly; at most 65500, JPEG's limit"),
     AXLE_OPTION_STRING("column", "image", "image column of the source dataset"),
     AXLE_OPTION_STRING("output", "thumb", "name of the new thumbnail column"),
     AXLE_OPTION_BOOL("upscale", "false", "enlarge images smaller than size"),
@@ -40,6 +42,15 @@ static const axle_option options[] = {
     AXLE_OPTION_ENUM("store", "encoded", "encoded|raw",
                      "thumbnails in the dataset: encoded (JPEG within 45 dB PSNR, else "
                      "lossless WebP) or raw pixels"),
+    AXLE_OPTION_ENUM("crop", "none", "none|centre|entropy|attention",
+                     "none fits inside; the others fill the box and cut the excess: the "
+                     "middle, the busiest part, the most salient part"),
+    AXLE_OPTION_SIZES("sizes", "{}", 1, THUMB_MAX_SIDE,
+                      "{NAME: SIZE, ...}: one more column per entry, all from one decode"),
+    AXLE_OPTION_BOOL("sharpen", "false", "a mild sharpening after the downscale"),
+    AXLE_OPTION_COLOUR("background", "null",
+                       "flatten alpha onto this colour (#rrggbb, white, ...); unset: "
+                       "alpha kept, and JPEG export flattens on white"),
     AXLE_OPTION_END};
 
 static const axle_input inputs[] = {
@@ -50,42 +61,100 @@ AXLE_METHOD(thumbnailer, "1.1",
             "thumbnails: shrink-on-load decode, Lanczos3 resize, EXIF orientation",
             options, inputs);
 
+/* The output columns: `output` for `size`, then one per `sizes` entry in
+ * the order of their names. */
+#define MAX_OUTPUTS 64
+
 /* Made in prepare, inherited by every slice through fork. */
 static axle_writer *out;
-static int out_col;
+static int out_cols[MAX_OUTPUTS];
 
 struct slice {
     axle_job *job;
-    axle_geometry size; /* the box, aspect kept, as PIL's thumbnail() */
+    axle_geometry sizes[MAX_OUTPUTS]; /* [0]: `size`; then `sizes` */
+    size_t nsizes;
+    bool sharpen, flatten;
+    uint8_t background[3];
     uint64_t max_pixels;
-    unsigned flags; /* AXLE_TO_SRGB for colour: srgb */
-    bool raw;           /* store: raw */
-    unsigned long long made, skipped;
+    unsigned flags; /* AXLE_TO_SRGB for colour: srgb; for every size */
+    bool raw;       /* store: raw */
+    unsigned long long made, skipped, decodes;
 };
+
+/* The geometries the options ask for, into s->sizes. */
+static int
+read_sizes(axle_job *job, struct slice *s)
+{
+    size_t extra = axle_opt_count(job, "sizes");
+    if (extra + 1 > MAX_OUTPUTS)
+        return axle_error(job, AXLE_EINVAL, "option 'sizes' has %zu entries; at most %d",
+                          extra, MAX_OUTPUTS - 1);
+    axle_crop crop = (axle_crop)axle_opt_enum(job, "crop"); /* in the enum's order */
+    s->nsizes = extra + 1;
+    for (size_t i = 0; i < s->nsizes; i++) {
+        axle_geometry *g = &s->sizes[i];
+        if (i == 0)
+            axle_opt_size(job, "size", g);
+        else
+            axle_opt_size_at(job, "sizes", i - 1, g);
+        g->upscale = axle_opt_bool(job, "upscale");
+        g->crop = crop;
+        if (crop != AXLE_CROP_NONE && g->mode == AXLE_FIT_EXACT)
+            return axle_error(job, AXLE_EINVAL,
+                              "option 'crop: %s' with the exact size %ux%u! (%s): an exact "
+                              "size keeps no aspect, so there is nothing to crop; drop "
+                              "the '!' or the crop", axle_opt_string(job, "crop"),
+                              g->width, g->height,
+                              i ? axle_opt_string_at(job, "sizes", i - 1) : "size");
+    }
+    return AXLE_OK;
+}
 
 /* Limits before any work.  Without upscale a thumbnail is never larger
  * than its image, which max_pixels bounds; with it, the box is the bound,
- * so a box over max_pixels could ask for any amount of memory. */
+ * so a box over max_pixels could ask for any amount of memory.  (A box
+ * with a free side is checked per image.) */
 static int
-check_limits(axle_job *job)
+check_limits(axle_job *job, const struct slice *s)
 {
-    uint64_t w = (uint64_t)axle_opt_int_at(job, "size", 0);
-    uint64_t h = (uint64_t)axle_opt_int_at(job, "size", 1);
     uint64_t max = (uint64_t)axle_opt_int(job, "max_pixels");
-    if (axle_opt_bool(job, "upscale") && max && w * h > max)
-        return axle_error(job, AXLE_ETOOBIG,
-                          "option 'size' [%llu, %llu] with 'upscale: true' makes thumbnails "
-                          "of up to %llu pixels, over 'max_pixels' (%llu): lower size or "
-                          "raise max_pixels",
-                          (unsigned long long)w, (unsigned long long)h,
-                          (unsigned long long)(w * h), (unsigned long long)max);
+    for (size_t i = 0; i < s->nsizes; i++) {
+        uint64_t w = s->sizes[i].width, h = s->sizes[i].height;
+        bool bounded = !s->sizes[i].upscale && s->sizes[i].mode == AXLE_FIT_INSIDE;
+        if (!bounded && max && w * h > max)
+            return axle_error(job, AXLE_ETOOBIG,
+                              "option '%s' [%llu, %llu] %s makes thumbnails of up to %llu "
+                              "pixels, over 'max_pixels' (%llu): lower size or raise "
+                              "max_pixels", i ? axle_opt_string_at(job, "sizes", i - 1)
+                              : "size", (unsigned long long)w, (unsigned long long)h,
+                              s->sizes[i].upscale ? "with 'upscale: true'" : "(exact)",
+                              (unsigned long long)(w * h), (unsigned long long)max);
+    }
     return AXLE_OK;
+}
+
+/* Everything the options say, read and checked; the same in every stage. */
+static int
+read_options(axle_job *job, struct slice *s)
+{
+    memset(s, 0, sizeof *s);
+    s->job = job;
+    int rc = read_sizes(job, s);
+    if (rc == AXLE_OK)
+        rc = check_limits(job, s);
+    s->max_pixels = (uint64_t)axle_opt_int(job, "max_pixels");
+    s->sharpen = axle_opt_bool(job, "sharpen");
+    s->flatten = axle_opt_colour(job, "background", s->background) == AXLE_OK;
+    s->flags = thumb_colour_flags(job);
+    s->raw = axle_opt_enum(job, "store") == 1; /* encoded|raw */
+    return rc;
 }
 
 int
 prepare(axle_job *job)
 {
-    int rc = check_limits(job);
+    struct slice s;
+    int rc = read_options(job, &s);
     if (rc != AXLE_OK)
         return rc;
     axle_dataset *src = axle_input_column(job, "source", axle_opt_string(job, "column"),
@@ -95,11 +164,17 @@ prepare(axle_job *job)
     out = axle_writer_new(job, "default", src, NULL);
     if (!out)
         return AXLE_EINTERNAL; /* the SDK has set the message */
-    out_col = axle_writer_add(out, axle_opt_string(job, "output"), AXLE_IMAGE);
-    return out_col < 0 ? out_col : AXLE_OK;
+    for (size_t i = 0; i < s.nsizes; i++) {
+        const char *name = i ? axle_opt_string_at(job, "sizes", i - 1)
+                             : axle_opt_string(job, "output");
+        out_cols[i] = axle_writer_add(out, name, AXLE_IMAGE);
+        if (out_cols[i] < 0)
+            return out_cols[i]; /* the SDK has set the message */
+    }
+    return AXLE_OK;
 }
 
-/* A row whose thumbnail cannot be made: null, or the end of the job. */
+/* A row whose thumbnails cannot be made: nulls, or the end of the job. */
 static int
 bad_row(struct slice *s, const char *name, int code, const char *why)
 {
@@ -107,15 +182,27 @@ bad_row(struct slice *s, const char *name, int code, const char *why)
     return axle_item_failed(s->job, out, name, axle_error(s->job, code, "%s", why));
 }
 
-/* Stores one output image in the current row: encoded small but within
- * AXLE_STORE_MIN_PSNR of its pixels, with the quality it was encoded at
- * (so export can pass it on untouched), or raw pixels. */
+/* The steps after the resize that the options ask for. */
 static int
-store_image(struct slice *s, const axle_pixels *px, const char *name)
+finish(const struct slice *s, axle_pixels *px)
+{
+    int rc = s->sharpen ? axle_pixels_sharpen(px) : AXLE_OK;
+    if (rc == AXLE_OK && s->flatten)
+        rc = axle_pixels_flatten(px, s->background);
+    return rc;
+}
+
+/* Stores one output image in column `col` of the current row: encoded
+ * small but within AXLE_STORE_MIN_PSNR of its pixels, with the quality it
+ * was encoded at (so export can pass it on untouched), or raw pixels.
+ * Every thumbnail column (`output` and each of `sizes`) is stored by this
+ * one function. */
+static int
+store_image(struct slice *s, int col, const axle_pixels *px, const char *name)
 {
     if (s->raw) {
         axle_image raw = axle_image_from_pixels(px);
-        return axle_put_image(out, out_col, &raw);
+        return axle_put_image(out, col, &raw);
     }
     axle_image img;
     int quality;
@@ -125,13 +212,13 @@ store_image(struct slice *s, const axle_pixels *px, const char *name)
     if (rc != AXLE_OK)
         rc = axle_error(s->job, rc, "%s: storing the thumbnail: %s", name, err);
     else
-        rc = quality ? axle_put_image_quality(out, out_col, &img, quality)
-                     : axle_put_image(out, out_col, &img);
+        rc = quality ? axle_put_image_quality(out, col, &img, quality)
+                     : axle_put_image(out, col, &img);
     free(enc);
     return rc;
 }
 
-/* One row of the output: a thumbnail, a null, or the end of the job. */
+/* One row of the output: thumbnails, nulls, or the end of the job. */
 static int
 one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
 {
@@ -148,13 +235,21 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
     if (rc != AXLE_OK) /* a photo changed since its import fails the job */
         return bad_row(s, name, rc, axle_cursor_error(images)[0] ? axle_cursor_error(images)
                                                                  : "unreadable image cell");
-    axle_pixels px;
-    rc = axle_image_to_size(&img, &s->size, s->max_pixels, s->flags, &px, err, sizeof err);
+    axle_pixels px[MAX_OUTPUTS];
+    rc = axle_images_to_sizes(&img, s->sizes, s->nsizes, s->max_pixels, s->flags, px, err,
+                              sizeof err);
     if (rc != AXLE_OK)
         return bad_row(s, name, rc, err);
-    thumb_colour_note(s->job, &img, name);
-    rc = store_image(s, &px, name);
-    axle_pixels_free(&px);
+    thumb_colour_note(s->job, &img, name); /* once per image, whatever its sizes */
+    for (size_t i = 0; i < s->nsizes && rc == AXLE_OK; i++) {
+        rc = finish(s, &px[i]);
+        if (rc != AXLE_OK)
+            rc = axle_error(s->job, rc, "%s: out of memory finishing a thumbnail", name);
+        else
+            rc = store_image(s, out_cols[i], &px[i], name);
+    }
+    for (size_t i = 0; i < s->nsizes; i++)
+        axle_pixels_free(&px[i]);
     if (rc == AXLE_OK)
         rc = axle_writer_end_row(out);
     s->made += rc == AXLE_OK;
@@ -186,6 +281,10 @@ analysis(axle_job *job, int sliceno)
     char err[512];
     if (!src)
         return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
+    struct slice s;
+    int rc = read_options(job, &s);
+    if (rc != AXLE_OK)
+        return rc;
     axle_cursor *images = axle_cursor_open(src, axle_opt_string(job, "column"),
                                            sliceno, err, sizeof err);
     if (!images)
@@ -193,21 +292,15 @@ analysis(axle_job *job, int sliceno)
     /* File names only for messages; a source without them works too. */
     axle_cursor *names = axle_dataset_column_type(src, "filename") == AXLE_STRING
         ? axle_cursor_open(src, "filename", sliceno, err, sizeof err) : NULL;
-    struct slice s;
-    memset(&s, 0, sizeof s);
-    s.job = job;
-    s.size.width = (uint32_t)axle_opt_int_at(job, "size", 0);
-    s.size.height = (uint32_t)axle_opt_int_at(job, "size", 1);
-    s.size.upscale = axle_opt_bool(job, "upscale");
-    s.max_pixels = (uint64_t)axle_opt_int(job, "max_pixels");
-    s.flags = thumb_colour_flags(job);
-    s.raw = axle_opt_enum(job, "store") == 1;
-    int rc = run_slice(&s, images, names, (uint64_t)axle_dataset_rows(src, sliceno));
+    uint64_t before = axle_image_decode_count();
+    rc = run_slice(&s, images, names, (uint64_t)axle_dataset_rows(src, sliceno));
+    s.decodes = axle_image_decode_count() - before; /* what libaxle really decoded */
     axle_cursor_close(images);
     axle_cursor_close(names);
     if (rc == AXLE_OK) {
-        char text[64];
-        int len = snprintf(text, sizeof text, "%llu %llu", s.made, s.skipped);
+        char text[96];
+        int len = snprintf(text, sizeof text, "%llu %llu %llu", s.made, s.skipped,
+                           s.decodes);
         rc = axle_set_slice_result(job, text, (size_t)len);
     }
     if (rc == AXLE_OK)
@@ -218,24 +311,26 @@ analysis(axle_job *job, int sliceno)
 int
 synthesis(axle_job *job)
 {
-    unsigned long long made = 0, skipped = 0;
+    unsigned long long made = 0, skipped = 0, decodes = 0;
     for (int i = 0; i < axle_slices(job); i++) {
         size_t len;
         const char *r = axle_slice_result(job, i, &len);
-        char text[64];
-        unsigned long long m, k;
+        char text[96];
+        unsigned long long m, k, d;
         if (!r || len >= sizeof text)
             continue; /* a slice that set nothing had no rows */
         memcpy(text, r, len);
         text[len] = '\0';
-        if (sscanf(text, "%llu %llu", &m, &k) == 2) {
+        if (sscanf(text, "%llu %llu %llu", &m, &k, &d) == 3) {
             made += m;
             skipped += k;
+            decodes += d;
         }
     }
     axle_json *j = axle_json_new();
     axle_json_int(j, "thumbnails", (int64_t)made);
     axle_json_int(j, "skipped", (int64_t)skipped);
+    axle_json_int(j, "decodes", (int64_t)decodes);
     thumb_colour_result(job, j); /* {"converted": {"Adobe RGB (1998)": 12}} */
     return axle_json_set_result(job, j);
 }

@@ -83,10 +83,16 @@ typedef enum axle_opt_type {
     AXLE_OPT_ENUM,      /* a string among `choices` ("jpeg|webp") */
     AXLE_OPT_PATH,      /* a string resolved against the pipeline's folder */
     AXLE_OPT_PATHS,     /* a path or a list of paths, always stored as a list */
-    AXLE_OPT_SIZE,      /* [w, h] or one number n meaning [n, n]; min/max per element */
-    AXLE_OPT_OUTPUT_DIR /* a folder the method writes into (issue 11): resolved like
+    AXLE_OPT_SIZE,      /* [w, h], one number n meaning [n, n], or a string
+                           "WxH", "N", "Wx", "xH", "WxH!" (see axle_parse_size);
+                           min/max per given side; read with axle_opt_size */
+    AXLE_OPT_OUTPUT_DIR,/* a folder the method writes into (issue 11): resolved like
                            a path, need not exist, not an input (see the section
                            "output folders" below) */
+    AXLE_OPT_SIZES,     /* a map {NAME: SIZE, ...}; read with axle_opt_count,
+                           axle_opt_string_at (the names) and axle_opt_size_at */
+    AXLE_OPT_COLOUR     /* "#rrggbb", "#rgb" or a name (white, black, grey);
+                           read with axle_opt_colour */
 } axle_opt_type;
 
 typedef struct axle_option {
@@ -130,6 +136,8 @@ typedef struct axle_option {
 #define AXLE_OPTION_PATH(n, def, help) AXLE_OPT_(n, AXLE_OPT_PATH, def, #def, 1.0, 0.0, NULL, help)
 #define AXLE_OPTION_PATHS(n, def, help) AXLE_OPT_(n, AXLE_OPT_PATHS, def, #def, 1.0, 0.0, NULL, help)
 #define AXLE_OPTION_SIZE(n, def, lo, hi, help) AXLE_OPT_(n, AXLE_OPT_SIZE, def, #def, lo, hi, NULL, help)
+#define AXLE_OPTION_SIZES(n, def, lo, hi, help) AXLE_OPT_(n, AXLE_OPT_SIZES, def, #def, lo, hi, NULL, help)
+#define AXLE_OPTION_COLOUR(n, def, help) AXLE_OPT_(n, AXLE_OPT_COLOUR, def, #def, 1.0, 0.0, NULL, help)
 #define AXLE_OPTION_END {NULL, (axle_opt_type)0, NULL, AXLE_NO_RANGE, NULL, NULL}
 
 typedef enum axle_input_kind {
@@ -717,10 +725,19 @@ typedef enum axle_fit_mode {
     AXLE_FIT_EXACT       /* exactly the box, aspect not kept */
 } axle_fit_mode;
 
-/* Which part of an image a crop keeps (for a fill-and-crop mode still to
- * come); AXLE_CROP_NONE is the only value today. */
+/* Whether a size fills its box and which part of the image it keeps.
+ * AXLE_CROP_NONE fits inside the box; the others fill the box (scale so
+ * that both sides cover it, as Pillow's ImageOps.fit) and cut the excess,
+ * keeping the middle (CENTRE), the busiest part (ENTROPY: the window whose
+ * luminance histogram has the most entropy) or the most salient part
+ * (ATTENTION: skin tones, saturated colour and edges).  The window is
+ * found on the reduced decode.  A box with a free side has no excess: the
+ * crop changes nothing there. */
 typedef enum axle_crop {
-    AXLE_CROP_NONE = 0
+    AXLE_CROP_NONE = 0,
+    AXLE_CROP_CENTRE,
+    AXLE_CROP_ENTROPY,
+    AXLE_CROP_ATTENTION
 } axle_crop;
 
 /* A wanted size.  Zero-initialised fields are the usual choice, so
@@ -731,15 +748,17 @@ typedef struct axle_geometry {
     uint32_t width, height; /* the box, as shown (after EXIF orientation);
                                with AXLE_FIT_INSIDE, 0 leaves that side free */
     axle_fit_mode mode;
-    axle_crop crop;         /* AXLE_CROP_NONE */
+    axle_crop crop;         /* AXLE_FIT_INSIDE only: fill the box and cut */
     bool upscale;           /* AXLE_FIT_INSIDE: enlarge an image smaller than
-                               the box; false: it keeps its own size */
+                               the box; false: it keeps its own size (with a
+                               crop: it is cut to the box, never enlarged) */
 } axle_geometry;
 
 /* The size a width x height image gets in geometry `g` (*out_w, *out_h).
- * AXLE_EINVAL for a 0 image side, a box with no side, an exact box with a
- * 0 side, or an unknown mode; AXLE_EUNSUPPORTED for a crop; AXLE_ETOOBIG
- * when a side would pass UINT32_MAX. */
+ * With a crop and both sides given: the box (or, without upscale, the box
+ * cut down to the image's own sides).  AXLE_EINVAL for a 0 image side, a
+ * box with no side, an exact box with a 0 side or a crop, or an unknown
+ * mode or crop; AXLE_ETOOBIG when a side would pass UINT32_MAX. */
 int axle_fit(uint32_t width, uint32_t height, const axle_geometry *g,
              uint32_t *out_w, uint32_t *out_h);
 
@@ -967,6 +986,57 @@ double axle_pixels_psnr(const axle_pixels *a, const axle_pixels *b);
 int axle_image_add_provenance(const axle_job *job, const void *data, size_t len,
                               const char *source, void **out, size_t *outlen, char *err,
                               size_t errlen);
+
+/* ---- sizes as users write them; crops, several sizes, finishing -------- */
+
+/* Reads a size string into g->width, g->height and g->mode (crop and
+ * upscale are left alone): "WxH" fits inside W x H, "N" inside N x N,
+ * "Wx" fixes the width only and "xH" the height only (the other side
+ * free, 0), and a trailing "!" ("300x200!") asks for exactly W x H,
+ * aspect not kept (both sides needed).  Spaces around the parts are
+ * allowed; "X" works as "x".  AXLE_EINVAL with what was wrong in err. */
+int axle_parse_size(const char *text, axle_geometry *g, char *err, size_t errlen);
+
+/* Option `name` of type AXLE_OPT_SIZE as a geometry (width, height and
+ * mode; crop and upscale zero); AXLE_EINVAL when it is not one. */
+int axle_opt_size(const axle_job *job, const char *name, axle_geometry *g);
+/* Entry i of an AXLE_OPT_SIZES option (entries in the order of their
+ * names, which axle_opt_string_at gives), as axle_opt_size. */
+int axle_opt_size_at(const axle_job *job, const char *name, size_t i, axle_geometry *g);
+
+/* Reads "#rrggbb", "#rgb" or white, black, grey (gray) into rgb.
+ * AXLE_EINVAL with what was wrong in err. */
+int axle_parse_colour(const char *text, uint8_t rgb[3], char *err, size_t errlen);
+/* Option `name` of type AXLE_OPT_COLOUR into rgb; AXLE_EINVAL when unset. */
+int axle_opt_colour(const axle_job *job, const char *name, uint8_t rgb[3]);
+
+/* axle_image_to_size for n geometries from one decode: the image is
+ * decoded once, at the reduced scale the largest of them needs.  Without
+ * crops, out[i] is resized from the smallest earlier out[j] at least
+ * twice its size on both sides (so put the largest first), else from the
+ * decode; with crops, each is cut and resized from the decode (halved
+ * first while it stays twice the result).  out[0] is byte for byte what
+ * axle_image_to_size gives for g[0] when g[0] is the largest and no
+ * geometry crops.  `flags` are axle_image_to_size's (AXLE_DECODE_PARTIAL,
+ * AXLE_TO_SRGB, AXLE_TO_RGB), and the conversions apply to every out[i].
+ * On error no out[i] is left allocated. */
+int axle_images_to_sizes(const axle_image *img, const axle_geometry *g, size_t n,
+                         uint64_t max_pixels, unsigned flags, axle_pixels *out,
+                         char *err, size_t errlen);
+
+/* Decodes this process has made (axle_image_decode and its kin): a
+ * counter for tests and statistics, not for logic. */
+uint64_t axle_image_decode_count(void);
+
+/* A mild unsharp mask for after a downscale (colour channels only, alpha
+ * kept), in place: each pixel gains half its difference from its 3x3
+ * neighbours' mean.  AXLE_EINVAL / AXLE_ENOMEM. */
+int axle_pixels_sharpen(axle_pixels *px);
+
+/* Flattens alpha onto an opaque colour: grey+alpha becomes grey when the
+ * colour is grey, else RGB; RGBA becomes RGB; images without alpha are
+ * left as they are.  In place (*px is replaced).  AXLE_ENOMEM. */
+int axle_pixels_flatten(axle_pixels *px, const uint8_t rgb[3]);
 
 #ifdef __cplusplus
 }

@@ -36,11 +36,15 @@ jobs:
   thumbs:
     method: thumbnailer
     datasets: {source: import}
-    options: {size: 400, colour: "${colour}"}
+    options: {size: 400, colour: "${colour}", sizes: {small: 200}}
   export:
     method: export_images
     datasets: {source: thumbs}
     options: {format: jpeg, quality: 95}
+  export_small:
+    method: export_images
+    datasets: {source: thumbs}
+    options: {column: small, format: jpeg, quality: 95}
 EOF
 
 job_dir() { awk -v s="$2" '$1 == s { print $2 }' "$1"; }
@@ -66,6 +70,11 @@ at_most "$(ref mad in/adobe1.jpg "$out/adobe1.jpg")" "$(awk -v l="$loss" 'BEGIN 
     "Adobe RGB exported in sRGB"
 at_most "$(ref mad in/p3.jpg "$out/p3.jpg")" "$(awk -v l="$loss" 'BEGIN { print l + 0.5 }')" \
     "Display P3 exported in sRGB"
+# Every size of `sizes` is converted, not only the first.
+sout=axle-work/$(job_dir srgb.out export_small)/output
+sloss=$(ref mad in/plain.jpg "$sout/plain.jpg")
+at_most "$(ref mad in/adobe1.jpg "$sout/adobe1.jpg")" "$(awk -v l="$sloss" 'BEGIN { print l + 0.5 }')" \
+    "Adobe RGB in sRGB in the 'sizes' column too"
 
 "$AXLE" run colour.yaml colour=keep >keep.out 2>keep.err; st=$?
 is "$st" 0 "the run with colour: keep succeeds"

@@ -30,6 +30,10 @@ jobs:
     method: thumbnailer
     datasets: {source: import}
     options: {size: [320, 240], store: raw}
+  sized:
+    method: thumbnailer
+    datasets: {source: import}
+    options: {size: [320, 240], sizes: {small: 100}}
   export:
     method: export_images
     datasets: {source: thumbs}
@@ -40,6 +44,7 @@ ok $? "the pipeline runs"
 step_job() { awk -v s="$2" '$1 == s {print $2}' "$1"; }
 thumbs=wd/$(step_job out thumbs)/ds/default
 raw=wd/$(step_job out raw)/ds/default
+sized=wd/$(step_job out sized)/ds/default
 
 # cells.py DIR COLUMN PREFIX: one line per cell "slice codec quality WxH
 # bytes file", each cell's bytes in PREFIX-S-N.bin (raw: a PNG of them).
@@ -121,5 +126,12 @@ is "$found" 4 "every exported file still names its job in its XMP"
 py "$AXLE_SRCDIR/tests/image/xmp.py" strip wd/$(step_job out export)/output/a.jpg other.jpg
 for c in stored-*.bin; do cmp -s other.jpg "$c" && echo "$c" ; done > same.txt
 is "$(wc -l < same.txt | tr -d ' ')" 0 "at quality 85 every file is encoded again"
+
+# Every column of `sizes` is stored as the main one is (one store_image).
+py cells.py "$sized" small small > small.txt
+sed 's/^/# /' small.txt
+is "$(awk '($2 == "jpeg" || $2 == "webp") && ($4 ~ /^100x/ || $4 ~ /x100$/)' small.txt \
+      | wc -l | tr -d ' ')" 4 "each 'sizes' thumbnail is stored encoded too, at its own size"
+is "$(awk '$2 == "raw"' small.txt | wc -l | tr -d ' ')" 0 "no 'sizes' cell is raw"
 
 done_testing

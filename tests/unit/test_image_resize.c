@@ -171,8 +171,12 @@ test_fit_refuses(void **state)
     g.mode = (axle_fit_mode)7;
     assert_int_equal(axle_fit(100, 100, &g, &tw, &th), AXLE_EINVAL);
     g = box(100, 100);
-    g.crop = (axle_crop)1;
-    assert_int_equal(axle_fit(100, 100, &g, &tw, &th), AXLE_EUNSUPPORTED);
+    g.crop = (axle_crop)9;
+    assert_int_equal(axle_fit(100, 100, &g, &tw, &th), AXLE_EINVAL); /* unknown crop */
+    g = box(100, 100);
+    g.crop = AXLE_CROP_CENTRE;
+    g.mode = AXLE_FIT_EXACT;
+    assert_int_equal(axle_fit(100, 100, &g, &tw, &th), AXLE_EINVAL); /* exact and crop */
     g = box(100, 100);
     assert_int_equal(axle_fit(0, 100, &g, &tw, &th), AXLE_EINVAL); /* no pixels */
     assert_int_equal(axle_fit(100, 100, NULL, &tw, &th), AXLE_EINVAL);
@@ -617,6 +621,87 @@ test_to_size_rgb(void **state)
     free(grey);
 }
 
+/* Fill and crop: the box's size, or the box cut to the image. */
+static void
+test_fit_fill(void **state)
+{
+    (void)state;
+    uint32_t tw, th;
+    axle_geometry g = box(100, 100);
+    g.crop = AXLE_CROP_CENTRE;
+    fit_ok(400, 200, g, &tw, &th);
+    assert_int_equal(tw, 100);
+    assert_int_equal(th, 100);
+    fit_ok(80, 300, g, &tw, &th); /* narrower than the box: cut, not enlarged */
+    assert_int_equal(tw, 80);
+    assert_int_equal(th, 100);
+    g.upscale = true;
+    fit_ok(80, 300, g, &tw, &th);
+    assert_int_equal(tw, 100);
+    assert_int_equal(th, 100);
+    g = box(100, 0); /* a free side: nothing to cut, fits as without crop */
+    g.crop = AXLE_CROP_ENTROPY;
+    fit_ok(400, 200, g, &tw, &th);
+    assert_int_equal(tw, 100);
+    assert_int_equal(th, 50);
+}
+
+/* Several sizes from one decode: the count says one, and the largest is
+ * byte for byte its own axle_image_to_size. */
+static void
+test_sizes_one_decode(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *j = ti_encoded(AXLE_CODEC_JPEG, 800, 600, 3, 90, &len);
+    axle_image img = ti_probe_ok(j, len);
+    axle_geometry g[3] = {box(200, 200), box(64, 0), box(50, 50)};
+    g[2].crop = AXLE_CROP_CENTRE;
+    axle_pixels px[3], one;
+    char err[256];
+    uint64_t before = axle_image_decode_count();
+    assert_int_equal(axle_images_to_sizes(&img, g, 3, 0, 0, px, err, sizeof err), AXLE_OK);
+    assert_int_equal(axle_image_decode_count() - before, 1);
+    assert_int_equal(px[0].width, 200);
+    assert_int_equal(px[0].height, 150);
+    assert_int_equal(px[1].width, 64);
+    assert_int_equal(px[1].height, 48);
+    assert_int_equal(px[2].width, 50);
+    assert_int_equal(px[2].height, 50);
+    assert_int_equal(axle_image_to_size(&img, &g[0], 0, 0, &one, err, sizeof err), AXLE_OK);
+    assert_int_equal(one.width, 200);
+    assert_memory_equal(one.data, px[0].data, one.stride * one.height);
+    for (int i = 0; i < 3; i++)
+        axle_pixels_free(&px[i]);
+    axle_pixels_free(&one);
+    free(j);
+}
+
+/* A centre crop of a left-to-right ramp keeps the middle values. */
+static void
+test_crop_centre_window(void **state)
+{
+    (void)state;
+    axle_pixels ramp;
+    assert_int_equal(axle_pixels_alloc(&ramp, 300, 100, 1), AXLE_OK);
+    for (uint32_t y = 0; y < 100; y++)
+        for (uint32_t x = 0; x < 300; x++)
+            ramp.data[y * ramp.stride + x] = (uint8_t)(x * 255 / 299);
+    axle_image img = axle_image_from_pixels(&ramp);
+    axle_geometry g = box(100, 100);
+    g.crop = AXLE_CROP_CENTRE;
+    axle_pixels px;
+    char err[256];
+    assert_int_equal(axle_image_to_size(&img, &g, 0, 0, &px, err, sizeof err), AXLE_OK);
+    assert_int_equal(px.width, 100);
+    /* columns 100..199 of the ramp: values 85..169 */
+    int left = px.data[50 * px.stride], right = px.data[50 * px.stride + 99];
+    assert_in_range(left, 83, 88);
+    assert_in_range(right, 166, 171);
+    axle_pixels_free(&px);
+    axle_pixels_free(&ramp);
+}
+
 int
 main(void)
 {
@@ -638,6 +723,9 @@ main(void)
         cmocka_unit_test(test_to_size_jpeg),
         cmocka_unit_test(test_to_size_exact_sizes),
         cmocka_unit_test(test_to_size_errors),
+        cmocka_unit_test(test_fit_fill),
+        cmocka_unit_test(test_sizes_one_decode),
+        cmocka_unit_test(test_crop_centre_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

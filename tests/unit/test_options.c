@@ -165,6 +165,60 @@ test_normalise_values(void **state)
     free(dump);
 }
 
+/* Size strings, maps of sizes and colours (issue 14). */
+static const axle_option sizer_options[] = {
+    AXLE_OPTION_SIZE("size", NULL, 1, 1000, "a size"),
+    AXLE_OPTION_SIZES("sizes", "{}", 1, 1000, "more sizes"),
+    AXLE_OPTION_COLOUR("background", "null", "a colour"),
+    AXLE_OPTION_END,
+};
+static const axle_method_desc sizer = {
+    AXLE_ABI_MAJOR, AXLE_ABI_MINOR, sizeof(axle_method_desc), "sizer", "1.0",
+    "sizes", sizer_options, NULL,
+};
+
+/* The options JSON of `options` (a flow map) under method sizer. */
+static char *
+sizer_json(const char *options)
+{
+    char text[512];
+    snprintf(text, sizeof text, "jobs: {a: {method: m, options: %s}}\n", options);
+    return validate(text, 0, NULL, &sizer, NULL);
+}
+
+static void
+test_size_forms(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"{size: 640x338}", "{\"background\":null,\"size\":[640,338],\"sizes\":{}}"},
+        {"{size: [640, 338]}", "{\"background\":null,\"size\":[640,338],\"sizes\":{}}"},
+        {"{size: '64'}", "{\"background\":null,\"size\":[64,64],\"sizes\":{}}"},
+        {"{size: 640x}", "{\"background\":null,\"size\":[640,0],\"sizes\":{}}"},
+        {"{size: x338}", "{\"background\":null,\"size\":[0,338],\"sizes\":{}}"},
+        {"{size: 300x200!}", "{\"background\":null,\"size\":[300,200,\"!\"],\"sizes\":{}}"},
+        {"{size: 1, sizes: {b: 20x, a: [3, 4]}, background: '#F0a'}",
+         "{\"background\":\"#ff00aa\",\"size\":[1,1],\"sizes\":{\"a\":[3,4],\"b\":[20,0]}}"},
+        {"{size: 1, background: white}",
+         "{\"background\":\"#ffffff\",\"size\":[1,1],\"sizes\":{}}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *dump = sizer_json(cases[i][0]);
+        assert_string_equal(dump, cases[i][1]);
+        free(dump);
+    }
+    assert_null(validate("jobs: {a: {method: m, options: {size: 1, sizes: [1]}}}\n", 0, NULL,
+                         &sizer, "../pipes/p.yaml:1:49: error: option 'sizes' wants a map "
+                         "{NAME: SIZE, ...}, got a list\n"));
+    assert_null(validate("jobs: {a: {method: m, options: {size: 1, sizes: {s: 5x0}}}}\n", 0,
+                         NULL, &sizer, "../pipes/p.yaml:1:53: error: option 'sizes': '5x0' is "
+                         "not a size: a side is 0 (forms: WxH, N, Wx, xH; a trailing ! for an "
+                         "exact WxH!)\n"));
+    assert_null(validate("jobs: {a: {method: m, options: {size: 1, background: '#12'}}}\n", 0,
+                         NULL, &sizer, "../pipes/p.yaml:1:54: error: option 'background': "
+                         "'#12' is not a colour: write #rrggbb, #rgb, white, black or grey\n"));
+}
+
 static void
 test_paths_both_ways(void **state)
 {
@@ -268,18 +322,23 @@ test_value_errors(void **state)
     expect_error("{size: 1, files: [a, null]}",
                  "../pipes/p.yaml:4:35: error: option 'files' wants a path, got null\n");
     expect_error("{size: [1, 2, 3]}",
-                 "../pipes/p.yaml:4:21: error: option 'size' wants [width, height] or one number, got a list\n");
+                 "../pipes/p.yaml:4:21: error: option 'size' wants [width, height], one number or a string such as \"640x480\", got a list\n");
     expect_error("{size: 0}", "../pipes/p.yaml:4:21: error: option 'size' is 0, outside 1..65535\n");
     expect_error("{size: [10, 70000]}",
                  "../pipes/p.yaml:4:21: error: option 'size' is 70000, outside 1..65535\n");
-    expect_error("{size: '10'}",
-                 "../pipes/p.yaml:4:21: error: option 'size' wants [width, height] or one number, got '10' (a quoted string)\n");
+    expect_error("{size: '10x70000'}",
+                 "../pipes/p.yaml:4:21: error: option 'size' is 70000, outside 1..65535\n");
+    expect_error("{size: '64x!'}",
+                 "../pipes/p.yaml:4:21: error: option 'size': '64x!' is not a size: an exact "
+                 "size ('!') needs both sides (forms: WxH, N, Wx, xH; a trailing ! for an "
+                 "exact WxH!)\n");
     /* all at once, in the file's order */
     expect_error("{quality: 0, bogus: 1, size: x}",
                  "../pipes/p.yaml:4:24: error: option 'quality' is 0, outside 1..100\n"
                  "../pipes/p.yaml:4:27: error: unknown option 'bogus' for method 'thumbnailer' "
                  "(valid: quality, gamma, upscale, column, format, out, files, size, note, count)\n"
-                 "../pipes/p.yaml:4:43: error: option 'size' wants [width, height] or one number, got 'x'\n");
+                 "../pipes/p.yaml:4:43: error: option 'size': 'x' is not a size: give a width, "
+                 "a height or both (forms: WxH, N, Wx, xH; a trailing ! for an exact WxH!)\n");
 }
 
 static void
@@ -422,6 +481,7 @@ main(void)
         cmocka_unit_test_setup(test_defaults_fill_identically, into_run),
         cmocka_unit_test_setup(test_normalise_values, into_run),
         cmocka_unit_test_setup(test_paths_both_ways, into_run),
+        cmocka_unit_test_setup(test_size_forms, into_run),
         cmocka_unit_test_setup(test_value_errors, into_run),
         cmocka_unit_test_setup(test_required_and_cli_places, into_run),
         cmocka_unit_test_setup(test_no_options_and_bad_schemas, into_run),
