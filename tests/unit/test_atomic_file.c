@@ -34,7 +34,7 @@ make_outside(const char *scratch)
 static void
 plant(const char *path, const char *suffix)
 {
-    char link[4096];
+    char link[4096 + 64]; /* room for any path of ours plus a suffix */
     snprintf(link, sizeof link, "%s%s", path, suffix);
     assert_int_equal(symlink(outside, link), 0);
 }
@@ -100,7 +100,7 @@ test_dataset_files_ignore_planted_links(void **state)
     make_outside(scratch);
     axle_job job;
     td_job(&job, 1, 1);
-    char dsdir[4096], path[4096];
+    char dsdir[4096], path[4096 + 32];
     snprintf(dsdir, sizeof dsdir, "%s/ds/default", job.dir);
     axle_writer *w = axle_writer_new(&job, "default", NULL, NULL);
     assert_non_null(w);
