@@ -30,7 +30,8 @@ tests_unit_test_image_resize_LDADD = $(TEST_LIBS) -lm
 
 tests_unit_test_image_files_SOURCES = tests/unit/test_image_files.c \
 	plugins/import_images/import_read.c \
-	plugins/import_images/import_list.c plugins/export_images/export_names.c
+	plugins/import_images/import_list.c plugins/export_images/export_names.c \
+	plugins/export_images/export_template.c
 tests_unit_test_image_files_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_files_LDADD = $(TEST_LIBS)
 
