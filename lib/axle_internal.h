@@ -77,6 +77,9 @@ int axle_internal_write_atomic_at(int dirfd, const char *path, const void *data,
 
 /* {"axle": "0.1.0", "libjpeg-turbo": ..., ...}: part of every identity. */
 json_t *axle_internal_library_versions(void);
+/* Adds the optional image codec libraries built in (lib/image/
+ * image_codecs.c): their versions are part of every job's identity too. */
+void axle_internal_codec_versions(json_t *versions);
 
 /* True when `s` is valid UTF-8 (no overlong forms, no surrogates). */
 bool axle_internal_is_utf8(const char *s);

@@ -20,7 +20,10 @@ axle_internal_library_versions(void)
     char dec[32], enc[32];
     webp_version(dec, sizeof dec, WebPGetDecoderVersion());
     webp_version(enc, sizeof enc, WebPGetEncoderVersion());
-    return json_pack("{s:s, s:i, s:s, s:s}", "axle", AXLE_VERSION,
-                     "libjpeg-turbo", LIBJPEG_TURBO_VERSION_NUMBER,
-                     "libwebp-decoder", dec, "libwebp-encoder", enc);
+    json_t *v = json_pack("{s:s, s:i, s:s, s:s}", "axle", AXLE_VERSION,
+                          "libjpeg-turbo", LIBJPEG_TURBO_VERSION_NUMBER,
+                          "libwebp-decoder", dec, "libwebp-encoder", enc);
+    if (v)
+        axle_internal_codec_versions(v);
+    return v;
 }

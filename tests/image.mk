@@ -50,6 +50,10 @@ IMAGE_UNIT_TESTS += tests/unit/test_image_xmp
 tests_unit_test_image_xmp_SOURCES = tests/unit/test_image_xmp.c $(IMAGE_TEST_UTIL)
 tests_unit_test_image_xmp_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_xmp_LDADD = $(TEST_LIBS)
+# The codecs beyond JPEG and WebP (tests/image/make_formats.py makes their
+# files).
+IMAGE_SHELL_TESTS += tests/image/more_formats.sh
+EXTRA_DIST += tests/image/make_formats.py
 # Provenance: XMP in exported files, `axle which` (tests/image/xmp.py reads
 # and strips XMP without axle).
 IMAGE_SHELL_TESTS += tests/image/provenance.sh

@@ -3,7 +3,8 @@
  * and for measuring speed.
  *
  *   image_tool probe FILE
- *   image_tool decode FILE WANT_W WANT_H OUT.axr      (0 0: full size)
+ *   image_tool prefix FILE LEN                        (probe of the first LEN bytes)
+ *   image_tool decode FILE WANT_W WANT_H OUT.axr [MAX_PIXELS]  (0 0: full size)
  *   image_tool orient FILE ORIENTATION OUT.axr        (full decode, then orient)
  *   image_tool thumb FILE BOX_W BOX_H OUT [upscale] [srgb | srgb-first]
  *                                          (OUT.axr raw, .jpg/.webp q95; srgb:
@@ -121,6 +122,30 @@ cmd_probe(char **argv)
     return 0;
 }
 
+/* The probe of FILE's first LEN bytes: the probe line, or "more NEED". */
+static int
+cmd_prefix(char **argv)
+{
+    size_t len = 0, need = 0;
+    char err[256];
+    uint8_t *data = slurp(argv[0], &len);
+    if (!data)
+        return 1;
+    size_t n = (size_t)strtoull(argv[1], NULL, 10);
+    axle_image img;
+    int rc = axle_image_probe_prefix(data, n < len ? n : len, len, &need, &img, err,
+                                     sizeof err);
+    if (rc == AXLE_EMORE)
+        printf("more %zu\n", need);
+    else if (rc != AXLE_OK)
+        printf("error %d: %s\n", rc, err);
+    else
+        printf("%s %ux%u channels=%u orientation=%u\n", axle_codec_name(img.codec),
+               img.width, img.height, img.channels, img.orientation);
+    free(data);
+    return rc == AXLE_OK || rc == AXLE_EMORE ? 0 : 1;
+}
+
 static int
 cmd_decode(char **argv)
 {
@@ -130,8 +155,9 @@ cmd_decode(char **argv)
     void *data = load(argv[0], &img);
     if (!data)
         return 1;
+    uint64_t max_pixels = argv[4] ? strtoull(argv[4], NULL, 10) : 200000000;
     int rc = axle_image_decode(&img, (uint32_t)atoi(argv[1]), (uint32_t)atoi(argv[2]),
-                               200000000, &px, err, sizeof err);
+                               max_pixels, &px, err, sizeof err);
     free(data);
     if (rc != AXLE_OK) {
         printf("error %d: %s\n", rc, err);
@@ -419,7 +445,9 @@ main(int argc, char **argv)
     char **a = argv + 2;
     if (strcmp(cmd, "probe") == 0 && n == 1)
         return cmd_probe(a);
-    if (strcmp(cmd, "decode") == 0 && n == 4)
+    if (strcmp(cmd, "prefix") == 0 && n == 2)
+        return cmd_prefix(a);
+    if (strcmp(cmd, "decode") == 0 && (n == 4 || n == 5))
         return cmd_decode(a);
     if (strcmp(cmd, "orient") == 0 && n == 3)
         return cmd_orient(a);

@@ -251,7 +251,7 @@ check_image(axle_cursor *c, size_t at)
         return fail(c, "offset %zu: image cell of %zu bytes, shorter than its "
                     "%d-byte header", at, c->len, DS_IMAGE_HEADER);
     unsigned codec = h[0] & ~DS_IMAGE_REF;
-    if (codec < AXLE_CODEC_JPEG || codec > AXLE_CODEC_RAW)
+    if (codec < AXLE_CODEC_JPEG || codec > AXLE_CODEC_LAST)
         return fail(c, "offset %zu: image cell of unknown codec %u", at, h[0]);
     if (h[1] < 1 || h[1] > 4 || h[2] > 8)
         return fail(c, "offset %zu: image cell with %u channels and "

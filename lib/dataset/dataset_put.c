@@ -204,7 +204,7 @@ put_image_cell(axle_writer *w, int col, const axle_image *img, uint8_t flags,
 {
     if (!img)
         return image_error(w, col, "is NULL (use axle_put_null)");
-    if (img->codec < AXLE_CODEC_JPEG || img->codec > AXLE_CODEC_RAW)
+    if (img->codec < AXLE_CODEC_JPEG || img->codec > AXLE_CODEC_LAST)
         return image_error(w, col, "has no known codec");
     if (img->channels < 1 || img->channels > 4)
         return image_error(w, col, "has not 1 to 4 channels");

@@ -17,6 +17,10 @@ lib_libaxle_la_SOURCES += \
 	lib/image/image_fit.c \
 	lib/image/image_to_size.c \
 	lib/image/image_store.c
+# The codec table and the formats beyond JPEG and WebP, each compiled in
+# when configure found its library (AXLE_HAVE_* in IMAGE_CODEC_CFLAGS).
+lib_libaxle_la_SOURCES += lib/image/image_codecs.c lib/image/image_png.c \
+	lib/image/image_gif.c lib/image/image_tiff.c lib/image/image_heif.c
 # Provenance: XMP in the containers, the metadata-free digest, axle's packet.
 lib_libaxle_la_SOURCES += lib/image/image_container.c lib/image/image_xmp.c \
 	lib/image/image_digest.c lib/image/image_provenance.c

@@ -104,16 +104,15 @@ img_decode(const axle_image *img, const struct img_decode_req *req, axle_pixels 
         return img_fail(err, errlen, AXLE_EFORMAT, "empty image");
     if (req->flags & ~AXLE_DECODE_PARTIAL)
         return img_fail(err, errlen, AXLE_EINVAL, "unknown decode flags 0x%x", req->flags);
-    switch (img->codec) {
-    case AXLE_CODEC_JPEG:
-        return img_decode_jpeg(img, req, out, err, errlen);
-    case AXLE_CODEC_WEBP:
-        return img_decode_webp(img, req, out, err, errlen);
-    case AXLE_CODEC_RAW:
+    if (img->codec == AXLE_CODEC_RAW)
         return decode_raw(img, req, out, err, errlen);
-    case AXLE_CODEC_NONE:
-        break;
-    }
+    const struct img_codec *codec = img_codec_find(img->codec);
+    if (codec && codec->decode)
+        return codec->decode(img, req, out, err, errlen);
+    if (img->codec > AXLE_CODEC_NONE && img->codec <= AXLE_CODEC_LAST)
+        return img_fail(err, errlen, AXLE_EUNSUPPORTED,
+                        "%s images cannot be decoded: axle was built without their library",
+                        axle_codec_name(img->codec));
     return img_fail(err, errlen, AXLE_EUNSUPPORTED, "image of unknown codec %d",
                     (int)img->codec);
 }

@@ -45,8 +45,8 @@ opaque_copy(const axle_pixels *px, int *rc)
     return buf;
 }
 
-static int
-encode_jpeg(const axle_pixels *px, int quality, void **out, size_t *outlen,
+int
+img_encode_jpeg(const axle_pixels *px, int quality, void **out, size_t *outlen,
             char *err, size_t errlen)
 {
     int rc;
@@ -103,8 +103,8 @@ grey_to_rgb(const axle_pixels *px, int *channels)
     return buf;
 }
 
-static int
-encode_webp(const axle_pixels *px, int quality, void **out, size_t *outlen,
+int
+img_encode_webp(const axle_pixels *px, int quality, void **out, size_t *outlen,
             char *err, size_t errlen)
 {
     uint8_t *rgb = NULL;
@@ -156,18 +156,14 @@ axle_image_encode(const axle_pixels *px, axle_codec codec, int quality,
         return img_fail(err, errlen, AXLE_EUNSUPPORTED,
                         "WebP cannot hold %ux%u pixels (16383 at most per side)",
                         px->width, px->height);
-    switch (codec) {
-    case AXLE_CODEC_JPEG:
+    if (codec == AXLE_CODEC_JPEG && (px->width > 65500 || px->height > 65500))
         /* libjpeg's JPEG_MAX_DIMENSION, below the format's 65535 */
-        if (px->width > 65500 || px->height > 65500)
-            return img_fail(err, errlen, AXLE_EUNSUPPORTED,
-                            "JPEG cannot hold %ux%u pixels (65500 at most per side)",
-                            px->width, px->height);
-        return encode_jpeg(px, quality, out, outlen, err, errlen);
-    case AXLE_CODEC_WEBP:
-        return encode_webp(px, quality, out, outlen, err, errlen);
-    default:
+        return img_fail(err, errlen, AXLE_EUNSUPPORTED,
+                        "JPEG cannot hold %ux%u pixels (65500 at most per side)",
+                        px->width, px->height);
+    const struct img_codec *c = img_codec_find(codec);
+    if (!c || !c->encode)
         return img_fail(err, errlen, AXLE_EUNSUPPORTED, "cannot encode to %s",
                         axle_codec_name(codec));
-    }
+    return c->encode(px, quality, out, outlen, err, errlen);
 }

@@ -9,6 +9,7 @@
 #define AXLE_IMAGE_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -104,6 +105,69 @@ int img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
                     axle_pixels *out, char *err, size_t errlen);
 int img_decode_webp(const axle_image *img, const struct img_decode_req *req,
                     axle_pixels *out, char *err, size_t errlen);
+
+/* ---- the codec table (image_codecs.c) ----
+ *
+ * One row per format: adding a format is one file (image_FORMAT.c) and one
+ * row.  A format whose library was not found at build time has no row;
+ * the probe then names it and the missing library. */
+
+/* Probes a file's headers: `p` holds the first `len` bytes of a file of
+ * `file_size` bytes (or IMG_SIZE_UNKNOWN).  AXLE_EMORE with *need (the
+ * bytes from the start it needs at least) when the headers go on past
+ * len; otherwise what the whole file gives. */
+typedef int (*img_probe_fn)(const uint8_t *p, size_t len, uint64_t file_size,
+                            size_t *need, axle_image *out, char *err, size_t errlen);
+/* Decodes; AXLE_OK, AXLE_PARTIAL (only with AXLE_DECODE_PARTIAL) or < 0
+ * with *out freed.  Refuses images over req->max_pixels before
+ * allocating. */
+typedef int (*img_decode_fn)(const axle_image *img, const struct img_decode_req *req,
+                             axle_pixels *out, char *err, size_t errlen);
+/* Encodes checked pixels (1-4 channels, quality 1-100). */
+typedef int (*img_encode_fn)(const axle_pixels *px, int quality, void **out,
+                             size_t *outlen, char *err, size_t errlen);
+
+struct img_codec {
+    axle_codec codec;
+    const char *label;          /* "JPEG": how messages name the format */
+    /* True when the first bytes (up to 12; fewer when the file is
+     * shorter) are this format's signature. */
+    bool (*sniff)(const uint8_t *p, size_t len);
+    img_probe_fn probe;
+    img_decode_fn decode;       /* NULL: never decoded */
+    img_encode_fn encode;       /* NULL: not written */
+};
+
+/* The row whose signature the first bytes carry, or NULL. */
+const struct img_codec *img_codec_sniff(const uint8_t *p, size_t len);
+/* The row of a codec, or NULL (RAW, NONE, a format not built in). */
+const struct img_codec *img_codec_find(axle_codec codec);
+
+/* "JPEG, WebP or PNG": the formats read, for messages. */
+void img_codec_list(char *buf, size_t len);
+
+/* The table's rows (each in its format's file). */
+extern const struct img_codec img_codec_jpeg, img_codec_webp, img_codec_png,
+    img_codec_gif, img_codec_tiff, img_codec_heif, img_codec_avif;
+
+/* JPEG and WebP encoders (image_encode.c). */
+int img_encode_jpeg(const axle_pixels *px, int quality, void **out, size_t *outlen,
+                    char *err, size_t errlen);
+int img_encode_webp(const axle_pixels *px, int quality, void **out, size_t *outlen,
+                    char *err, size_t errlen);
+
+/* Probe of a JPEG (image_probe_jpeg.c). */
+int img_jpeg_probe(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
+                   axle_image *out, char *err, size_t errlen);
+
+/* A header probe's "needs bytes past len": *need = want, AXLE_EMORE, with
+ * the message for a whole file that ends there. */
+int img_more(size_t want, size_t *need, char *err, size_t errlen, const char *fmt, ...)
+    AXLE_PRINTF(5, 6);
+
+/* Interleaved 8-bit rows from a decoder's own buffer into `out`, which
+ * img_alloc made: `rows` rows of `src_stride` bytes. */
+void img_copy_rows(axle_pixels *out, const uint8_t *src, size_t src_stride);
 
 /* The request's allocator (or axle_pixels_alloc), with the out-of-memory
  * message. */

@@ -7,18 +7,6 @@
 
 #include "image_internal.h"
 
-const char *
-axle_codec_name(axle_codec c)
-{
-    switch (c) {
-    case AXLE_CODEC_JPEG: return "jpeg";
-    case AXLE_CODEC_WEBP: return "webp";
-    case AXLE_CODEC_RAW: return "raw";
-    case AXLE_CODEC_NONE: break;
-    }
-    return "none";
-}
-
 int
 img_fail(char *err, size_t errlen, int code, const char *fmt, ...)
 {
@@ -43,25 +31,34 @@ img_check_pixels(uint32_t w, uint32_t h, uint64_t max_pixels, char *err,
     return AXLE_OK;
 }
 
-/* Names formats we know but do not decode. */
+/* Names formats we know but do not decode, and why: the library this
+ * libaxle was built without (its codec has no row then), or none. */
 static const char *
-other_format(const uint8_t *p, size_t len)
+other_format(const uint8_t *p, size_t len, const char **library)
 {
     static const struct {
         const char *magic;
         size_t n;
-        const char *name;
+        const char *name, *library;
     } known[] = {
-        {"\x89PNG\r\n\x1a\n", 8, "PNG"}, {"GIF8", 4, "GIF"},
-        {"II*\0", 4, "TIFF"},            {"MM\0*", 4, "TIFF"},
-        {"BM", 2, "BMP"},                {"\0\0\0\x0c" "jP  ", 8, "JPEG 2000"},
-        {"\xff\x4f\xff\x51", 4, "JPEG 2000"},
+        {"\x89PNG\r\n\x1a\n", 8, "PNG", "libpng"}, {"GIF8", 4, "GIF", "giflib"},
+        {"II*\0", 4, "TIFF", "libtiff"},            {"MM\0*", 4, "TIFF", "libtiff"},
+        {"BM", 2, "BMP", NULL},                    {"\0\0\0\x0c" "jP  ", 8, "JPEG 2000", NULL},
+        {"\xff\x4f\xff\x51", 4, "JPEG 2000", NULL},
+        {"\xff\x0a", 2, "JPEG XL", NULL},          {"\0\0\0\x0cJXL ", 8, "JPEG XL", NULL},
     };
+    *library = NULL;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (len >= known[i].n && memcmp(p, known[i].magic, known[i].n) == 0)
+        if (len >= known[i].n && memcmp(p, known[i].magic, known[i].n) == 0) {
+            *library = known[i].library;
             return known[i].name;
-    if (len >= 12 && memcmp(p + 4, "ftyp", 4) == 0)
+        }
+    if (len >= 12 && memcmp(p + 4, "ftyp", 4) == 0) {
+        if (img_codec_find(AXLE_CODEC_HEIF)) /* its brands were not HEIF's */
+            return "MP4 or other ISO media";
+        *library = "libheif";
         return "HEIF/AVIF or MP4";
+    }
     return NULL;
 }
 
@@ -87,22 +84,6 @@ looks_like_text(const uint8_t *p, size_t len)
         i += more;
     }
     return 1;
-}
-
-static int
-probe_jpeg(const uint8_t *p, size_t len, size_t *need, axle_image *out, char *err,
-           size_t errlen)
-{
-    struct img_jpeg_info info;
-    int rc = img_jpeg_scan(p, len, &info, need, err, errlen);
-    if (rc != AXLE_OK)
-        return rc;
-    out->codec = AXLE_CODEC_JPEG;
-    out->width = info.width;
-    out->height = info.height;
-    out->channels = (uint8_t)info.components;
-    out->orientation = (uint8_t)info.orientation;
-    return AXLE_OK;
 }
 
 /* The probe proper: `p` is the first `len` bytes of a file of `file_size`
@@ -132,19 +113,25 @@ probe(const uint8_t *p, size_t len, uint64_t file_size, size_t *need, axle_image
         *need = file_size < 12 ? (size_t)file_size : 12;
         return img_fail(err, errlen, AXLE_EMORE, "%zu bytes are too few to probe", len);
     }
-    if (len >= 2 && p[0] == 0xFF && p[1] == 0xD8)
-        return probe_jpeg(p, len, need, out, err, errlen);
-    if (len >= 4 && memcmp(p, "RIFF", 4) == 0)
-        return img_webp_probe(p, len, file_size, need, out, err, errlen);
-    const char *other = other_format(p, len);
+    const struct img_codec *codec = img_codec_sniff(p, len);
+    if (codec)
+        return codec->probe(p, len, file_size, need, out, err, errlen);
+    const char *library;
+    const char *other = other_format(p, len, &library);
+    if (other && library)
+        return img_fail(err, errlen, AXLE_EUNSUPPORTED,
+                        "%s images are not supported: axle was built without %s "
+                        "(install it and rebuild; ./setup.sh does)", other, library);
     if (other)
         return img_fail(err, errlen, AXLE_EUNSUPPORTED,
-                        "%s images are not supported (only JPEG and WebP)", other);
+                        "%s images are not supported", other);
     if (looks_like_text(p, len))
         return img_fail(err, errlen, AXLE_EFORMAT,
                         "not an image: the file holds text");
+    char names[128];
+    img_codec_list(names, sizeof names);
     return img_fail(err, errlen, AXLE_EFORMAT,
-                    "not a JPEG or WebP image (starts with bytes %02x %02x %02x %02x)",
+                    "not a %s image (starts with bytes %02x %02x %02x %02x)", names,
                     p[0], len > 1 ? p[1] : 0, len > 2 ? p[2] : 0, len > 3 ? p[3] : 0);
 }
 
@@ -154,6 +141,14 @@ axle_image_probe(const void *data, size_t len, axle_image *out, char *err,
 {
     size_t need;
     return probe(data, len, IMG_SIZE_UNKNOWN, &need, out, err, errlen);
+}
+
+/* How messages name the format the first bytes say. */
+static const char *
+codec_label(const uint8_t *p, size_t len)
+{
+    const struct img_codec *codec = img_codec_sniff(p, len);
+    return codec ? codec->label : "image";
 }
 
 int
@@ -175,7 +170,7 @@ axle_image_probe_prefix(const void *data, size_t len, uint64_t file_size, size_t
     if (want > file_size)
         return img_fail(err, errlen, AXLE_EFORMAT,
                         "truncated %s: the file has %llu bytes, its headers need %zu",
-                        len >= 4 && memcmp(data, "RIFF", 4) == 0 ? "WebP" : "JPEG",
+                        codec_label(data, len),
                         (unsigned long long)file_size, want);
     if (need)
         *need = want;

@@ -163,3 +163,30 @@ img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
         pos += seglen;
     }
 }
+
+int
+img_jpeg_probe(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
+               axle_image *out, char *err, size_t errlen)
+{
+    (void)file_size; /* the marker walk asks for what it needs */
+    struct img_jpeg_info info;
+    int rc = img_jpeg_scan(p, len, &info, need, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
+    out->codec = AXLE_CODEC_JPEG;
+    out->width = info.width;
+    out->height = info.height;
+    out->channels = (uint8_t)info.components;
+    out->orientation = (uint8_t)info.orientation;
+    return AXLE_OK;
+}
+
+static bool
+sniff_jpeg(const uint8_t *p, size_t len)
+{
+    return len >= 2 && p[0] == 0xFF && p[1] == 0xD8;
+}
+
+const struct img_codec img_codec_jpeg = {
+    AXLE_CODEC_JPEG, "JPEG", sniff_jpeg, img_jpeg_probe, img_decode_jpeg, img_encode_jpeg,
+};

@@ -138,3 +138,14 @@ img_webp_probe(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
     out->orientation = (uint8_t)orientation;
     return AXLE_OK;
 }
+
+/* Any RIFF file: the probe says when it is another kind (WAVE, AVI). */
+static bool
+sniff_riff(const uint8_t *p, size_t len)
+{
+    return len >= 4 && memcmp(p, "RIFF", 4) == 0;
+}
+
+const struct img_codec img_codec_webp = {
+    AXLE_CODEC_WEBP, "WebP", sniff_riff, img_webp_probe, img_decode_webp, img_encode_webp,
+};

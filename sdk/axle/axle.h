@@ -424,10 +424,19 @@ typedef enum axle_codec {
     AXLE_CODEC_NONE = 0,
     AXLE_CODEC_JPEG,
     AXLE_CODEC_WEBP,
-    AXLE_CODEC_RAW     /* uncompressed 8-bit pixels, `channels` interleaved */
+    AXLE_CODEC_RAW,    /* uncompressed 8-bit pixels, `channels` interleaved */
+    /* Read when libaxle was built with their library (configure says
+     * which it found); else the probe names the library missing. */
+    AXLE_CODEC_PNG,    /* libpng */
+    AXLE_CODEC_GIF,    /* giflib: the first frame */
+    AXLE_CODEC_TIFF,   /* libtiff: the first page */
+    AXLE_CODEC_HEIF,   /* libheif: HEIC/HEIF, the primary image */
+    AXLE_CODEC_AVIF    /* libheif: the primary image */
 } axle_codec;
+#define AXLE_CODEC_LAST AXLE_CODEC_AVIF /* the highest value above */
 
-const char *axle_codec_name(axle_codec c); /* "jpeg", "webp", "raw" */
+const char *axle_codec_name(axle_codec c); /* "jpeg", "webp", "raw", "png", "gif",
+                                              "tiff", "heif", "avif" */
 
 /* An image value: what an AXLE_IMAGE cell holds. */
 typedef struct axle_image {

@@ -41,6 +41,14 @@ if ! "$cc" -fsanitize=fuzzer $san "$probe" -o "$out/obj/probe" 2>/dev/null; then
     echo "fuzz: $cc cannot build with -fsanitize=fuzzer (install clang and libclang-rt-14-dev)"
     exit 77
 fi
+# The optional image codecs that are installed, as configure finds them.
+for codec in libpng:AXLE_HAVE_PNG libgif:AXLE_HAVE_GIF libtiff-4:AXLE_HAVE_TIFF \
+             libheif:AXLE_HAVE_HEIF; do
+    if pkg-config --exists "${codec%%:*}"; then
+        pkgs="$pkgs ${codec%%:*}"
+        cflags="$cflags -D${codec#*:}"
+    fi
+done
 cflags="$cflags $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -ldl -lm"
 

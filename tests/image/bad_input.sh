@@ -18,7 +18,7 @@ run_tool() {
 run_tool 1 probe empty.jpg
 is "$out" "error -4: empty file" "empty file"
 run_tool 1 probe random.jpg
-contains_text "$out" "error -4: not a JPEG or WebP image" "random bytes"
+contains_text "$out" "error -4: not a JPEG" "random bytes"
 run_tool 1 probe text.webp
 is "$out" "error -4: not an image: the file holds text" "text named .webp"
 run_tool 1 probe truncated-header.jpg
