@@ -16,7 +16,7 @@
 /* What a getter can read: one bit per axle_opt_type. */
 #define BIT(t) (1u << (t))
 #define SCALAR_TEXT (BIT(AXLE_OPT_STRING) | BIT(AXLE_OPT_ENUM) | BIT(AXLE_OPT_PATH) | \
-                     BIT(AXLE_OPT_OUTPUT_DIR))
+                     BIT(AXLE_OPT_OUTPUT_DIR) | BIT(AXLE_OPT_TEMPLATE))
 #define LISTS (BIT(AXLE_OPT_PATHS) | BIT(AXLE_OPT_SIZE))
 
 static void AXLE_PRINTF(2, 3)
@@ -123,6 +123,7 @@ how_to_read(axle_opt_type t)
         return "a list of paths; read it with axle_opt_count and axle_opt_string_at";
     case AXLE_OPT_SIZE: return "a size; read it with axle_opt_int_at(job, name, 0 or 1)";
     case AXLE_OPT_OUTPUT_DIR: return "an output folder; read it with axle_opt_string";
+    case AXLE_OPT_TEMPLATE: return "a template; read it with axle_opt_string";
     }
     return "of an unknown type";
 }

@@ -58,6 +58,8 @@ EXTRA_DIST += tests/image/make_formats.py
 # and strips XMP without axle).
 IMAGE_SHELL_TESTS += tests/image/provenance.sh
 IMAGE_SHELL_TESTS += tests/image/dest.sh
+# export_images' `name` template (issue 14).
+IMAGE_SHELL_TESTS += tests/image/export_name.sh
 EXTRA_DIST += tests/image/xmp.py
 TESTS += $(IMAGE_SHELL_TESTS)
 EXTRA_DIST += $(IMAGE_SHELL_TESTS) tests/image/pilref.py tests/image/lib_image.sh \

@@ -42,9 +42,9 @@ static const axle_option options[] = {
     AXLE_OPTION_OUTPUT_DIR("dest", "null",
                            "a folder kept as a mirror of the source tree (default: "
                            "the job folder)"),
-    AXLE_OPTION_STRING("name", "null",
-                       "file name template with {dir}, {stem}, {ext}, {column}, {w}, {h} "
-                       "(default: the source's name, extension replaced)"),
+    AXLE_OPTION_TEMPLATE("name", "null", EXPORT_TEMPLATE_FIELDS,
+                         "file names, as \"{dir}/{stem}-{column}.{ext}\" (default: the "
+                         "source's, extension replaced)"),
     AXLE_OPTION_END};
 
 static const axle_input inputs[] = {

@@ -1,9 +1,8 @@
 /* export_template.c - export_images' `name` template.
  *
- * A template is text with placeholders in braces: "{dir}/{stem}-{column}.{ext}".
- * Braces have no other use (there is no escape: file names with braces
- * are rare, and a stray brace is far more likely a typo), so a brace
- * without its pair is an error rather than text.  The template is
+ * A template is text with placeholders in braces: "{dir}/{stem}-{column}.{ext}"
+ * (its syntax is the SDK's, axle_template_check, which the core has
+ * applied at load time already).  The template is
  * relative to the export's folder: a leading "/" or a ".." component
  * written in it is refused, since it would leave the folder by design;
  * what the placeholders bring in is made safe later, with the rest of
@@ -15,64 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whether `name` (len bytes) is one of EXPORT_TEMPLATE_FIELDS. */
-static bool
-known_field(const char *name, size_t len)
-{
-    for (const char *p = EXPORT_TEMPLATE_FIELDS; *p;) {
-        size_t n = strcspn(p, "|");
-        if (n == len && memcmp(p, name, len) == 0)
-            return true;
-        p += n + (p[n] == '|');
-    }
-    return false;
-}
-
-/* The placeholders, for messages: "{stem}, {ext}, ...". */
-static const char *
-field_list(char *buf, size_t size)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    for (const char *p = EXPORT_TEMPLATE_FIELDS; *p && o < size;) {
-        size_t n = strcspn(p, "|");
-        int w = snprintf(buf + o, size - o, "%s{%.*s}", o ? ", " : "", (int)n, p);
-        if (w < 0)
-            break;
-        o += (size_t)w;
-        p += n + (p[n] == '|');
-    }
-    return buf;
-}
-
-/* Braces paired, placeholders known. */
-static int
-check_placeholders(const char *tmpl, char *err, size_t errlen)
-{
-    char list[128];
-    for (const char *p = tmpl; *p; p++) {
-        if (*p == '}') {
-            snprintf(err, errlen, "'}' at character %zu has no '{' before it (braces only "
-                     "surround placeholders: %s)", (size_t)(p - tmpl) + 1,
-                     field_list(list, sizeof list));
-            return -1;
-        }
-        if (*p != '{')
-            continue;
-        size_t n = strcspn(p + 1, "{}");
-        if (p[1 + n] != '}') {
-            snprintf(err, errlen, "'{' at character %zu is not closed", (size_t)(p - tmpl) + 1);
-            return -1;
-        }
-        if (!known_field(p + 1, n)) {
-            snprintf(err, errlen, "unknown placeholder '{%.*s}' (known: %s)", (int)n, p + 1,
-                     field_list(list, sizeof list));
-            return -1;
-        }
-        p += n + 1;
-    }
-    return 0;
-}
+#include "axle/axle.h"
 
 /* Relative, staying below the export's folder, naming a file. */
 static int
@@ -105,7 +47,9 @@ export_template_check(const char *tmpl, char *err, size_t errlen)
         snprintf(err, errlen, "it is empty");
         return -1;
     }
-    return check_placeholders(tmpl, err, errlen) < 0 ? -1 : check_path(tmpl, err, errlen);
+    if (axle_template_check(tmpl, EXPORT_TEMPLATE_FIELDS, err, errlen) < 0)
+        return -1;
+    return check_path(tmpl, err, errlen);
 }
 
 bool
