@@ -26,7 +26,7 @@ type_name(axle_opt_type t)
 {
     static const char *names[] = {"?", "int", "float", "bool", "string",
                                   "enum", "path", "paths", "size", "outdir",
-                                  "sizes", "colour"};
+                                  "sizes", "colour", "template"};
     return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
@@ -84,6 +84,8 @@ print_options(const axle_method_desc *d)
         char range[96] = "";
         if (o->type == AXLE_OPT_ENUM && o->choices)
             snprintf(range, sizeof range, "one of %s", o->choices);
+        else if (o->type == AXLE_OPT_TEMPLATE && o->choices)
+            snprintf(range, sizeof range, "uses %s", o->choices);
         else if (o->min <= o->max)
             snprintf(range, sizeof range, "%g..%g", o->min, o->max);
         printf("    %-12s %-7s default %-14s %-16s %s\n", o->name, type_name(o->type),

@@ -173,6 +173,22 @@ want_string(struct vctx *c, const ynode *v)
     return s ? json_string(s) : NULL;
 }
 
+/* A template: its placeholders among the option's fields (`choices`). */
+static json_t *
+want_template(struct vctx *c, const ynode *v)
+{
+    json_t *j = want_string(c, v);
+    char why[512], q[160];
+    if (j && json_is_string(j) &&
+        axle_template_check(json_string_value(j), c->opt->choices, why, sizeof why) < 0) {
+        bad(c, v, "option '%s' is '%s': %s", c->opt->name,
+            ydoc_quote(json_string_value(j), q, sizeof q), why);
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
 static json_t *
 want_enum(struct vctx *c, const ynode *v)
 {
@@ -383,6 +399,7 @@ normalise(struct vctx *c, const ynode *v)
     case AXLE_OPT_OUTPUT_DIR: return want_path(c, v); /* resolved alike; need not exist */
     case AXLE_OPT_SIZES: return want_sizes(c, v);
     case AXLE_OPT_COLOUR: return want_colour(c, v);
+    case AXLE_OPT_TEMPLATE: return want_template(c, v);
     }
     return NULL;
 }
@@ -416,10 +433,12 @@ static bool
 schema_ok(struct vctx *c, const axle_option *o)
 {
     const char *why = NULL;
-    if (o->type < AXLE_OPT_INT || o->type > AXLE_OPT_COLOUR)
+    if (o->type < AXLE_OPT_INT || o->type > AXLE_OPT_TEMPLATE)
         why = "an unknown type";
     else if (o->type == AXLE_OPT_ENUM && (!o->choices || !*o->choices))
         why = "no choices";
+    else if (o->type == AXLE_OPT_TEMPLATE && (!o->choices || !*o->choices))
+        why = "no placeholders";
     if (!why)
         return true;
     if (c->err) {

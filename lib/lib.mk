@@ -18,6 +18,8 @@ include lib/image/image.mk
 lib_libaxle_la_SOURCES += lib/files.c
 # Names printed on a terminal are escaped (used by files.c and job.c).
 lib_libaxle_la_SOURCES += lib/escape.c
+# The syntax of template options, shared with the core (issue 14).
+lib_libaxle_la_SOURCES += lib/template_check.c
 # Structured results from slices to synthesis, the job-result builder, and
 # JSON text with floats in their shortest exact form (also the core's).
 lib_libaxle_la_SOURCES += lib/results.c lib/result_json.c lib/json_text.c

@@ -17,7 +17,7 @@
 /* What a getter can read: one bit per axle_opt_type. */
 #define BIT(t) (1u << (t))
 #define SCALAR_TEXT (BIT(AXLE_OPT_STRING) | BIT(AXLE_OPT_ENUM) | BIT(AXLE_OPT_PATH) | \
-                     BIT(AXLE_OPT_OUTPUT_DIR))
+                     BIT(AXLE_OPT_OUTPUT_DIR) | BIT(AXLE_OPT_TEMPLATE))
 #define LISTS (BIT(AXLE_OPT_PATHS) | BIT(AXLE_OPT_SIZE) | BIT(AXLE_OPT_SIZES))
 
 static void AXLE_PRINTF(2, 3)
@@ -129,6 +129,7 @@ how_to_read(axle_opt_type t)
         return "a map of sizes; read it with axle_opt_count, axle_opt_string_at and "
                "axle_opt_size_at";
     case AXLE_OPT_COLOUR: return "a colour; read it with axle_opt_colour";
+    case AXLE_OPT_TEMPLATE: return "a template; read it with axle_opt_string";
     }
     return "of an unknown type";
 }

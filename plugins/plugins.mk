@@ -19,6 +19,7 @@ plugins_thumbnailer_la_LIBADD = lib/libaxle.la
 method_LTLIBRARIES += plugins/export_images.la
 plugins_export_images_la_SOURCES = plugins/export_images/export_images.c \
 	plugins/export_images/export_names.c plugins/export_images/export_names.h \
+	plugins/export_images/export_template.c plugins/export_images/export_template.h \
 	plugins/export_images/export_dest.c plugins/export_images/export_dest.h
 plugins_export_images_la_CFLAGS = $(MODULE_CFLAGS) $(JANSSON_CFLAGS)
 plugins_export_images_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)

@@ -30,7 +30,8 @@ tests_unit_test_image_resize_LDADD = $(TEST_LIBS) -lm
 
 tests_unit_test_image_files_SOURCES = tests/unit/test_image_files.c \
 	plugins/import_images/import_read.c \
-	plugins/import_images/import_list.c plugins/export_images/export_names.c
+	plugins/import_images/import_list.c plugins/export_images/export_names.c \
+	plugins/export_images/export_template.c
 tests_unit_test_image_files_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_files_LDADD = $(TEST_LIBS)
 
@@ -59,6 +60,8 @@ IMAGE_SHELL_TESTS += tests/image/provenance.sh
 IMAGE_SHELL_TESTS += tests/image/dest.sh
 # The thumbnailer's size strings, crops, several sizes, sharpen, background.
 IMAGE_SHELL_TESTS += tests/image/thumbopts.sh
+# export_images' `name` template (issue 14).
+IMAGE_SHELL_TESTS += tests/image/export_name.sh
 EXTRA_DIST += tests/image/xmp.py
 TESTS += $(IMAGE_SHELL_TESTS)
 EXTRA_DIST += $(IMAGE_SHELL_TESTS) tests/image/pilref.py tests/image/lib_image.sh \

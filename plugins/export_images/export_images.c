@@ -1,7 +1,8 @@
 /* export_images.c - an image column to JPEG or WebP files.
  *
  * Files go to JOBDIR/output/, named after the source's `filename` column
- * with the extension replaced (subfolders kept); prepare decides every
+ * with the extension replaced (subfolders kept), or as the `name`
+ * template says (export_template.c); prepare decides every
  * name from the whole list (export_names.c) so slices never race for a
  * name.  Each slice encodes and writes its own rows, each file written
  * atomically and registered with the job (axle_write_file).  Null rows
@@ -32,6 +33,7 @@
 #include "axle/axle.h"
 #include "export_dest.h"
 #include "export_names.h"
+#include "export_template.h"
 
 static const axle_option options[] = {
     AXLE_OPTION_STRING("column", "thumb", "image column of the source dataset"),
@@ -40,6 +42,9 @@ static const axle_option options[] = {
     AXLE_OPTION_OUTPUT_DIR("dest", "null",
                            "a folder kept as a mirror of the source tree (default: "
                            "the job folder)"),
+    AXLE_OPTION_TEMPLATE("name", "null", EXPORT_TEMPLATE_FIELDS,
+                         "file names, as \"{dir}/{stem}-{column}.{ext}\" (default: the "
+                         "source's, extension replaced)"),
     AXLE_OPTION_END};
 
 static const axle_input inputs[] = {
@@ -103,6 +108,103 @@ open_provenance(axle_job *job, axle_dataset *src)
     return digest_col < 0 ? digest_col : AXLE_OK;
 }
 
+/* The size of the file a cell becomes: encoded cells are turned upright,
+ * raw pixels are written as they are. */
+static void
+exported_size(const axle_image *img, uint32_t *w, uint32_t *h)
+{
+    bool turned = img->codec != AXLE_CODEC_RAW && img->orientation >= 5;
+    *w = turned ? img->height : img->width;
+    *h = turned ? img->width : img->height;
+}
+
+/* Each row's exported size from its cell's header (no decode); a null
+ * cell is marked as having no image. */
+static int
+read_sizes(axle_job *job, axle_dataset *src, struct export_row *rows, size_t n)
+{
+    char err[512];
+    axle_cursor *c = axle_cursor_open(src, axle_opt_string(job, "column"), -1, err,
+                                      sizeof err);
+    if (!c)
+        return axle_error(job, AXLE_EIO, "%s", err);
+    int rc = AXLE_OK;
+    for (size_t i = 0; rc == AXLE_OK && i < n; i++) {
+        axle_image img;
+        if (axle_cursor_next(c) != 1) {
+            rc = axle_error(job, AXLE_EIO, "image column ends early: %s",
+                            axle_cursor_error(c));
+        } else if (axle_cursor_is_null(c)) {
+            rows[i].no_image = true;
+        } else if ((rc = axle_cursor_image(c, &img)) != AXLE_OK) {
+            rc = axle_error(job, rc == AXLE_EINVAL ? AXLE_EFORMAT : rc, "%s: %s",
+                            rows[i].source, axle_cursor_error(c)[0]
+                                ? axle_cursor_error(c) : "unreadable image cell");
+        } else {
+            exported_size(&img, &rows[i].w, &rows[i].h);
+        }
+    }
+    axle_cursor_close(c);
+    return rc;
+}
+
+/* The names the `name` template gives every row, into *blob. */
+static int
+template_names(axle_job *job, axle_dataset *src, const char *tmpl, char **sources,
+               size_t n, const char *ext, size_t max_len, char **blob, size_t *len)
+{
+    struct export_row *rows = calloc(n ? n : 1, sizeof *rows);
+    if (!rows)
+        return axle_error(job, AXLE_ENOMEM, "out of memory naming %zu files", n);
+    for (size_t i = 0; i < n; i++)
+        rows[i].source = sources[i];
+    int rc = export_template_uses(tmpl, "w") || export_template_uses(tmpl, "h")
+        ? read_sizes(job, src, rows, n) : AXLE_OK;
+    if (rc == AXLE_OK)
+        *blob = export_names_template(tmpl, rows, n, axle_opt_string(job, "column"), ext,
+                                      max_len, len);
+    free(rows);
+    return rc;
+}
+
+/* Every row's output name (export_names.c) into *blob: what prepare
+ * hands to the slices. */
+static int
+decide_names(axle_job *job, axle_dataset *src, char **blob, size_t *len)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rc = source_names(job, src, &names, &n);
+    const char *dest = axle_opt_string(job, "dest"), *tmpl = axle_opt_string(job, "name");
+    const char *ext = codec_of(job) == AXLE_CODEC_WEBP ? ".webp" : ".jpg";
+    /* what PATH_MAX leaves for names below JOBDIR/output/ or dest */
+    size_t used = dest ? strlen(dest) + 2
+                       : strlen(axle_job_dir(job)) + strlen("/" OUTDIR "/") + 1;
+    size_t max_len = used < PATH_MAX ? PATH_MAX - used : 0;
+    *blob = NULL;
+    if (rc == AXLE_OK && tmpl)
+        rc = template_names(job, src, tmpl, names, n, ext, max_len, blob, len);
+    else if (rc == AXLE_OK)
+        *blob = export_names((const char *const *)names, n, ext, max_len, len);
+    if (rc == AXLE_OK && !*blob)
+        rc = axle_error(job, AXLE_ENOMEM, "out of memory naming %zu files", n);
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* The `name` template is checked before anything is written. */
+static int
+check_template(axle_job *job)
+{
+    const char *tmpl = axle_opt_string(job, "name");
+    char err[512];
+    if (!tmpl || export_template_check(tmpl, err, sizeof err) == 0)
+        return AXLE_OK;
+    return axle_error(job, AXLE_EINVAL, "option 'name' is '%s': %s", tmpl, err);
+}
+
 int
 prepare(axle_job *job)
 {
@@ -110,26 +212,14 @@ prepare(axle_job *job)
                                           AXLE_IMAGE);
     if (!src)
         return AXLE_EINVAL; /* the SDK has set the message */
-    char **names = NULL;
-    size_t n = 0, len = 0;
+    int rc = check_template(job);
     const char *dest = axle_opt_string(job, "dest");
-    int rc = dest ? export_dest_open(job, dest) : AXLE_OK;
-    if (rc == AXLE_OK)
-        rc = source_names(job, src, &names, &n);
+    if (rc == AXLE_OK && dest)
+        rc = export_dest_open(job, dest);
     char *blob = NULL;
-    if (rc == AXLE_OK) {
-        /* what PATH_MAX leaves for names below JOBDIR/output/ or dest */
-        size_t used = dest ? strlen(dest) + 2
-                           : strlen(axle_job_dir(job)) + strlen("/" OUTDIR "/") + 1;
-        blob = export_names((const char *const *)names, n,
-                            codec_of(job) == AXLE_CODEC_WEBP ? ".webp" : ".jpg",
-                            used < PATH_MAX ? PATH_MAX - used : 0, &len);
-        if (!blob)
-            rc = axle_error(job, AXLE_ENOMEM, "out of memory naming %zu files", n);
-    }
-    for (size_t i = 0; names && i < n; i++)
-        free(names[i]);
-    free(names);
+    size_t len = 0;
+    if (rc == AXLE_OK)
+        rc = decide_names(job, src, &blob, &len);
     if (rc == AXLE_OK)
         rc = axle_set_prepare_result(job, blob, len);
     free(blob);

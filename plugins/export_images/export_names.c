@@ -8,7 +8,11 @@
  * read the pixels.  A name that cannot be written (it is a folder other
  * outputs need, or too long for the file system) is decided here too: the
  * row is skipped with the reason, rather than failing the whole export
- * when its slice tries to write it. */
+ * when its slice tries to write it.
+ *
+ * With a `name` template, each row's name is the template filled in and
+ * made safe; a name an earlier row has taken gets "-2", "-3", ... before
+ * its extension, so that every photo still gets a file. */
 #include "export_names.h"
 
 #include <limits.h>
@@ -16,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "export_template.h"
 
 /* A set of strings: open addressing, FNV-1a, never shrinks. */
 struct strset {
@@ -218,32 +224,52 @@ put(char **blob, size_t *len, size_t *cap, const char *s)
     return 0;
 }
 
-/* The entry of one source: its output name, or "/" + the source and the
- * reason it gets no file. */
+/* The entry of a source that gets no file: "/" + the source, then why. */
 static int
-put_entry(char **blob, size_t *len, size_t *cap, struct strset *taken,
-          const struct strset *folders, const char *source, const char *safe,
-          const char *ext, size_t max_len)
+put_skip(char **blob, size_t *len, size_t *cap, const char *source, const char *reason)
 {
-    char *name = pick(taken, safe, ext), why[256];
-    if (!name)
+    char *marked = malloc(strlen(source) + 2);
+    if (!marked)
         return -1;
-    const char *reason = unwritable(folders, name, max_len, why, sizeof why);
-    int rc;
-    if (!reason) {
-        rc = put(blob, len, cap, name);
-    } else {
-        char *marked = malloc(strlen(source) + 2);
-        rc = marked ? 0 : -1;
-        if (marked) {
-            marked[0] = '/';
-            strcpy(marked + 1, source);
-            rc = put(blob, len, cap, marked) || put(blob, len, cap, reason) ? -1 : 0;
-        }
-        free(marked);
-    }
-    free(name);
+    marked[0] = '/';
+    strcpy(marked + 1, source);
+    int rc = put(blob, len, cap, marked) || put(blob, len, cap, reason) ? -1 : 0;
+    free(marked);
     return rc;
+}
+
+static void
+free_names(char **names, size_t n)
+{
+    for (size_t i = 0; names && i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* The blob to hand back (an empty, valid one for no rows), or NULL when
+ * rc says something failed. */
+static char *
+finish_blob(char *blob, size_t len, int rc, size_t *blob_len)
+{
+    if (rc != 0) {
+        free(blob);
+        return NULL;
+    }
+    if (!blob)
+        blob = calloc(1, 1);
+    *blob_len = len;
+    return blob;
+}
+
+/* The entry of one source: its output `name`, or "/" + the source and
+ * the reason it gets no file. */
+static int
+put_entry(char **blob, size_t *len, size_t *cap, const struct strset *folders,
+          const char *source, const char *name, size_t max_len)
+{
+    char why[256];
+    const char *reason = unwritable(folders, name, max_len, why, sizeof why);
+    return reason ? put_skip(blob, len, cap, source, reason) : put(blob, len, cap, name);
 }
 
 char *
@@ -258,22 +284,101 @@ export_names(const char *const *sources, size_t n, const char *ext, size_t max_l
         rc = (safe[i] = safe_name(sources[i])) ? 0 : -1;
     if (rc == 0)
         rc = collect_folders(&folders, safe, n);
-    for (size_t i = 0; rc == 0 && i < n; i++)
-        rc = put_entry(&blob, &len, &cap, &taken, &folders, sources[i], safe[i], ext,
-                       max_len);
-    for (size_t i = 0; safe && i < n; i++)
-        free(safe[i]);
-    free(safe);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char *name = pick(&taken, safe[i], ext);
+        rc = name ? put_entry(&blob, &len, &cap, &folders, sources[i], name, max_len) : -1;
+        free(name);
+    }
+    free_names(safe, n);
     set_free(&taken);
     set_free(&folders);
-    if (rc != 0) {
-        free(blob);
+    return finish_blob(blob, len, rc, blob_len);
+}
+
+/* ---- names from a template ------------------------------------------- */
+
+/* The name `tmpl` gives one row, made safe like a source name; `safe` is
+ * the row's source made safe. */
+static char *
+render_row(const char *tmpl, const char *safe, const struct export_row *row,
+           const char *column, const char *ext)
+{
+    const char *slash = strrchr(safe, '/');
+    const char *base = slash ? slash + 1 : safe;
+    char *dir = strndup(safe, slash ? (size_t)(slash - safe) : 0);
+    char *stem = strndup(base, stem_len(base));
+    char *rendered = NULL, *name = NULL;
+    if (dir && stem) {
+        struct export_fields f = {dir, stem, ext[0] == '.' ? ext + 1 : ext, column,
+                                  row->w, row->h};
+        rendered = export_template_render(tmpl, &f);
+    }
+    if (rendered)
+        name = safe_name(rendered);
+    free(rendered);
+    free(dir);
+    free(stem);
+    return name;
+}
+
+/* The first free candidate for a rendered name, added to `taken`: the
+ * name, else the name with "-2", "-3", ... before its extension `ext`
+ * (or at its end when it does not end with `ext`). */
+static char *
+pick_numbered(struct strset *taken, const char *name, const char *ext)
+{
+    size_t nl = strlen(name), el = strlen(ext);
+    size_t at = nl > el && strcmp(name + nl - el, ext) == 0 ? nl - el : nl;
+    char *cand = malloc(nl + 32);
+    if (!cand)
+        return NULL;
+    strcpy(cand, name);
+    int rc = set_add(taken, cand);
+    for (unsigned i = 2; rc == 0; i++) {
+        snprintf(cand, nl + 32, "%.*s-%u%s", (int)at, name, i, name + at);
+        rc = set_add(taken, cand);
+    }
+    if (rc < 0) {
+        free(cand);
         return NULL;
     }
-    if (!blob)
-        blob = calloc(1, 1); /* no rows: an empty, valid list */
-    *blob_len = len;
-    return blob;
+    return cand;
+}
+
+char *
+export_names_template(const char *tmpl, const struct export_row *rows, size_t n,
+                      const char *column, const char *ext, size_t max_len, size_t *blob_len)
+{
+    struct strset taken = {NULL, 0, 0}, folders = {NULL, 0, 0};
+    char **named = calloc(n ? n : 1, sizeof *named), *blob = NULL;
+    size_t len = 0, cap = 0;
+    int rc = named ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (rows[i].no_image)
+            continue; /* no file: it takes no name */
+        char *safe = safe_name(rows[i].source);
+        named[i] = safe ? render_row(tmpl, safe, &rows[i], column, ext) : NULL;
+        rc = named[i] ? 0 : -1;
+        free(safe);
+    }
+    /* every rendered name, including those the counter will change:
+     * the counter only changes the last component */
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        rc = named[i] ? collect_folders(&folders, &named[i], 1) : 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (!named[i]) {
+            rc = put_skip(&blob, &len, &cap, rows[i].source, "no image");
+            continue;
+        }
+        char *name = pick_numbered(&taken, named[i], ext);
+        rc = name ? put_entry(&blob, &len, &cap, &folders, rows[i].source, name, max_len)
+                  : -1;
+        free(name);
+    }
+    free_names(named, n);
+    set_free(&taken);
+    set_free(&folders);
+    return finish_blob(blob, len, rc, blob_len);
 }
 
 bool

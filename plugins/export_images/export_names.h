@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Names for n source file names, in order, with extension `ext` (".jpg"):
  * "2023/a.webp" -> "2023/a.jpg"; when that is taken by an earlier row the
@@ -15,6 +16,23 @@
  * with export_names_next. */
 char *export_names(const char *const *sources, size_t n, const char *ext, size_t max_len,
                    size_t *blob_len);
+
+/* One row for a name template. */
+struct export_row {
+    const char *source; /* the source's file name */
+    uint32_t w, h;      /* the exported image's size, when the template needs it */
+    bool no_image;      /* a null cell (known only when the sizes were read): no
+                           file, so no name */
+};
+
+/* Names for n rows from the `name` template `tmpl` (checked with
+ * export_template_check), exporting `column` with extension `ext`
+ * (".jpg"): the template filled in, made safe as above; when an earlier
+ * row has taken that name, "-2", "-3", ... goes before the extension.
+ * Names that cannot be written are skipped as above.  Same blob. */
+char *export_names_template(const char *tmpl, const struct export_row *rows, size_t n,
+                            const char *column, const char *ext, size_t max_len,
+                            size_t *blob_len);
 
 /* One entry: the output name, or (name NULL) the source and the reason it
  * is skipped. */

@@ -91,8 +91,10 @@ typedef enum axle_opt_type {
                            "output folders" below) */
     AXLE_OPT_SIZES,     /* a map {NAME: SIZE, ...}; read with axle_opt_count,
                            axle_opt_string_at (the names) and axle_opt_size_at */
-    AXLE_OPT_COLOUR     /* "#rrggbb", "#rgb" or a name (white, black, grey);
+    AXLE_OPT_COLOUR,    /* "#rrggbb", "#rgb" or a name (white, black, grey);
                            read with axle_opt_colour */
+    AXLE_OPT_TEMPLATE   /* text with {NAME} placeholders, NAME among `choices`
+                           (issue 14; see the section "name templates" below) */
 } axle_opt_type;
 
 typedef struct axle_option {
@@ -926,6 +928,21 @@ const char *axle_job_step(const axle_job *job);
  * The file must exist and be a regular file (AXLE_EIO naming it);
  * a relative path or a ".." component is AXLE_EINVAL. */
 int axle_register_outside(axle_job *job, const char *abspath);
+/* ---- name templates (issue 14: export `name`) -------------------------- */
+
+/* An option holding a template: text with placeholders in braces, each
+ * among `fields` ("dir|stem|ext"), as "{dir}/{stem}-small.{ext}".  Braces
+ * only surround placeholders; there is no escape.  The core refuses an
+ * unknown placeholder or a brace without its pair when it loads the
+ * pipeline, at the value's FILE:LINE:COL.  Read with axle_opt_string
+ * (NULL when unset: give def "null"); filling it in is the method's. */
+#define AXLE_OPTION_TEMPLATE(n, def, fields, help) AXLE_OPT_(n, AXLE_OPT_TEMPLATE, def, #def, 1.0, 0.0, fields, help)
+
+/* The core's check of a template: 0, or -1 with `err` saying what is
+ * wrong ("unknown placeholder '{size}' (known: {dir}, {stem}, {ext})",
+ * "'{' at character 7 is not closed"). */
+int axle_template_check(const char *tmpl, const char *fields, char *err, size_t errlen);
+
 /* ---- images by reference, encoded columns (issue 11) ------------------- */
 
 /* An image cell that refers to a file instead of holding its bytes, as

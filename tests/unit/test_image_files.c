@@ -18,6 +18,7 @@
 
 #include "axle/axle.h"
 #include "../../plugins/export_images/export_names.h"
+#include "../../plugins/export_images/export_template.h"
 #include "../../plugins/import_images/import_list.h"
 #include "../../plugins/import_images/import_read.h"
 
@@ -522,6 +523,75 @@ test_export_names_unwritable(void **state)
     free(blob);
 }
 
+/* A `name` template (issue 14): each placeholder filled in, the result
+ * made safe, a taken name numbered before its extension, a null cell
+ * given no name, unwritable names skipped as without a template. */
+static void
+test_export_names_template(void **state)
+{
+    (void)state;
+    const struct export_row rows[] = {
+        {"2023/a.webp", 640, 480, false}, {"2023/a.jpg", 640, 480, false},
+        {"top.jpg", 300, 200, false},     {"../up.jpg", 10, 20, false},
+        {"gone.jpg", 0, 0, true},         {"2023/a.png", 640, 480, false},
+        {"noext", 1, 1, false}};
+    size_t len;
+    char *blob = export_names_template("{dir}/{stem}-{column}-{w}x{h}.{ext}", rows, 7, "small",
+                                       ".jpg", 4096, &len);
+    assert_non_null(blob);
+    const char *want[] = {"2023/a-small-640x480.jpg", "2023/a-small-640x480-2.jpg",
+                          "top-small-300x200.jpg",    "_/up-small-10x20.jpg",
+                          "skip gone.jpg: no image",  "2023/a-small-640x480-3.jpg",
+                          "noext-small-1x1.jpg"};
+    assert_entries(blob, len, want, 7);
+    free(blob);
+    /* without the extension at the end, the counter goes at the end */
+    blob = export_names_template("{ext}/{stem}", rows, 2, "thumb", ".webp", 4096, &len);
+    const char *want_end[] = {"webp/a", "webp/a-2"};
+    assert_entries(blob, len, want_end, 2);
+    free(blob);
+    /* a name that is a folder of other names, one too long */
+    const struct export_row nested[] = {{"x.jpg", 1, 1, false}, {"x/y.jpg", 1, 1, false}};
+    blob = export_names_template("{dir}/{stem}", nested, 2, "c", ".jpg", 4096, &len);
+    const char *want_nested[] = {"skip x.jpg: its output x is also a folder of other outputs",
+                                 "x/y"};
+    assert_entries(blob, len, want_nested, 2);
+    free(blob);
+    blob = export_names_template("{stem}-{column}.{ext}", nested, 1, "c", ".jpg", 5, &len);
+    const char *want_long[] = {"skip x.jpg: its output path is too long: 7 bytes, over the 5 left"};
+    assert_entries(blob, len, want_long, 1);
+    free(blob);
+}
+
+/* What a template may not be, in words. */
+static void
+test_export_template_check(void **state)
+{
+    (void)state;
+    char err[512];
+    assert_int_equal(export_template_check("{dir}/{stem}-{w}x{h}.{ext}", err, sizeof err), 0);
+    assert_int_equal(export_template_check("plain.jpg", err, sizeof err), 0);
+    const struct {
+        const char *tmpl, *why;
+    } bad[] = {
+        {"", "it is empty"},
+        {"{stem}.{size}", "unknown placeholder '{size}' (known: {stem}, {ext}, {column}, {w}, "
+                          "{h}, {dir})"},
+        {"{stem", "'{' at character 1 is not closed"},
+        {"a}.{ext}", "'}' at character 2 has no '{' before it (braces only surround "
+                     "placeholders: {stem}, {ext}, {column}, {w}, {h}, {dir})"},
+        {"/srv/{stem}.{ext}", "it starts with '/': names are relative to the export's folder"},
+        {"{dir}/../{stem}", "it has a '..' component: names stay inside the export's folder"},
+        {"{dir}/", "it ends with '/': it must name a file"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(export_template_check(bad[i].tmpl, err, sizeof err), -1);
+        assert_string_equal(err, bad[i].why);
+    }
+    assert_true(export_template_uses("{stem}-{w}", "w"));
+    assert_false(export_template_uses("{stem}-{w}", "h"));
+}
+
 int
 main(void)
 {
@@ -536,6 +606,8 @@ main(void)
         cmocka_unit_test(test_import_reads_a_bounded_header),
         cmocka_unit_test(test_export_names),
         cmocka_unit_test(test_export_names_unwritable),
+        cmocka_unit_test(test_export_names_template),
+        cmocka_unit_test(test_export_template_check),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

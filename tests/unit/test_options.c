@@ -431,6 +431,44 @@ test_defaults_checked_at_load(void **state)
     expect_defaults(choices, "method 'm' declares option 'mode' with no choices");
 }
 
+/* A template option (issue 14): its placeholders checked at the value's
+ * place, a command-line value said to be one, its default at load. */
+static void
+test_templates(void **state)
+{
+    (void)state;
+    static const axle_option options[] = {
+        AXLE_OPTION_TEMPLATE("name", "null", "stem|ext", "file names"), AXLE_OPTION_END};
+    static const axle_method_desc namer = {
+        AXLE_ABI_MAJOR, AXLE_ABI_MINOR, sizeof(axle_method_desc), "namer", "1", "", options,
+        NULL};
+    char *dump = validate("jobs:\n  a:\n    method: namer\n", 0, NULL, &namer, NULL);
+    assert_string_equal(dump, "{\"name\":null}");
+    free(dump);
+    dump = validate("jobs:\n  a:\n    method: namer\n    options: {name: \"x/{stem}.{ext}\"}\n",
+                    0, NULL, &namer, NULL);
+    assert_string_equal(dump, "{\"name\":\"x/{stem}.{ext}\"}");
+    free(dump);
+    assert_null(validate("jobs:\n  a:\n    method: namer\n    options: {name: \"{stem}-{w}\"}\n",
+                         0, NULL, &namer,
+                         "../pipes/p.yaml:4:21: error: option 'name' is '{stem}-{w}': unknown "
+                         "placeholder '{w}' (known: {stem}, {ext})\n"));
+    assert_null(validate("params: {n: x}\njobs:\n  a:\n    method: namer\n"
+                         "    options: {name: \"${n}\"}\n",
+                         1, (char *[]){"n=a}b"}, &namer,
+                         "../pipes/p.yaml:5:21: error: option 'name' is 'a}b': '}' at "
+                         "character 2 has no '{' before it (braces only surround "
+                         "placeholders: {stem}, {ext}) (given on the command line)\n"));
+    const axle_option bad_default[] = {AXLE_OPTION_TEMPLATE("name", "\"{stem\"", "stem", ""),
+                                       AXLE_OPTION_END};
+    expect_defaults(bad_default, "method 'm' declares a default for option 'name' that does "
+                                 "not fit: option 'name' is '{stem': '{' at character 1 is "
+                                 "not closed");
+    const axle_option no_fields[] = {AXLE_OPTION_TEMPLATE("name", "null", "", ""),
+                                     AXLE_OPTION_END};
+    expect_defaults(no_fields, "method 'm' declares option 'name' with no placeholders");
+}
+
 static void
 test_parse_default(void **state)
 {
@@ -486,6 +524,7 @@ main(void)
         cmocka_unit_test_setup(test_required_and_cli_places, into_run),
         cmocka_unit_test_setup(test_no_options_and_bad_schemas, into_run),
         cmocka_unit_test_setup(test_defaults_checked_at_load, into_run),
+        cmocka_unit_test_setup(test_templates, into_run),
         cmocka_unit_test_setup(test_parse_default, into_run),
         cmocka_unit_test_setup(test_inputs_against_method, into_run),
     };
