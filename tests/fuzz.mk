@@ -5,6 +5,6 @@
 if !SANITIZERS
 TESTS += tests/fuzz/brief.sh
 endif
-EXTRA_DIST += tests/fuzz/brief.sh tests/fuzz/run.sh tests/fuzz/make_seeds.py \
+EXTRA_DIST += tests/fuzz/brief.sh tests/fuzz/run.sh tests/fuzz/lsan.supp tests/fuzz/make_seeds.py \
 	tests/fuzz/fuzz_dataset.c tests/fuzz/fuzz_image.c tests/fuzz/fuzz_pipeline.c \
 	tests/fuzz/seeds

@@ -85,8 +85,9 @@ for name in $names; do
     before=$(ls "$findings" | wc -l)
     log="$out/$name.log"
     rc=0
-    # Leaks are reported at exit of each input by ASan; timeouts of 10 s
-    # count as hangs.
+    # Leaks are reported at exit of each input by ASan (but for those inside
+    # system libraries listed in lsan.supp); timeouts of 10 s count as hangs.
+    LSAN_OPTIONS="suppressions=$top/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
     nice -n 10 "$out/fuzz_$name" -max_total_time="$seconds" -timeout=10 \
         -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
         -artifact_prefix="$findings/" "$corpus" "$seeds" > "$log" 2>&1 || rc=$?
