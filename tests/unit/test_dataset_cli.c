@@ -100,13 +100,6 @@ run_ds(struct run *r, const char *a1, const char *a2, const char *a3)
     slurp(errp, r->err, sizeof r->err);
 }
 
-#define assert_has(text, needle)                                               \
-    do {                                                                       \
-        if (!strstr(text, needle))                                             \
-            print_error("# '%s' not in:\n%s\n", needle, text);                 \
-        assert_non_null(strstr(text, needle));                                 \
-    } while (0)
-
 /* ---- fixtures ---- */
 
 static axle_job job1, job2;

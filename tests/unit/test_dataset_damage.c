@@ -23,13 +23,6 @@
 
 static axle_job job;
 
-#define assert_has(text, needle)                                               \
-    do {                                                                       \
-        if (!strstr(text, needle))                                             \
-            print_error("# '%s' not in: %s\n", needle, text);                  \
-        assert_non_null(strstr(text, needle));                                 \
-    } while (0)
-
 static int
 setup(void **state)
 {

@@ -8,6 +8,15 @@
 
 #include "axle_internal.h"
 
+/* Asserts that `text` holds `needle`, printing both when it does not (use
+ * after <cmocka.h>). */
+#define assert_has(text, needle)                                               \
+    do {                                                                       \
+        if (!strstr(text, needle))                                             \
+            print_error("# '%s' not in:\n%s\n", needle, text);                 \
+        assert_non_null(strstr(text, needle));                                 \
+    } while (0)
+
 /* Creates a scratch workdir and returns its absolute path; td_leave
  * removes it. */
 const char *td_enter(void);

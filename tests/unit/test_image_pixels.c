@@ -10,16 +10,11 @@
 
 #include <cmocka.h>
 
+#include "test_dataset_util.h"
+
 #include "axle_internal.h"
 
 static axle_job job;
-
-#define assert_has(text, needle)                                               \
-    do {                                                                       \
-        if (!strstr(text, needle))                                             \
-            print_error("# '%s' not in: %s\n", needle, text);                  \
-        assert_non_null(strstr(text, needle));                                 \
-    } while (0)
 
 static int
 setup(void **state)

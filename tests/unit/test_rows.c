@@ -22,13 +22,6 @@
 
 static axle_job job, job2;
 
-#define assert_has(text, needle)                                               \
-    do {                                                                       \
-        if (!strstr(text, needle))                                             \
-            print_error("# '%s' not in: %s\n", needle, text);                  \
-        assert_non_null(strstr(text, needle));                                 \
-    } while (0)
-
 /* Slice 0: a.jpg, (null name), abc.jpg; slice 1: "dir/b c.jpg", "ab".
  * Names of different lengths side by side: a reader that did not end a
  * string with a NUL would show the next cell's bytes after a short one. */
