@@ -97,9 +97,18 @@ step_names(const pipeline *p, char *buf, size_t size)
 static int
 read_workdir(pipeline *p, const ynode *n, const char *cwd)
 {
-    if (is_null(n)) {
+    if (!n) {
         p->workdir = fs_absolute("axle-work", cwd);
         return p->workdir ? 0 : -1;
+    }
+    /* `workdir: ~` is YAML's null, not the home folder: silently using
+     * ./axle-work would surprise whoever wrote it. */
+    if (is_null(n)) {
+        diag_error(n->file, n->line, n->col,
+                   "'workdir' is empty (a bare ~ is YAML's null, not the home folder): "
+                   "write a folder name such as \"~/axle-work\", or leave the key out "
+                   "for ./axle-work");
+        return -1;
     }
     if (n->kind != YNODE_SCALAR || !*n->scalar) {
         diag_error(n->file, n->line, n->col, "'workdir' must be a folder name, not %s",

@@ -110,7 +110,7 @@ struct ds_wcol {
     uint64_t flushed;  /* bytes already in the file */
     uint64_t row_start;/* file offset where the current row began */
     bool set;          /* set in the current row */
-    bool null;         /* staged fixed-width value is null */
+    bool null;         /* the value staged in this row is null */
     union ds_fixed v;  /* staged fixed-width value */
     int64_t nulls;     /* in this part */
     bool have_minmax;

@@ -212,8 +212,11 @@ put_image_cell(axle_writer *w, int col, const axle_image *img, uint8_t flags,
         return image_error(w, col, "orientation is not EXIF 1-8");
     if (!(flags & DS_IMAGE_REF) && !img->data && img->size)
         return image_error(w, col, "data is NULL");
+    uint64_t raw_size;
     if (img->codec == AXLE_CODEC_RAW &&
-        (uint64_t)img->width * img->height * img->channels != img->size)
+        (__builtin_mul_overflow((uint64_t)img->width * img->height, img->channels,
+                                &raw_size) ||
+         raw_size != img->size))
         return image_error(w, col, "is raw but size is not width*height*channels");
     uint8_t h[DS_IMAGE_HEADER + DS_IMAGE_REF_FIXED] = {
         (uint8_t)(img->codec | flags), img->channels,
@@ -282,6 +285,7 @@ axle_put_null(axle_writer *w, int col)
         c->row_start = c->flushed + c->len;
         if ((rc = append_var(w, c, 0, NULL, 0, NULL, 0)) < 0)
             return rc;
+        c->null = true;
     }
     c->set = true;
     w->nset++;
@@ -381,7 +385,9 @@ axle_writer_end_row(axle_writer *w)
         struct ds_wcol *c = &w->cols[i];
         if (c->width && (rc = append_fixed(w, c)) < 0)
             return rc;
-        c->set = false;
+        if (!c->width && c->null) /* var-width nulls are counted, not mapped */
+            c->nulls++;
+        c->set = c->null = false;
     }
     w->nset = 0;
     w->rows++;

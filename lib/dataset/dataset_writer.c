@@ -398,6 +398,7 @@ ds_writer_rollback_row(axle_writer *w)
             }
         }
         c->set = false;
+        c->null = false;
     }
     w->nset = 0;
 }

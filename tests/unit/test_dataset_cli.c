@@ -104,7 +104,7 @@ run_ds(struct run *r, const char *a1, const char *a2, const char *a3)
 
 static axle_job job1, job2;
 
-/* axle-work-1: "default" (image, name) over 2 slices; axle-work-2:
+/* axle-work-1: "default" (image, name with a null) over 2 slices; axle-work-2:
  * "default" with parent axle-work-1 adding n (int64 with a null) and
  * x (float64), plus a second dataset "other". */
 static int
@@ -122,7 +122,10 @@ setup(void **state)
         for (int i = 0; i < s + 1; i++) {
             axle_image img = {AXLE_CODEC_RAW, 2, 3, 3, 1, px, sizeof px};
             axle_put_image(w, 0, &img);
-            axle_put_string(w, 1, "a\nb", 3);
+            if (s == 1 && i == 1)
+                axle_put_null(w, 1); /* nulls of a string column are counted too */
+            else
+                axle_put_string(w, 1, "a\nb", 3);
             axle_writer_end_row(w);
         }
         td_end_stage(&job1);
@@ -181,7 +184,7 @@ test_summary(void **state)
     /* An aligned table: header and rows line up. */
     assert_has(r->out, "column  type     nulls  min  max  stored\n");
     assert_has(r->out, "image   image        0    -    -  axle-work-1/default (linked)\n");
-    assert_has(r->out, "name    string       0    -    -  axle-work-1/default (linked)\n");
+    assert_has(r->out, "name    string       1    -    -  axle-work-1/default (linked)\n");
     assert_has(r->out, "n       int64        1   -5    6  here\n");
     assert_has(r->out, "x       float64      0  0.1  0.2  here\n");
     assert_has(r->out, "slice  rows\n    0     1\n    1     2\ntotal     3\n");
@@ -200,7 +203,7 @@ test_column_values(void **state)
     run_ds(r, "axle-work-2", "--column=image", NULL);
     assert_string_equal(r->out, "2x3 raw 18\n2x3 raw 18\n2x3 raw 18\n");
     run_ds(r, "axle-work-2", "--column", "name");
-    assert_string_equal(r->out, "a\\nb\na\\nb\na\\nb\n");
+    assert_string_equal(r->out, "a\\nb\na\\nb\nnull\n");
     run_ds(r, "axle-work-2", "--column", "x");
     assert_string_equal(r->out, "0.1\n0.2\n0.2\n");
     run_ds(r, "axle-work-2/other", "--column", "b");

@@ -48,6 +48,23 @@ test_wrong_type(void **state)
     td_job_free(&job);
 }
 
+/* A raw image whose width*height*channels wraps around 64 bits must not
+ * pass for one of the (wrapped) size given. */
+static void
+test_raw_size_overflow(void **state)
+{
+    (void)state;
+    axle_job job;
+    axle_writer *w = two_columns(&job);
+    static const unsigned char data[4] = {1, 2, 3, 4};
+    uint64_t wh = (uint64_t)UINT32_MAX * UINT32_MAX;
+    axle_image img = {AXLE_CODEC_RAW, UINT32_MAX, UINT32_MAX, 4, 1, data, (size_t)(wh * 4)};
+    assert_int_equal(axle_put_image(w, 0, &img), AXLE_EINVAL);
+    assert_msg(&job, "dataset 'default': column 'thumb': image is raw but size is not "
+                     "width*height*channels");
+    td_job_free(&job);
+}
+
 static void
 test_unknown_column(void **state)
 {
@@ -235,6 +252,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_wrong_type, td_setup, td_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_column, td_setup, td_teardown),
+        cmocka_unit_test_setup_teardown(test_raw_size_overflow, td_setup, td_teardown),
         cmocka_unit_test_setup_teardown(test_short_row, td_setup, td_teardown),
         cmocka_unit_test_setup_teardown(test_unended_row, td_setup, td_teardown),
         cmocka_unit_test_setup_teardown(test_column_after_first_row, td_setup, td_teardown),

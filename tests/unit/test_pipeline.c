@@ -359,6 +359,10 @@ test_workdir_and_slices(void **state)
                  "p.yaml:1:9: error: 'slices' must be a whole number from 1 to 1024, or auto; got 'many'\n");
     expect_error("slices: [2]\njobs: {a: {method: m}}\n",
                  "p.yaml:1:9: error: 'slices' must be a whole number from 1 to 1024, or auto; got a list\n");
+    expect_error("workdir: ~\njobs: {a: {method: m}}\n",
+                 "p.yaml:1:10: error: 'workdir' is empty (a bare ~ is YAML's null, not the "
+                 "home folder): write a folder name such as \"~/axle-work\", or leave the "
+                 "key out for ./axle-work\n");
     expect_error("workdir: {a: 1}\njobs: {a: {method: m}}\n",
                  "p.yaml:1:10: error: 'workdir' must be a folder name, not a mapping\n");
 }
