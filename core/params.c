@@ -410,9 +410,9 @@ parse_value(const char *arg, const char *value)
     int line, col;
     ynode *v;
     /* YAML cannot start a plain value with these ('*.jpg' would be an
-     * alias), and none of their YAML meanings is allowed here: such a
-     * value can only mean its text. */
-    if (*value && strchr("*&!%@`", *value)) {
+     * alias, '#ff0000' a comment, so null), and none of their YAML
+     * meanings is allowed here: such a value can only mean its text. */
+    if (*value && strchr("*&!%@`#", *value)) {
         v = ynode_new_scalar(value, false, NULL);
         if (v)
             ynode_set_place(v, NULL, 0, 0, true);

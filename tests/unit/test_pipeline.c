@@ -202,6 +202,11 @@ test_overrides_typed(void **state)
     assert_true(ynode_get(p->steps[0].options, "x")->from_cli);
     assert_string_equal(ynode_get(p->steps[0].options, "y")->scalar, "**/x");
     pipeline_free(p);
+    /* '#ff0000' would be a YAML comment (a silent null); here it is a colour */
+    char *ov5[] = {"input=#ff0000"};
+    p = load("p.yaml", 1, ov5, NULL);
+    assert_string_equal(ynode_get(p->steps[0].options, "x")->scalar, "#ff0000");
+    pipeline_free(p);
 }
 
 static void
