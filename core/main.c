@@ -1,4 +1,5 @@
 /* main.c - axle's entry: picks the subcommand.  No logic lives here. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,9 @@ main(int argc, char **argv)
                AXLE_ABI_MINOR);
         return 0;
     }
+    /* `pkill -USR1 axle` asks a run for its status tree (axle run installs
+     * its handler); no other command may die of it. */
+    signal(SIGUSR1, SIG_IGN);
     static const struct {
         const char *name;
         int (*fn)(int, char **);

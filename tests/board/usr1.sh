@@ -1,0 +1,17 @@
+#!/bin/sh
+# usr1.sh - `pkill -USR1 axle` asks a run for its status tree; every other
+# axle command that happens to run at that moment (here: a board that
+# serves for hours) must ignore the signal, not die of it.
+. "$AXLE_SRCDIR/tests/lib.sh"
+[ -x "$AXLE" ] || skip_all "axle is not built"
+. "$AXLE_SRCDIR/tests/board/lib_board.sh"
+
+make_images in 2
+pipeline in || { echo "Bail out! the pipeline failed"; exit 1; }
+start_board || { echo "Bail out! axle board did not start"; exit 1; }
+kill -USR1 "$BOARD_PID"
+sleep 0.3
+check "the board is alive after SIGUSR1" -- kill -0 "$BOARD_PID"
+get ""
+is "$code" 200 "and still serves its front page"
+done_testing
