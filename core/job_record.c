@@ -95,6 +95,8 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
                  json_t *why, json_t *input_jobs, job_outcome *out,
                  double total_seconds)
 {
+    json_t *stages = out->stages; /* ours now, whatever happens */
+    out->stages = NULL;
     char path[4096];
     snprintf(path, sizeof path, "%s/result.json", spec->dir);
     json_t *result = fs_read_json(path);
@@ -116,8 +118,11 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
         total_seconds);
     if (!j) {
         json_decref(manifest);
+        json_decref(stages);
         return NULL;
     }
+    if (stages) /* each slice's seconds beside the totals */
+        json_object_set_new(j, "stages", stages);
     if (manifest)
         json_object_set_new(j, "manifest", manifest);
     if (libaxle)

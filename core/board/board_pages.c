@@ -449,6 +449,33 @@ logs_section(board *b, FILE *f, const char *id, json_t *logs)
     }
 }
 
+/* Each slice's analysis seconds as a bar against the slowest slice, so
+ * an unbalanced job shows at a glance. */
+static void
+slice_times(FILE *f, json_t *slices)
+{
+    if (json_array_size(slices) == 0)
+        return;
+    double slowest = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(slices, i, v)
+        if (json_number_value(v) > slowest)
+            slowest = json_number_value(v);
+    fputs("<table class=\"slices\"><tr><th>slice</th><th>analysis</th><th></th></tr>\n", f);
+    json_array_foreach(slices, i, v) {
+        html_printf(f, "<tr><td class=\"n\">%zu</td>", i);
+        seconds_cell(f, v);
+        if (json_is_number(v))
+            html_printf(f, "<td><meter min=\"0\" max=\"%.6f\" value=\"%.6f\"></meter></td>",
+                        slowest > 0 ? slowest : 1.0, json_number_value(v));
+        else
+            fputs("<td class=\"muted\">did not return</td>", f);
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
 static void
 job_summary(FILE *f, json_t *j)
 {
@@ -481,6 +508,7 @@ job_summary(FILE *f, json_t *j)
     seconds_cell(f, json_object_get(sec, "synthesis"));
     seconds_cell(f, json_object_get(sec, "total"));
     fputs("</tr></table>\n", f);
+    slice_times(f, json_object_get(json_object_get(j, "stages"), "analysis"));
 }
 
 static void
