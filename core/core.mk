@@ -12,7 +12,9 @@ core_axle_SOURCES = core/main.c core/cli.h core/diag.c core/diag.h \
 core_axle_SOURCES += core/cli_ds.c
 core_axle_SOURCES += core/cli_gc.c
 core_axle_SOURCES += core/cli_which.c core/provenance.c core/provenance.h
-# board: an export's dest manifest, read by axle which and the board
+# board: an export's dest manifest, read by axle which and the board;
+# a job's summary.json, what the board's listings read
+core_axle_SOURCES += core/job_summary.c core/job_summary.h
 core_axle_SOURCES += core/dest_manifest.c core/dest_manifest.h
 core_axle_SOURCES += core/run_log.c core/run_log.h core/run_status.c core/run_status.h \
 	core/cli_runs.c core/cli_status.c

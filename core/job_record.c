@@ -11,6 +11,7 @@
 #include "axle_internal.h"
 #include "fsutil.h"
 #include "job_check.h"
+#include "job_summary.h"
 #include "libaxle_digest.h"
 
 /* Reads every JSON line of JOBDIR/.PREFIX.* into one array, in a stable
@@ -134,6 +135,8 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
         fs_write_json(path, skipped);
     }
     remove_scratch(spec->dir);
+    /* Before job.json: a job that has one has its summary (job_summary.h). */
+    job_summary_write(spec->dir, j);
     snprintf(path, sizeof path, "%s/job.json", spec->dir);
     if (fs_write_json(path, j) < 0) {
         json_decref(j);

@@ -108,6 +108,12 @@ bool board_inside(const board *b, const char *path);
 /* job.json of a job, with "datasets" (names) and "logs" (log file names)
  * added; NULL when there is no such complete or failed job. */
 json_t *board_job(const board *b, const char *id);
+/* What listings show of a job: its summary.json (job_summary.h), or, for
+ * a job from before summaries, the same fields from job.json; NULL when
+ * there is no such complete or failed job. */
+json_t *board_job_summary(const board *b, const char *id);
+/* The names of a job's datasets (its ds/ folder), sorted. */
+json_t *board_job_datasets(const board *b, const char *id);
 /* Every job folder of the workdir, by number: [{"id", "step", "method",
  * "status", "finished", "seconds"}] (status "running" without job.json). */
 json_t *board_jobs(const board *b);

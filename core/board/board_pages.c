@@ -191,10 +191,10 @@ board_page_run(board *b, const char *run, board_reply *out)
             state_cell(f, json_string_value(json_object_get(s, "state")));
             seconds_cell(f, json_object_get(s, "seconds"));
             fputs("<td>", f);
-            json_t *job = id ? board_job(b, id) : NULL;
+            json_t *names = id ? board_job_datasets(b, id) : NULL;
             size_t k;
             json_t *d;
-            json_array_foreach(json_object_get(job, "datasets"), k, d) {
+            json_array_foreach(names, k, d) {
                 fputs("<a href=\"/ds/", f);
                 html_url_part(f, id);
                 fputs("/", f);
@@ -203,7 +203,7 @@ board_page_run(board *b, const char *run, board_reply *out)
                 html_text(f, json_string_value(d));
                 fputs("</a> ", f);
             }
-            json_decref(job);
+            json_decref(names);
             fputs("</td></tr>\n", f);
         }
         fputs("</table>\n<h2>details</h2>\n", f);
