@@ -8,21 +8,25 @@
 #   on it and R timed GETs of each page with curl; medians shown.
 #
 #   bench/board_pages.sh [--build DIR] [--images N] [--runs R]
-#                        [--pages "/ /jobs /run/1 /api/runs"]
+#                        [--pages "/ /jobs /run/1 /api/runs"] [--no-history]
+#
+# --no-history moves runs.jsonl aside while measuring (put back at the
+# end): the runs page then shows the latest run from steps.json.
 #
 # The workdir is reused by later calls (delete it to start over).  A
 # benchmark, never part of `make check`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-build='' images=100000 runs=5 pages="/ /jobs /run/1 /api/runs"
+build='' images=100000 runs=5 pages="/ /jobs /run/1 /api/runs" history=true
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift 2 ;;
     --images) images=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --pages) pages=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-history) history=false; shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
     esac
 done
@@ -46,9 +50,15 @@ if [ ! -f "$work/axle-work/runs.jsonl" ]; then
 fi
 say "job.json sizes: $(cd "$work/axle-work" && du -ch ./*/job.json | tail -1 | cut -f1)"
 
+wd=$work/axle-work
+if ! $history; then
+    mv "$wd/runs.jsonl" "$wd/runs.jsonl.bench-aside"
+    trap 'mv "$wd/runs.jsonl.bench-aside" "$wd/runs.jsonl"' EXIT
+fi
 "$AXLE" board --port 0 --workdir "$work/axle-work" >"$work/board.url" 2>"$work/board.err" &
 board_pid=$!
-trap 'kill "$board_pid" 2>/dev/null || true' EXIT
+trap 'kill "$board_pid" 2>/dev/null || true
+      [ -f "$wd/runs.jsonl.bench-aside" ] && mv "$wd/runs.jsonl.bench-aside" "$wd/runs.jsonl"' EXIT
 until grep -q '^http' "$work/board.url" 2>/dev/null; do
     kill -0 "$board_pid" 2>/dev/null || die "axle board did not start: $work/board.err"
     sleep 0.1

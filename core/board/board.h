@@ -159,7 +159,8 @@ void board_image_reply(axle_dataset *ds, const char *column, int64_t row, int ma
 /* ---- board_dest.c: the files an export wrote to its `dest` ---- */
 
 /* The dest folder of an export job, from the files its job.json lists
- * (DEST/.axle-export.json among them), when that folder's manifest still
+ * (DEST/.axle-export.json among them; `files` NULL: read from job.json,
+ * kept while it is unchanged), when that folder's manifest still
  * names this workdir and this job: malloc'd, else NULL.  `why` (may be
  * NULL) then says what the manifest names instead, or stays "". */
 char *board_dest_of(const board *b, const char *id, json_t *files, char *why,

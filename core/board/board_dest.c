@@ -216,9 +216,14 @@ board_dest_of(const board *b, const char *id, json_t *files, char *why, size_t w
         whylen = sizeof scratch;
     }
     why[0] = '\0';
-    json_t *d = dest_in_files(files);
-    char *dest = json_is_string(d) ? strdup(json_string_value(d)) : NULL;
-    json_decref(d);
+    char *dest = NULL;
+    if (files) {
+        json_t *d = dest_in_files(files);
+        dest = json_is_string(d) ? strdup(json_string_value(d)) : NULL;
+        json_decref(d);
+    } else if (board_job_exists(b, id, false)) {
+        dest = job_dest(b, id);
+    }
     int dfd = dest ? open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (dest && dfd < 0)
         snprintf(why, whylen, "%s: %s", dest, strerror(errno));
