@@ -43,6 +43,11 @@ for i in 0 4; do
     is "$code $ctype" "200 image/jpeg" "dest file img000$i.jpg is served"
     check "its bytes are dest's" -- cmp got "out/img000$i.jpg"
 done
+get "gallery/$EXPORT/default/thumb"
+is "$(grep -o "<img loading=\"lazy\" alt=\"row [0-4]\" src=\"/dest/$EXPORT/img000[0-4].jpg\">" got | wc -l)" 5 \
+    "the export's gallery shows the 5 files from dest"
+get "gallery/$THUMBS/default/thumb"
+is "$(grep -c 'src="/cell/' got)" 5 "a gallery of a job without dest shows its cells as before"
 get "dest/$EXPORT/mine.jpg"
 is "$code" 404 "a file in dest the export did not write is refused"
 get "dest/$EXPORT/.axle-export.json"
@@ -53,11 +58,13 @@ get "dest/$EXPORT/%2e%2e/in/img0001.jpg"
 is "$code" 404 "an encoded ../ out of dest is refused"
 get "dest/$EXPORT//etc/passwd"
 is "$code" 404 "an absolute path is refused"
-cp out/img0002.jpg keep2.jpg
+cp -p out/img0002.jpg keep2.jpg
 touch -d '2001-01-01' out/img0002.jpg
 get "dest/$EXPORT/img0002.jpg"
 is "$code" 404 "a dest file changed since the export wrote it is not shown"
 touch -r keep2.jpg out/img0002.jpg
+get "dest/$EXPORT/img0002.jpg"
+is "$code" 200 "with its time put back it is served again"
 mv out/img0003.jpg keep3.jpg
 ln -s "$(pwd)/keep3.jpg" out/img0003.jpg
 get "dest/$EXPORT/img0003.jpg"
@@ -67,6 +74,34 @@ get "dest/$EXPORT/img0003.jpg"
 is "$code" 200 "the file back as it was is served again"
 get "dest/$THUMBS/img0001.jpg"
 is "$code" 404 "a job without dest serves nothing from /dest"
+
+# -- in Chromium: every image of the export's gallery, decoded from dest --
+BROWSER=$(command -v chromium || command -v chromium-browser || true)
+if [ -n "$BROWSER" ]; then
+    get "gallery/$EXPORT/default/thumb"
+    {
+        echo '<!doctype html><html><body><p id="r">pending</p>'
+        grep -o 'src="/dest/[^"]*"' got | sed "s|src=\"|<img src=\"${URL%/}|; s|\$|>|"
+        cat <<'HTML'
+<script>
+window.addEventListener('load', function () {
+  var all = document.images, shown = 0;
+  for (var i = 0; i < all.length; i++)
+    if (all[i].complete && all[i].naturalWidth > 0) shown++;
+  document.getElementById('r').textContent = 'shown ' + shown + ' of ' + all.length;
+});
+</script></body></html>
+HTML
+    } >check.html
+    timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic \
+        --no-first-run --disable-background-networking --disable-component-update \
+        --disable-sync --user-data-dir="$T_TMP/profile" --virtual-time-budget=10000 \
+        --dump-dom "file://$(pwd)/check.html" >dom 2>browser.err
+    is "$(grep -o 'shown [0-9]* of [0-9]*' dom)" "shown 5 of 5" \
+        "Chromium shows every image of the export's gallery from dest"
+else
+    ok 0 "# SKIP chromium is missing"
+fi
 
 # -- axle which, from elsewhere, without --workdir --
 mkdir elsewhere
