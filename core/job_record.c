@@ -135,7 +135,8 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
         fs_write_json(path, skipped);
     }
     remove_scratch(spec->dir);
-    /* Before job.json: a job that has one has its summary (job_summary.h). */
+    /* Before job.json, so a finished job has it (job_summary.h); without
+     * one (a full disk) the board summarises job.json instead. */
     job_summary_write(spec->dir, j);
     snprintf(path, sizeof path, "%s/job.json", spec->dir);
     if (fs_write_json(path, j) < 0) {
