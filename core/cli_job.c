@@ -86,6 +86,24 @@ print_list(const char *title, json_t *list, size_t limit)
     }
 }
 
+/* Each slice's analysis seconds ("-": the slice did not return). */
+static void
+print_slice_times(json_t *slices)
+{
+    if (json_array_size(slices) == 0)
+        return;
+    printf("analysis  by slice:");
+    size_t i;
+    json_t *v;
+    json_array_foreach(slices, i, v) {
+        if (json_is_number(v))
+            printf(" %zu: %.3fs", i, json_number_value(v));
+        else
+            printf(" %zu: -", i);
+    }
+    printf("\n");
+}
+
 static void
 print_job(const char *dir, json_t *j)
 {
@@ -110,6 +128,7 @@ print_job(const char *dir, json_t *j)
            json_real_value(json_object_get(sec, "analysis")),
            json_real_value(json_object_get(sec, "synthesis")));
     printf("slices    %lld\n", (long long)json_integer_value(json_object_get(rec, "slices")));
+    print_slice_times(json_object_get(json_object_get(j, "stages"), "analysis"));
     print_object("options", json_object_get(rec, "options"));
     print_object("inputs", json_object_get(j, "inputs"));
     print_list("why built", json_object_get(j, "why_built"), 20);

@@ -3,7 +3,8 @@
  *
  * The file's own XMP names its job (provenance.h); a copy without it is
  * found by its image digest.  The workdir is the one named (--workdir,
- * -p), else the one the file lies in, else ./axle-work. */
+ * -p), else the one the file lies in, else the one the manifest of the
+ * export `dest` folder it lies in names, else ./axle-work. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "axle_internal.h"
 #include "cli.h"
+#include "dest_manifest.h"
 #include "diag.h"
 #include "fsutil.h"
 #include "job_record.h"
@@ -26,8 +28,10 @@ static const char which_usage[] =
     "behind it (export <- thumbs <- import, with methods and options) and\n"
     "the source photo.  The file is found by the job id and identity in its\n"
     "own XMP metadata, or, for a copy without it, by its image digest.\n"
-    "The workdir is DIR, that of pipeline FILE, the one FILE lies in, or\n"
-    "./axle-work.  Exit 1 when no job of the workdir wrote the file.\n";
+    "The workdir is DIR, that of pipeline FILE, the one FILE lies in, the\n"
+    "one named by the manifest of the export dest folder FILE lies in\n"
+    "(.axle-export.json), or ./axle-work.  Exit 1 when no job of the\n"
+    "workdir wrote the file.\n";
 
 /* Files larger than this are not images axle wrote. */
 #define WHICH_MAX_BYTES (1ul << 30)
@@ -242,6 +246,8 @@ cli_which(int argc, char **argv)
         return 2;
     }
     char *inside = named ? NULL : enclosing_workdir(file);
+    if (!named && !inside) /* a file in an export's dest folder */
+        inside = dest_manifest_workdir_of(file, NULL);
     if (inside) {
         free(wdpath);
         wdpath = inside;

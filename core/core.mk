@@ -12,6 +12,10 @@ core_axle_SOURCES = core/main.c core/cli.h core/diag.c core/diag.h \
 core_axle_SOURCES += core/cli_ds.c
 core_axle_SOURCES += core/cli_gc.c
 core_axle_SOURCES += core/cli_which.c core/provenance.c core/provenance.h
+# board: an export's dest manifest, read by axle which and the board;
+# a job's summary.json, what the board's listings read
+core_axle_SOURCES += core/job_summary.c core/job_summary.h
+core_axle_SOURCES += core/dest_manifest.c core/dest_manifest.h
 core_axle_SOURCES += core/run_log.c core/run_log.h core/run_status.c core/run_status.h \
 	core/cli_runs.c core/cli_status.c
 core_axle_SOURCES += core/libaxle_digest.c core/libaxle_digest.h core/job_check.c core/job_check.h
@@ -26,6 +30,8 @@ core_axle_SOURCES += core/board/board.h core/board/board_server.c \
 	core/board/board_runs.c core/board/board_data.c core/board/board_image.c \
 	core/board/board_pages.c core/board/board_ds_pages.c core/board/board_chart.c \
 	core/board/board_api.c
+# board: an export's dest folder on the board
+core_axle_SOURCES += core/board/board_dest.c
 core_axle_CFLAGS += $(MHD_CFLAGS) -DAXLE_HAVE_BOARD
 core_axle_LDADD += $(MHD_LIBS)
 endif

@@ -302,6 +302,21 @@ watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
     return status;
 }
 
+/* Each stage's seconds, and each slice's: a slice that never returned
+ * (its job failed first) is null; a method without analysis has none. */
+static json_t *
+stage_times(const job_spec *spec, const job_shared *sh)
+{
+    json_t *slices = json_array();
+    for (int i = 0; spec->m->analysis && i < spec->slices; i++) {
+        const stage_end *end = &sh->slice_ends[i];
+        json_array_append_new(slices, end->state == END_NONE ? json_null()
+                                                              : json_real(end->seconds));
+    }
+    return json_pack("{s:f, s:o, s:f}", "prepare", sh->seconds[STAGE_PREPARE], "analysis",
+                     slices, "synthesis", sh->seconds[STAGE_SYNTHESIS]);
+}
+
 static void
 run_job_process(const job_spec *spec, job_shared *sh, stream *streams,
                 int *write_fd, job_folders *folders, job_outcome *out)
@@ -342,6 +357,7 @@ run_job_process(const job_spec *spec, job_shared *sh, stream *streams,
     else
         describe_end(spec, sh, status, out);
     memcpy(out->seconds, (const void *)sh->seconds, sizeof out->seconds);
+    out->stages = stage_times(spec, sh);
 }
 
 void

@@ -42,6 +42,9 @@ typedef struct job_outcome {
     bool interrupted;    /* Ctrl-C or SIGTERM reached the core */
     char message[8192];  /* why it failed */
     double seconds[3];   /* prepare, analysis, synthesis */
+    /* {"prepare": s, "analysis": [s per slice], "synthesis": s} for
+     * job.json; owned here until job_record_write takes it. */
+    json_t *stages;
 } job_outcome;
 
 void dispatch_run(const job_spec *spec, job_outcome *out);

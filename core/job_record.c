@@ -11,6 +11,7 @@
 #include "axle_internal.h"
 #include "fsutil.h"
 #include "job_check.h"
+#include "job_summary.h"
 #include "libaxle_digest.h"
 
 /* Reads every JSON line of JOBDIR/.PREFIX.* into one array, in a stable
@@ -95,6 +96,8 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
                  json_t *why, json_t *input_jobs, job_outcome *out,
                  double total_seconds)
 {
+    json_t *stages = out->stages; /* ours now, whatever happens */
+    out->stages = NULL;
     char path[4096];
     snprintf(path, sizeof path, "%s/result.json", spec->dir);
     json_t *result = fs_read_json(path);
@@ -116,8 +119,11 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
         total_seconds);
     if (!j) {
         json_decref(manifest);
+        json_decref(stages);
         return NULL;
     }
+    if (stages) /* each slice's seconds beside the totals */
+        json_object_set_new(j, "stages", stages);
     if (manifest)
         json_object_set_new(j, "manifest", manifest);
     if (libaxle)
@@ -129,6 +135,9 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
         fs_write_json(path, skipped);
     }
     remove_scratch(spec->dir);
+    /* Before job.json, so a finished job has it (job_summary.h); without
+     * one (a full disk) the board summarises job.json instead. */
+    job_summary_write(spec->dir, j);
     snprintf(path, sizeof path, "%s/job.json", spec->dir);
     if (fs_write_json(path, j) < 0) {
         json_decref(j);

@@ -91,6 +91,8 @@ bool board_name_ok(const char *name);
  * component a plain name; `dir` wants a folder, else a regular file.
  * -1 with errno (EACCES for a refused name or link, ENOENT, ...). */
 int board_open(const board *b, const char *rel, bool dir);
+/* The same below the folder open as `base_fd` (an export's dest). */
+int board_open_at(int base_fd, const char *rel, bool dir);
 /* The job folder of id, as "ID" relative to the workdir, when it is one
  * (a folder directly in the workdir holding job.json, or a running job's
  * folder when `running_ok`). */
@@ -106,6 +108,12 @@ bool board_inside(const board *b, const char *path);
 /* job.json of a job, with "datasets" (names) and "logs" (log file names)
  * added; NULL when there is no such complete or failed job. */
 json_t *board_job(const board *b, const char *id);
+/* What listings show of a job: its summary.json (job_summary.h), or, for
+ * a job from before summaries, the same fields from job.json; NULL when
+ * there is no such complete or failed job. */
+json_t *board_job_summary(const board *b, const char *id);
+/* The names of a job's datasets (its ds/ folder), sorted. */
+json_t *board_job_datasets(const board *b, const char *id);
 /* Every job folder of the workdir, by number: [{"id", "step", "method",
  * "status", "finished", "seconds"}] (status "running" without job.json). */
 json_t *board_jobs(const board *b);
@@ -147,6 +155,26 @@ char *board_source_path(const board *b, axle_dataset *ds, int64_t row);
  * JPEG. */
 void board_image_reply(axle_dataset *ds, const char *column, int64_t row, int max,
                        board_reply *out);
+
+/* ---- board_dest.c: the files an export wrote to its `dest` ---- */
+
+/* The dest folder of an export job, from the files its job.json lists
+ * (DEST/.axle-export.json among them; `files` NULL: read from job.json,
+ * kept while it is unchanged), when that folder's manifest still
+ * names this workdir and this job: malloc'd, else NULL.  `why` (may be
+ * NULL) then says what the manifest names instead, or stays "". */
+char *board_dest_of(const board *b, const char *id, json_t *files, char *why,
+                    size_t whylen);
+/* /dest/ID/PATH: a file the job wrote to its dest, only when the dest's
+ * manifest lists it for this job and it is unchanged since; never
+ * through a link. */
+void board_serve_dest(board *b, char **seg, int n, board_reply *out);
+
+/* ---- board_routes.c: a file sent as it is ---- */
+
+/* Sends the regular file open as fd (closed in any case); the type from
+ * `name`'s extension. */
+void board_reply_file(board_reply *out, int fd, const char *name);
 
 /* ---- board_pages.c, board_ds_pages.c, board_api.c ---- */
 

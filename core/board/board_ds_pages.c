@@ -270,15 +270,48 @@ preview_size(const axle_image *img, int *w, int *h)
     *h = ih ? (int)ih : 1;
 }
 
+/* The exported file of this row under the export's dest ("2023/a.jpg"
+ * of "/photos/thumbs/2023/a.jpg"), as a URL path: /dest/ID/2023/a.jpg. */
+static bool
+dest_src(FILE *f, axle_cursor *file, const char *dest, const char *id)
+{
+    size_t len, n = dest ? strlen(dest) : 0;
+    const char *p = file && !axle_cursor_is_null(file) ? axle_cursor_bytes(file, &len) : NULL;
+    if (!p || len <= n + 1 || strncmp(p, dest, n) != 0 || p[n] != '/' || memchr(p, '\0', len))
+        return false;
+    fputs("/dest/", f);
+    html_url_part(f, id);
+    for (const char *s = p + n, *end = p + len; s < end;) {
+        const char *next = memchr(s + 1, '/', (size_t)(end - s - 1));
+        char *part = strndup(s + 1, (size_t)((next ? next : end) - s - 1));
+        fputs("/", f);
+        html_url_part(f, part ? part : "");
+        free(part);
+        s = next ? next : end;
+    }
+    return true;
+}
+
+/* One image of a gallery: the cell as a preview, or, for an export with
+ * a dest folder, the file it wrote there. */
 static void
 figure(FILE *f, axle_cursor *img, axle_cursor *fname, const char *id, const char *name,
-       const char *column, int64_t row)
+       const char *column, int64_t row, axle_cursor *file, const char *dest)
 {
     fputs("<figure><a href=\"", f);
     ds_url(f, "row", id, name);
     html_printf(f, "/%" PRId64 "\">", row);
     axle_image im;
-    if (axle_cursor_is_null(img) || axle_cursor_image(img, &im) != AXLE_OK) {
+    char *from_dest = NULL;
+    size_t from_len = 0;
+    FILE *df = dest ? open_memstream(&from_dest, &from_len) : NULL;
+    bool in_dest = df && dest_src(df, file, dest, id);
+    if (df)
+        fclose(df);
+    if (in_dest && from_dest) {
+        html_printf(f, "<img loading=\"lazy\" alt=\"row %" PRId64 "\" src=\"%s\">", row,
+                    from_dest);
+    } else if (axle_cursor_is_null(img) || axle_cursor_image(img, &im) != AXLE_OK) {
         html_printf(f, "<span class=\"muted\">row %" PRId64 ": no image (skipped)</span>",
                     row);
     } else {
@@ -291,6 +324,7 @@ figure(FILE *f, axle_cursor *img, axle_cursor *fname, const char *id, const char
         html_url_part(f, column);
         html_printf(f, "/%" PRId64 "?max=%d\">", row, GALLERY_MAX);
     }
+    free(from_dest);
     fputs("</a><figcaption>", f);
     if (fname && !axle_cursor_is_null(fname)) {
         size_t len;
@@ -331,6 +365,13 @@ board_page_gallery(board *b, const char *id, const char *name, const char *colum
     axle_cursor *fname = axle_dataset_column_type(ds, "filename") == AXLE_STRING
                              ? axle_cursor_open(ds, "filename", -1, err, sizeof err)
                              : NULL;
+    /* An export's record (`file` written, `image_sha256`) whose job keeps
+     * a dest folder: the gallery shows the files there. */
+    char *dest = axle_dataset_column_type(ds, "file") == AXLE_STRING &&
+                         axle_dataset_column_type(ds, "image_sha256") == AXLE_STRING
+                     ? board_dest_of(b, id, NULL, NULL, 0)
+                     : NULL;
+    axle_cursor *file = dest ? axle_cursor_open(ds, "file", -1, err, sizeof err) : NULL;
     char title[800];
     snprintf(title, sizeof title, "gallery of %s/%s: %s", id, name, column);
     board_page p;
@@ -348,10 +389,11 @@ board_page_gallery(board *b, const char *id, const char *name, const char *colum
         pager(f, id, name, column, page, pages);
         fputs("<div class=\"grid\">\n", f);
         for (int64_t row = 0; img && row < start + GALLERY_PAGE; row++) {
-            if (axle_cursor_next(img) <= 0 || (fname && axle_cursor_next(fname) <= 0))
+            if (axle_cursor_next(img) <= 0 || (fname && axle_cursor_next(fname) <= 0) ||
+                (file && axle_cursor_next(file) <= 0))
                 break;
             if (row >= start)
-                figure(f, img, fname, id, name, column, row);
+                figure(f, img, fname, id, name, column, row, file, dest);
         }
         fputs("</div>\n", f);
         pager(f, id, name, column, page, pages);
@@ -360,6 +402,9 @@ board_page_gallery(board *b, const char *id, const char *name, const char *colum
         axle_cursor_close(img);
     if (fname)
         axle_cursor_close(fname);
+    if (file)
+        axle_cursor_close(file);
+    free(dest);
     axle_dataset_close(ds);
     board_page_finish(&p, out);
 }

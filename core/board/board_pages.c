@@ -191,10 +191,10 @@ board_page_run(board *b, const char *run, board_reply *out)
             state_cell(f, json_string_value(json_object_get(s, "state")));
             seconds_cell(f, json_object_get(s, "seconds"));
             fputs("<td>", f);
-            json_t *job = id ? board_job(b, id) : NULL;
+            json_t *names = id ? board_job_datasets(b, id) : NULL;
             size_t k;
             json_t *d;
-            json_array_foreach(json_object_get(job, "datasets"), k, d) {
+            json_array_foreach(names, k, d) {
                 fputs("<a href=\"/ds/", f);
                 html_url_part(f, id);
                 fputs("/", f);
@@ -203,7 +203,7 @@ board_page_run(board *b, const char *run, board_reply *out)
                 html_text(f, json_string_value(d));
                 fputs("</a> ", f);
             }
-            json_decref(job);
+            json_decref(names);
             fputs("</td></tr>\n", f);
         }
         fputs("</table>\n<h2>details</h2>\n", f);
@@ -335,38 +335,78 @@ file_url_rest(FILE *f, const char *rel)
     }
 }
 
+/* Where the browser gets a registered file: the job folder's own files
+ * at /file/ID/..., those in the export's dest at /dest/ID/...; NULL for
+ * any other (a file outside both, or dest's manifest). */
+static const char *
+file_route(const char *rel, const char *dest, const char **rest)
+{
+    size_t n = dest ? strlen(dest) : 0;
+    if (rel[0] != '/') {
+        *rest = rel;
+        return "/file/";
+    }
+    if (dest && strncmp(rel, dest, n) == 0 && rel[n] == '/' && rel[n + 1] != '.') {
+        *rest = rel + n + 1;
+        return "/dest/";
+    }
+    return NULL;
+}
+
 static void
-files_list(FILE *f, const char *id, json_t *files)
+file_url(FILE *f, const char *route, const char *id, const char *rest)
+{
+    fputs(route, f);
+    html_url_part(f, id);
+    file_url_rest(f, rest);
+}
+
+static void
+files_list(board *b, FILE *f, const char *id, json_t *files)
 {
     html_printf(f, "<h2>files (%zu)</h2>\n", json_array_size(files));
     if (json_array_size(files) == 0)
         return;
+    char why[4800];
+    char *dest = board_dest_of(b, id, files, why, sizeof why);
+    if (dest) {
+        fputs("<p>Written to the export's dest folder <code>", f);
+        html_text(f, dest);
+        fputs("</code>.</p>\n", f);
+    } else if (why[0]) {
+        fputs("<p class=\"muted\">The files in dest are not shown: ", f);
+        html_text(f, why);
+        fputs(".</p>\n", f);
+    }
     fputs("<div class=\"grid\">\n", f);
     size_t i;
     json_t *v;
     json_array_foreach(files, i, v) {
-        const char *rel = json_string_value(v);
+        const char *rel = json_string_value(v), *rest = NULL;
         if (i == JOB_PAGE_ITEMS)
             break;
         if (!rel)
             continue;
-        fputs("<figure><a href=\"/file/", f);
-        html_url_part(f, id);
-        file_url_rest(f, rel);
-        fputs("\">", f);
-        if (is_image_name(rel)) {
+        const char *route = file_route(rel, dest, &rest);
+        fputs("<figure>", f);
+        if (route) {
+            fputs("<a href=\"", f);
+            file_url(f, route, id, rest);
+            fputs("\">", f);
+        }
+        if (route && is_image_name(rel)) {
             fputs("<img loading=\"lazy\" alt=\"", f);
-            html_text(f, rel);
-            fputs("\" src=\"/file/", f);
-            html_url_part(f, id);
-            file_url_rest(f, rel);
+            html_text(f, rest);
+            fputs("\" src=\"", f);
+            file_url(f, route, id, rest);
             fputs("\"><br>", f);
         }
         fputs("<figcaption>", f);
-        html_text(f, rel);
-        fputs("</figcaption></a></figure>\n", f);
+        html_text(f, rest ? rest : rel);
+        fputs(route ? "</figcaption></a></figure>\n" : "</figcaption></figure>\n", f);
     }
     fputs("</div>\n", f);
+    free(dest);
     if (json_array_size(files) > JOB_PAGE_ITEMS)
         html_printf(f, "<p>... and %zu more: every file is listed at <a href=\"/api/jobs/",
                     json_array_size(files) - JOB_PAGE_ITEMS);
@@ -449,6 +489,33 @@ logs_section(board *b, FILE *f, const char *id, json_t *logs)
     }
 }
 
+/* Each slice's analysis seconds as a bar against the slowest slice, so
+ * an unbalanced job shows at a glance. */
+static void
+slice_times(FILE *f, json_t *slices)
+{
+    if (json_array_size(slices) == 0)
+        return;
+    double slowest = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(slices, i, v)
+        if (json_number_value(v) > slowest)
+            slowest = json_number_value(v);
+    fputs("<table class=\"slices\"><tr><th>slice</th><th>analysis</th><th></th></tr>\n", f);
+    json_array_foreach(slices, i, v) {
+        html_printf(f, "<tr><td class=\"n\">%zu</td>", i);
+        seconds_cell(f, v);
+        if (json_is_number(v))
+            html_printf(f, "<td><meter min=\"0\" max=\"%.6f\" value=\"%.6f\"></meter></td>",
+                        slowest > 0 ? slowest : 1.0, json_number_value(v));
+        else
+            fputs("<td class=\"muted\">did not return</td>", f);
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
 static void
 job_summary(FILE *f, json_t *j)
 {
@@ -481,6 +548,7 @@ job_summary(FILE *f, json_t *j)
     seconds_cell(f, json_object_get(sec, "synthesis"));
     seconds_cell(f, json_object_get(sec, "total"));
     fputs("</tr></table>\n", f);
+    slice_times(f, json_object_get(json_object_get(j, "stages"), "analysis"));
 }
 
 static void
@@ -541,7 +609,7 @@ board_page_job(board *b, const char *id, board_reply *out)
         }
         fputs("</ul>\n", f);
         result_section(f, json_object_get(j, "result"));
-        files_list(f, id, json_object_get(j, "files"));
+        files_list(b, f, id, json_object_get(j, "files"));
         skipped_list(f, json_object_get(j, "skipped"));
         logs_section(b, f, id, json_object_get(j, "logs"));
         fputs("<p><a href=\"/api/jobs/", f);

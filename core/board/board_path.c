@@ -59,12 +59,18 @@ open_component(int dirfd, const char *name, bool want_dir)
 int
 board_open(const board *b, const char *rel, bool dir)
 {
+    return board_open_at(b->wd_fd, rel, dir);
+}
+
+int
+board_open_at(int base_fd, const char *rel, bool dir)
+{
     char *copy = strdup(rel);
     if (!copy)
         return -1;
     /* A new descriptor, not dup(): a dup shares the folder's read
      * position, and a second listing would find nothing. */
-    int fd = openat(b->wd_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = openat(base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     char *save = NULL;
     char *part = strtok_r(copy, "/", &save);
     if (!part) { /* the workdir itself */

@@ -66,8 +66,8 @@ type_of(const char *name, bool *attachment)
     return "application/octet-stream";
 }
 
-static void
-reply_fd(board_reply *out, int fd, const char *name)
+void
+board_reply_file(board_reply *out, int fd, const char *name)
 {
     struct stat st;
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -107,7 +107,7 @@ serve_job_file(board *b, char **seg, int n, board_reply *out)
                               "inside the workdir, never through links)", rel);
         return;
     }
-    reply_fd(out, fd, seg[n - 1]);
+    board_reply_file(out, fd, seg[n - 1]);
 }
 
 static bool
@@ -154,7 +154,7 @@ serve_source(board *b, char **seg, int n, board_reply *out)
         return;
     }
     fcntl(fd, F_SETFL, 0);
-    reply_fd(out, fd, src);
+    board_reply_file(out, fd, src);
     out->cacheable = false; /* the user's file may change */
     free(src);
 }
@@ -231,6 +231,8 @@ board_route(board *b, const board_request *rq, board_reply *out)
         serve_source(b, seg, n, out);
     else if (strcmp(seg[0], "file") == 0)
         serve_job_file(b, seg, n, out);
+    else if (strcmp(seg[0], "dest") == 0)
+        board_serve_dest(b, seg, n, out);
     else if (strcmp(seg[0], "api") == 0)
         board_api(b, seg, n, out);
     else

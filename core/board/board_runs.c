@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "job_summary.h"
 #include "run_log.h"
 
 /* Names of the entries of a workdir-relative folder that pass `keep`,
@@ -71,6 +72,32 @@ board_job(const board *b, const char *id)
     return j;
 }
 
+json_t *
+board_job_datasets(const board *b, const char *id)
+{
+    char rel[512];
+    snprintf(rel, sizeof rel, "%s/ds", id);
+    return board_job_exists(b, id, false) ? list_folder(b, rel, NULL) : json_array();
+}
+
+json_t *
+board_job_summary(const board *b, const char *id)
+{
+    if (!board_job_exists(b, id, false))
+        return NULL;
+    char rel[512];
+    snprintf(rel, sizeof rel, "%s/%s", id, JOB_SUMMARY_NAME);
+    json_t *s = board_read_json(b, rel);
+    if (json_is_object(s))
+        return s;
+    json_decref(s); /* a job from before summaries: job.json it is */
+    snprintf(rel, sizeof rel, "%s/job.json", id);
+    json_t *j = board_read_json(b, rel);
+    s = json_is_object(j) ? job_summary_of(j) : NULL;
+    json_decref(j);
+    return s;
+}
+
 /* ---- all jobs ---- */
 
 json_t *
@@ -84,7 +111,7 @@ board_jobs(const board *b)
         const char *id = json_string_value(v);
         if (!board_job_exists(b, id, true))
             continue;
-        json_t *j = board_job(b, id);
+        json_t *j = board_job_summary(b, id);
         json_t *row;
         if (j) {
             json_t *sec = json_object_get(json_object_get(j, "seconds"), "total");
@@ -144,7 +171,7 @@ run_from_steps(const board *b)
     json_t *id;
     json_object_foreach(steps, step, id) {
         const char *jid = json_string_value(id);
-        json_t *j = jid ? board_job(b, jid) : NULL;
+        json_t *j = jid ? board_job_summary(b, jid) : NULL;
         json_t *sec = json_object_get(json_object_get(j, "seconds"), "total");
         json_t *row = json_pack("{s:s, s:s?, s:O?, s:O?, s:O?}", "step", step, "job",
                                 jid, "state", json_object_get(j, "status"),
