@@ -887,23 +887,27 @@ int axle_write_image(axle_job *job, const char *relpath, const axle_pixels *px,
                      axle_codec codec, int quality, const char *source);
 
 /* Adds the XMP packet `xmp` (xmplen bytes, "<?xpacket ..." or
- * "<x:xmpmeta ...") to an encoded JPEG or WebP, replacing an XMP packet it
- * already has; `*out` is malloc'd.  AXLE_ETOOBIG for a packet over what
- * one JPEG segment holds (65502 bytes); AXLE_EUNSUPPORTED for other codecs. */
+ * "<x:xmpmeta ...") to an encoded JPEG, WebP or PNG (an iTXt chunk),
+ * replacing an XMP packet it already has; `*out` is malloc'd.
+ * AXLE_ETOOBIG for a packet over what one JPEG segment holds (65502
+ * bytes); AXLE_EUNSUPPORTED for other codecs (AVIF gets its packet when
+ * encoded: axle_image_encode_provenance_with). */
 int axle_image_add_xmp(const void *data, size_t len, const char *xmp, size_t xmplen,
                        void **out, size_t *outlen, char *err, size_t errlen);
 
-/* The XMP packet of an encoded JPEG or WebP, borrowed from `data`
+/* The XMP packet of an encoded JPEG, WebP, PNG (uncompressed iTXt) or
+ * AVIF/HEIF (the first packet wrapper in the file), borrowed from `data`
  * (*xmplen bytes, not NUL-terminated), or NULL when it has none. */
 const char *axle_image_xmp(const void *data, size_t len, size_t *xmplen);
 
 /* The image digest: SHA-256 (64 hex digits and a NUL into `hex`) of an
  * encoded image's coded data without its metadata.  JPEG: every segment
  * but APPn and COM, and the scans; WebP: the image chunks (VP8, VP8L,
- * ALPH, ANIM, ANMF) but not VP8X, ICCP, EXIF, XMP or unknown ones.  So a
- * copy whose metadata a tool stripped or rewrote has the digest of the
- * file as written; a re-encoded copy has another.  AXLE_EFORMAT for data
- * that is neither, or whose containers do not add up. */
+ * ALPH, ANIM, ANMF) but not VP8X, ICCP, EXIF, XMP or unknown ones; PNG:
+ * the critical chunks and tRNS; AVIF/HEIF: the whole file.  So a copy
+ * whose metadata a tool stripped or rewrote has the digest of the file as
+ * written (not for AVIF); a re-encoded copy has another.  AXLE_EFORMAT for
+ * data that is none of these, or whose containers do not add up. */
 #define AXLE_DIGEST_HEX 65
 int axle_image_digest(const void *data, size_t len, char hex[AXLE_DIGEST_HEX],
                       char *err, size_t errlen);
