@@ -1,5 +1,10 @@
 /* image_exif_export.c - a photo's EXIF made fit for an exported copy.
  *
+ * Where it is: JPEG's APP1 "Exif" segment, WebP's EXIF chunk, PNG's eXIf
+ * chunk, HEIF's and AVIF's Exif item (through libheif).  TIFF photos are
+ * themselves TIFF structures whose IFD0 describes their pixels: nothing
+ * is copied from them.
+ *
  * An export with `metadata: keep` carries the photo's EXIF, but not as it
  * is: IFD1 holds a thumbnail of the original (often the largest part of
  * the block, and showing the uncropped picture), and the orientation tag
@@ -15,6 +20,10 @@
  * the walk there (what was found is kept), it never reads outside. */
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef AXLE_HAVE_HEIF
+#include <libheif/heif.h>
+#endif
 
 #include "image_internal.h"
 
@@ -202,6 +211,60 @@ find_exif(const axle_image *img, size_t *len)
     return found;
 }
 
+#ifdef AXLE_HAVE_HEIF
+/* HEIF and AVIF keep EXIF in an item of the primary image, read through
+ * libheif; the item starts with the offset of the TIFF header in it
+ * (ISO 23008-12 annex A).  A malloc'd copy of the TIFF structure, or NULL. */
+static uint8_t *
+heif_exif(const axle_image *img, size_t *len)
+{
+    struct heif_context *ctx = heif_context_alloc();
+    struct heif_image_handle *h = NULL;
+    uint8_t *item = NULL, *tiff = NULL;
+    heif_item_id id;
+    if (ctx && heif_context_read_from_memory_without_copy(ctx, img->data, img->size, NULL)
+                       .code == heif_error_Ok &&
+        heif_context_get_primary_image_handle(ctx, &h).code == heif_error_Ok &&
+        heif_image_handle_get_list_of_metadata_block_IDs(h, "Exif", &id, 1) == 1) {
+        size_t n = heif_image_handle_get_metadata_size(h, id);
+        item = n >= 4 ? malloc(n) : NULL;
+        if (item && heif_image_handle_get_metadata(h, id, item).code == heif_error_Ok) {
+            size_t off = 4 + ((size_t)item[0] << 24 | (size_t)item[1] << 16 |
+                              (size_t)item[2] << 8 | item[3]);
+            if (off < n && (tiff = malloc(n - off)) != NULL) {
+                memcpy(tiff, item + off, n - off);
+                *len = n - off;
+            }
+        }
+    }
+    free(item);
+    heif_image_handle_release(h);
+    heif_context_free(ctx);
+    return tiff;
+}
+#endif
+
+/* A malloc'd copy of the image's TIFF structure, or NULL (none, or out of
+ * memory: *nomem). */
+static uint8_t *
+exif_copy(const axle_image *img, size_t *len, bool *nomem)
+{
+    *nomem = false;
+    *len = 0;
+#ifdef AXLE_HAVE_HEIF
+    if (img->codec == AXLE_CODEC_HEIF || img->codec == AXLE_CODEC_AVIF)
+        return heif_exif(img, len);
+#endif
+    size_t n = 0;
+    const uint8_t *src = find_exif(img, &n);
+    uint8_t *copy = src ? malloc(n ? n : 1) : NULL;
+    if (src && !copy)
+        *nomem = true;
+    else if (copy)
+        memcpy(copy, src, n), *len = n;
+    return copy;
+}
+
 int
 axle_image_exif_for_export(const axle_image *img, void **exif, size_t *len, char *err,
                            size_t errlen)
@@ -213,15 +276,16 @@ axle_image_exif_for_export(const axle_image *img, void **exif, size_t *len, char
     *exif = NULL;
     *len = 0;
     size_t n = 0;
-    const uint8_t *src = img->data ? find_exif(img, &n) : NULL;
+    bool nomem = false;
+    uint8_t *src = img->data ? exif_copy(img, &n, &nomem) : NULL;
     if (!src)
-        return AXLE_OK;
-    struct tiff t = {NULL, n, n >= 2 && src[0] == 'I', 0};
-    if (n < 8 || !((src[0] == 'I' && src[1] == 'I') || (src[0] == 'M' && src[1] == 'M')))
+        return nomem ? img_fail(err, errlen, AXLE_ENOMEM, "out of memory copying EXIF")
+                     : AXLE_OK;
+    struct tiff t = {src, n, n >= 2 && src[0] == 'I', 0};
+    if (n < 8 || !((src[0] == 'I' && src[1] == 'I') || (src[0] == 'M' && src[1] == 'M'))) {
+        free(src);
         return img_fail(err, errlen, AXLE_EFORMAT, "its EXIF is not a TIFF structure");
-    if (!(t.p = malloc(n)))
-        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory copying EXIF");
-    memcpy(t.p, src, n);
+    }
     size_t ifd0 = rd32(&t, 4), count;
     if (rd16(&t, 2) != 42 || !ifd_fits(&t, ifd0, &count)) {
         free(t.p);

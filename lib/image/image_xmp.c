@@ -159,12 +159,15 @@ static int
 png_add_xmp(const uint8_t *p, size_t len, const char *xmp, size_t xmplen, void **out,
             size_t *outlen, char *err, size_t errlen)
 {
-    size_t pos = 0, n;
+    size_t pos = 0, n, ihdr_end;
     struct img_chunk ch;
-    int rc;
+    int rc = img_png_next_chunk(p, len, &pos, &ch);
+    if (rc != 1 || memcmp(ch.fourcc, "IHDR", 4) != 0)
+        return img_fail(err, errlen, AXLE_EFORMAT, "corrupt PNG: it does not start with IHDR");
+    ihdr_end = ch.end;
     while ((rc = img_png_next_chunk(p, len, &pos, &ch)) == 1)
         ;
-    if (rc < 0 || len < 33 || memcmp(p + 12, "IHDR", 4) != 0)
+    if (rc < 0)
         return img_fail(err, errlen, AXLE_EFORMAT,
                         "corrupt PNG: its chunks do not add up at byte %zu", pos);
     if (xmplen > 0x7fffffffu - PNG_XMP_HEAD)
@@ -173,8 +176,8 @@ png_add_xmp(const uint8_t *p, size_t len, const char *xmp, size_t xmplen, void *
     uint8_t *buf = malloc(len + body + 8), *o = buf;
     if (!buf)
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
-    memcpy(o, p, 33); /* signature and IHDR */
-    o += 33;
+    memcpy(o, p, ihdr_end); /* signature and IHDR */
+    o += ihdr_end;
     uint8_t *chunk = o + 4;
     n = body - 4;
     *o++ = (uint8_t)(n >> 24), *o++ = (uint8_t)(n >> 16), *o++ = (uint8_t)(n >> 8);
@@ -185,7 +188,7 @@ png_add_xmp(const uint8_t *p, size_t len, const char *xmp, size_t xmplen, void *
     uint32_t crc = img_png_crc(chunk, body);
     *o++ = (uint8_t)(crc >> 24), *o++ = (uint8_t)(crc >> 16), *o++ = (uint8_t)(crc >> 8);
     *o++ = (uint8_t)crc;
-    for (pos = 33; img_png_next_chunk(p, len, &pos, &ch) == 1;) {
+    for (pos = ihdr_end; img_png_next_chunk(p, len, &pos, &ch) == 1;) {
         if (png_chunk_xmp(&ch, &n))
             continue; /* replaced */
         memcpy(o, p + ch.start, ch.end - ch.start);

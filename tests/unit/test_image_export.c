@@ -4,7 +4,8 @@
  * themselves; a profile is embedded (split over APP2 segments when large)
  * and read back equal in every format, and replaces an earlier one in a
  * stored thumbnail; EXIF for export loses IFD1 and its thumbnail (cut off
- * the end, or zeroed where other data follows) and gets orientation 1;
+ * the end, or zeroed where other data follows) and gets orientation 1,
+ * also read from an AVIF's Exif item;
  * XMP in PNG replaces an earlier packet and leaves the digest alone. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -269,6 +270,34 @@ test_exif_for_export(void **state)
     }
 }
 
+/* HEIF and AVIF keep EXIF in an item, read through libheif. */
+static void
+test_exif_of_avif(void **state)
+{
+    (void)state;
+    char err[256];
+    if (!axle_can_encode(AXLE_CODEC_AVIF, err, sizeof err))
+        skip();
+    uint8_t tiff[200];
+    size_t n = camera_exif(tiff, false), len, out_len;
+    axle_pixels px = ti_pattern(16, 16, 3, 4);
+    axle_encode_options o = AXLE_ENCODE_OPTIONS(80);
+    o.exif = tiff;
+    o.exif_len = n;
+    uint8_t *avif = encode(&px, AXLE_CODEC_AVIF, &o, &len);
+    axle_image img = ti_probe_ok(avif, len);
+    void *out = NULL;
+    assert_int_equal(axle_image_exif_for_export(&img, &out, &out_len, err, sizeof err),
+                     AXLE_OK);
+    assert_non_null(out);
+    assert_int_equal(out_len, 66);
+    assert_int_equal(((uint8_t *)out)[18], 1);
+    assert_memory_equal((uint8_t *)out + 50, "AxleCam", 8);
+    free(out);
+    free(avif);
+    axle_pixels_free(&px);
+}
+
 static void
 test_exif_absent_or_bad(void **state)
 {
@@ -333,6 +362,7 @@ main(void)
         cmocka_unit_test(test_options_a_codec_has_no_use_for),
         cmocka_unit_test(test_profile_embedded),
         cmocka_unit_test(test_exif_for_export),
+        cmocka_unit_test(test_exif_of_avif),
         cmocka_unit_test(test_exif_absent_or_bad),
         cmocka_unit_test(test_png_xmp),
     };
