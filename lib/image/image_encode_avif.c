@@ -90,6 +90,10 @@ make_encoder(struct heif_context *ctx, const axle_pixels *px,
     struct heif_error e = heif_context_get_encoder_for_format(ctx, heif_compression_AV1, enc);
     if (e.code == heif_error_Ok)
         e = heif_encoder_set_lossy_quality(*enc, req->quality);
+    /* One thread: axle's slices already keep every core busy, and libaom's
+     * default of 4 per slice would only make them contend. */
+    if (e.code == heif_error_Ok)
+        e = heif_encoder_set_parameter_integer(*enc, "threads", 1);
     int sub = req->subsampling ? req->subsampling : req->quality >= 90 ? 444 : 420;
     if (e.code == heif_error_Ok && px->channels > 2)
         e = heif_encoder_set_parameter_string(*enc, "chroma", sub == 444 ? "444" : "420");
