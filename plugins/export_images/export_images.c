@@ -282,13 +282,25 @@ source_name(axle_cursor *names)
     return s && len ? strndup(s, len) : NULL;
 }
 
-/* The row's photo for its EXIF (metadata: keep), or NULL. */
-static const axle_image *
-row_photo(axle_cursor *photos, axle_image *img)
+/* The row's photo for its EXIF (metadata: keep) into *img, or *photo
+ * NULL (no such column, a null cell).  A photo that cannot be read (one
+ * changed since its import: AXLE_ESTALE) fails the row, as reading it
+ * anywhere does. */
+static int
+row_photo(axle_cursor *photos, axle_image *img, const axle_image **photo, char *err,
+          size_t errlen)
 {
-    if (!photos || axle_cursor_is_null(photos) || axle_cursor_image(photos, img) != AXLE_OK)
-        return NULL;
-    return img;
+    *photo = NULL;
+    if (!photos || axle_cursor_is_null(photos))
+        return AXLE_OK;
+    int rc = axle_cursor_image(photos, img);
+    if (rc != AXLE_OK)
+        snprintf(err, errlen, "reading its photo for the EXIF: %s",
+                 axle_cursor_error(photos)[0] ? axle_cursor_error(photos)
+                                              : "unreadable image cell");
+    else
+        *photo = img;
+    return rc;
 }
 
 /* The cell's pixels in the file format, with the metadata it carries. */
@@ -334,9 +346,12 @@ export_row(axle_job *job, axle_cursor *c, axle_cursor *names, axle_cursor *photo
         rc = axle_image_add_provenance(job, img.data, img.size, source, &enc, &len, err,
                                        sizeof err);
     else if (rc == AXLE_OK) {
-        axle_image photo;
-        rc = encode_row(job, &img, &view, row_photo(photos, &photo), e->name, source, &enc,
-                        &len, err, sizeof err);
+        axle_image cell;
+        const axle_image *photo;
+        rc = row_photo(photos, &cell, &photo, err, sizeof err);
+        if (rc == AXLE_OK)
+            rc = encode_row(job, &img, &view, photo, e->name, source, &enc, &len, err,
+                            sizeof err);
     }
     free(source);
     axle_pixels_free(&own);
