@@ -6,7 +6,8 @@
 # the photo's EXIF without its IFD1 thumbnail and with orientation 1,
 # `strip` (the default) copies none; `colour: keep` thumbnails carry the
 # photo's profile into every format, equal to the source's, `colour: srgb`
-# ones none; every file names its job in its XMP, and `axle which` finds
+# ones none (store: raw ones warn that they cannot keep it); every file
+# names its job in its XMP, and `axle which` finds
 # it; the same run gives the same bytes; bad values are refused naming the
 # option.
 . "$AXLE_SRCDIR/tests/lib.sh"
@@ -132,6 +133,22 @@ for f in "$(out jpg adobe.jpg)" "$(out png adobe.png)" "$(out avif adobe.avif)";
 done
 at_least "$(chk psnr "$(out kept_png adobe.png)" in/adobe.jpg)" 38 \
     "colour: keep leaves the pixels as stored"
+
+# raw cells have no room for a profile: said, not silently dropped
+cat >raw.yaml <<'EOF2'
+workdir: wd
+jobs:
+  import:
+    method: import_images
+    options: {files: in}
+  rawkept:
+    method: thumbnailer
+    datasets: {source: import}
+    options: {size: 200, colour: keep, store: raw}
+EOF2
+"$AXLE" run raw.yaml >raw.out 2>raw.err
+contains raw.err "'store: raw' keeps no colour profile" \
+    "colour: keep with store: raw warns that the profile cannot be kept"
 
 # -- provenance in every format --------------------------------------------
 for step in jpg:plain.jpg prog:plain.jpg png:plain.png avif:plain.avif \
