@@ -21,6 +21,9 @@ plugins_export_images_la_SOURCES = plugins/export_images/export_images.c \
 	plugins/export_images/export_names.c plugins/export_images/export_names.h \
 	plugins/export_images/export_template.c plugins/export_images/export_template.h \
 	plugins/export_images/export_dest.c plugins/export_images/export_dest.h
+# export formats and metadata (issue 13 item 5)
+plugins_export_images_la_SOURCES += plugins/export_images/export_format.c \
+	plugins/export_images/export_format.h
 plugins_export_images_la_CFLAGS = $(MODULE_CFLAGS) $(JANSSON_CFLAGS)
 plugins_export_images_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
 plugins_export_images_la_LIBADD = lib/libaxle.la $(JANSSON_LIBS)

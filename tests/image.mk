@@ -105,3 +105,12 @@ tests_unit_test_image_pixels_LDADD = $(TEST_LIBS)
 tests_unit_test_image_write_SOURCES = tests/unit/test_image_write.c $(DATASET_TEST_UTIL)
 tests_unit_test_image_write_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_write_LDADD = $(TEST_LIBS)
+# Export formats and metadata (issue 13 item 5): png, avif, progressive,
+# subsampling, metadata strip|keep, colour: keep's profile in every format
+# (tests/image/exportcheck.py reads them with Pillow and heif-convert).
+IMAGE_SHELL_TESTS += tests/image/export_formats.sh
+EXTRA_DIST += tests/image/exportcheck.py
+IMAGE_UNIT_TESTS += tests/unit/test_image_export
+tests_unit_test_image_export_SOURCES = tests/unit/test_image_export.c $(IMAGE_TEST_UTIL)
+tests_unit_test_image_export_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_export_LDADD = $(TEST_LIBS)

@@ -41,3 +41,7 @@ lib_libaxle_la_SOURCES += lib/image/image_write.c
 # sharpening and flattening after the resize.
 lib_libaxle_la_SOURCES += lib/image/image_size_text.c lib/image/image_crop_window.c \
 	lib/image/image_finish.c
+# Export formats and metadata (issue 13 item 5): PNG and AVIF encoders,
+# EXIF/ICC/XMP into files just encoded, a photo's EXIF made fit to export.
+lib_libaxle_la_SOURCES += lib/image/image_encode_png.c lib/image/image_encode_avif.c \
+	lib/image/image_embed.c lib/image/image_exif_export.c

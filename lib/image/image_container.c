@@ -92,3 +92,49 @@ img_webp_next_chunk(const uint8_t *p, size_t len, size_t *pos, struct img_chunk 
     *pos = ch->end;
     return 1;
 }
+
+/* ---- PNG chunks (export writes PNG: its XMP, digest) ---- */
+
+static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+bool
+img_is_png(const uint8_t *p, size_t len)
+{
+    return len >= 8 && memcmp(p, png_signature, 8) == 0;
+}
+
+int
+img_png_next_chunk(const uint8_t *p, size_t len, size_t *pos, struct img_chunk *ch)
+{
+    size_t at = *pos ? *pos : 8;
+    if (at >= len)
+        return 0;
+    if (len - at < 12)
+        return -1;
+    size_t n = (size_t)p[at] << 24 | (size_t)p[at + 1] << 16 | (size_t)p[at + 2] << 8 |
+               p[at + 3];
+    if (n > len - at - 12)
+        return -1;
+    memset(ch, 0, sizeof *ch);
+    memcpy(ch->fourcc, p + at + 4, 4);
+    ch->start = at;
+    ch->payload = p + at + 8;
+    ch->paylen = n;
+    ch->end = at + 12 + n; /* length, type, data, CRC */
+    *pos = ch->end;
+    return 1;
+}
+
+uint32_t
+img_png_crc(const uint8_t *p, size_t len)
+{
+    /* CRC-32 (ISO 3309, reflected 0xEDB88320), bit by bit: the chunks
+     * axle adds are a few kilobytes, where a table would gain nothing. */
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < len; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = c >> 1 ^ (0xEDB88320u & (0u - (c & 1)));
+    }
+    return c ^ 0xFFFFFFFFu;
+}

@@ -11,7 +11,12 @@
  *         the image's);
  *   WebP: each image chunk (VP8, VP8L, ALPH, ANIM, ANMF) with its fourcc
  *         and size, but not the RIFF header, VP8X (flags and canvas, which
- *         a metadata change rewrites), ICCP, EXIF, XMP or unknown chunks. */
+ *         a metadata change rewrites), ICCP, EXIF, XMP or unknown chunks;
+ *   PNG:  the critical chunks (IHDR, PLTE, IDAT, IEND) and tRNS, whole,
+ *         not the ancillary ones (iCCP, eXIf, iTXt, ...);
+ *   AVIF/HEIF: the whole file.  Its metadata items sit in the same boxes
+ *         as the image's (iloc offsets move when one changes), so a copy a
+ *         tool rewrote is found by its XMP only. */
 #include <openssl/evp.h>
 #include <string.h>
 
@@ -85,6 +90,33 @@ webp_digest(EVP_MD_CTX *ctx, const uint8_t *p, size_t len, char *err, size_t err
     return AXLE_OK;
 }
 
+static bool
+png_hashed(const char fourcc[4])
+{
+    return (fourcc[0] >= 'A' && fourcc[0] <= 'Z') || memcmp(fourcc, "tRNS", 4) == 0;
+}
+
+static int
+png_digest(EVP_MD_CTX *ctx, const uint8_t *p, size_t len, char *err, size_t errlen)
+{
+    size_t pos = 0;
+    struct img_chunk ch;
+    int rc;
+    while ((rc = img_png_next_chunk(p, len, &pos, &ch)) == 1)
+        if (png_hashed(ch.fourcc))
+            EVP_DigestUpdate(ctx, p + ch.start, ch.end - ch.start);
+    if (rc < 0)
+        return img_fail(err, errlen, AXLE_EFORMAT,
+                        "corrupt PNG: a chunk runs past the end at byte %zu", pos);
+    return AXLE_OK;
+}
+
+static bool
+is_isobmff(const uint8_t *p, size_t len)
+{
+    return len >= 12 && memcmp(p + 4, "ftyp", 4) == 0;
+}
+
 static void
 to_hex(const unsigned char *md, unsigned n, char hex[AXLE_DIGEST_HEX])
 {
@@ -106,15 +138,23 @@ axle_image_digest(const void *data, size_t len, char hex[AXLE_DIGEST_HEX], char 
         return img_fail(err, errlen, AXLE_EINVAL, "no output buffer");
     hex[0] = '\0';
     bool jpeg = data && img_is_jpeg(data, len), webp = data && img_is_webp(data, len);
-    if (!jpeg && !webp)
-        return img_fail(err, errlen, AXLE_EFORMAT, "neither a JPEG nor a WebP");
+    bool png = data && img_is_png(data, len), bmff = data && is_isobmff(data, len);
+    if (!jpeg && !webp && !png && !bmff)
+        return img_fail(err, errlen, AXLE_EFORMAT, "not a JPEG, WebP, PNG or AVIF");
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
         EVP_MD_CTX_free(ctx);
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory for SHA-256");
     }
-    int rc = jpeg ? jpeg_digest(ctx, data, len, err, errlen)
-                  : webp_digest(ctx, data, len, err, errlen);
+    int rc = AXLE_OK;
+    if (jpeg)
+        rc = jpeg_digest(ctx, data, len, err, errlen);
+    else if (webp)
+        rc = webp_digest(ctx, data, len, err, errlen);
+    else if (png)
+        rc = png_digest(ctx, data, len, err, errlen);
+    else
+        EVP_DigestUpdate(ctx, data, len);
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned n = 0;
     if (rc == AXLE_OK && EVP_DigestFinal_ex(ctx, md, &n) == 1)

@@ -398,6 +398,6 @@ const struct img_codec img_codec_heif = {
     AXLE_CODEC_HEIF, "HEIF", sniff_heif, probe_heif, decode_heif, NULL,
 };
 const struct img_codec img_codec_avif = {
-    AXLE_CODEC_AVIF, "AVIF", sniff_avif, probe_heif, decode_heif, NULL,
+    AXLE_CODEC_AVIF, "AVIF", sniff_avif, probe_heif, decode_heif, img_encode_avif,
 };
 #endif

@@ -123,9 +123,24 @@ typedef int (*img_probe_fn)(const uint8_t *p, size_t len, uint64_t file_size,
  * allocating. */
 typedef int (*img_decode_fn)(const axle_image *img, const struct img_decode_req *req,
                              axle_pixels *out, char *err, size_t errlen);
-/* Encodes checked pixels (1-4 channels, quality 1-100). */
-typedef int (*img_encode_fn)(const axle_pixels *px, int quality, void **out,
-                             size_t *outlen, char *err, size_t errlen);
+/* One encode: axle_encode_options checked, plus the XMP packet.  Each
+ * encoder embeds what it is given in its own container (JPEG APP1/APP2,
+ * WebP chunks, PNG chunks, HEIF items). */
+struct img_encode_req {
+    int quality;            /* 1-100 */
+    bool progressive;       /* JPEG */
+    int subsampling;        /* 0: by quality (4:4:4 from 90), 420 or 444 */
+    const uint8_t *icc;     /* ICC profile, or NULL */
+    size_t icc_len;
+    const uint8_t *exif;    /* EXIF as a TIFF structure, or NULL */
+    size_t exif_len;
+    const char *xmp;        /* an XMP packet, or NULL */
+    size_t xmp_len;
+};
+
+/* Encodes checked pixels (1-4 channels) as `req` says. */
+typedef int (*img_encode_fn)(const axle_pixels *px, const struct img_encode_req *req,
+                             void **out, size_t *outlen, char *err, size_t errlen);
 
 struct img_codec {
     axle_codec codec;
@@ -150,11 +165,43 @@ void img_codec_list(char *buf, size_t len);
 extern const struct img_codec img_codec_jpeg, img_codec_webp, img_codec_png,
     img_codec_gif, img_codec_tiff, img_codec_heif, img_codec_avif;
 
-/* JPEG and WebP encoders (image_encode.c). */
-int img_encode_jpeg(const axle_pixels *px, int quality, void **out, size_t *outlen,
-                    char *err, size_t errlen);
-int img_encode_webp(const axle_pixels *px, int quality, void **out, size_t *outlen,
-                    char *err, size_t errlen);
+/* JPEG and WebP encoders (image_encode.c), PNG (image_encode_png.c) and
+ * AVIF (image_encode_avif.c). */
+int img_encode_jpeg(const axle_pixels *px, const struct img_encode_req *req, void **out,
+                    size_t *outlen, char *err, size_t errlen);
+int img_encode_webp(const axle_pixels *px, const struct img_encode_req *req, void **out,
+                    size_t *outlen, char *err, size_t errlen);
+int img_encode_png(const axle_pixels *px, const struct img_encode_req *req, void **out,
+                   size_t *outlen, char *err, size_t errlen);
+int img_encode_avif(const axle_pixels *px, const struct img_encode_req *req, void **out,
+                    size_t *outlen, char *err, size_t errlen);
+
+/* The one encode behind axle_image_encode, _with and _provenance_with:
+ * checks, then the codec's encoder with the XMP packet (may be NULL). */
+int img_encode(const axle_pixels *px, axle_codec codec, const axle_encode_options *o,
+               const char *xmp, size_t xmp_len, void **out, size_t *outlen, char *err,
+               size_t errlen);
+
+/* AVIF is written when libheif has an AV1 encoder (image_encode_avif.c);
+ * false with the reason otherwise. */
+bool img_avif_can_encode(char *err, size_t errlen);
+
+/* ---- metadata into freshly encoded files (image_embed.c) ----
+ * EXIF, ICC and XMP of `req` put into a JPEG that has none yet (after
+ * SOI and JFIF: APP1 Exif, APP1 XMP, APP2 ICC_PROFILE segments), or a
+ * WebP (EXIF, ICCP, "XMP " chunks through libwebpmux).  On success *buf
+ * is replaced (the old one freed) and *len updated. */
+int img_embed_jpeg(uint8_t **buf, size_t *len, const struct img_encode_req *req,
+                   char *err, size_t errlen);
+int img_embed_webp(uint8_t **buf, size_t *len, const struct img_encode_req *req,
+                   char *err, size_t errlen);
+
+/* An ICC profile fits pixels of `channels` when its data colour space is
+ * grey for 1-2 channels or RGB for 3-4, and its class is one an image
+ * can carry (not a device link, abstract or named-colour profile). */
+bool img_icc_fits(const uint8_t *icc, size_t len, uint32_t channels);
+
+
 
 /* Probe of a JPEG (image_probe_jpeg.c). */
 int img_jpeg_probe(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
@@ -244,6 +291,13 @@ bool img_is_webp(const uint8_t *p, size_t len);
  * size.  1: a chunk; 0: the end; -1: a chunk runs past the end. */
 int img_webp_next_chunk(const uint8_t *p, size_t len, size_t *pos,
                         struct img_chunk *ch);
+
+/* PNG's signature; its chunks as img_webp_next_chunk walks WebP's
+ * (start: the length field; end: past the CRC; 0 at the end of the data,
+ * -1 for a chunk past it); the CRC-32 of a chunk's type and data. */
+bool img_is_png(const uint8_t *p, size_t len);
+int img_png_next_chunk(const uint8_t *p, size_t len, size_t *pos, struct img_chunk *ch);
+uint32_t img_png_crc(const uint8_t *type_and_data, size_t len);
 
 /* The signature that starts an XMP APP1 segment's payload in JPEG. */
 #define IMG_XMP_JPEG_SIG "http://ns.adobe.com/xap/1.0/"

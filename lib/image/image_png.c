@@ -232,6 +232,6 @@ decode_png(const axle_image *img, const struct img_decode_req *req, axle_pixels 
 }
 
 const struct img_codec img_codec_png = {
-    AXLE_CODEC_PNG, "PNG", sniff_png, probe_png, decode_png, NULL,
+    AXLE_CODEC_PNG, "PNG", sniff_png, probe_png, decode_png, img_encode_png,
 };
 #endif

@@ -82,26 +82,31 @@ done:
 }
 
 int
+axle_image_encode_provenance_with(const axle_job *job, const axle_pixels *px,
+                                  axle_codec codec, const axle_encode_options *o,
+                                  const char *source, void **out, size_t *outlen,
+                                  char *err, size_t errlen)
+{
+    if (!job)
+        return img_fail(err, errlen, AXLE_EINVAL, "no job to name in the file");
+    size_t xmplen = 0;
+    char *xmp = provenance_packet(job, source, &xmplen);
+    if (!xmp)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
+    /* The packet goes in as the file is made: AVIF cannot take it later. */
+    int rc = img_encode(px, codec, o, xmp, xmplen, out, outlen, err, errlen);
+    free(xmp);
+    return rc;
+}
+
+int
 axle_image_encode_provenance(const axle_job *job, const axle_pixels *px, axle_codec codec,
                              int quality, const char *source, void **out, size_t *outlen,
                              char *err, size_t errlen)
 {
-    if (!job)
-        return img_fail(err, errlen, AXLE_EINVAL, "no job to name in the file");
-    void *plain = NULL;
-    size_t plain_len = 0;
-    int rc = axle_image_encode(px, codec, quality, &plain, &plain_len, err, errlen);
-    if (rc != AXLE_OK)
-        return rc;
-    size_t xmplen = 0;
-    char *xmp = provenance_packet(job, source, &xmplen);
-    if (!xmp)
-        rc = img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
-    else
-        rc = axle_image_add_xmp(plain, plain_len, xmp, xmplen, out, outlen, err, errlen);
-    free(xmp);
-    free(plain);
-    return rc;
+    axle_encode_options o = AXLE_ENCODE_OPTIONS(quality);
+    return axle_image_encode_provenance_with(job, px, codec, &o, source, out, outlen, err,
+                                             errlen);
 }
 
 int

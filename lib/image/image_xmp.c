@@ -4,8 +4,13 @@
  * APP1 segment whose payload starts with Adobe's namespace URI, placed
  * after the JFIF (APP0) and Exif (APP1) headers as the XMP specification
  * (part 3) asks; WebP in an "XMP " chunk, which libwebpmux adds, turning a
- * simple file into an extended one (VP8X with the XMP flag).  PNG, when
- * axle writes it, is one more pair: an iTXt chunk "XML:com.adobe.xmp". */
+ * simple file into an extended one (VP8X with the XMP flag); PNG in an
+ * uncompressed iTXt chunk keyed "XML:com.adobe.xmp", right after IHDR.
+ * AVIF keeps XMP in an item that only a rewrite of its boxes can add, so
+ * AVIF files get theirs when encoded (image_encode_avif.c); finding it
+ * there is a scan for the packet wrapper, which XMP part 3 offers for
+ * files whose format a reader does not parse (libheif stores the packet
+ * uncompressed). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +132,73 @@ webp_add_xmp(const uint8_t *p, size_t len, const char *xmp, size_t xmplen, void 
     return *out ? AXLE_OK : img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
 }
 
+#define PNG_XMP_KEY "XML:com.adobe.xmp"
+#define PNG_XMP_HEAD (sizeof PNG_XMP_KEY + 4) /* key, NUL, flag, method, two NULs */
+
+/* An iTXt chunk holding XMP, uncompressed: the packet in *xmp, or NULL. */
+static const char *
+png_chunk_xmp(const struct img_chunk *ch, size_t *xmplen)
+{
+    if (memcmp(ch->fourcc, "iTXt", 4) != 0 || ch->paylen < sizeof PNG_XMP_KEY + 2 ||
+        memcmp(ch->payload, PNG_XMP_KEY, sizeof PNG_XMP_KEY) != 0 ||
+        ch->payload[sizeof PNG_XMP_KEY] != 0) /* compressed: not ours to borrow */
+        return NULL;
+    /* then the language tag and the translated keyword, each NUL-ended */
+    const uint8_t *q = ch->payload + sizeof PNG_XMP_KEY + 2, *end = ch->payload + ch->paylen;
+    for (int i = 0; i < 2 && q; i++) {
+        q = memchr(q, 0, (size_t)(end - q));
+        q = q ? q + 1 : NULL;
+    }
+    if (!q)
+        return NULL;
+    *xmplen = (size_t)(end - q);
+    return (const char *)q;
+}
+
+static int
+png_add_xmp(const uint8_t *p, size_t len, const char *xmp, size_t xmplen, void **out,
+            size_t *outlen, char *err, size_t errlen)
+{
+    size_t pos = 0, n, ihdr_end;
+    struct img_chunk ch;
+    int rc = img_png_next_chunk(p, len, &pos, &ch);
+    if (rc != 1 || memcmp(ch.fourcc, "IHDR", 4) != 0)
+        return img_fail(err, errlen, AXLE_EFORMAT, "corrupt PNG: it does not start with IHDR");
+    ihdr_end = ch.end;
+    while ((rc = img_png_next_chunk(p, len, &pos, &ch)) == 1)
+        ;
+    if (rc < 0)
+        return img_fail(err, errlen, AXLE_EFORMAT,
+                        "corrupt PNG: its chunks do not add up at byte %zu", pos);
+    if (xmplen > 0x7fffffffu - PNG_XMP_HEAD)
+        return img_fail(err, errlen, AXLE_ETOOBIG, "XMP packet of %zu bytes", xmplen);
+    size_t body = 4 + PNG_XMP_HEAD + xmplen; /* type and data, what the CRC covers */
+    uint8_t *buf = malloc(len + body + 8), *o = buf;
+    if (!buf)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
+    memcpy(o, p, ihdr_end); /* signature and IHDR */
+    o += ihdr_end;
+    uint8_t *chunk = o + 4;
+    n = body - 4;
+    *o++ = (uint8_t)(n >> 24), *o++ = (uint8_t)(n >> 16), *o++ = (uint8_t)(n >> 8);
+    *o++ = (uint8_t)n;
+    memcpy(o, "iTXt" PNG_XMP_KEY "\0\0\0\0", 4 + PNG_XMP_HEAD);
+    memcpy(o + 4 + PNG_XMP_HEAD, xmp, xmplen);
+    o += body;
+    uint32_t crc = img_png_crc(chunk, body);
+    *o++ = (uint8_t)(crc >> 24), *o++ = (uint8_t)(crc >> 16), *o++ = (uint8_t)(crc >> 8);
+    *o++ = (uint8_t)crc;
+    for (pos = ihdr_end; img_png_next_chunk(p, len, &pos, &ch) == 1;) {
+        if (png_chunk_xmp(&ch, &n))
+            continue; /* replaced */
+        memcpy(o, p + ch.start, ch.end - ch.start);
+        o += ch.end - ch.start;
+    }
+    *out = buf;
+    *outlen = (size_t)(o - buf);
+    return AXLE_OK;
+}
+
 int
 axle_image_add_xmp(const void *data, size_t len, const char *xmp, size_t xmplen,
                    void **out, size_t *outlen, char *err, size_t errlen)
@@ -141,8 +213,11 @@ axle_image_add_xmp(const void *data, size_t len, const char *xmp, size_t xmplen,
         return jpeg_add_xmp(data, len, xmp, xmplen, out, outlen, err, errlen);
     if (img_is_webp(data, len))
         return webp_add_xmp(data, len, xmp, xmplen, out, outlen, err, errlen);
+    if (img_is_png(data, len))
+        return png_add_xmp(data, len, xmp, xmplen, out, outlen, err, errlen);
     return img_fail(err, errlen, AXLE_EUNSUPPORTED,
-                    "XMP goes into JPEG and WebP files only, and this is neither");
+                    "XMP goes into JPEG, WebP and PNG files (AVIF when encoded), and "
+                    "this is none of them");
 }
 
 static const char *
@@ -173,6 +248,39 @@ webp_find_xmp(const uint8_t *p, size_t len, size_t *xmplen)
     return NULL;
 }
 
+static const char *
+png_find_xmp(const uint8_t *p, size_t len, size_t *xmplen)
+{
+    size_t pos = 0;
+    struct img_chunk ch;
+    const char *found;
+    while (img_png_next_chunk(p, len, &pos, &ch) == 1)
+        if ((found = png_chunk_xmp(&ch, xmplen)) != NULL)
+            return found;
+    return NULL;
+}
+
+static bool
+is_isobmff(const uint8_t *p, size_t len)
+{
+    return len >= 12 && memcmp(p + 4, "ftyp", 4) == 0;
+}
+
+/* The first packet wrapper, "<?xpacket begin=" to the end of
+ * "<?xpacket end=...?>". */
+static const char *
+scan_xmp(const uint8_t *p, size_t len, size_t *xmplen)
+{
+    static const char begin[] = "<?xpacket begin=", end[] = "<?xpacket end=";
+    const uint8_t *a = memmem(p, len, begin, sizeof begin - 1);
+    const uint8_t *b = a ? memmem(a, len - (size_t)(a - p), end, sizeof end - 1) : NULL;
+    const uint8_t *close = b ? memmem(b, len - (size_t)(b - p), "?>", 2) : NULL;
+    if (!close)
+        return NULL;
+    *xmplen = (size_t)(close + 2 - a);
+    return (const char *)a;
+}
+
 const char *
 axle_image_xmp(const void *data, size_t len, size_t *xmplen)
 {
@@ -182,6 +290,10 @@ axle_image_xmp(const void *data, size_t len, size_t *xmplen)
         found = jpeg_find_xmp(data, len, &n);
     else if (data && img_is_webp(data, len))
         found = webp_find_xmp(data, len, &n);
+    else if (data && img_is_png(data, len))
+        found = png_find_xmp(data, len, &n);
+    else if (data && is_isobmff(data, len))
+        found = scan_xmp(data, len, &n);
     if (xmplen)
         *xmplen = found ? n : 0;
     return found;

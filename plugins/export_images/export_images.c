@@ -1,4 +1,4 @@
-/* export_images.c - an image column to JPEG or WebP files.
+/* export_images.c - an image column to JPEG, WebP, PNG or AVIF files.
  *
  * Files go to JOBDIR/output/, named after the source's `filename` column
  * with the extension replaced (subfolders kept), or as the `name`
@@ -12,7 +12,10 @@
  * with their EXIF orientation applied, since the new file has no EXIF.
  * A cell already in the format asked for, encoded at the quality asked
  * for (axle_cursor_image_quality) and upright, is passed on untouched:
- * its coded data as stored, only the provenance XMP added.
+ * its coded data as stored, only the provenance XMP added; not when the
+ * options ask for more (export_format.c: progressive, subsampling,
+ * metadata: keep).  The format's options, the colour profile and EXIF
+ * each file carries are export_format.c's.
  *
  * Provenance: every file carries the job's id and identity and its source
  * file's name in its own XMP (axle_image_encode_provenance), and the job's
@@ -32,13 +35,13 @@
 
 #include "axle/axle.h"
 #include "export_dest.h"
+#include "export_format.h"
 #include "export_names.h"
 #include "export_template.h"
 
 static const axle_option options[] = {
     AXLE_OPTION_STRING("column", "thumb", "image column of the source dataset"),
-    AXLE_OPTION_ENUM("format", "jpeg", "jpeg|webp", "file format written"),
-    AXLE_OPTION_INT("quality", "85", 1, 100, "encoder quality, 1-100"),
+    EXPORT_FORMAT_OPTIONS,
     AXLE_OPTION_OUTPUT_DIR("dest", "null",
                            "a folder kept as a mirror of the source tree (default: "
                            "the job folder)"),
@@ -51,7 +54,8 @@ static const axle_input inputs[] = {
     AXLE_INPUT_DATASET("source", true, "the dataset with the image column (thumbnailer)"),
     AXLE_INPUT_END};
 
-AXLE_METHOD(export_images, "1.2", "an image column to JPEG or WebP files in the job folder",
+AXLE_METHOD(export_images, "1.3",
+            "an image column to JPEG, WebP, PNG or AVIF files in the job folder",
             options, inputs);
 
 #define OUTDIR "output"
@@ -60,14 +64,8 @@ AXLE_METHOD(export_images, "1.2", "an image column to JPEG or WebP files in the 
  * the source's rows plus the file each one became. */
 static axle_writer *out;
 static int file_col, digest_col;
-
-/* The codec of each `format` choice, in the order of the choices. */
-static axle_codec
-codec_of(const axle_job *job)
-{
-    static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP};
-    return codecs[axle_opt_enum(job, "format")];
-}
+/* The format and its options, read in prepare, inherited by the slices. */
+static struct export_format fmt;
 
 /* The source's file names, every slice in order ("row-N" without any). */
 static int
@@ -176,7 +174,7 @@ decide_names(axle_job *job, axle_dataset *src, char **blob, size_t *len)
     size_t n = 0;
     int rc = source_names(job, src, &names, &n);
     const char *dest = axle_opt_string(job, "dest"), *tmpl = axle_opt_string(job, "name");
-    const char *ext = codec_of(job) == AXLE_CODEC_WEBP ? ".webp" : ".jpg";
+    const char *ext = fmt.ext;
     /* what PATH_MAX leaves for names below JOBDIR/output/ or dest */
     size_t used = dest ? strlen(dest) + 2
                        : strlen(axle_job_dir(job)) + strlen("/" OUTDIR "/") + 1;
@@ -213,6 +211,8 @@ prepare(axle_job *job)
     if (!src)
         return AXLE_EINVAL; /* the SDK has set the message */
     int rc = check_template(job);
+    if (rc == AXLE_OK)
+        rc = export_format_read(job, src, &fmt);
     const char *dest = axle_opt_string(job, "dest");
     if (rc == AXLE_OK && dest)
         rc = export_dest_open(job, dest);
@@ -282,17 +282,43 @@ source_name(axle_cursor *names)
     return s && len ? strndup(s, len) : NULL;
 }
 
-/* The cell's bitstream is what encoding its pixels in this format at
- * this quality would aim for: pass it on. */
-static bool
-passes_through(const axle_job *job, const axle_cursor *c, const axle_image *img)
+/* The row's photo for its EXIF (metadata: keep) into *img, or *photo
+ * NULL (no such column, a null cell).  A photo that cannot be read (one
+ * changed since its import: AXLE_ESTALE) fails the row, as reading it
+ * anywhere does. */
+static int
+row_photo(axle_cursor *photos, axle_image *img, const axle_image **photo, char *err,
+          size_t errlen)
 {
-    return img->codec == codec_of(job) && img->orientation <= 1 &&
-           axle_cursor_image_quality(c) == (int)axle_opt_int(job, "quality");
+    *photo = NULL;
+    if (!photos || axle_cursor_is_null(photos))
+        return AXLE_OK;
+    int rc = axle_cursor_image(photos, img);
+    if (rc != AXLE_OK)
+        snprintf(err, errlen, "reading its photo for the EXIF: %s",
+                 axle_cursor_error(photos)[0] ? axle_cursor_error(photos)
+                                              : "unreadable image cell");
+    else
+        *photo = img;
+    return rc;
+}
+
+/* The cell's pixels in the file format, with the metadata it carries. */
+static int
+encode_row(axle_job *job, const axle_image *img, const axle_pixels *view,
+           const axle_image *photo, const char *name, const char *source, void **enc,
+           size_t *len, char *err, size_t errlen)
+{
+    axle_encode_options o;
+    export_format_row(job, &fmt, img, view->channels, photo, name, &o);
+    int rc = axle_image_encode_provenance_with(job, view, fmt.codec, &o, source, enc, len,
+                                               err, errlen);
+    export_format_done(&o);
+    return rc;
 }
 
 static int
-export_row(axle_job *job, axle_cursor *c, axle_cursor *names,
+export_row(axle_job *job, axle_cursor *c, axle_cursor *names, axle_cursor *photos,
            const struct export_name *e, unsigned long long *files)
 {
     if (axle_cursor_is_null(c))
@@ -309,7 +335,7 @@ export_row(axle_job *job, axle_cursor *c, axle_cursor *names,
         return axle_error(job, rc == AXLE_EINVAL ? AXLE_EFORMAT : rc, "%s: %s", e->name,
                           axle_cursor_error(c)[0] ? axle_cursor_error(c)
                                                   : "unreadable image cell");
-    bool through = passes_through(job, c, &img);
+    bool through = export_format_passes(&fmt, c, &img);
     memset(&own, 0, sizeof own);
     if (!through)
         rc = cell_pixels(&img, &view, &own, err, sizeof err);
@@ -319,10 +345,14 @@ export_row(axle_job *job, axle_cursor *c, axle_cursor *names,
     if (rc == AXLE_OK && through)
         rc = axle_image_add_provenance(job, img.data, img.size, source, &enc, &len, err,
                                        sizeof err);
-    else if (rc == AXLE_OK)
-        rc = axle_image_encode_provenance(job, &view, codec_of(job),
-                                          (int)axle_opt_int(job, "quality"), source,
-                                          &enc, &len, err, sizeof err);
+    else if (rc == AXLE_OK) {
+        axle_image cell;
+        const axle_image *photo;
+        rc = row_photo(photos, &cell, &photo, err, sizeof err);
+        if (rc == AXLE_OK)
+            rc = encode_row(job, &img, &view, photo, e->name, source, &enc, &len, err,
+                            sizeof err);
+    }
     free(source);
     axle_pixels_free(&own);
     if (rc != AXLE_OK)
@@ -365,6 +395,7 @@ analysis(axle_job *job, int sliceno)
     char err[512];
     if (!src)
         return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
+    export_format_read(job, NULL, &fmt); /* a slice need not share prepare's memory */
     /* Walk the names up to this slice's first row. */
     const char *name = blob, *end = blob ? blob + blen : NULL;
     struct export_name e;
@@ -378,6 +409,14 @@ analysis(axle_job *job, int sliceno)
     /* The source names go into each file's XMP (axle:source). */
     axle_cursor *names = axle_dataset_column_type(src, "filename") == AXLE_STRING
         ? axle_cursor_open(src, "filename", sliceno, err, sizeof err) : NULL;
+    /* The photos, for their EXIF (metadata: keep; prepare checked the column). */
+    axle_cursor *photos = fmt.keep_metadata
+        ? axle_cursor_open(src, "image", sliceno, err, sizeof err) : NULL;
+    if (fmt.keep_metadata && !photos) {
+        axle_cursor_close(c);
+        axle_cursor_close(names);
+        return axle_error(job, AXLE_EIO, "%s", err);
+    }
     uint64_t total = (uint64_t)axle_dataset_rows(src, sliceno), done = 0;
     unsigned long long files = 0;
     int rc = AXLE_OK, more = 0;
@@ -391,13 +430,19 @@ analysis(axle_job *job, int sliceno)
                             axle_cursor_error(names) ? axle_cursor_error(names) : "");
             break;
         }
-        rc = export_row(job, c, names, &e, &files);
+        if (photos && axle_cursor_next(photos) != 1) {
+            rc = axle_error(job, AXLE_EFORMAT, "image column ends early: %s",
+                            axle_cursor_error(photos));
+            break;
+        }
+        rc = export_row(job, c, names, photos, &e, &files);
         axle_progress(job, ++done, total);
     }
     if (rc == AXLE_OK && more < 0)
         rc = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
     axle_cursor_close(c);
     axle_cursor_close(names);
+    axle_cursor_close(photos);
     if (rc == AXLE_OK) {
         char text[32];
         int tl = snprintf(text, sizeof text, "%llu", files);

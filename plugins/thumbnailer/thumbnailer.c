@@ -198,11 +198,13 @@ finish(const struct slice *s, axle_pixels *px)
  * Every thumbnail column (`output` and each of `sizes`) is stored by this
  * one function. */
 static int
-store_image(struct slice *s, int col, const axle_pixels *px, const char *name)
+store_image(struct slice *s, int col, const axle_pixels *px, const char *name,
+            const void *icc, size_t icclen)
 {
     if (s->raw) {
         axle_image raw = axle_image_from_pixels(px);
-        return axle_put_image(out, col, &raw);
+        int rc = thumb_colour_attach(s->job, icc, icclen, &raw, NULL, name);
+        return rc == AXLE_OK ? axle_put_image(out, col, &raw) : rc;
     }
     axle_image img;
     int quality;
@@ -211,7 +213,9 @@ store_image(struct slice *s, int col, const axle_pixels *px, const char *name)
     int rc = axle_image_encode_stored(px, &img, &quality, &enc, err, sizeof err);
     if (rc != AXLE_OK)
         rc = axle_error(s->job, rc, "%s: storing the thumbnail: %s", name, err);
-    else
+    else /* colour: keep: the photo's profile goes with the pixels */
+        rc = thumb_colour_attach(s->job, icc, icclen, &img, &enc, name);
+    if (rc == AXLE_OK)
         rc = quality ? axle_put_image_quality(out, col, &img, quality)
                      : axle_put_image(out, col, &img);
     free(enc);
@@ -241,13 +245,16 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
     if (rc != AXLE_OK)
         return bad_row(s, name, rc, err);
     thumb_colour_note(s->job, &img, name); /* once per image, whatever its sizes */
+    size_t icclen = 0;
+    void *icc = thumb_colour_profile(s->job, &img, px[0].channels, &icclen);
     for (size_t i = 0; i < s->nsizes && rc == AXLE_OK; i++) {
         rc = finish(s, &px[i]);
         if (rc != AXLE_OK)
             rc = axle_error(s->job, rc, "%s: out of memory finishing a thumbnail", name);
         else
-            rc = store_image(s, out_cols[i], &px[i], name);
+            rc = store_image(s, out_cols[i], &px[i], name, icc, icclen);
     }
+    free(icc);
     for (size_t i = 0; i < s->nsizes; i++)
         axle_pixels_free(&px[i]);
     if (rc == AXLE_OK)

@@ -7,6 +7,12 @@
  * logged: a broken profile each time (that photo's colours may be off), a
  * profile axle cannot use (CMYK, or no lcms2) once per slice.
  *
+ * With `colour: keep` the pixels stay in the photo's colour space, so the
+ * thumbnail must say which: its stored bitstream carries the photo's
+ * profile, as a photo does (JPEG APP2, WebP ICCP; axle_image_add_icc),
+ * and export embeds it in the files it writes.  Raw cells (`store: raw`)
+ * have nowhere to keep one.
+ *
  * Each slice counts in a small table and hands it to synthesis as three
  * parallel lists (action, profile, count), which merge over slices by
  * concatenation; synthesis adds them up by name and sorts, so the result
@@ -106,6 +112,54 @@ thumb_colour_note(axle_job *job, const axle_image *img, const char *name)
                      name, label(&c), c.reason);
         break;
     }
+}
+
+void *
+thumb_colour_profile(axle_job *job, const axle_image *img, uint32_t channels, size_t *len)
+{
+    axle_colour c;
+    void *icc = NULL;
+    char err[256];
+    *len = 0;
+    if (thumb_colour_flags(job) || axle_image_colour(img, &c) != AXLE_OK ||
+        c.kind == AXLE_COLOUR_NONE || c.kind == AXLE_COLOUR_BROKEN ||
+        axle_image_icc(img, &icc, len, err, sizeof err) != AXLE_OK)
+        return NULL;
+    if (icc && !axle_icc_fits(icc, *len, channels)) {
+        free(icc);
+        icc = NULL;
+        *len = 0;
+    }
+    return icc;
+}
+
+int
+thumb_colour_attach(axle_job *job, const void *icc, size_t icclen, axle_image *img,
+                    void **enc, const char *name)
+{
+    static bool said; /* per slice: each is its own process */
+    if (!icc)
+        return AXLE_OK;
+    if (img->codec == AXLE_CODEC_RAW) {
+        if (!said)
+            axle_log(job, "warning: %s: 'store: raw' keeps no colour profile, so its "
+                     "exports are taken as sRGB; use 'store: encoded' with 'colour: keep' "
+                     "(said once per slice)", name);
+        said = true;
+        return AXLE_OK;
+    }
+    void *with = NULL;
+    size_t len = 0;
+    char err[256];
+    int rc = axle_image_add_icc(img->data, img->size, icc, icclen, &with, &len, err,
+                                sizeof err);
+    if (rc != AXLE_OK)
+        return axle_error(job, rc, "%s: keeping the colour profile: %s", name, err);
+    free(*enc);
+    *enc = with;
+    img->data = with;
+    img->size = len;
+    return AXLE_OK;
 }
 
 int

@@ -887,23 +887,27 @@ int axle_write_image(axle_job *job, const char *relpath, const axle_pixels *px,
                      axle_codec codec, int quality, const char *source);
 
 /* Adds the XMP packet `xmp` (xmplen bytes, "<?xpacket ..." or
- * "<x:xmpmeta ...") to an encoded JPEG or WebP, replacing an XMP packet it
- * already has; `*out` is malloc'd.  AXLE_ETOOBIG for a packet over what
- * one JPEG segment holds (65502 bytes); AXLE_EUNSUPPORTED for other codecs. */
+ * "<x:xmpmeta ...") to an encoded JPEG, WebP or PNG (an iTXt chunk),
+ * replacing an XMP packet it already has; `*out` is malloc'd.
+ * AXLE_ETOOBIG for a packet over what one JPEG segment holds (65502
+ * bytes); AXLE_EUNSUPPORTED for other codecs (AVIF gets its packet when
+ * encoded: axle_image_encode_provenance_with). */
 int axle_image_add_xmp(const void *data, size_t len, const char *xmp, size_t xmplen,
                        void **out, size_t *outlen, char *err, size_t errlen);
 
-/* The XMP packet of an encoded JPEG or WebP, borrowed from `data`
+/* The XMP packet of an encoded JPEG, WebP, PNG (uncompressed iTXt) or
+ * AVIF/HEIF (the first packet wrapper in the file), borrowed from `data`
  * (*xmplen bytes, not NUL-terminated), or NULL when it has none. */
 const char *axle_image_xmp(const void *data, size_t len, size_t *xmplen);
 
 /* The image digest: SHA-256 (64 hex digits and a NUL into `hex`) of an
  * encoded image's coded data without its metadata.  JPEG: every segment
  * but APPn and COM, and the scans; WebP: the image chunks (VP8, VP8L,
- * ALPH, ANIM, ANMF) but not VP8X, ICCP, EXIF, XMP or unknown ones.  So a
- * copy whose metadata a tool stripped or rewrote has the digest of the
- * file as written; a re-encoded copy has another.  AXLE_EFORMAT for data
- * that is neither, or whose containers do not add up. */
+ * ALPH, ANIM, ANMF) but not VP8X, ICCP, EXIF, XMP or unknown ones; PNG:
+ * the critical chunks and tRNS; AVIF/HEIF: the whole file.  So a copy
+ * whose metadata a tool stripped or rewrote has the digest of the file as
+ * written (not for AVIF); a re-encoded copy has another.  AXLE_EFORMAT for
+ * data that is none of these, or whose containers do not add up. */
 #define AXLE_DIGEST_HEX 65
 int axle_image_digest(const void *data, size_t len, char hex[AXLE_DIGEST_HEX],
                       char *err, size_t errlen);
@@ -1054,6 +1058,83 @@ int axle_pixels_sharpen(axle_pixels *px);
  * colour is grey, else RGB; RGBA becomes RGB; images without alpha are
  * left as they are.  In place (*px is replaced).  AXLE_ENOMEM. */
 int axle_pixels_flatten(axle_pixels *px, const uint8_t rgb[3]);
+
+/* ---- export formats and metadata (issue 13 item 5) --------------------- */
+
+/* How axle_image_encode_with encodes: the quality and what the file
+ * carries besides its pixels.  Start from AXLE_ENCODE_OPTIONS(q), which
+ * sets struct_size (the struct may grow at its end) and the defaults. */
+typedef struct axle_encode_options {
+    size_t struct_size;    /* sizeof(axle_encode_options) when built */
+    int quality;           /* 1-100; PNG is lossless and ignores it */
+    bool progressive;      /* JPEG: progressive scans (else baseline) */
+    int subsampling;       /* JPEG and AVIF chroma: 420, 444, or 0 for the
+                              default, 4:2:0 below quality 90 and 4:4:4 from
+                              90 (grey images have no chroma to subsample) */
+    const void *icc;       /* an ICC profile to embed (JPEG APP2, WebP ICCP,
+                              PNG iCCP, AVIF colr), or NULL for none (sRGB
+                              implied); it must fit the pixels (RGB or grey) */
+    size_t icc_len;
+    const void *exif;      /* EXIF to embed, a TIFF structure ("II*\0" or
+                              "MM\0*", as axle_image_exif_for_export gives):
+                              JPEG APP1 "Exif", WebP EXIF, PNG eXIf, AVIF
+                              Exif item; NULL for none */
+    size_t exif_len;
+} axle_encode_options;
+
+#define AXLE_ENCODE_OPTIONS(q) \
+    ((axle_encode_options){sizeof(axle_encode_options), (q), false, 0, NULL, 0, NULL, 0})
+
+/* axle_image_encode with options.  Codecs: JPEG, WebP, PNG (libpng: 8-bit
+ * grey, grey+alpha, RGB, RGBA; the same pixels give the same bytes) and
+ * AVIF (libheif with an AV1 encoder; AXLE_EUNSUPPORTED "AVIF encoding
+ * needs libheif with an AV1 encoder" without one: see
+ * axle_can_encode).  AXLE_EINVAL for options the codec has no use for
+ * (progressive but JPEG, subsampling for WebP or PNG), a subsampling
+ * other than 0, 420, 444, or a profile that does not fit the pixels;
+ * err says which. */
+int axle_image_encode_with(const axle_pixels *px, axle_codec codec,
+                           const axle_encode_options *o, void **out, size_t *outlen,
+                           char *err, size_t errlen);
+
+/* Whether this libaxle writes `codec`: true for JPEG and WebP, for PNG
+ * when built with libpng, for AVIF when libheif has an AV1 encoder at run
+ * time; false otherwise, with the reason in err. */
+bool axle_can_encode(axle_codec codec, char *err, size_t errlen);
+
+/* axle_image_encode_provenance with options: the job's XMP packet goes in
+ * with the EXIF and profile of `o` (PNG: an iTXt chunk
+ * "XML:com.adobe.xmp"; AVIF: an XMP item). */
+int axle_image_encode_provenance_with(const axle_job *job, const axle_pixels *px,
+                                      axle_codec codec, const axle_encode_options *o,
+                                      const char *source, void **out, size_t *outlen,
+                                      char *err, size_t errlen);
+
+/* Whether an ICC profile can describe pixels of `channels` (1-4): a grey
+ * profile for 1-2 channels, an RGB one for 3-4, of a class an image
+ * carries (not a device link, abstract or named-colour profile).  A CMYK
+ * photo's profile does not fit its decoded RGB pixels. */
+bool axle_icc_fits(const void *icc, size_t len, uint32_t channels);
+
+/* An encoded JPEG or WebP with the ICC profile `icc` in place of the one
+ * it had (if any), its coded data untouched: how the thumbnailer's
+ * `colour: keep` makes a stored thumbnail carry its photo's profile (JPEG
+ * APP2 segments, WebP ICCP chunk), which axle_image_icc reads back and
+ * export embeds in its files.  *out is malloc'd (free()).
+ * AXLE_EUNSUPPORTED for other codecs. */
+int axle_image_add_icc(const void *data, size_t len, const void *icc, size_t icclen,
+                       void **out, size_t *outlen, char *err, size_t errlen);
+
+/* The EXIF of an encoded photo (JPEG APP1 "Exif", WebP EXIF chunk, PNG
+ * eXIf chunk) made fit to travel with an exported copy of its pixels:
+ * IFD1, the embedded thumbnail, is dropped (its bytes cut off the end or
+ * zeroed), and the orientation tag set to 1, since the copy's pixels are
+ * already upright.  Everything else is copied as it is, maker notes
+ * included.  `*exif` is malloc'd (free()), or NULL with *len 0 when the
+ * photo has no EXIF.  AXLE_EFORMAT with the reason for an EXIF block that
+ * is not a TIFF structure. */
+int axle_image_exif_for_export(const axle_image *img, void **exif, size_t *len,
+                               char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -213,6 +213,26 @@ colour(const uint8_t *data, size_t size)
     }
 }
 
+/* Export's EXIF (metadata: keep): any bytes as each container that holds
+ * EXIF; what comes back is no longer than what went in (IFD1 is only ever
+ * cut or zeroed). */
+static void
+exif_export(const uint8_t *data, size_t size)
+{
+    static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP, AXLE_CODEC_PNG};
+    char err[256];
+    for (size_t i = 0; i < sizeof codecs / sizeof codecs[0]; i++) {
+        axle_image img = {.codec = codecs[i], .width = 8, .height = 8, .channels = 3,
+                          .orientation = 1, .data = data, .size = size};
+        void *exif = NULL;
+        size_t len = 0;
+        if (axle_image_exif_for_export(&img, &exif, &len, err, sizeof err) == AXLE_OK &&
+            (len > size || !exif != !len))
+            abort();
+        free(exif);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -231,5 +251,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     decode_all(data, size, rc == AXLE_OK ? &whole : NULL);
     provenance(data, size);
     colour(data, size);
+    exif_export(data, size);
     return 0;
 }
