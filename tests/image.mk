@@ -105,3 +105,5 @@ tests_unit_test_image_pixels_LDADD = $(TEST_LIBS)
 tests_unit_test_image_write_SOURCES = tests/unit/test_image_write.c $(DATASET_TEST_UTIL)
 tests_unit_test_image_write_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_write_LDADD = $(TEST_LIBS)
+# Speed (issue 12): progressive JPEGs decoded only as far as the result needs.
+IMAGE_SHELL_TESTS += tests/image/progressive.sh

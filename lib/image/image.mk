@@ -41,3 +41,5 @@ lib_libaxle_la_SOURCES += lib/image/image_write.c
 # sharpening and flattening after the resize.
 lib_libaxle_la_SOURCES += lib/image/image_size_text.c lib/image/image_crop_window.c \
 	lib/image/image_finish.c
+# Speed (issue 12): the scans a reduced decode of a progressive JPEG needs.
+lib_libaxle_la_SOURCES += lib/image/image_jpeg_scans.c

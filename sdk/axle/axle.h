@@ -1055,6 +1055,24 @@ int axle_pixels_sharpen(axle_pixels *px);
  * left as they are.  In place (*px is replaced).  AXLE_ENOMEM. */
 int axle_pixels_flatten(axle_pixels *px, const uint8_t rgb[3]);
 
+/* ---- speed: decode quality levels (issue 12) ---------------------------- */
+
+/* Flag of axle_image_decode_ex, axle_image_to_size and axle_images_to_sizes:
+ * shrink-on-load with margin 1 instead of the default 2, for JPEG: the
+ * smallest DCT scale that still covers the wanted size, the scale Pillow's
+ * draft() picks.  About a third less decode work on large photos, within
+ * the quality bar on photographs; fine periodic detail (a zone plate,
+ * fabric) shows moire the default margin avoids.  Other formats decode as
+ * without the flag.  The thumbnailer's `quality: fast`. */
+#define AXLE_DECODE_FAST 0x40u
+
+/* A progressive JPEG decoded for a result at least twice smaller stops
+ * after the scans the result can show (the refinement scans, about half
+ * the decode, change it by less than its stored encoding does); the rest
+ * of the file is only checked to be there.  The scans this process has
+ * left undecoded so: a counter for tests and statistics. */
+uint64_t axle_image_scans_skipped(void);
+
 #ifdef __cplusplus
 }
 #endif
