@@ -141,7 +141,7 @@ printf 'run\tformat\tsize\ttool\timages\twall\tuser\tsys\tmaxrss_kb\timport\tthu
 
 # record RUN FMT SIZE TOOL N WALL TIMEFILE [STEP SECONDS...]
 record() {
-    local run=$1 fmt=$2 size=$3 tool=$4 n=$5 wall=$6 tf=$7
+    local run=$1 fmt=$2 size=$3 tool=$4 n=$5 wall=$6 tf=$7 user sys rss
     read -r user sys rss < <(tail -1 "$tf")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$fmt" "$size" "$tool" "$n" \
         "$wall" "$user" "$sys" "$rss" "${8:--}" "${9:--}" "${10:--}" "${11:--}" "$LOAD1" >> "$raw"
