@@ -5,7 +5,8 @@
 #
 # usage: bench/thumbs.sh [--images N] [--webp-images N] [--corpus DIR]
 #                        [--runs R] [--build DIR] [--sizes "640x338 256x256"]
-#                        [--formats "jpeg webp"] [--tools "axle vips pillow probe probe1 cp"]
+#                        [--formats "jpeg progressive webp"]
+#                        [--tools "axle axlefast vips pillow probe probe1 cp"]
 #                        [--results DIR] [--no-rss]
 #
 #   --images N       JPEG images (200); --webp-images N: WebP images (50)
@@ -18,7 +19,12 @@
 #                    (bench/.results/thumbs-DATE)
 #   --no-rss         skip the extra runs that measure peak memory per slice
 #
-# Tools: axle (the pipeline, cold), vips (vipsthumbnail), pillow
+# Formats: jpeg, webp, and progressive: the JPEG set made progressive by
+# jpegtran (lossless: the same coefficients in libjpeg's standard scan
+# script; kept beside the generated corpus, in the results for --corpus).
+#
+# Tools: axle (the pipeline, cold), axlefast (the same with the
+# thumbnailer's `quality: fast`), vips (vipsthumbnail), pillow
 # (pillow_thumbs.py), probe (decode_probe.c at axle's scale: the floor),
 # probe1 (decode_probe.c at margin 1, the scale Pillow's draft() picks),
 # cp (copying the files to a new folder: the anchor for the import step).
@@ -32,7 +38,8 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 images=200 webp_images=50 corpus='' runs=3 build='' results='' rss=1
-sizes="640x338 256x256" formats="jpeg webp" tools="axle vips pillow probe probe1 cp"
+sizes="640x338 256x256" formats="jpeg progressive webp"
+tools="axle axlefast vips pillow probe probe1 cp"
 while [ $# -gt 0 ]; do
     case $1 in
     --images) images=$2; shift ;;
@@ -51,7 +58,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ "$runs" -ge 1 ] || die "--runs must be at least 1"
-[[ " $tools " != *" axle "* ]] || use_build "$build"
+[[ " $tools " != *" axle"* ]] || use_build "$build"
 AXLE=${AXLE:-}
 command -v vipsthumbnail > /dev/null || tools=${tools/vips/}
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (apt-get install time)"
@@ -69,10 +76,10 @@ mkdir -p "$scratch"
 corpus=${corpus:-$BENCH_DIR/.corpus}
 if [ -d "$corpus" ] && [ ! -e "$corpus/corpus.json" ] &&
    [ -n "$(find "$corpus" -maxdepth 1 \( -iname '*.jp*g' -o -iname '*.webp' \) -print -quit)" ]; then
-    jpeg_dir=$corpus webp_dir=$corpus
+    jpeg_dir=$corpus webp_dir=$corpus prog_dir=$scratch/progressive
 else
     "$PY" "$BENCH_DIR/make_corpus.py" --out "$corpus" --count "$images" --webp-count "$webp_images"
-    jpeg_dir=$corpus/jpeg webp_dir=$corpus/webp
+    jpeg_dir=$corpus/jpeg webp_dir=$corpus/webp prog_dir=$corpus/progressive
 fi
 corpus=$(cd "$corpus" && pwd)
 
@@ -81,6 +88,7 @@ corpus=$(cd "$corpus" && pwd)
 input_set() {
     local dir want pat
     if [ "$1" = jpeg ]; then dir=$jpeg_dir want=$images pat='.*\.jpe?g$'
+    elif [ "$1" = progressive ]; then dir=$prog_dir want=$images pat='.*\.jpe?g$'
     else dir=$webp_dir want=$webp_images pat='.*\.webp$'; fi
     dir=$(cd "$dir" && pwd)
     mapfile -t all < <(find "$dir" -maxdepth 1 -type f -iregex "$pat" | LC_ALL=C sort)
@@ -98,6 +106,22 @@ input_set() {
         mapfile -t FILES < <(find "$SET" -maxdepth 1 -type f | LC_ALL=C sort)
     fi
 }
+
+# make_progressive: the first N JPEGs as progressive copies in $prog_dir
+# (jpegtran: the same coefficients, libjpeg's standard scan script), made
+# once per corpus.
+make_progressive() {
+    command -v jpegtran > /dev/null || die "jpegtran is missing (apt-get install libjpeg-turbo-progs)"
+    local src out
+    mkdir -p "$prog_dir"
+    mapfile -t src < <(find "$(cd "$jpeg_dir" && pwd)" -maxdepth 1 -type f -iregex '.*\.jpe?g$' |
+                       LC_ALL=C sort | head -n "$images")
+    for f in "${src[@]}"; do
+        out=$prog_dir/${f##*/}
+        [ -s "$out" ] || jpegtran -copy all -progressive "$f" > "$out" || die "jpegtran failed on $f"
+    done
+}
+[[ " $formats " != *" progressive "* ]] || make_progressive
 
 # ---- the decode-only probe ----------------------------------------------
 probe=$scratch/decode_probe
@@ -117,7 +141,7 @@ printf 'run\tformat\tsize\ttool\timages\twall\tuser\tsys\tmaxrss_kb\timport\tthu
 
 # record RUN FMT SIZE TOOL N WALL TIMEFILE [STEP SECONDS...]
 record() {
-    local run=$1 fmt=$2 size=$3 tool=$4 n=$5 wall=$6 tf=$7
+    local run=$1 fmt=$2 size=$3 tool=$4 n=$5 wall=$6 tf=$7 user sys rss
     read -r user sys rss < <(tail -1 "$tf")
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$fmt" "$size" "$tool" "$n" \
         "$wall" "$user" "$sys" "$rss" "${8:--}" "${9:--}" "${10:--}" "${11:--}" "$LOAD1" >> "$raw"
@@ -133,13 +157,14 @@ step_seconds() {
     "$PY" -c 'import json, sys; print("%.4f" % json.load(open(sys.argv[1]))["seconds"]["total"])' "$json"
 }
 
-run_axle() { # run fmt W H
-    local cwd=$scratch/axle-cwd log=$results/log/axle-$2-$3x$4-$1 t0 wall
+run_axle() { # run fmt W H [TOOL PIPELINE]
+    local tool=${5:-axle} pipe=${6:-$pipeline}
+    local cwd=$scratch/axle-cwd log=$results/log/$tool-$2-$3x$4-$1 t0 wall
     rm -rf "$cwd"
     mkdir -p "$cwd"
     warm "${FILES[@]}"
     t0=$(now)
-    (cd "$cwd" && timed "$log.time" "$AXLE" run "$pipeline" --slices "$NPROC" \
+    (cd "$cwd" && timed "$log.time" "$AXLE" run "$pipe" --slices "$NPROC" \
         "input=$SET" "size=[$3,$4]" > "$log.out" 2> "$log.err") ||
         die "axle failed, see $log.err"
     wall=$(seconds_since "$t0")
@@ -149,11 +174,17 @@ run_axle() { # run fmt W H
     id=$(awk '$1 == "export" { print $2 }' "$log.out")
     n=$(find "$cwd" -path "*/$id/output/*" -type f | wc -l)
     [ "$n" -eq "${#FILES[@]}" ] || die "axle exported $n of ${#FILES[@]} thumbnails: $log.out"
-    record "$1" "$2" "$3x$4" axle "${#FILES[@]}" "$wall" "$log.time" \
+    record "$1" "$2" "$3x$4" "$tool" "${#FILES[@]}" "$wall" "$log.time" \
         "$(step_seconds "$cwd" "$log.out" import)" "$(step_seconds "$cwd" "$log.out" thumbs)" \
         "$(step_seconds "$cwd" "$log.out" export)" "$(step_seconds "$cwd" "$log.out" shapes)"
     rm -rf "$cwd"
 }
+
+# The same pipeline with the thumbnailer's `quality: fast` (margin 1).
+pipeline_fast=$scratch/thumbnails-fast.yaml
+sed 's/options: {size: "${size}"}/options: {size: "${size}", quality: fast}/' "$pipeline" > "$pipeline_fast"
+grep -q 'quality: fast' "$pipeline_fast" || die "cannot add quality: fast to $pipeline"
+run_axlefast() { run_axle "$@" axlefast "$pipeline_fast"; }
 
 run_vips() {
     local out=$scratch/vips-out log=$results/log/vips-$2-$3x$4-$1 t0 wall

@@ -114,3 +114,9 @@ IMAGE_UNIT_TESTS += tests/unit/test_image_export
 tests_unit_test_image_export_SOURCES = tests/unit/test_image_export.c $(IMAGE_TEST_UTIL)
 tests_unit_test_image_export_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_export_LDADD = $(TEST_LIBS)
+# Speed (issue 12): progressive JPEGs decoded only as far as the result needs.
+IMAGE_SHELL_TESTS += tests/image/progressive.sh
+# Speed (issue 12): the thumbnailer's quality: high | fast.
+IMAGE_SHELL_TESTS += tests/image/quality_fast.sh
+# Speed (issue 12): import slices cut at equal bytes.
+IMAGE_SHELL_TESTS += tests/image/slice_bytes.sh

@@ -6,10 +6,12 @@
  *   image_tool prefix FILE LEN                        (probe of the first LEN bytes)
  *   image_tool decode FILE WANT_W WANT_H OUT.axr [MAX_PIXELS]  (0 0: full size)
  *   image_tool orient FILE ORIENTATION OUT.axr        (full decode, then orient)
- *   image_tool thumb FILE BOX_W BOX_H OUT [upscale] [srgb | srgb-first]
+ *   image_tool thumb FILE BOX_W BOX_H OUT [upscale] [srgb | srgb-first] [fast]
  *                                          (OUT.axr raw, .jpg/.webp q95; srgb:
  *                                          AXLE_TO_SRGB; srgb-first: converted
- *                                          before the resize, to measure the order)
+ *                                          before the resize, to measure the order;
+ *                                          fast: AXLE_DECODE_FAST; prints the
+ *                                          progressive scans skipped, if any)
  *   image_tool colour FILE                            (what AXLE_TO_SRGB does with it)
  *   image_tool colour-bench BOX_W BOX_H ROUNDS FILE...  (its cost, CPU time)
  *   image_tool encode FILE jpeg|webp QUALITY OUT      (full decode, encode)
@@ -242,6 +244,8 @@ cmd_thumb(int argc, char **argv)
     axle_geometry g = {.width = (uint32_t)atoi(argv[1]), .height = (uint32_t)atoi(argv[2]),
                        .upscale = has_word(argc, argv, 4, "upscale")};
     unsigned flags = has_word(argc, argv, 4, "srgb") ? AXLE_TO_SRGB : 0;
+    flags |= has_word(argc, argv, 4, "fast") ? AXLE_DECODE_FAST : 0;
+    uint64_t skipped = axle_image_scans_skipped();
     int rc = has_word(argc, argv, 4, "srgb-first")
         ? srgb_first(&img, &g, &px, err, sizeof err)
         : axle_image_to_size(&img, &g, 200000000, flags, &px, err, sizeof err);
@@ -251,6 +255,9 @@ cmd_thumb(int argc, char **argv)
         return 1;
     }
     printf("%ux%u channels=%u\n", px.width, px.height, px.channels);
+    skipped = axle_image_scans_skipped() - skipped;
+    if (skipped)
+        printf("skipped %llu progressive scans\n", (unsigned long long)skipped);
     rc = write_out(argv[3], &px);
     axle_pixels_free(&px);
     return rc;
@@ -453,7 +460,7 @@ main(int argc, char **argv)
         return cmd_orient(a);
     if (strcmp(cmd, "colour") == 0 && n == 1)
         return cmd_colour(a);
-    if (strcmp(cmd, "thumb") == 0 && n >= 4 && n <= 6)
+    if (strcmp(cmd, "thumb") == 0 && n >= 4 && n <= 7)
         return cmd_thumb(n, a);
     if (strcmp(cmd, "encode") == 0 && n == 4)
         return cmd_encode(a);

@@ -45,3 +45,5 @@ lib_libaxle_la_SOURCES += lib/image/image_size_text.c lib/image/image_crop_windo
 # EXIF/ICC/XMP into files just encoded, a photo's EXIF made fit to export.
 lib_libaxle_la_SOURCES += lib/image/image_encode_png.c lib/image/image_encode_avif.c \
 	lib/image/image_embed.c lib/image/image_exif_export.c
+# Speed (issue 12): the scans a reduced decode of a progressive JPEG needs.
+lib_libaxle_la_SOURCES += lib/image/image_jpeg_scans.c

@@ -102,7 +102,7 @@ img_decode(const axle_image *img, const struct img_decode_req *req, axle_pixels 
     memset(out, 0, sizeof *out);
     if (!img || !img->data || img->size == 0)
         return img_fail(err, errlen, AXLE_EFORMAT, "empty image");
-    if (req->flags & ~AXLE_DECODE_PARTIAL)
+    if (req->flags & ~(AXLE_DECODE_PARTIAL | AXLE_DECODE_FAST))
         return img_fail(err, errlen, AXLE_EINVAL, "unknown decode flags 0x%x", req->flags);
     if (img->codec == AXLE_CODEC_RAW)
         return decode_raw(img, req, out, err, errlen);

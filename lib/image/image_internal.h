@@ -310,4 +310,33 @@ uint32_t img_png_crc(const uint8_t *type_and_data, size_t len);
 int img_icc_profile(const axle_image *img, uint8_t **icc, size_t *len, char *err,
                     size_t errlen);
 
+/* ---- progressive JPEG: the scans a reduced decode needs (issue 12,
+ * image_jpeg_scans.c) ---- */
+
+struct img_scan_plan {
+    double reduction; /* the image's size over the result's, >= 2 */
+    int ac_bits;      /* low bits an AC coefficient may still miss */
+    int dc_bits;      /* and a DC term */
+};
+
+/* 1 and *plan when a decode of a width x height image for a result of
+ * want_w x want_h (0: no wish that way) may stop before the last scans;
+ * 0 when it must read them all. */
+int img_jpeg_scan_plan(uint32_t width, uint32_t height, uint32_t want_w, uint32_t want_h,
+                       struct img_scan_plan *plan);
+
+/* 1 when the coefficients that arrived (libjpeg's coef_bits: per
+ * component and zig-zag position, -1 or the bits still missing) are all
+ * the result needs; h/v_spacing: each component's sample spacing in
+ * pixels (max sampling factor over its own). */
+int img_jpeg_scans_enough(const struct img_scan_plan *plan, int components,
+                          const int (*coef_bits)[64], const int *h_spacing,
+                          const int *v_spacing);
+
+/* Walks the rest of a JPEG after a decode stopped early, from p (`left`
+ * bytes), `pending` the marker the decoder already read (0: none), to
+ * EOI without decoding: 0 and *scans (the scans skipped) when the file is
+ * whole, -1 when it ends first (truncated). */
+int img_jpeg_rest_scans(const uint8_t *p, size_t left, int pending, size_t *scans);
+
 #endif

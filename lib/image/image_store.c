@@ -23,12 +23,51 @@
 #include <jpeglib.h>
 #include <webp/encode.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "image_internal.h"
 
 /* Linear quality scales (percent of the standard tables): 4 is quality
  * 98, the first try; 10 is quality 95, the coarsest kept. */
 #define STORE_SCALE_FIRST 4
 #define STORE_SCALE_COARSEST 10
+
+/* The sum of squared differences of one row of n bytes.  Two trials of
+ * the store's search compare every pixel (issue 12: 0.5 ms of 601x338 each
+ * in plain C); SSE2 squares and sums 16 bytes at a time, the same
+ * integers.  32-bit lanes hold a row of up to 2^31 / (2 * 255^2) = 16k
+ * 16-byte groups. */
+static uint64_t
+row_squared_error(const uint8_t *p, const uint8_t *q, size_t n)
+{
+    uint64_t se = 0;
+    size_t x = 0;
+#ifdef __SSE2__
+    const __m128i zero = _mm_setzero_si128();
+    while (x + 16 <= n) {
+        __m128i acc = zero;
+        for (size_t stop = x + ((n - x) / 16 < 16384 ? (n - x) / 16 : 16384) * 16; x < stop;
+             x += 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(p + x));
+            __m128i b = _mm_loadu_si128((const __m128i *)(q + x));
+            __m128i lo = _mm_sub_epi16(_mm_unpacklo_epi8(a, zero), _mm_unpacklo_epi8(b, zero));
+            __m128i hi = _mm_sub_epi16(_mm_unpackhi_epi8(a, zero), _mm_unpackhi_epi8(b, zero));
+            acc = _mm_add_epi32(acc, _mm_madd_epi16(lo, lo));
+            acc = _mm_add_epi32(acc, _mm_madd_epi16(hi, hi));
+        }
+        uint32_t lanes[4];
+        _mm_storeu_si128((__m128i *)lanes, acc);
+        se += (uint64_t)lanes[0] + lanes[1] + lanes[2] + lanes[3];
+    }
+#endif
+    for (; x < n; x++) {
+        int d = (int)p[x] - (int)q[x];
+        se += (uint64_t)(d * d);
+    }
+    return se;
+}
 
 double
 axle_pixels_psnr(const axle_pixels *a, const axle_pixels *b)
@@ -38,14 +77,9 @@ axle_pixels_psnr(const axle_pixels *a, const axle_pixels *b)
         return -1;
     uint64_t se = 0;
     size_t row = (size_t)a->width * a->channels;
-    for (uint32_t y = 0; y < a->height; y++) {
-        const uint8_t *p = a->data + (size_t)y * a->stride;
-        const uint8_t *q = b->data + (size_t)y * b->stride;
-        for (size_t x = 0; x < row; x++) {
-            int d = (int)p[x] - (int)q[x];
-            se += (uint64_t)(d * d);
-        }
-    }
+    for (uint32_t y = 0; y < a->height; y++)
+        se += row_squared_error(a->data + (size_t)y * a->stride,
+                                b->data + (size_t)y * b->stride, row);
     if (se == 0)
         return INFINITY;
     double mse = (double)se / ((double)row * a->height);

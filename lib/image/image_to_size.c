@@ -159,10 +159,11 @@ decode_for(const axle_image *img, const struct plan *p, size_t n, uint64_t max_p
     }
     uint32_t sw = (uint32_t)ceil(o >= 5 ? h : w), sh = (uint32_t)ceil(o >= 5 ? w : h);
     decodes++;
-    /* The decoder knows only AXLE_DECODE_PARTIAL; the other flags are
-     * axle_images_to_sizes's. */
-    return axle_image_decode_ex(img, sw, sh, max_pixels, flags & AXLE_DECODE_PARTIAL, px,
-                                err, errlen);
+    /* The decoder knows only AXLE_DECODE_PARTIAL and AXLE_DECODE_FAST; the
+     * other flags are axle_images_to_sizes's. */
+    return axle_image_decode_ex(img, sw, sh, max_pixels,
+                                flags & (AXLE_DECODE_PARTIAL | AXLE_DECODE_FAST), px, err,
+                                errlen);
 }
 
 /* A copy of px that a resize may change (it premultiplies alpha). */
@@ -430,10 +431,11 @@ axle_images_to_sizes(const axle_image *img, const axle_geometry *g, size_t n,
         return img_fail(err, errlen, AXLE_EINVAL, "no image");
     if (!n)
         return img_fail(err, errlen, AXLE_EINVAL, "no geometry");
-    const unsigned known = AXLE_DECODE_PARTIAL | AXLE_TO_SRGB | AXLE_TO_RGB;
+    const unsigned known = AXLE_DECODE_PARTIAL | AXLE_TO_SRGB | AXLE_TO_RGB | AXLE_DECODE_FAST;
     if (flags & ~known)
         return img_fail(err, errlen, AXLE_EINVAL, "unknown flags 0x%x (AXLE_DECODE_PARTIAL, "
-                        "AXLE_TO_SRGB and AXLE_TO_RGB are known)", flags & ~known);
+                        "AXLE_DECODE_FAST, AXLE_TO_SRGB and AXLE_TO_RGB are known)",
+                        flags & ~known);
     struct plan *p = calloc(n, sizeof *p);
     if (!p)
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory");

@@ -5,10 +5,10 @@
  * job's identity), writes it to inputs.txt and passes it to the slices as
  * the prepare result.  What the walk could not list (an unreadable
  * folder, a FIFO named like a photo, a name that is not UTF-8) is listed
- * as skipped there.  Slicing: slice s of N takes the contiguous range
- * [s*n/N, (s+1)*n/N) of the sorted list, so reading the dataset slice by
- * slice gives the files in sorted order, and the same inputs always give
- * the same slices.
+ * as skipped there.  Slicing: slice s of N takes a contiguous range of
+ * the sorted list, the ranges cut at about equal bytes (import_list.c),
+ * so reading the dataset slice by slice gives the files in sorted order,
+ * and the same inputs always give the same slices.
  *
  * Each slice reads its files (import_read.c: regular files only, a bounded
  * header first) and records each image in the `image` column by
@@ -79,6 +79,8 @@ prepare(axle_job *job)
     void *blob = NULL;
     size_t len = 0;
     rc = import_list_save_text(job, &l);
+    if (rc == AXLE_OK && import_list_balance(&l, (size_t)axle_slices(job)) != AXLE_OK)
+        rc = axle_error(job, AXLE_ENOMEM, "out of memory");
     if (rc == AXLE_OK && import_list_encode(&l, &blob, &len) != AXLE_OK)
         rc = axle_error(job, AXLE_ENOMEM, "out of memory");
     if (rc == AXLE_OK)
@@ -147,7 +149,8 @@ analysis(axle_job *job, int sliceno)
     struct slice s = {job, (uint64_t)axle_opt_int(job, "max_pixels"),
                       axle_opt_bool(job, "copy"), {NULL, 0, 0}, 0, 0, 0};
     size_t n = (size_t)axle_slices(job);
-    size_t first = l.n * (size_t)sliceno / n, end = l.n * ((size_t)sliceno + 1) / n;
+    size_t first, end;
+    import_list_slice(&l, (size_t)sliceno, n, &first, &end);
     int rc = AXLE_OK;
     for (size_t i = first; i < end && rc == AXLE_OK; i++) {
         rc = one_file(&s, l.paths[i], import_list_relname(&l, i));

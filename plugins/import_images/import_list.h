@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "axle/axle.h"
 
@@ -14,6 +15,10 @@ struct import_list {
     size_t n;
     void *blob;    /* the bytes the list was parsed from, when it was */
     size_t skipped;/* entries the expansion left out and listed as skipped */
+    /* Slicing by cost (issue 12): slice s of ncuts - 1 reads paths
+     * [cuts[s], cuts[s + 1]); NULL: by count. */
+    size_t *cuts;
+    size_t ncuts;
 };
 
 /* Expands the job's `files` option (recursive per the option); what the
@@ -39,5 +44,22 @@ int import_list_encode(const struct import_list *l, void **out, size_t *len);
 int import_list_decode(const void *data, size_t len, struct import_list *l);
 
 void import_list_free(struct import_list *l);
+
+/* ---- slices balanced by cost (issue 12) ---- */
+
+/* Cuts the sorted list into `nslices` contiguous ranges of about equal
+ * cost (a file costs its bytes plus a fixed per-file amount), from the
+ * files' sizes now; the cuts travel in the encoded list, so every slice
+ * sees the same ones.  AXLE_ENOMEM. */
+int import_list_balance(struct import_list *l, size_t nslices);
+
+/* The same cuts from sizes given (a file that could not be sized: 0):
+ * cuts[s] for s in 0..nslices, cuts[0] = 0, cuts[nslices] = n. */
+void import_list_cut(const uint64_t *sizes, size_t n, size_t nslices, size_t *cuts);
+
+/* The range of paths slice `sliceno` of `nslices` reads: the cuts when
+ * they were made for that many slices, else [s*n/N, (s+1)*n/N). */
+void import_list_slice(const struct import_list *l, size_t sliceno, size_t nslices,
+                       size_t *first, size_t *end);
 
 #endif

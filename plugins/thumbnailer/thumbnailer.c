@@ -51,6 +51,9 @@ static const axle_option options[] = {
     AXLE_OPTION_COLOUR("background", "null",
                        "flatten alpha onto this colour (#rrggbb, white, ...); unset: "
                        "alpha kept, and JPEG export flattens on white"),
+    AXLE_OPTION_ENUM("quality", "high", "high|fast",
+                     "high: JPEG decoded at twice the thumbnail size or more (no moire); "
+                     "fast: at the smallest scale covering it, as Pillow's draft()"),
     AXLE_OPTION_END};
 
 static const axle_input inputs[] = {
@@ -146,6 +149,8 @@ read_options(axle_job *job, struct slice *s)
     s->sharpen = axle_opt_bool(job, "sharpen");
     s->flatten = axle_opt_colour(job, "background", s->background) == AXLE_OK;
     s->flags = thumb_colour_flags(job);
+    if (axle_opt_enum(job, "quality") == 1) /* high|fast */
+        s->flags |= AXLE_DECODE_FAST;
     s->raw = axle_opt_enum(job, "store") == 1; /* encoded|raw */
     return rc;
 }

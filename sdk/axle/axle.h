@@ -1135,6 +1135,23 @@ int axle_image_add_icc(const void *data, size_t len, const void *icc, size_t icc
  * is not a TIFF structure. */
 int axle_image_exif_for_export(const axle_image *img, void **exif, size_t *len,
                                char *err, size_t errlen);
+/* ---- speed: decode quality levels (issue 12) ---------------------------- */
+
+/* Flag of axle_image_decode_ex, axle_image_to_size and axle_images_to_sizes:
+ * shrink-on-load with margin 1 instead of the default 2, for JPEG: the
+ * smallest DCT scale that still covers the wanted size, the scale Pillow's
+ * draft() picks.  About a third less decode work on large photos, within
+ * the quality bar on photographs; fine periodic detail (a zone plate,
+ * fabric) shows moire the default margin avoids.  Other formats decode as
+ * without the flag.  The thumbnailer's `quality: fast`. */
+#define AXLE_DECODE_FAST 0x40u
+
+/* A progressive JPEG decoded for a result at least twice smaller stops
+ * after the scans the result can show (the refinement scans, about half
+ * the decode, change it by less than its stored encoding does); the rest
+ * of the file is only checked to be there.  The scans this process has
+ * left undecoded so: a counter for tests and statistics. */
+uint64_t axle_image_scans_skipped(void);
 
 #ifdef __cplusplus
 }

@@ -212,7 +212,7 @@ test_common_folder(void **state)
     }
     /* and names below it */
     char *paths[] = {"/p/2023/a.jpg", "/p/2024/a.jpg"};
-    struct import_list l = {import_list_common_folder(paths, 2), paths, 2, NULL, 3};
+    struct import_list l = {import_list_common_folder(paths, 2), paths, 2, NULL, 3, NULL, 0};
     assert_string_equal(import_list_relname(&l, 0), "2023/a.jpg");
     assert_string_equal(import_list_relname(&l, 1), "2024/a.jpg");
     void *blob;
@@ -227,6 +227,60 @@ test_common_folder(void **state)
     import_list_free(&back);
     free(blob);
     free(l.base);
+}
+
+/* Slices cut at equal bytes (issue 12): contiguous, covering, the same
+ * for the same sizes; by count when the cuts were made for another slice
+ * count; and the cuts survive the list's encoding. */
+static void
+test_slices_by_bytes(void **state)
+{
+    (void)state;
+    /* One 1 MB file and five of 1 KB: the large one alone in slice 0. */
+    uint64_t sizes[] = {1000000, 1000, 1000, 1000, 1000, 1000};
+    size_t cuts[3];
+    import_list_cut(sizes, 6, 2, cuts);
+    assert_int_equal(cuts[0], 0);
+    assert_int_equal(cuts[1], 1);
+    assert_int_equal(cuts[2], 6);
+    /* Equal files: equal counts. */
+    uint64_t equal[] = {5000, 5000, 5000, 5000, 5000, 5000};
+    size_t thirds[4];
+    import_list_cut(equal, 6, 3, thirds);
+    assert_int_equal(thirds[1], 2);
+    assert_int_equal(thirds[2], 4);
+    assert_int_equal(thirds[3], 6);
+    /* More slices than files, and no files at all: still covering. */
+    size_t many[5];
+    import_list_cut(sizes, 2, 4, many);
+    assert_int_equal(many[0], 0);
+    assert_int_equal(many[4], 2);
+    for (int i = 0; i < 4; i++)
+        assert_true(many[i] <= many[i + 1]);
+    size_t none[3];
+    import_list_cut(NULL, 0, 2, none);
+    assert_int_equal(none[1], 0);
+    assert_int_equal(none[2], 0);
+
+    char *paths[] = {"/p/a.jpg", "/p/b.jpg", "/p/c.jpg", "/p/d.jpg", "/p/e.jpg", "/p/f.jpg"};
+    struct import_list l = {"/p", paths, 6, NULL, 0, cuts, 3};
+    void *blob;
+    size_t len, first, end;
+    assert_int_equal(import_list_encode(&l, &blob, &len), AXLE_OK);
+    struct import_list back;
+    assert_int_equal(import_list_decode(blob, len, &back), AXLE_OK);
+    assert_int_equal(back.n, 6);
+    import_list_slice(&back, 0, 2, &first, &end);
+    assert_int_equal(first, 0);
+    assert_int_equal(end, 1);
+    import_list_slice(&back, 1, 2, &first, &end);
+    assert_int_equal(first, 1);
+    assert_int_equal(end, 6);
+    import_list_slice(&back, 1, 3, &first, &end); /* not cut for 3: by count */
+    assert_int_equal(first, 2);
+    assert_int_equal(end, 4);
+    import_list_free(&back);
+    free(blob);
 }
 
 /* A fresh folder for one test; the test removes it with remove_tree. */
@@ -600,6 +654,7 @@ main(void)
         cmocka_unit_test(test_globs),
         cmocka_unit_test(test_errors_name_the_pattern),
         cmocka_unit_test(test_common_folder),
+        cmocka_unit_test(test_slices_by_bytes),
         cmocka_unit_test(test_workdirs_are_not_walked),
         cmocka_unit_test(test_left_out_entries_are_reported),
         cmocka_unit_test(test_import_reads_only_regular_files),

@@ -1,7 +1,8 @@
 /* test_image_pixels.c - pixel buffers: axle_pixels_alloc says why it
  * refused (the running job's message), and axle_pixels_to_rgb makes RGB
  * of every channel count as Pillow's convert("RGB") does, padded rows
- * included. */
+ * included; axle_pixels_psnr is exact. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,12 +100,57 @@ test_to_rgb_every_channel_count(void **state)
     assert_has(axle_errmsg(&job), "axle_pixels_to_rgb: no pixels");
 }
 
+/* axle_pixels_psnr is the plain sum of squared differences however it is
+ * computed (issue 12: 16 bytes at a time): rows of every length mod 16,
+ * padded strides, the largest differences, and equal images. */
+static void
+test_psnr_exact(void **state)
+{
+    (void)state;
+    uint32_t seed = 12345;
+    for (uint32_t w = 1; w <= 40; w += 3) {
+        axle_pixels a, b;
+        uint32_t h = 7, c = 3;
+        assert_int_equal(axle_pixels_alloc(&a, w, h, c), AXLE_OK);
+        assert_int_equal(axle_pixels_alloc(&b, w, h, c), AXLE_OK);
+        uint64_t se = 0;
+        for (uint32_t y = 0; y < h; y++)
+            for (uint32_t x = 0; x < w * c; x++) {
+                seed = seed * 1103515245u + 12345u;
+                uint8_t p = (uint8_t)(seed >> 16), q = (uint8_t)(seed >> 24);
+                if (x % 7 == 0) /* the largest differences */
+                    p = 255, q = 0;
+                a.data[y * a.stride + x] = p;
+                b.data[y * b.stride + x] = q;
+                se += (uint64_t)((p - q) * (p - q));
+            }
+        double want = 10 * log10(255.0 * 255.0 / ((double)se / ((double)w * c * h)));
+        assert_true(fabs(axle_pixels_psnr(&a, &b) - want) < 1e-9);
+        /* the same rows in wider buffers: only the row's bytes count */
+        axle_pixels wa = a, wb = b;
+        uint8_t *pa = calloc((size_t)h, a.stride + 17), *pb = malloc((size_t)h * (a.stride + 17));
+        memset(pb, 0xAA, (size_t)h * (a.stride + 17));
+        for (uint32_t y = 0; y < h; y++) {
+            memcpy(pa + y * (a.stride + 17), a.data + y * a.stride, a.stride);
+            memcpy(pb + y * (a.stride + 17), b.data + y * b.stride, b.stride);
+        }
+        wa.data = pa, wb.data = pb, wa.stride = wb.stride = a.stride + 17;
+        assert_true(fabs(axle_pixels_psnr(&wa, &wb) - want) < 1e-9);
+        assert_true(isinf(axle_pixels_psnr(&a, &a)));
+        free(pa);
+        free(pb);
+        axle_pixels_free(&a);
+        axle_pixels_free(&b);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_alloc_says_why, setup, teardown),
         cmocka_unit_test_setup_teardown(test_to_rgb_every_channel_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_psnr_exact, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
