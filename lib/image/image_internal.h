@@ -256,4 +256,23 @@ int img_webp_next_chunk(const uint8_t *p, size_t len, size_t *pos,
 int img_icc_profile(const axle_image *img, uint8_t **icc, size_t *len, char *err,
                     size_t errlen);
 
+
+/* ---- photo metadata (image_exif_meta.c, image_photo_meta.c) ---- */
+
+/* Every field absent: "" and NAN, iso 0. */
+void img_photo_meta_clear(axle_photo_meta *m);
+
+/* Fills the fields of `m` that a bare TIFF structure ("II*\0", "MM\0*")
+ * of `len` bytes holds, from IFD0, the Exif IFD and the GPS IFD.  Returns
+ * 0, or the bytes from the start the structure refers to past len (a TIFF
+ * file read in part).  Never fails: what is malformed stays absent. */
+size_t img_exif_meta(const uint8_t *tiff, size_t len, axle_photo_meta *m);
+
+/* The primary image's EXIF (the TIFF structure, its 4-byte offset header
+ * removed) of a HEIF/AVIF whose first `len` of `total` bytes are at p: a
+ * malloc'd *exif, or NULL when it has none.  Returns 0, or the bytes from
+ * the start the Exif item needs when it lies past len (*exif NULL). */
+size_t img_heif_exif(const uint8_t *p, size_t len, uint64_t total, uint8_t **exif,
+                     size_t *exif_len);
+
 #endif

@@ -135,11 +135,32 @@ probe_prefix(int fd, uint64_t file_size, struct import_buf *b, axle_image *img,
     }
 }
 
+/* The photo metadata of the probed image in b, reading on while it says
+ * a TIFF or HEIF keeps some past what was read (a bounded amount). */
+static int
+read_meta(int fd, uint64_t file_size, struct import_buf *b, axle_image *img,
+          axle_photo_meta *meta, struct import_failure *why)
+{
+    size_t need;
+    while (axle_image_photo_meta(img, file_size, &need, meta) == AXLE_EMORE) {
+        int r = read_upto(fd, b, need);
+        if (r < 0)
+            return failed(why, AXLE_EIO, import_errno_is_transient(-r), "cannot read: %s",
+                          strerror(-r));
+        img->data = b->data; /* moved, grown */
+        img->size = b->len;
+        if (r == 1) /* shrunk since fstat: what is there is all there is */
+            return axle_image_photo_meta(img, b->len, NULL, meta);
+    }
+    return AXLE_OK;
+}
+
 /* The open descriptor of `path`: checked, probed, then read whole (or
  * not: a reference needs only the header and the stat). */
 static int
 read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, bool whole,
-               axle_image *img, struct import_stat *out, struct import_failure *why)
+               axle_image *img, struct import_stat *out, axle_photo_meta *meta,
+               struct import_failure *why)
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
@@ -159,6 +180,8 @@ read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, bool whole,
                       "image is %ux%u = %llu pixels, over max_pixels %llu", img->width,
                       img->height, (unsigned long long)pixels,
                       (unsigned long long)max_pixels);
+    if (meta && (rc = read_meta(fd, (uint64_t)st.st_size, b, img, meta, why)) != AXLE_OK)
+        return rc;
     if (!whole)
         return AXLE_OK;
     int r = read_to_end(fd, b, (size_t)st.st_size);
@@ -175,6 +198,14 @@ int
 import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels, bool whole,
                   axle_image *img, struct import_stat *st, struct import_failure *why)
 {
+    return import_read_photo(b, path, max_pixels, whole, img, st, NULL, why);
+}
+
+int
+import_read_photo(struct import_buf *b, const char *path, uint64_t max_pixels, bool whole,
+                  axle_image *img, struct import_stat *st, axle_photo_meta *meta,
+                  struct import_failure *why)
+{
     b->len = 0;
     why->reason[0] = '\0';
     why->transient = false;
@@ -182,7 +213,7 @@ import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels, b
     if (fd < 0)
         return failed(why, AXLE_EIO, import_errno_is_transient(errno), "cannot open: %s",
                       strerror(errno));
-    int rc = read_open_file(fd, b, max_pixels, whole, img, st, why);
+    int rc = read_open_file(fd, b, max_pixels, whole, img, st, meta, why);
     close(fd);
     return rc;
 }

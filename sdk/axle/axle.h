@@ -1055,6 +1055,45 @@ int axle_pixels_sharpen(axle_pixels *px);
  * left as they are.  In place (*px is replaced).  AXLE_ENOMEM. */
 int axle_pixels_flatten(axle_pixels *px, const uint8_t rgb[3]);
 
+/* ---- photo metadata from the headers (issue 13 item 4: photometa) ------ */
+
+/* What a photo says about itself in its EXIF and colour profile.  Text is
+ * UTF-8 ("" when absent); numbers are NAN (0 for iso) when absent or
+ * malformed.  import_images stores each field as a column, null where
+ * absent. */
+typedef struct axle_photo_meta {
+    char taken[40];        /* DateTimeOriginal as ISO 8601 local time,
+                              "2024-05-01T12:30:05", with SubSecTimeOriginal
+                              (".25") and OffsetTimeOriginal ("+02:00")
+                              appended when recorded */
+    char make[64];         /* Make, "Canon" */
+    char model[64];        /* Model, "Canon EOS R5" */
+    char lens[128];        /* LensModel, "RF24-105mm F4 L IS USM" */
+    char exposure[32];     /* ExposureTime as a reduced fraction: "1/250",
+                              "2" (seconds), "5/2" */
+    double exposure_time;  /* the same in seconds, 0.004 */
+    double f_number;       /* FNumber, 5.6 */
+    int64_t iso;           /* ISOSpeedRatings (PhotographicSensitivity), or
+                              ISOSpeed where that says 65535 */
+    double focal_length;   /* FocalLength in mm (not 35 mm equivalent) */
+    double latitude;       /* GPS, signed decimal degrees: north and east */
+    double longitude;      /* positive; both or neither */
+    char profile[128];     /* the embedded ICC profile's description, as
+                              axle_image_colour gives it */
+} axle_photo_meta;
+
+/* Reads `img`'s photo metadata from its headers (JPEG APP1 EXIF, PNG eXIf,
+ * WebP EXIF, TIFF, the HEIF/AVIF Exif item; the ICC profile), never
+ * decoding pixels.  img->data may be the whole file or the prefix
+ * axle_image_probe_prefix left it pointing at; `file_size` is the whole
+ * file's size.  AXLE_OK with *out filled; a damaged or hostile EXIF gives
+ * absent fields, never an error.  AXLE_EMORE (only when `need` is not
+ * NULL) when a TIFF or HEIF keeps metadata past the prefix, at most
+ * 16 MiB further: *need is the bytes from the start to read; point img at
+ * them and call again.  AXLE_EINVAL for NULL arguments. */
+int axle_image_photo_meta(const axle_image *img, uint64_t file_size, size_t *need,
+                          axle_photo_meta *out);
+
 #ifdef __cplusplus
 }
 #endif
