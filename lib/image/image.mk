@@ -43,4 +43,5 @@ lib_libaxle_la_SOURCES += lib/image/image_size_text.c lib/image/image_crop_windo
 	lib/image/image_finish.c
 # Photo metadata (issue 13 item 4): EXIF facts and the profile's name
 # from the headers, for import_images' columns.
-lib_libaxle_la_SOURCES += lib/image/image_exif_meta.c lib/image/image_photo_meta.c
+lib_libaxle_la_SOURCES += lib/image/image_exif_meta.c lib/image/image_heif_exif.c \
+	lib/image/image_photo_meta.c

@@ -10,11 +10,12 @@
  * denominator, a latitude past the pole) is left absent rather than
  * guessed, and nothing here ever fails: hostile EXIF gives fewer fields.
  *
- * In a TIFF file the structure is the file, and a value may sit past the
- * prefix the import read: *want then says how far it would have to read
- * (image_photo_meta.c decides whether to). */
+ * In a TIFF file the structure is the file, and a directory or value may
+ * sit past the prefix the import read: it is read through the caller's
+ * reader then, at most FETCH_MAX bytes in all. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "axle_internal.h"
@@ -40,31 +41,56 @@
 
 enum { T_BYTE = 1, T_ASCII, T_SHORT, T_LONG, T_RATIONAL, T_SRATIONAL = 10, T_IFD = 13 };
 
+/* The most a TIFF file's metadata may read past the bytes given (its
+ * directories and the values the columns want), so that a hostile file
+ * costs at most this much. */
+#define FETCH_MAX (64u * 1024)
+
 struct exif {
     const uint8_t *p;
     size_t len;
     bool little;
-    size_t want; /* the furthest byte a value past len would need */
+    const struct img_reader *more; /* the rest of the file, or NULL */
+    uint8_t *fetched;              /* FETCH_MAX bytes read through `more` */
+    size_t used;
 };
 
-/* One IFD entry, its value located and checked. */
+/* One IFD entry.  A value of up to 4 bytes is in the entry itself. */
 struct entry {
     uint32_t tag, type, count;
-    size_t at;  /* where the value's bytes start */
-    bool there; /* all of them are within len */
+    uint8_t inline_value[4];
+    uint64_t at;  /* else the offset of its bytes */
+    bool there;   /* a known type, some values, within the file */
 };
 
-static uint32_t
-rd16(const struct exif *x, size_t at)
+/* n bytes at offset `off` of the structure: in the bytes given, else read
+ * through x->more (never moved once read), else NULL. */
+static const uint8_t *
+bytes_at(struct exif *x, uint64_t off, uint64_t n)
 {
-    const uint8_t *q = x->p + at;
+    if (off <= x->len && n <= x->len - off)
+        return x->p + off;
+    if (!x->more || off > x->more->total || n > x->more->total - off || n > FETCH_MAX - x->used)
+        return NULL;
+    if (!x->fetched && !(x->fetched = malloc(FETCH_MAX)))
+        return NULL;
+    uint8_t *dst = x->fetched + x->used;
+    if (x->more->read_at(x->more->ctx, off, dst, (size_t)n) != AXLE_OK)
+        return NULL;
+    x->used += (size_t)n;
+    return dst;
+}
+
+static uint32_t
+rd16(const struct exif *x, const uint8_t *q)
+{
     return x->little ? (uint32_t)q[0] | (uint32_t)q[1] << 8 : (uint32_t)q[0] << 8 | q[1];
 }
 
 static uint32_t
-rd32(const struct exif *x, size_t at)
+rd32(const struct exif *x, const uint8_t *q)
 {
-    return x->little ? rd16(x, at) | rd16(x, at + 2) << 16 : rd16(x, at) << 16 | rd16(x, at + 2);
+    return x->little ? rd16(x, q) | rd16(x, q + 2) << 16 : rd16(x, q) << 16 | rd16(x, q + 2);
 }
 
 static size_t
@@ -79,25 +105,34 @@ type_size(uint32_t type)
     }
 }
 
-/* Reads the 12-byte entry at e (within len, checked by the caller). */
+/* The 12 bytes of an entry at q. */
 static void
-read_entry(struct exif *x, size_t e, struct entry *out)
+read_entry(const struct exif *x, const uint8_t *q, struct entry *out)
 {
-    out->tag = rd16(x, e);
-    out->type = rd16(x, e + 2);
-    out->count = rd32(x, e + 4);
-    out->there = false;
+    out->tag = rd16(x, q);
+    out->type = rd16(x, q + 2);
+    out->count = rd32(x, q + 4);
+    memcpy(out->inline_value, q + 8, 4);
     uint64_t bytes = (uint64_t)type_size(out->type) * out->count;
-    if (bytes == 0)
-        return; /* unknown type or no values */
-    uint64_t at = bytes <= 4 ? e + 8 : rd32(x, e + 8);
-    if (at + bytes > x->len) {
-        if (at + bytes <= SIZE_MAX && at + bytes > x->want)
-            x->want = (size_t)(at + bytes);
-        return;
-    }
-    out->at = (size_t)at;
-    out->there = true;
+    out->at = bytes <= 4 ? 0 : rd32(x, q + 8);
+    out->there = bytes > 0;
+}
+
+/* n bytes of an entry's value from byte k on, or NULL.  A value whose
+ * count runs past the end of the structure is no value at all, even when
+ * the bytes asked for are there: its count is a lie. */
+static const uint8_t *
+value(struct exif *x, const struct entry *e, uint64_t k, uint64_t n)
+{
+    uint64_t bytes = (uint64_t)type_size(e->type) * e->count;
+    uint64_t end = x->more ? x->more->total : x->len;
+    if (!e->there || k > bytes || n > bytes - k)
+        return NULL;
+    if (bytes <= 4)
+        return e->inline_value + k;
+    if (e->at > end || bytes > end - e->at)
+        return NULL;
+    return bytes_at(x, e->at + k, n);
 }
 
 /* The length of the well-formed UTF-8 character at s (n bytes left), or
@@ -118,14 +153,18 @@ utf8_char_len(const uint8_t *s, size_t n)
  * bytes that are not printable UTF-8 shown as '?' (the columns are UTF-8
  * text).  "" when absent or blank. */
 static void
-ascii(const struct exif *x, const struct entry *e, char *out, size_t outlen)
+ascii(struct exif *x, const struct entry *e, char *out, size_t outlen)
 {
     out[0] = '\0';
-    if (!e->there || e->type != T_ASCII)
+    if (e->type != T_ASCII)
         return;
-    const uint8_t *s = x->p + e->at;
+    /* Never more than the field holds: a count of 4 GB reads nothing more. */
+    uint64_t want = e->count < outlen ? e->count : outlen;
+    const uint8_t *s = value(x, e, 0, want);
+    if (!s)
+        return;
     size_t n = 0;
-    while (n < e->count && s[n] != '\0')
+    while (n < want && s[n] != '\0')
         n++;
     while (n > 0 && s[n - 1] == ' ')
         n--;
@@ -148,18 +187,18 @@ ascii(const struct exif *x, const struct entry *e, char *out, size_t outlen)
 
 /* The i-th unsigned rational of an entry; NAN when absent or x/0. */
 static double
-rational(const struct exif *x, const struct entry *e, uint32_t i, uint32_t *num,
-         uint32_t *den)
+rational(struct exif *x, const struct entry *e, uint32_t i, uint32_t *num, uint32_t *den)
 {
-    if (!e->there || e->type != T_RATIONAL || i >= e->count)
+    const uint8_t *q = e->type == T_RATIONAL ? value(x, e, 8 * (uint64_t)i, 8) : NULL;
+    if (!q)
         return NAN;
-    *num = rd32(x, e->at + 8 * (size_t)i);
-    *den = rd32(x, e->at + 8 * (size_t)i + 4);
+    *num = rd32(x, q);
+    *den = rd32(x, q + 4);
     return *den ? (double)*num / *den : NAN;
 }
 
 static double
-rational_value(const struct exif *x, const struct entry *e)
+rational_value(struct exif *x, const struct entry *e)
 {
     uint32_t n, d;
     return rational(x, e, 0, &n, &d);
@@ -167,12 +206,14 @@ rational_value(const struct exif *x, const struct entry *e)
 
 /* The first value of a SHORT or LONG entry, or 0. */
 static uint32_t
-integer(const struct exif *x, const struct entry *e)
+integer(struct exif *x, const struct entry *e)
 {
-    if (!e->there || e->count < 1)
-        return 0;
-    return e->type == T_SHORT ? rd16(x, e->at)
-         : e->type == T_LONG || e->type == T_IFD ? rd32(x, e->at) : 0;
+    if (e->type == T_SHORT) {
+        const uint8_t *q = value(x, e, 0, 2);
+        return q ? rd16(x, q) : 0;
+    }
+    const uint8_t *q = e->type == T_LONG || e->type == T_IFD ? value(x, e, 0, 4) : NULL;
+    return q ? rd32(x, q) : 0;
 }
 
 static uint32_t
@@ -188,7 +229,7 @@ gcd(uint32_t a, uint32_t b)
 
 /* ExposureTime as the camera wrote it, reduced: "1/250", "2", "5/2". */
 static void
-exposure(const struct exif *x, const struct entry *e, axle_photo_meta *m)
+exposure(struct exif *x, const struct entry *e, axle_photo_meta *m)
 {
     uint32_t num, den;
     double v = rational(x, e, 0, &num, &den);
@@ -218,7 +259,7 @@ iso_date(const char *s, char *out, size_t outlen)
         if ((i == 4 || i == 7 || i == 13 || i == 16) ? s[i] != ':'
             : i == 10 ? s[i] != ' ' : (s[i] < '0' || s[i] > '9'))
             return false;
-    if (y == 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+    if (y == 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
         return false;
     snprintf(out, outlen, "%04u-%02u-%02uT%02u:%02u:%02u", y, mo, d, h, mi, se);
     return true;
@@ -238,25 +279,26 @@ valid_offset(const char *s)
 static void
 taken(const char *date, const char *subsec, const char *offset, axle_photo_meta *m)
 {
-    char iso[24];
+    char iso[64];
     if (!iso_date(date, iso, sizeof iso))
         return;
     size_t digits = strspn(subsec, "0123456789");
     if (digits > 9 || subsec[digits] != '\0')
         digits = 0; /* not a fraction of a second: left out */
-    snprintf(m->taken, sizeof m->taken, "%s%s%.*s%s", iso, digits ? "." : "", (int)digits,
-             subsec, valid_offset(offset) ? offset : "");
+    /* 19 + 1 + 9 + 6 characters at most: the field holds them all. */
+    snprintf(m->taken, sizeof m->taken, "%.19s%s%.*s%.6s", iso, digits ? "." : "",
+             (int)digits, subsec, valid_offset(offset) ? offset : "");
 }
 
 /* Degrees, minutes, seconds (three rationals) and the N/S or E/W
  * reference as signed degrees; NAN when any part is missing or odd. */
 static double
-coordinate(const struct exif *x, const struct entry *dms, const struct entry *ref,
+coordinate(struct exif *x, const struct entry *dms, const struct entry *ref,
            char positive, char negative, double limit)
 {
     char r[4];
     ascii(x, ref, r, sizeof r);
-    if (!dms->there || dms->count < 3 || (r[0] != positive && r[0] != negative) || r[1])
+    if (dms->count < 3 || (r[0] != positive && r[0] != negative) || r[1])
         return NAN;
     uint32_t n, d;
     double deg = rational(x, dms, 0, &n, &d), min = rational(x, dms, 1, &n, &d),
@@ -268,27 +310,25 @@ coordinate(const struct exif *x, const struct entry *dms, const struct entry *re
 }
 
 /* The entries of the IFD at `ifd` into `slot` by tag (`tags` lists the
- * wanted ones); an IFD past len only moves want. */
+ * wanted ones): as many entries as can be read. */
 static void
 read_ifd(struct exif *x, uint64_t ifd, const uint32_t *tags, struct entry *slot, size_t ntags)
 {
     for (size_t i = 0; i < ntags; i++)
         slot[i].there = false;
-    if (ifd < 8 || ifd + 2 > x->len) {
-        if (ifd >= 8 && ifd + 2 <= SIZE_MAX && ifd + 2 > x->want)
-            x->want = (size_t)ifd + 2;
+    const uint8_t *head = ifd >= 8 ? bytes_at(x, ifd, 2) : NULL;
+    if (!head)
         return;
+    uint64_t count = rd16(x, head);
+    const uint8_t *q = bytes_at(x, ifd + 2, 12 * count);
+    if (!q && ifd + 2 <= x->len) { /* cut short: the entries that are there */
+        uint64_t fit = (x->len - ifd - 2) / 12;
+        count = fit < count ? fit : count;
+        q = x->p + ifd + 2;
     }
-    size_t count = rd16(x, (size_t)ifd);
-    uint64_t end = ifd + 2 + 12 * (uint64_t)count;
-    if (end > x->len && end <= SIZE_MAX && end > x->want)
-        x->want = (size_t)end; /* read what is there; ask for the rest */
-    for (size_t i = 0; i < count; i++) {
-        uint64_t e = ifd + 2 + 12 * (uint64_t)i;
-        if (e + 12 > x->len)
-            break;
+    for (uint64_t i = 0; q && i < count; i++) {
         struct entry en;
-        read_entry(x, (size_t)e, &en);
+        read_entry(x, q + 12 * i, &en);
         for (size_t t = 0; t < ntags; t++)
             if (en.tag == tags[t] && !slot[t].there)
                 slot[t] = en;
@@ -350,25 +390,24 @@ img_photo_meta_clear(axle_photo_meta *m)
     m->latitude = m->longitude = NAN;
 }
 
-size_t
-img_exif_meta(const uint8_t *tiff, size_t len, axle_photo_meta *m)
+void
+img_exif_meta(const uint8_t *tiff, size_t len, const struct img_reader *more,
+              axle_photo_meta *m)
 {
-    struct exif x = {tiff, len, false, 0};
-    if (!tiff || len < 8)
-        return len < 8 && tiff ? 8 : 0;
-    if (tiff[0] == 'I' && tiff[1] == 'I')
-        x.little = true;
-    else if (!(tiff[0] == 'M' && tiff[1] == 'M'))
-        return 0;
-    if (rd16(&x, 2) != 42)
-        return 0;
+    struct exif x = {tiff, len, false, more, NULL, 0};
+    const uint8_t *head = bytes_at(&x, 0, 8);
+    if (!head || !((head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M')))
+        return;
+    x.little = head[0] == 'I';
+    if (rd16(&x, head + 2) != 42)
+        return;
     struct entry e[N_IFD0];
-    read_ifd(&x, rd32(&x, 4), ifd0_tags, e, N_IFD0);
+    read_ifd(&x, rd32(&x, head + 4), ifd0_tags, e, N_IFD0);
     ascii(&x, &e[I0_MAKE], m->make, sizeof m->make);
     ascii(&x, &e[I0_MODEL], m->model, sizeof m->model);
     if (e[I0_EXIF].there)
         read_exif_ifd(&x, &e[I0_EXIF], m);
     if (e[I0_GPS].there)
         read_gps_ifd(&x, &e[I0_GPS], m);
-    return x.want;
+    free(x.fetched);
 }

@@ -10,7 +10,6 @@
  * descriptions), then lets libheif parse them through a reader that knows
  * the whole file's size (probe_heif says how). */
 #ifdef AXLE_HAVE_HEIF
-#include <stdlib.h>
 #include <string.h>
 
 #include <libheif/heif.h>
@@ -401,59 +400,4 @@ const struct img_codec img_codec_heif = {
 const struct img_codec img_codec_avif = {
     AXLE_CODEC_AVIF, "AVIF", sniff_avif, probe_heif, decode_heif, NULL,
 };
-/* ---- the primary image's EXIF, for photo metadata (photometa) ----
- *
- * Read through the prefix reader above over all `len` bytes given: the
- * Exif item usually lies in mdat, past the headers the probe read, and a
- * read past len gives zeros and records how far it wanted to go (only the
- * reads of the item itself count: libheif also reads image data while it
- * parses).  An Exif item over 4 MiB is not EXIF a camera wrote. */
-#define HEIF_EXIF_MAX (4u * 1024 * 1024)
-
-/* The TIFF structure inside an Exif item: after a 4-byte big-endian
- * offset to it, usually past "Exif\0\0". */
-static uint8_t *
-exif_tiff(uint8_t *item, size_t n, size_t *len)
-{
-    if (n < 4 || be32(item) > n - 4)
-        return NULL;
-    size_t at = 4 + be32(item);
-    if (n - at >= 6 && memcmp(item + at, "Exif\0\0", 6) == 0)
-        at += 6;
-    *len = n - at;
-    memmove(item, item + at, *len);
-    return item;
-}
-
-size_t
-img_heif_exif(const uint8_t *p, size_t len, uint64_t total, uint8_t **exif, size_t *exif_len)
-{
-    *exif = NULL;
-    *exif_len = 0;
-    struct prefix_reader r = {p, len, 0, 0, total};
-    struct heif_context *ctx = heif_context_alloc();
-    struct heif_image_handle *handle = NULL;
-    if (!ctx)
-        return 0;
-    struct heif_error e = heif_context_read_from_reader(ctx, &prefix_reader_api, &r, NULL);
-    if (e.code == heif_error_Ok)
-        e = heif_context_get_primary_image_handle(ctx, &handle);
-    heif_item_id id;
-    size_t n = 0, want = 0;
-    if (e.code == heif_error_Ok &&
-        heif_image_handle_get_list_of_metadata_block_IDs(handle, "Exif", &id, 1) == 1)
-        n = heif_image_handle_get_metadata_size(handle, id);
-    uint8_t *item = n > 0 && n <= HEIF_EXIF_MAX ? malloc(n) : NULL;
-    if (item) {
-        r.want = 0;
-        e = heif_image_handle_get_metadata(handle, id, item);
-        if (r.want > len)
-            want = r.want;
-        else if (e.code == heif_error_Ok && (*exif = exif_tiff(item, n, exif_len)))
-            item = NULL;
-    }
-    free(item);
-    close_primary(ctx, handle);
-    return want;
-}
 #endif

@@ -262,17 +262,27 @@ int img_icc_profile(const axle_image *img, uint8_t **icc, size_t *len, char *err
 /* Every field absent: "" and NAN, iso 0. */
 void img_photo_meta_clear(axle_photo_meta *m);
 
+/* The rest of a file whose first bytes are in memory. */
+struct img_reader {
+    axle_read_at_fn *read_at;
+    void *ctx;
+    uint64_t total; /* the file's size */
+};
+
 /* Fills the fields of `m` that a bare TIFF structure ("II*\0", "MM\0*")
- * of `len` bytes holds, from IFD0, the Exif IFD and the GPS IFD.  Returns
- * 0, or the bytes from the start the structure refers to past len (a TIFF
- * file read in part).  Never fails: what is malformed stays absent. */
-size_t img_exif_meta(const uint8_t *tiff, size_t len, axle_photo_meta *m);
+ * of `len` bytes holds, from IFD0, the Exif IFD and the GPS IFD.  `more`
+ * (may be NULL) reads what lies past len: the structure is a TIFF file
+ * read in part.  Never fails: what is malformed or unreadable stays
+ * absent. */
+void img_exif_meta(const uint8_t *tiff, size_t len, const struct img_reader *more,
+                   axle_photo_meta *m);
 
 /* The primary image's EXIF (the TIFF structure, its 4-byte offset header
- * removed) of a HEIF/AVIF whose first `len` of `total` bytes are at p: a
- * malloc'd *exif, or NULL when it has none.  Returns 0, or the bytes from
- * the start the Exif item needs when it lies past len (*exif NULL). */
-size_t img_heif_exif(const uint8_t *p, size_t len, uint64_t total, uint8_t **exif,
-                     size_t *exif_len);
+ * removed) of a HEIF/AVIF of `total` bytes whose first `len` (up to the
+ * end of its meta box at least) are at p, the rest through `more` (may
+ * be NULL): a malloc'd *exif, or NULL when it has none or it cannot be
+ * read.  image_heif_exif.c. */
+void img_heif_exif(const uint8_t *p, size_t len, const struct img_reader *more,
+                   uint64_t total, uint8_t **exif, size_t *exif_len);
 
 #endif

@@ -135,23 +135,43 @@ probe_prefix(int fd, uint64_t file_size, struct import_buf *b, axle_image *img,
     }
 }
 
-/* The photo metadata of the probed image in b, reading on while it says
- * a TIFF or HEIF keeps some past what was read (a bounded amount). */
+/* pread for axle_image_photo_meta: the bytes of the open file that lie
+ * past the header read (a TIFF's EXIF directories, a HEIF's Exif item). */
+struct read_at_ctx {
+    int fd;
+    int errnum; /* the first read error, 0 */
+};
+
 static int
-read_meta(int fd, uint64_t file_size, struct import_buf *b, axle_image *img,
-          axle_photo_meta *meta, struct import_failure *why)
+read_at(void *ctx, uint64_t offset, void *buf, size_t len)
 {
-    size_t need;
-    while (axle_image_photo_meta(img, file_size, &need, meta) == AXLE_EMORE) {
-        int r = read_upto(fd, b, need);
-        if (r < 0)
-            return failed(why, AXLE_EIO, import_errno_is_transient(-r), "cannot read: %s",
-                          strerror(-r));
-        img->data = b->data; /* moved, grown */
-        img->size = b->len;
-        if (r == 1) /* shrunk since fstat: what is there is all there is */
-            return axle_image_photo_meta(img, b->len, NULL, meta);
+    struct read_at_ctx *c = ctx;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(c->fd, (uint8_t *)buf + got, len - got, (off_t)(offset + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n < 0 && !c->errnum)
+                c->errnum = errno;
+            return AXLE_EIO; /* an error, or the file shrank */
+        }
+        got += (size_t)n;
     }
+    return AXLE_OK;
+}
+
+/* The photo metadata of the probed image; an I/O error on the way is the
+ * environment's, and the file is tried again next run. */
+static int
+read_meta(int fd, uint64_t file_size, const axle_image *img, axle_photo_meta *meta,
+          struct import_failure *why)
+{
+    struct read_at_ctx c = {fd, 0};
+    axle_image_photo_meta(img, file_size, read_at, &c, meta);
+    if (c.errnum)
+        return failed(why, AXLE_EIO, import_errno_is_transient(c.errnum),
+                      "cannot read its metadata: %s", strerror(c.errnum));
     return AXLE_OK;
 }
 
@@ -180,7 +200,7 @@ read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, bool whole,
                       "image is %ux%u = %llu pixels, over max_pixels %llu", img->width,
                       img->height, (unsigned long long)pixels,
                       (unsigned long long)max_pixels);
-    if (meta && (rc = read_meta(fd, (uint64_t)st.st_size, b, img, meta, why)) != AXLE_OK)
+    if (meta && (rc = read_meta(fd, (uint64_t)st.st_size, img, meta, why)) != AXLE_OK)
         return rc;
     if (!whole)
         return AXLE_OK;

@@ -44,8 +44,8 @@ int import_read_image(struct import_buf *b, const char *path, uint64_t max_pixel
 
 /* import_read_image that also reads the photo metadata (the EXIF and
  * colour profile, axle_image_photo_meta) into *meta when meta is not
- * NULL, reading a bounded amount past the header where a TIFF or HEIF
- * keeps it further on. */
+ * NULL: from the header read, and where a TIFF or HEIF keeps it further
+ * on, only those bytes (pread). */
 int import_read_photo(struct import_buf *b, const char *path, uint64_t max_pixels,
                       bool whole, axle_image *img, struct import_stat *st,
                       axle_photo_meta *meta, struct import_failure *why);

@@ -1082,17 +1082,22 @@ typedef struct axle_photo_meta {
                               axle_image_colour gives it */
 } axle_photo_meta;
 
+/* Reads `len` bytes at `offset` of a file into `buf`: AXLE_OK when all of
+ * them were read, else < 0 (e.g. AXLE_EIO). */
+typedef int axle_read_at_fn(void *ctx, uint64_t offset, void *buf, size_t len);
+
 /* Reads `img`'s photo metadata from its headers (JPEG APP1 EXIF, PNG eXIf,
  * WebP EXIF, TIFF, the HEIF/AVIF Exif item; the ICC profile), never
  * decoding pixels.  img->data may be the whole file or the prefix
- * axle_image_probe_prefix left it pointing at; `file_size` is the whole
- * file's size.  AXLE_OK with *out filled; a damaged or hostile EXIF gives
- * absent fields, never an error.  AXLE_EMORE (only when `need` is not
- * NULL) when a TIFF or HEIF keeps metadata past the prefix, at most
- * 16 MiB further: *need is the bytes from the start to read; point img at
- * them and call again.  AXLE_EINVAL for NULL arguments. */
-int axle_image_photo_meta(const axle_image *img, uint64_t file_size, size_t *need,
-                          axle_photo_meta *out);
+ * axle_image_probe_prefix left it pointing at, of a file of `file_size`
+ * bytes.  A TIFF may keep its EXIF directories, and a HEIF its Exif item,
+ * past that prefix (a HEIF often at the end of the file): they are then
+ * read through `read_at` (NULL: left absent), only the bytes needed, at
+ * most 64 KiB for a TIFF and 4 MiB for a HEIF's item.  AXLE_OK with *out
+ * filled: a damaged or hostile EXIF, or a failed read_at, gives absent
+ * fields, never an error.  AXLE_EINVAL for NULL img or out. */
+int axle_image_photo_meta(const axle_image *img, uint64_t file_size,
+                          axle_read_at_fn *read_at, void *ctx, axle_photo_meta *out);
 
 #ifdef __cplusplus
 }
