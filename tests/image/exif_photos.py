@@ -4,7 +4,10 @@ of import_images (tests/image/photo_meta.sh) and the seeds of fuzz_exif.
 
 Run with the Python that has PIL ($PYTHON_PIL):
 
-  exif_photos.py full OUT [--big-endian]   every field (the values below)
+  exif_photos.py full OUT [--big-endian] [--size WxH]
+                                           every field (the values below); a
+                                           --size photo is noise, so that it
+                                           is large (HEIF tests encode it)
   exif_photos.py partial OUT               Make only, and a GPS latitude
                                            without its N/S reference
   exif_photos.py none OUT                  no EXIF at all
@@ -19,6 +22,7 @@ is written by Pillow's Image.Exif (nested Exif and GPS IFDs); damaged EXIF
 is assembled here byte by byte, since no library writes it.
 """
 import os
+import random
 import struct
 import sys
 
@@ -46,7 +50,11 @@ def partial_exif():
     return ex
 
 
-def photo(size=(64, 48)):
+def photo(size=(64, 48), noise=False):
+    if noise:
+        rnd = random.Random(1)
+        n = size[0] * size[1] * 3
+        return Image.frombytes("RGB", size, bytes(rnd.getrandbits(8) for _ in range(n)))
     return Image.new("RGB", size, (200, 40, 40))
 
 
@@ -160,7 +168,12 @@ def main():
         ex = full_exif()
         if "--big-endian" in sys.argv:
             ex.endian = ">"
-        save(photo(), out, exif=ex.tobytes())
+        im = photo()
+        if "--size" in sys.argv:
+            w, h = sys.argv[sys.argv.index("--size") + 1].split("x")
+            im = photo((int(w), int(h)), noise=True)
+        kw = {"quality": 95} if out.endswith(".jpg") else {}
+        save(im, out, exif=ex.tobytes(), **kw)
     elif cmd == "partial":
         save(photo(), out, exif=partial_exif().tobytes())
     elif cmd == "none":
