@@ -319,13 +319,10 @@ read_ifd(struct exif *x, uint64_t ifd, const uint32_t *tags, struct entry *slot,
     const uint8_t *head = ifd >= 8 ? bytes_at(x, ifd, 2) : NULL;
     if (!head)
         return;
-    uint64_t count = rd16(x, head);
-    const uint8_t *q = bytes_at(x, ifd + 2, 12 * count);
-    if (!q && ifd + 2 <= x->len) { /* cut short: the entries that are there */
-        uint64_t fit = (x->len - ifd - 2) / 12;
-        count = fit < count ? fit : count;
-        q = x->p + ifd + 2;
-    }
+    uint64_t count = rd16(x, head), end = x->more ? x->more->total : x->len;
+    if (count > (end - ifd - 2) / 12)
+        count = (end - ifd - 2) / 12; /* cut short: the entries that are there */
+    const uint8_t *q = count ? bytes_at(x, ifd + 2, 12 * count) : NULL;
     for (uint64_t i = 0; q && i < count; i++) {
         struct entry en;
         read_entry(x, q + 12 * i, &en);
@@ -390,24 +387,31 @@ img_photo_meta_clear(axle_photo_meta *m)
     m->latitude = m->longitude = NAN;
 }
 
+/* IFD0 and the IFDs it points to, from the 8-byte header on. */
+static void
+read_structure(struct exif *x, axle_photo_meta *m)
+{
+    const uint8_t *head = bytes_at(x, 0, 8);
+    if (!head || !((head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M')))
+        return;
+    x->little = head[0] == 'I';
+    if (rd16(x, head + 2) != 42)
+        return;
+    struct entry e[N_IFD0];
+    read_ifd(x, rd32(x, head + 4), ifd0_tags, e, N_IFD0);
+    ascii(x, &e[I0_MAKE], m->make, sizeof m->make);
+    ascii(x, &e[I0_MODEL], m->model, sizeof m->model);
+    if (e[I0_EXIF].there)
+        read_exif_ifd(x, &e[I0_EXIF], m);
+    if (e[I0_GPS].there)
+        read_gps_ifd(x, &e[I0_GPS], m);
+}
+
 void
 img_exif_meta(const uint8_t *tiff, size_t len, const struct img_reader *more,
               axle_photo_meta *m)
 {
     struct exif x = {tiff, len, false, more, NULL, 0};
-    const uint8_t *head = bytes_at(&x, 0, 8);
-    if (!head || !((head[0] == 'I' && head[1] == 'I') || (head[0] == 'M' && head[1] == 'M')))
-        return;
-    x.little = head[0] == 'I';
-    if (rd16(&x, head + 2) != 42)
-        return;
-    struct entry e[N_IFD0];
-    read_ifd(&x, rd32(&x, head + 4), ifd0_tags, e, N_IFD0);
-    ascii(&x, &e[I0_MAKE], m->make, sizeof m->make);
-    ascii(&x, &e[I0_MODEL], m->model, sizeof m->model);
-    if (e[I0_EXIF].there)
-        read_exif_ifd(&x, &e[I0_EXIF], m);
-    if (e[I0_GPS].there)
-        read_gps_ifd(&x, &e[I0_GPS], m);
+    read_structure(&x, m);
     free(x.fetched);
 }

@@ -32,6 +32,7 @@ struct cursor {
     const uint8_t *p;
     size_t at, end;
     bool bad;
+    bool open; /* a box of size 0: to the end of the file */
 };
 
 static uint64_t
@@ -59,13 +60,14 @@ next_box(struct cursor *c, char type[4], struct cursor *payload)
     uint64_t size = take(c, 4);
     memcpy(type, c->p + c->at, 4);
     c->at += 4;
+    bool open = size == 0;
     if (size == 1)
         size = take(c, 8);
-    else if (size == 0)
+    else if (open)
         size = c->end - start;
     if (c->bad || size < c->at - start || size > c->end - start)
         return false;
-    *payload = (struct cursor){c->p, c->at, start + (size_t)size, false};
+    *payload = (struct cursor){c->p, c->at, start + (size_t)size, false, open};
     c->at = start + (size_t)size;
     return true;
 }
@@ -175,14 +177,17 @@ read_iloc(struct cursor c, uint32_t want, struct extent *ext, size_t max)
     return 0;
 }
 
-/* The meta box among the top-level boxes within len. */
+/* The meta box among the top-level boxes within len (a meta box that
+ * runs to the end of a file of `total` bytes only when len is all). */
 static bool
-find_meta(const uint8_t *p, size_t len, struct cursor *meta)
+find_meta(const uint8_t *p, size_t len, uint64_t total, struct cursor *meta)
 {
-    struct cursor top = {p, 0, len, false};
+    struct cursor top = {p, 0, len, false, false};
     char type[4];
     while (next_box(&top, type, meta))
         if (memcmp(type, "meta", 4) == 0) {
+            if (meta->open && len < total)
+                return false;
             take(meta, 4); /* version and flags */
             return !meta->bad;
         }
@@ -244,7 +249,7 @@ img_heif_exif(const uint8_t *p, size_t len, const struct img_reader *more, uint6
     struct cursor meta, box;
     struct items it = {0};
     char type[4];
-    if (!find_meta(p, len, &meta))
+    if (!find_meta(p, len, total, &meta))
         return;
     struct cursor walk = meta;
     while (next_box(&walk, type, &box))
