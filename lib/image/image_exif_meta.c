@@ -245,23 +245,35 @@ exposure(struct exif *x, const struct entry *e, axle_photo_meta *m)
     m->exposure_time = v;
 }
 
-/* "YYYY:MM:DD HH:MM:SS" as ISO 8601 "YYYY-MM-DDTHH:MM:SS", checked field
- * by field (cameras without a clock write blanks or zeros). */
-static bool
-iso_date(const char *s, char *out, size_t outlen)
+/* The decimal number of s[at, at + n), all digits (checked by iso_date). */
+static unsigned
+number(const char *s, int at, int n)
 {
-    unsigned y, mo, d, h, mi, se;
-    char tail;
-    if (strlen(s) != 19 || sscanf(s, "%4u:%2u:%2u %2u:%2u:%2u%c", &y, &mo, &d, &h, &mi, &se,
-                                  &tail) != 6)
+    unsigned v = 0;
+    for (int i = at; i < at + n; i++)
+        v = v * 10 + (unsigned)(s[i] - '0');
+    return v;
+}
+
+/* "YYYY:MM:DD HH:MM:SS" as ISO 8601 "YYYY-MM-DDTHH:MM:SS" into out[20],
+ * checked field by field (cameras without a clock write blanks or
+ * zeros). */
+static bool
+iso_date(const char *s, char out[20])
+{
+    if (strlen(s) != 19)
         return false;
     for (int i = 0; i < 19; i++)
         if ((i == 4 || i == 7 || i == 13 || i == 16) ? s[i] != ':'
             : i == 10 ? s[i] != ' ' : (s[i] < '0' || s[i] > '9'))
             return false;
-    if (y == 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+    unsigned y = number(s, 0, 4), mo = number(s, 5, 2), d = number(s, 8, 2),
+             h = number(s, 11, 2), mi = number(s, 14, 2), se = number(s, 17, 2);
+    if (y == 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
         return false;
-    snprintf(out, outlen, "%04u-%02u-%02uT%02u:%02u:%02u", y, mo, d, h, mi, se);
+    memcpy(out, s, 20);
+    out[4] = out[7] = '-';
+    out[10] = 'T';
     return true;
 }
 
@@ -279,8 +291,8 @@ valid_offset(const char *s)
 static void
 taken(const char *date, const char *subsec, const char *offset, axle_photo_meta *m)
 {
-    char iso[64];
-    if (!iso_date(date, iso, sizeof iso))
+    char iso[20];
+    if (!iso_date(date, iso))
         return;
     size_t digits = strspn(subsec, "0123456789");
     if (digits > 9 || subsec[digits] != '\0')
