@@ -11,8 +11,9 @@
 # each into a new workdir (`axle run`, slices 2, page cache warm after one
 # unmeasured run), with the axle of --build (default: installed) and, for
 # the ratio, with the axle of --base (a build without the columns).
-# Prints the median wall time of each and after/before (the two builds
-# alternate run by run).
+# Prints the median wall time and CPU time (perf stat's task-clock, when
+# perf is there) of each and after/before (the two builds alternate run by
+# run).  --images 1 shows what is per job rather than per photo.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -54,14 +55,21 @@ printf 'workdir: %s\njobs:\n  import:\n    method: import_images\n' "$tmp/wd" \
     > "$tmp/import.yaml"
 printf '    options: {files: %s}\n' "$corpus" >> "$tmp/import.yaml"
 
-# one_run BUILD: the wall time of one import with that build.
+# one_run BUILD: "WALL CPU" of one import with that build (CPU: perf
+# stat's task-clock in ms, children included; "-" without perf).
 one_run() {
     (
         use_build "$1"
         rm -rf "$tmp/wd"
         t0=$(now)
-        "$AXLE" run "$tmp/import.yaml" --slices 2 > "$tmp/out"
-        seconds_since "$t0"
+        if command -v perf >/dev/null; then
+            perf stat -x, -e task-clock -o "$tmp/perf" "$AXLE" run "$tmp/import.yaml" \
+                --slices 2 > "$tmp/out"
+        else
+            echo "-,msec,task-clock" > "$tmp/perf"
+            "$AXLE" run "$tmp/import.yaml" --slices 2 > "$tmp/out"
+        fi
+        echo "$(seconds_since "$t0") $(sed -n 's/,.*task-clock.*//p' "$tmp/perf")"
     )
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -77,11 +85,15 @@ for r in $(seq 0 "$runs"); do
     echo "$a" >> "$tmp/after"
     [ -n "$base" ] && echo "$b" >> "$tmp/before"
 done
-after=$(median < "$tmp/after")
-say "with the columns (${build:-installed}): median ${after}s over $runs imports of $images photos"
+after=$(cut -d' ' -f1 "$tmp/after" | median)
+after_cpu=$(cut -d' ' -f2 "$tmp/after" | median)
+say "with the columns (${build:-installed}): median ${after}s, CPU ${after_cpu} ms over $runs imports of $images photos"
 if [ -n "$base" ]; then
-    before=$(median < "$tmp/before")
-    say "without ($base): median ${before}s"
-    awk -v a="$after" -v b="$before" -v n="$images" \
-        'BEGIN { printf "import of %d photos: %.3f s -> %.3f s, ratio %.2f\n", n, b, a, a / b }'
+    before=$(cut -d' ' -f1 "$tmp/before" | median)
+    before_cpu=$(cut -d' ' -f2 "$tmp/before" | median)
+    say "without ($base): median ${before}s, CPU ${before_cpu} ms"
+    awk -v a="$after" -v b="$before" -v ac="$after_cpu" -v bc="$before_cpu" -v n="$images" \
+        'BEGIN { printf "import of %d photos: %.3f s -> %.3f s, ratio %.2f", n, b, a, a / b
+                 if (bc + 0 > 0) printf "; CPU %.1f ms -> %.1f ms, ratio %.2f", bc, ac, ac / bc
+                 printf "\n" }'
 fi
