@@ -60,7 +60,7 @@ struct entry {
     uint32_t tag, type, count;
     uint8_t inline_value[4];
     uint64_t at;  /* else the offset of its bytes */
-    bool there;   /* a known type, some values, within the file */
+    bool there;   /* a known type, and at least one value */
 };
 
 /* n bytes at offset `off` of the structure: in the bytes given, else read
