@@ -18,6 +18,9 @@ libjansson-dev libssl-dev libturbojpeg0-dev libjpeg62-turbo-dev libwebp-dev
 libcmocka-dev python3-pil libjpeg-turbo-progs webp binutils procps
 clang libclang-rt-14-dev libmicrohttpd-dev chromium curl liblcms2-dev
 libpng-dev libgif-dev libtiff-dev libheif-dev libheif-examples"
+# photometa: exiftool, which tests/image/photo_meta.sh compares the import's
+# photo metadata with (tests only).
+packages="$packages libimage-exiftool-perl"
 
 missing=""
 for p in $packages; do

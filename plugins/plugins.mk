@@ -8,6 +8,9 @@ plugins_import_images_la_SOURCES = plugins/import_images/import_images.c \
 plugins_import_images_la_CFLAGS = $(MODULE_CFLAGS)
 plugins_import_images_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
 plugins_import_images_la_LIBADD = lib/libaxle.la
+# photometa: the photo metadata columns.
+plugins_import_images_la_SOURCES += plugins/import_images/import_meta.c \
+	plugins/import_images/import_meta.h
 
 method_LTLIBRARIES += plugins/thumbnailer.la
 plugins_thumbnailer_la_SOURCES = plugins/thumbnailer/thumbnailer.c \

@@ -63,6 +63,15 @@ IMAGE_SHELL_TESTS += tests/image/thumbopts.sh
 # export_images' `name` template (issue 14).
 IMAGE_SHELL_TESTS += tests/image/export_name.sh
 EXTRA_DIST += tests/image/xmp.py
+# photometa: axle_image_photo_meta's contract (prefix, reader, bad input).
+IMAGE_UNIT_TESTS += tests/unit/test_photo_meta
+tests_unit_test_photo_meta_SOURCES = tests/unit/test_photo_meta.c
+tests_unit_test_photo_meta_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_photo_meta_LDADD = $(TEST_LIBS) -lm
+# photometa: the photo metadata columns of import_images (issue 13 item 4);
+# tests/image/exif_photos.py writes photos with known and damaged EXIF.
+IMAGE_SHELL_TESTS += tests/image/photo_meta.sh
+EXTRA_DIST += tests/image/exif_photos.py
 TESTS += $(IMAGE_SHELL_TESTS)
 EXTRA_DIST += $(IMAGE_SHELL_TESTS) tests/image/pilref.py tests/image/lib_image.sh \
 	tests/image/corrupt.py \

@@ -47,3 +47,7 @@ lib_libaxle_la_SOURCES += lib/image/image_encode_png.c lib/image/image_encode_av
 	lib/image/image_embed.c lib/image/image_exif_export.c
 # Speed (issue 12): the scans a reduced decode of a progressive JPEG needs.
 lib_libaxle_la_SOURCES += lib/image/image_jpeg_scans.c
+# Photo metadata (issue 13 item 4): EXIF facts and the profile's name
+# from the headers, for import_images' columns.
+lib_libaxle_la_SOURCES += lib/image/image_exif_meta.c lib/image/image_heif_exif.c \
+	lib/image/image_photo_meta.c

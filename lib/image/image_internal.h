@@ -339,4 +339,32 @@ int img_jpeg_scans_enough(const struct img_scan_plan *plan, int components,
  * whole, -1 when it ends first (truncated). */
 int img_jpeg_rest_scans(const uint8_t *p, size_t left, int pending, size_t *scans);
 
+/* ---- photo metadata (image_exif_meta.c, image_photo_meta.c) ---- */
+
+/* Every field absent: "" and NAN, iso 0. */
+void img_photo_meta_clear(axle_photo_meta *m);
+
+/* The rest of a file whose first bytes are in memory. */
+struct img_reader {
+    axle_read_at_fn *read_at;
+    void *ctx;
+    uint64_t total; /* the file's size */
+};
+
+/* Fills the fields of `m` that a bare TIFF structure ("II*\0", "MM\0*")
+ * of `len` bytes holds, from IFD0, the Exif IFD and the GPS IFD.  `more`
+ * (may be NULL) reads what lies past len: the structure is a TIFF file
+ * read in part.  Never fails: what is malformed or unreadable stays
+ * absent. */
+void img_exif_meta(const uint8_t *tiff, size_t len, const struct img_reader *more,
+                   axle_photo_meta *m);
+
+/* The primary image's EXIF (the TIFF structure, its 4-byte offset header
+ * removed) of a HEIF/AVIF of `total` bytes whose first `len` (up to the
+ * end of its meta box at least) are at p, the rest through `more` (may
+ * be NULL): a malloc'd *exif, or NULL when it has none or it cannot be
+ * read.  image_heif_exif.c. */
+void img_heif_exif(const uint8_t *p, size_t len, const struct img_reader *more,
+                   uint64_t total, uint8_t **exif, size_t *exif_len);
+
 #endif

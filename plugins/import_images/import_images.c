@@ -30,6 +30,7 @@
 
 #include "axle/axle.h"
 #include "import_list.h"
+#include "import_meta.h"
 #include "import_read.h"
 
 static const axle_option options[] = {
@@ -44,7 +45,8 @@ static const axle_option options[] = {
     AXLE_OPTION_END};
 
 AXLE_METHOD(import_images, "1.1",
-            "image files to a dataset: image, shape, orientation, filename, size, format",
+            "image files to a dataset: image, shape, orientation, filename, size, format, "
+            "photo metadata (taken, camera, lens, exposure, GPS, profile)",
             options, NULL);
 
 enum { C_IMAGE, C_SHAPE, C_ORIENTATION, C_FILENAME, C_SIZE, C_FORMAT, NCOLS };
@@ -95,12 +97,12 @@ prepare(axle_job *job)
     for (int c = 0; c < NCOLS; c++)
         if ((rc = axle_writer_add(out, columns[c].name, columns[c].type)) < 0)
             return rc;
-    return AXLE_OK;
+    return import_meta_add_columns(out); /* from column NCOLS on */
 }
 
 static int
 put_row(struct slice *s, const char *path, const axle_image *img,
-        const struct import_stat *st, const char *name)
+        const struct import_stat *st, const char *name, const axle_photo_meta *meta)
 {
     char shape[64];
     snprintf(shape, sizeof shape, "[%u, %u]", img->width, img->height);
@@ -113,7 +115,8 @@ put_row(struct slice *s, const char *path, const axle_image *img,
         (rc = axle_put_int64(out, C_ORIENTATION, img->orientation)) != AXLE_OK ||
         (rc = axle_put_string(out, C_FILENAME, name, strlen(name))) != AXLE_OK ||
         (rc = axle_put_int64(out, C_SIZE, (int64_t)len)) != AXLE_OK ||
-        (rc = axle_put_string(out, C_FORMAT, format, strlen(format))) != AXLE_OK)
+        (rc = axle_put_string(out, C_FORMAT, format, strlen(format))) != AXLE_OK ||
+        (rc = import_meta_put(out, NCOLS, meta)) != AXLE_OK)
         return rc;
     return axle_writer_end_row(out);
 }
@@ -125,14 +128,15 @@ one_file(struct slice *s, const char *path, const char *name)
     axle_image img;
     struct import_stat st;
     struct import_failure why;
-    int rc = import_read_image(&s->buf, path, s->max_pixels, s->copy, &img, &st, &why);
+    axle_photo_meta meta;
+    int rc = import_read_photo(&s->buf, path, s->max_pixels, s->copy, &img, &st, &meta, &why);
     if (rc != AXLE_OK) {
         s->skipped++; /* counted only when the job goes on */
         rc = axle_error(s->job, rc, "%s", why.reason);
         return why.transient ? axle_item_failed_transient(s->job, NULL, path, rc)
                              : axle_item_failed(s->job, NULL, path, rc);
     }
-    rc = put_row(s, path, &img, &st, name);
+    rc = put_row(s, path, &img, &st, name, &meta);
     s->rows += rc == AXLE_OK;
     s->bytes += s->copy ? img.size : st.size;
     return rc;

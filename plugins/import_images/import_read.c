@@ -135,11 +135,52 @@ probe_prefix(int fd, uint64_t file_size, struct import_buf *b, axle_image *img,
     }
 }
 
+/* pread for axle_image_photo_meta: the bytes of the open file that lie
+ * past the header read (a TIFF's EXIF directories, a HEIF's Exif item). */
+struct read_at_ctx {
+    int fd;
+    int errnum; /* the first read error, 0 */
+};
+
+static int
+read_at(void *ctx, uint64_t offset, void *buf, size_t len)
+{
+    struct read_at_ctx *c = ctx;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(c->fd, (uint8_t *)buf + got, len - got, (off_t)(offset + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n < 0 && !c->errnum)
+                c->errnum = errno;
+            return AXLE_EIO; /* an error, or the file shrank */
+        }
+        got += (size_t)n;
+    }
+    return AXLE_OK;
+}
+
+/* The photo metadata of the probed image; an I/O error on the way is the
+ * environment's, and the file is tried again next run. */
+static int
+read_meta(int fd, uint64_t file_size, const axle_image *img, axle_photo_meta *meta,
+          struct import_failure *why)
+{
+    struct read_at_ctx c = {fd, 0};
+    axle_image_photo_meta(img, file_size, read_at, &c, meta);
+    if (c.errnum)
+        return failed(why, AXLE_EIO, import_errno_is_transient(c.errnum),
+                      "cannot read its metadata: %s", strerror(c.errnum));
+    return AXLE_OK;
+}
+
 /* The open descriptor of `path`: checked, probed, then read whole (or
  * not: a reference needs only the header and the stat). */
 static int
 read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, bool whole,
-               axle_image *img, struct import_stat *out, struct import_failure *why)
+               axle_image *img, struct import_stat *out, axle_photo_meta *meta,
+               struct import_failure *why)
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
@@ -159,6 +200,8 @@ read_open_file(int fd, struct import_buf *b, uint64_t max_pixels, bool whole,
                       "image is %ux%u = %llu pixels, over max_pixels %llu", img->width,
                       img->height, (unsigned long long)pixels,
                       (unsigned long long)max_pixels);
+    if (meta && (rc = read_meta(fd, (uint64_t)st.st_size, img, meta, why)) != AXLE_OK)
+        return rc;
     if (!whole)
         return AXLE_OK;
     int r = read_to_end(fd, b, (size_t)st.st_size);
@@ -175,6 +218,14 @@ int
 import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels, bool whole,
                   axle_image *img, struct import_stat *st, struct import_failure *why)
 {
+    return import_read_photo(b, path, max_pixels, whole, img, st, NULL, why);
+}
+
+int
+import_read_photo(struct import_buf *b, const char *path, uint64_t max_pixels, bool whole,
+                  axle_image *img, struct import_stat *st, axle_photo_meta *meta,
+                  struct import_failure *why)
+{
     b->len = 0;
     why->reason[0] = '\0';
     why->transient = false;
@@ -182,7 +233,7 @@ import_read_image(struct import_buf *b, const char *path, uint64_t max_pixels, b
     if (fd < 0)
         return failed(why, AXLE_EIO, import_errno_is_transient(errno), "cannot open: %s",
                       strerror(errno));
-    int rc = read_open_file(fd, b, max_pixels, whole, img, st, why);
+    int rc = read_open_file(fd, b, max_pixels, whole, img, st, meta, why);
     close(fd);
     return rc;
 }

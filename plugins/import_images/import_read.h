@@ -42,6 +42,14 @@ int import_read_image(struct import_buf *b, const char *path, uint64_t max_pixel
                       bool whole, axle_image *img, struct import_stat *st,
                       struct import_failure *why);
 
+/* import_read_image that also reads the photo metadata (the EXIF and
+ * colour profile, axle_image_photo_meta) into *meta when meta is not
+ * NULL: from the header read, and where a TIFF or HEIF keeps it further
+ * on, only those bytes (pread). */
+int import_read_photo(struct import_buf *b, const char *path, uint64_t max_pixels,
+                      bool whole, axle_image *img, struct import_stat *st,
+                      axle_photo_meta *meta, struct import_failure *why);
+
 /* True for an errno the environment caused: permission, I/O, descriptor
  * or memory limits, a file gone or busy for a moment. */
 bool import_errno_is_transient(int errnum);

@@ -1152,6 +1152,49 @@ int axle_image_exif_for_export(const axle_image *img, void **exif, size_t *len,
  * of the file is only checked to be there.  The scans this process has
  * left undecoded so: a counter for tests and statistics. */
 uint64_t axle_image_scans_skipped(void);
+/* ---- photo metadata from the headers (issue 13 item 4: photometa) ------ */
+
+/* What a photo says about itself in its EXIF and colour profile.  Text is
+ * UTF-8 ("" when absent); numbers are NAN (0 for iso) when absent or
+ * malformed.  import_images stores each field as a column, null where
+ * absent. */
+typedef struct axle_photo_meta {
+    char taken[40];        /* DateTimeOriginal as ISO 8601 local time,
+                              "2024-05-01T12:30:05", with SubSecTimeOriginal
+                              (".25") and OffsetTimeOriginal ("+02:00")
+                              appended when recorded */
+    char make[64];         /* Make, "Canon" */
+    char model[64];        /* Model, "Canon EOS R5" */
+    char lens[128];        /* LensModel, "RF24-105mm F4 L IS USM" */
+    char exposure[32];     /* ExposureTime as a reduced fraction: "1/250",
+                              "2" (seconds), "5/2" */
+    double exposure_time;  /* the same in seconds, 0.004 */
+    double f_number;       /* FNumber, 5.6 */
+    int64_t iso;           /* ISOSpeedRatings (PhotographicSensitivity), or
+                              ISOSpeed where that says 65535 */
+    double focal_length;   /* FocalLength in mm (not 35 mm equivalent) */
+    double latitude;       /* GPS, signed decimal degrees: north and east */
+    double longitude;      /* positive; both or neither */
+    char profile[128];     /* the embedded ICC profile's description, as
+                              axle_image_colour gives it */
+} axle_photo_meta;
+
+/* Reads `len` bytes at `offset` of a file into `buf`: AXLE_OK when all of
+ * them were read, else < 0 (e.g. AXLE_EIO). */
+typedef int axle_read_at_fn(void *ctx, uint64_t offset, void *buf, size_t len);
+
+/* Reads `img`'s photo metadata from its headers (JPEG APP1 EXIF, PNG eXIf,
+ * WebP EXIF, TIFF, the HEIF/AVIF Exif item; the ICC profile), never
+ * decoding pixels.  img->data may be the whole file or the prefix
+ * axle_image_probe_prefix left it pointing at, of a file of `file_size`
+ * bytes.  A TIFF may keep its EXIF directories, and a HEIF its Exif item,
+ * past that prefix (a HEIF often at the end of the file): they are then
+ * read through `read_at` (NULL: left absent), only the bytes needed, at
+ * most 64 KiB for a TIFF and 4 MiB for a HEIF's item.  AXLE_OK with *out
+ * filled: a damaged or hostile EXIF, or a failed read_at, gives absent
+ * fields, never an error.  AXLE_EINVAL for NULL img or out. */
+int axle_image_photo_meta(const axle_image *img, uint64_t file_size,
+                          axle_read_at_fn *read_at, void *ctx, axle_photo_meta *out);
 
 #ifdef __cplusplus
 }

@@ -233,6 +233,21 @@ exif_export(const uint8_t *data, size_t size)
     }
 }
 
+/* Photo metadata (photometa; fuzz_exif has the EXIF reader's oracles):
+ * each container's walk to its EXIF, on the probed image and on the data
+ * taken as every codec. */
+static void
+photo_meta(const uint8_t *data, size_t size, const axle_image *probed)
+{
+    axle_photo_meta m;
+    if (probed)
+        axle_image_photo_meta(probed, size, NULL, NULL, &m);
+    for (int c = AXLE_CODEC_JPEG; c <= AXLE_CODEC_LAST; c++) {
+        axle_image img = {(axle_codec)c, 1, 1, 3, 1, data, size};
+        axle_image_photo_meta(&img, size, NULL, NULL, &m);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -252,5 +267,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     provenance(data, size);
     colour(data, size);
     exif_export(data, size);
+    photo_meta(data, size, rc == AXLE_OK ? &whole : NULL);
     return 0;
 }
