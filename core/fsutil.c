@@ -103,7 +103,7 @@ fs_read_json(const char *path)
     if (fd < 0)
         return NULL;
     json_error_t jerr;
-    json_t *j = json_loadfd(fd, JSON_DECODE_ANY, &jerr);
+    json_t *j = axle_internal_json_loadfd(fd, JSON_DECODE_ANY, &jerr);
     close(fd);
     return j;
 }

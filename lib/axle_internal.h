@@ -89,6 +89,10 @@ bool axle_internal_is_utf8(const char *s);
  * UTF-8 is kept as it is.  lib/escape.c. */
 char *axle_internal_escape(const char *in);
 
+/* json_loadfd(fd, flags, jerr), but reading the file whole first
+ * (jansson reads a byte per call).  lib/json_read.c. */
+json_t *axle_internal_json_loadfd(int fd, size_t flags, json_error_t *jerr);
+
 /* ---- results (lib/json_text.c, lib/results.c) ---- */
 
 /* `v` in the shortest %.Ng (N <= 17) that reads back to the same double,

@@ -22,4 +22,5 @@ lib_libaxle_la_SOURCES += lib/escape.c
 lib_libaxle_la_SOURCES += lib/template_check.c
 # Structured results from slices to synthesis, the job-result builder, and
 # JSON text with floats in their shortest exact form (also the core's).
-lib_libaxle_la_SOURCES += lib/results.c lib/result_json.c lib/json_text.c
+lib_libaxle_la_SOURCES += lib/results.c lib/result_json.c lib/json_text.c \
+	lib/json_read.c

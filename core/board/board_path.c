@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "axle_internal.h"
 
 bool
 board_name_ok(const char *name)
@@ -127,19 +128,8 @@ board_read_json(const board *b, const char *rel)
     int fd = board_open(b, rel, false);
     if (fd < 0)
         return NULL;
-    /* Read whole, then parsed: jansson's json_loadfd reads a byte per
-     * call, which takes minutes for a job.json listing 100,000 files. */
-    struct stat st;
-    char *text = fstat(fd, &st) == 0 && st.st_size < ((off_t)1 << 31)
-                     ? malloc((size_t)st.st_size + 1) : NULL;
-    size_t len = 0;
-    ssize_t n;
-    while (text && len < (size_t)st.st_size &&
-           (n = read(fd, text + len, (size_t)st.st_size - len)) > 0)
-        len += (size_t)n;
+    json_t *j = axle_internal_json_loadfd(fd, JSON_DECODE_ANY, NULL);
     close(fd);
-    json_t *j = text ? json_loadb(text, len, JSON_DECODE_ANY, NULL) : NULL;
-    free(text);
     return j;
 }
 

@@ -232,7 +232,7 @@ ds_load_json(const char *path, char *err, size_t errlen)
         return NULL;
     }
     json_error_t jerr;
-    json_t *v = json_loadfd(fd, 0, &jerr);
+    json_t *v = axle_internal_json_loadfd(fd, 0, &jerr);
     close(fd);
     if (!v)
         snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column,
