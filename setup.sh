@@ -18,6 +18,8 @@ libjansson-dev libssl-dev libturbojpeg0-dev libjpeg62-turbo-dev libwebp-dev
 libcmocka-dev python3-pil libjpeg-turbo-progs webp binutils procps
 clang libclang-rt-14-dev libmicrohttpd-dev chromium curl liblcms2-dev
 libpng-dev libgif-dev libtiff-dev libheif-dev libheif-examples"
+# axle run --mpi (issue 16): OpenMPI's compiler wrapper, library and mpirun.
+packages="$packages libopenmpi-dev openmpi-bin"
 
 missing=""
 for p in $packages; do

@@ -1,0 +1,13 @@
+# tests/mpi.mk - axle run --mpi (issue 16): slices as the ranks of mpirun.
+# The tests skip, saying why, when axle was built without MPI.
+check_LTLIBRARIES += tests/methods/test_ranks.la
+tests_methods_test_ranks_la_SOURCES = tests/methods/test_ranks.c
+tests_methods_test_ranks_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_ranks_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_ranks_la_LIBADD = lib/libaxle.la
+MPI_TESTS = tests/mpi/ranks.sh tests/mpi/same_results.sh tests/mpi/rank_death.sh
+TESTS += $(MPI_TESTS)
+EXTRA_DIST += $(MPI_TESTS) tests/mpi/lib_mpi.sh
+if HAVE_MPI
+AM_TESTS_ENVIRONMENT += AXLE_MPIRUN='$(MPIRUN)'; export AXLE_MPIRUN;
+endif

@@ -1,0 +1,40 @@
+# tests/mpi/lib_mpi.sh - helpers for the --mpi tests; source after lib.sh.
+# Skips the whole test, saying why, when axle was built without MPI.
+[ -n "${AXLE_MPIRUN:-}" ] || skip_all "axle was built without MPI (no OpenMPI found by configure)"
+[ -x "$AXLE_MPIRUN" ] || skip_all "mpirun ($AXLE_MPIRUN) is not there"
+
+# mpi_run P ARGS...: axle run ARGS --mpi as P ranks on this machine.
+mpi_run() {
+    p=$1; shift
+    "$AXLE_MPIRUN" --oversubscribe --allow-run-as-root -n "$p" "$AXLE" run "$@" --mpi
+}
+
+# wait_lines FILE N: until FILE has N lines (a slice writes one as it
+# starts); fails after a minute, so a broken run cannot hang the suite.
+wait_lines() {
+    i=0
+    while [ "$(cat "$1" 2>/dev/null | wc -l)" -lt "$2" ]; do
+        i=$((i + 1))
+        [ "$i" -gt 600 ] && return 1
+        sleep 0.1
+    done
+}
+
+# axle processes still running in this test's folder (ranks, job
+# processes, slices: all have it as their working folder).
+axle_left() {
+    n=0
+    for p in /proc/[0-9]*; do
+        [ "$(readlink "$p/cwd" 2>/dev/null)" = "$T_TMP" ] || continue
+        tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q "axle" && n=$((n + 1))
+    done
+    echo "$n"
+}
+
+# rank_pid LAUNCHER_PID RANK: the axle process mpirun started as RANK.
+rank_pid() {
+    for p in $(pgrep -P "$1"); do
+        tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null |
+            grep -qx "OMPI_COMM_WORLD_RANK=$2" && echo "$p"
+    done
+}
