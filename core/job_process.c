@@ -264,9 +264,20 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices,
         }
     for (int i = 0; i < slices; i++)
         close(pipes->write_fd[i + 1]);
+    /* Rank 0 under --mpi also watches the other ranks while it waits: a
+     * slice failing there ends the slices here at once, as a sibling's. */
+    bool watch = share && share->rank == 0;
     while (running > 0) {
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
+        if (watch && share->remote == REMOTE_FAILED) {
+            reap_children();
+            fail(sh, "%s", share->message);
+        }
+        pid_t pid = waitpid(-1, &status, watch ? WNOHANG : 0);
+        if (pid == 0) {
+            usleep(2000);
+            continue;
+        }
         if (pid < 0 && errno == EINTR)
             continue;
         if (pid < 0)

@@ -4,9 +4,12 @@
 [ -x "$AXLE_MPIRUN" ] || skip_all "mpirun ($AXLE_MPIRUN) is not there"
 
 # mpi_run P ARGS...: axle run ARGS --mpi as P ranks on this machine.
+# MPIRUN_FLAGS, for a launcher started in the background ($! is then
+# mpirun's own pid): $AXLE_MPIRUN $MPIRUN_FLAGS -n P "$AXLE" run ... &
+MPIRUN_FLAGS="--oversubscribe --allow-run-as-root"
 mpi_run() {
     p=$1; shift
-    "$AXLE_MPIRUN" --oversubscribe --allow-run-as-root -n "$p" "$AXLE" run "$@" --mpi
+    "$AXLE_MPIRUN" $MPIRUN_FLAGS -n "$p" "$AXLE" run "$@" --mpi
 }
 
 # wait_lines FILE N: until FILE has N lines (a slice writes one as it
@@ -31,10 +34,16 @@ axle_left() {
     echo "$n"
 }
 
-# rank_pid LAUNCHER_PID RANK: the axle process mpirun started as RANK.
+# rank_pid RANK: the axle process mpirun started as RANK (its job process
+# and slices inherit the rank's environment, but their parent has it too).
+rank_of() {
+    tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p'
+}
 rank_pid() {
-    for p in $(pgrep -P "$1"); do
-        tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null |
-            grep -qx "OMPI_COMM_WORLD_RANK=$2" && echo "$p"
+    for p in /proc/[0-9]*; do
+        [ "$(readlink "$p/cwd" 2>/dev/null)" = "$T_TMP" ] || continue
+        [ "$(rank_of "${p#/proc/}")" = "$1" ] || continue
+        parent=$(awk '{ print $4 }' "$p/stat" 2>/dev/null)
+        [ -n "$parent" ] && [ -z "$(rank_of "$parent")" ] && echo "${p#/proc/}"
     done
 }
