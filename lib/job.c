@@ -434,3 +434,11 @@ axle_input_job_dir(const axle_job *job, const char *name)
 {
     return json_string_value(json_object_get(job->job_inputs, name));
 }
+
+int
+axle_prepare_again(const axle_job *job)
+{
+    if (!job)
+        job = axle_internal_current;
+    return job && job->replay ? 1 : 0;
+}

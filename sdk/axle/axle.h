@@ -1055,6 +1055,16 @@ int axle_pixels_sharpen(axle_pixels *px);
  * left as they are.  In place (*px is replaced).  AXLE_ENOMEM. */
 int axle_pixels_flatten(axle_pixels *px, const uint8_t rgb[3]);
 
+/* ---- axle run --mpi: prepare again on the other ranks (issue 16) -------- */
+
+/* 1 in a prepare that runs again on an MPI rank other than 0, only to
+ * rebuild the memory that rank's slices inherit (writers, tables); 0
+ * everywhere else.  There libaxle writes nothing (datasets, prepare
+ * result, files, skipped items: rank 0's prepare wrote them); skip what
+ * has effects of its own outside the job folder, such as taking a lock or
+ * tidying an output folder. */
+int axle_prepare_again(const axle_job *job);
+
 #ifdef __cplusplus
 }
 #endif
