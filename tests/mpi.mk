@@ -5,7 +5,8 @@ tests_methods_test_ranks_la_SOURCES = tests/methods/test_ranks.c
 tests_methods_test_ranks_la_CFLAGS = $(MODULE_CFLAGS)
 tests_methods_test_ranks_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
 tests_methods_test_ranks_la_LIBADD = lib/libaxle.la
-MPI_TESTS = tests/mpi/ranks.sh tests/mpi/same_results.sh tests/mpi/rank_death.sh
+MPI_TESTS = tests/mpi/ranks.sh tests/mpi/same_results.sh tests/mpi/rank_death.sh \
+	tests/mpi/two_hosts.sh
 TESTS += $(MPI_TESTS)
 EXTRA_DIST += $(MPI_TESTS) tests/mpi/lib_mpi.sh
 if HAVE_MPI

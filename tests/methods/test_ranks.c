@@ -4,7 +4,7 @@
  * on stdout: under --mpi every other rank runs prepare again, and none of
  * that may happen twice.  Each slice writes one row, the rank that forked
  * it (OMPI_COMM_WORLD_RANK, -1 outside mpirun) and the bytes of the
- * prepare result it sees; appends "slice S PID" to the file `ready` and
+ * prepare result it sees; appends "slice S PID HOST" to the file `ready` and
  * waits for the file `gate`, when they are set.  synthesis: {"ranks":
  * "R0 R1 ..."}, the rank of each slice in slice order. */
 #include <stdio.h>
@@ -40,8 +40,10 @@ static void
 say_ready(const char *path, int sliceno)
 {
     FILE *f = path && *path ? fopen(path, "a") : NULL;
+    char host[256] = "?";
+    gethostname(host, sizeof host - 1);
     if (f) {
-        fprintf(f, "slice %d %d\n", sliceno, (int)getpid());
+        fprintf(f, "slice %d %d %s\n", sliceno, (int)getpid(), host);
         fclose(f);
     }
 }
