@@ -277,7 +277,7 @@ watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
 #endif
     /* Under --mpi the loop also moves the messages of other ranks. */
     const job_remote *remote = spec->remote;
-    int nap_ms = remote ? 10 : 100;
+    int nap_ms = remote ? 2 : 100;
     for (;;) {
         if (streams_open(streams, n)) {
             relay_all(streams, n, nap_ms);

@@ -50,7 +50,7 @@ typedef struct job_outcome {
 typedef struct job_remote {
     struct slice_share *share;  /* MAP_SHARED, read by the job process */
     void *ctx;
-    /* Each turn of the core's loop (every 10 ms at most): move messages.
+    /* Each turn of the core's loop (every 2 ms at most): move messages.
      * True asks to end the job now (rank 0 called it off). */
     bool (*tick)(void *ctx);
     /* The job process has ended and *out says how; other ranks still at

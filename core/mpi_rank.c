@@ -2,6 +2,7 @@
  * its slices here with the job process's own code, say how they ended. */
 #include "mpi_run.h"
 
+#include <errno.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,14 @@ serve_job(const char *text, slice_share *share, int rank)
     wire_job wj;
     char err[4096];
     if (wire_job_read(text, &wj, err, sizeof err) < 0) {
+        answer(false, err);
+        wire_job_free(&wj);
+        return;
+    }
+    if (access(wj.spec.dir, W_OK) < 0) {
+        snprintf(err, sizeof err, "job folder %s: %s here; the workdir must be on a "
+                 "filesystem every host shares, at the same path", wj.spec.dir,
+                 strerror(errno));
         answer(false, err);
         wire_job_free(&wj);
         return;

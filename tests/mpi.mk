@@ -8,7 +8,7 @@ tests_methods_test_ranks_la_LIBADD = lib/libaxle.la
 MPI_TESTS = tests/mpi/ranks.sh tests/mpi/same_results.sh tests/mpi/rank_death.sh \
 	tests/mpi/two_hosts.sh
 TESTS += $(MPI_TESTS)
-EXTRA_DIST += $(MPI_TESTS) tests/mpi/lib_mpi.sh
+EXTRA_DIST += $(MPI_TESTS) tests/mpi/lib_mpi.sh bench/mpi_overhead.sh
 if HAVE_MPI
 AM_TESTS_ENVIRONMENT += AXLE_MPIRUN='$(MPIRUN)'; export AXLE_MPIRUN;
 endif
