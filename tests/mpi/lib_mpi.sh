@@ -34,6 +34,18 @@ axle_left() {
     echo "$n"
 }
 
+# left_after_ends: axle processes still running here 3 s at most after
+# the launcher ended (at once, usually; a slice goes with its parent by
+# PR_SET_PDEATHSIG, which the kernel delivers on its own time).
+left_after_ends() {
+    i=0
+    while [ "$(axle_left)" -gt 0 ] && [ "$i" -lt 30 ]; do
+        i=$((i + 1))
+        sleep 0.1
+    done
+    axle_left
+}
+
 # rank_pid RANK: the axle process mpirun started as RANK (its job process
 # and slices inherit the rank's environment, but their parent has it too).
 rank_of() {

@@ -29,7 +29,7 @@ rc=$?
 ok $(test "$rc" -ne 0; echo $?) "mpirun exits non-zero (it reports the death itself: $rc)"
 contains err "rank 1 (host $host" "the error names the rank and its host"
 contains err "running slice 1," "and the slice it was running"
-is "$(axle_left)" 0 "no rank, job process or slice is left running"
+is "$(left_after_ends)" 0 "no rank, job process or slice is left running"
 is "$(ls wd/index 2>/dev/null | wc -l)" 0 "the job is not indexed"
 contains wd/wd-1/job.json '"error": "job wd-1 (step ranks, method test_ranks): rank 1' \
     "its job.json says why it failed"
@@ -44,7 +44,7 @@ wait $launcher
 is $? 1 "a slice killed on another rank: exit status 1"
 contains err "rank 2 (host $host): analysis() in slice 2 died: SIGKILL" \
     "the error names rank, host, slice and signal"
-is "$(axle_left)" 0 "nothing is left running"
+is "$(left_after_ends)" 0 "nothing is left running"
 is "$(ls wd/index 2>/dev/null | wc -l)" 0 "the job is not indexed"
 
 # 3. Ctrl-C on the launcher stops every rank.
@@ -56,7 +56,7 @@ kill -INT $launcher
 wait $launcher
 ok $(test $? -ne 0; echo $?) "Ctrl-C: mpirun exits non-zero"
 contains err "interrupted" "and the job says it was interrupted"
-is "$(axle_left)" 0 "no rank is left running"
+is "$(left_after_ends)" 0 "no rank is left running"
 is "$(ls wd/index 2>/dev/null | wc -l)" 0 "the job is not indexed"
 
 # The workdir is sound: with the gate open the job is built.
