@@ -21,6 +21,8 @@ libpng-dev libgif-dev libtiff-dev libheif-dev libheif-examples"
 # photometa: exiftool, which tests/image/photo_meta.sh compares the import's
 # photo metadata with (tests only).
 packages="$packages libimage-exiftool-perl"
+# axle run --mpi (issue 16): OpenMPI's compiler wrapper, library and mpirun.
+packages="$packages libopenmpi-dev openmpi-bin"
 
 missing=""
 for p in $packages; do

@@ -24,6 +24,7 @@
 #include "job_record.h"
 #include "libaxle_digest.h"
 #include "loader.h"
+#include "mpi_run.h"
 #include "pipeline.h"
 #include "pipeline_find.h"
 #include "run_log.h"
@@ -46,7 +47,7 @@ typedef struct step_plan {
 } step_plan;
 
 static const char run_usage[] =
-    "usage: axle run FILE [NAME=VALUE ...] [--slices N]\n"
+    "usage: axle run FILE [NAME=VALUE ...] [--slices N] [--mpi]\n"
     "\n"
     "Runs the pipeline FILE: every step whose job exists with the same\n"
     "identity is reused, the others are built.  NAME=VALUE overrides a\n"
@@ -56,6 +57,8 @@ static const char run_usage[] =
     "`axle run thumbnails input=~/photos`.\n"
     "\n"
     "  --slices N   slice count for a new workdir (default: online CPUs)\n"
+    "  --mpi        under mpirun -n P (or srun): rank 0 runs the pipeline and\n"
+    "               every job's slices are shared out over the P ranks\n"
     "  -h, --help   this text\n"
     "\n"
     "Exit status: 0 all done or reused, 1 a job failed, 2 the pipeline or a\n"
@@ -180,6 +183,9 @@ link_latest(workdir *w, const char *stepname, const char *job_id)
                 stepname, job_id, strerror(errno));
 }
 
+/* --mpi and this is rank 0: jobs share their slices with the other ranks. */
+static bool run_mpi;
+
 static int
 build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
            json_t *record, json_t *input_jobs, run_status *rs)
@@ -201,7 +207,9 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     job_outcome out = {0};
     job_spec spec = {pl->m, st->name, pl->job_id, pl->job_dir, w->slices,
                      pl->options, p->dir, ds_dirs, job_dirs, pl->identity, idx + 1,
-                     p->nsteps, rs};
+                     p->nsteps, rs, NULL};
+    if (run_mpi)
+        spec.remote = mpi_run_remote(&spec);
     if (bind_inputs(st, plans, ds_dirs, job_dirs, err, sizeof err) < 0)
         snprintf(out.message, sizeof out.message, "job %s (step %s): %s",
                  pl->job_id, st->name, err);
@@ -419,13 +427,15 @@ free_plans(step_plan *plans, size_t n)
 
 static int
 parse_run_args(int argc, char **argv, const char **file, int *slices,
-               char **overrides, int *noverrides)
+               char **overrides, int *noverrides, bool *mpi)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(run_usage, stdout);
             exit(0);
+        } else if (strcmp(a, "--mpi") == 0) {
+            *mpi = true;
         } else if (strcmp(a, "--slices") == 0 || strncmp(a, "--slices=", 9) == 0) {
             const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
             char *end;
@@ -456,17 +466,39 @@ parse_run_args(int argc, char **argv, const char **file, int *slices,
     return 0;
 }
 
+static int run_file(const char *file, int slices, char **overrides, int noverrides);
+
 int
 cli_run(int argc, char **argv)
 {
     dispatch_install_status_signal(); /* asking early must not kill us */
     const char *file = NULL;
-    int slices = 0, noverrides = 0;
+    int slices = 0, noverrides = 0, rank = 0;
+    bool mpi = false;
     char **overrides = calloc((size_t)argc + 1, sizeof *overrides);
-    if (parse_run_args(argc, argv, &file, &slices, overrides, &noverrides) < 0) {
+    if (parse_run_args(argc, argv, &file, &slices, overrides, &noverrides, &mpi) < 0) {
         free(overrides);
         return EXIT_LOAD;
     }
+    if (mpi && mpi_run_begin(NULL, NULL, &rank) < 0) {
+        free(overrides);
+        return EXIT_LOAD;
+    }
+    if (rank > 0) { /* not the core: the slices rank 0 sends */
+        free(overrides);
+        return mpi_run_serve();
+    }
+    run_mpi = mpi;
+    int rc = run_file(file, slices, overrides, noverrides);
+    if (mpi)
+        mpi_run_end(rc);
+    return rc;
+}
+
+/* Loads, checks and runs the pipeline FILE; frees overrides. */
+static int
+run_file(const char *file, int slices, char **overrides, int noverrides)
+{
     char *found = pipeline_find(file); /* a path, or a bare name: thumbnails */
     pipeline *p = found ? pipeline_load(found, noverrides, overrides) : NULL;
     free(found);

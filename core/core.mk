@@ -44,3 +44,13 @@ core_axle_SOURCES += core/cli_new.c core/datadir.c core/datadir.h \
 	core/elf_symbols.c core/elf_symbols.h core/near_miss.c core/near_miss.h
 core_axle_CFLAGS += -DAXLE_PKGDATADIR='"$(pkgdatadir)"' \
 	-DAXLE_SOURCE_TREE='"$(abs_top_srcdir)"' -DAXLE_BUILD_TREE='"$(abs_top_builddir)"'
+# ---- axle run --mpi (issue 16): the slices of a job as MPI ranks.  The
+# MPI code lives in core/mpi_*.c; without OpenMPI, mpi_none.c says so.
+core_axle_SOURCES += core/mpi_run.h
+if HAVE_MPI
+core_axle_SOURCES += core/mpi_core.c core/mpi_rank.c core/mpi_wire.c core/mpi_wire.h
+core_axle_CFLAGS += $(MPI_CFLAGS) -DAXLE_HAVE_MPI
+core_axle_LDADD += $(MPI_LIBS)
+else
+core_axle_SOURCES += core/mpi_none.c
+endif

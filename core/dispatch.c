@@ -275,12 +275,17 @@ watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
 #else
     int pidfd = -1;
 #endif
+    /* Under --mpi the loop also moves the messages of other ranks. */
+    const job_remote *remote = spec->remote;
+    int nap_ms = remote ? 2 : 100;
     for (;;) {
         if (streams_open(streams, n)) {
-            relay_all(streams, n, 100);
+            relay_all(streams, n, nap_ms);
         } else if (pidfd >= 0) {
             struct pollfd p = {pidfd, POLLIN, 0};
-            poll(&p, 1, 100);
+            poll(&p, 1, nap_ms);
+        } else if (remote) {
+            usleep((useconds_t)nap_ms * 1000);
         } else if (waitpid(pid, &status, 0) == pid || errno != EINTR) {
             break;
         }
@@ -288,6 +293,8 @@ watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
             kill(-pid, SIGKILL);
             out->interrupted = true;
         }
+        if (remote && remote->tick(remote->ctx))
+            kill(-pid, SIGKILL); /* called off by rank 0 */
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid || (r < 0 && errno != EINTR))
             break;
@@ -356,6 +363,8 @@ run_job_process(const job_spec *spec, job_shared *sh, stream *streams,
                  spec->step, spec->m->desc->name);
     else
         describe_end(spec, sh, status, out);
+    if (spec->remote)
+        spec->remote->finish(spec->remote->ctx, out);
     memcpy(out->seconds, (const void *)sh->seconds, sizeof out->seconds);
     out->stages = stage_times(spec, sh);
 }

@@ -35,6 +35,7 @@ typedef struct job_spec {
     size_t step_no;      /* 1-based place of the step in the run, and of how */
     size_t nsteps;       /* many, for the progress line ("thumbs 2/4: ...") */
     struct run_status *status; /* the run's live state, or NULL */
+    const struct job_remote *remote; /* --mpi: the other ranks, or NULL */
 } job_spec;
 
 typedef struct job_outcome {
@@ -46,6 +47,20 @@ typedef struct job_outcome {
      * job.json; owned here until job_record_write takes it. */
     json_t *stages;
 } job_outcome;
+
+/* --mpi (core/mpi_*.c): the ranks a job's slices are shared with.  NULL
+ * in job_spec.remote for a run on one machine. */
+typedef struct job_remote {
+    struct slice_share *share;  /* MAP_SHARED, read by the job process */
+    void *ctx;
+    /* Each turn of the core's loop (every 2 ms at most): move messages.
+     * True asks to end the job now (rank 0 called it off). */
+    bool (*tick)(void *ctx);
+    /* The job process has ended and *out says how; other ranks still at
+     * work are called off and waited for, and a rank that never answered
+     * turns the outcome into a failure naming it. */
+    void (*finish)(void *ctx, job_outcome *out);
+} job_remote;
 
 void dispatch_run(const job_spec *spec, job_outcome *out);
 

@@ -227,8 +227,23 @@ start_slice(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices,
     slice_main(job, sh, i, pipes->write_fd[i + 1]);
 }
 
+/* Rank 0 under --mpi: the other ranks' slices, as the core heard of them.
+ * Waits in short naps (the core moves the messages); a failure elsewhere
+ * fails the job like a slice of its own. */
 static void
-run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
+await_other_ranks(job_shared *sh, slice_share *share)
+{
+    while (share->remote == REMOTE_GO)
+        usleep(2000);
+    if (share->remote == REMOTE_FAILED)
+        fail(sh, "%s", share->message);
+}
+
+/* Forks the slices this rank owns (all of them on one machine: share is
+ * NULL), waits for each, and fails the job at the first that fails. */
+static void
+run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices,
+           slice_share *share)
 {
     if (!analysis_fn) {
         for (int i = 0; i < slices; i++)
@@ -241,14 +256,28 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
     pid_t *pids = calloc((size_t)slices, sizeof *pids);
     if (!pids)
         fail(sh, "analysis: out of memory");
+    int running = 0;
     for (int i = 0; i < slices; i++)
-        start_slice(job, sh, pipes, slices, i, &pids[i]);
+        if (!share || share->mine[i]) {
+            start_slice(job, sh, pipes, slices, i, &pids[i]);
+            running++;
+        }
     for (int i = 0; i < slices; i++)
         close(pipes->write_fd[i + 1]);
-    int running = slices;
+    /* Rank 0 under --mpi also watches the other ranks while it waits: a
+     * slice failing there ends the slices here at once, as a sibling's. */
+    bool watch = share && share->rank == 0;
     while (running > 0) {
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
+        if (watch && share->remote == REMOTE_FAILED) {
+            reap_children();
+            fail(sh, "%s", share->message);
+        }
+        pid_t pid = waitpid(-1, &status, watch ? WNOHANG : 0);
+        if (pid == 0) {
+            usleep(2000);
+            continue;
+        }
         if (pid < 0 && errno == EINTR)
             continue;
         if (pid < 0)
@@ -270,8 +299,35 @@ run_slices(axle_job *job, job_shared *sh, const job_pipes *pipes, int slices)
         fail(sh, "%s", why);
     }
     free(pids);
+    if (share && share->rank == 0)
+        await_other_ranks(sh, share);
     sh->seconds[STAGE_ANALYSIS] = clock_now() - t0;
     end_leftovers("analysis");
+}
+
+/* A worker rank under --mpi: prepare again, its writes held back and its
+ * output dropped (rank 0's prepare printed and wrote it all), so that the
+ * slices forked here inherit what the slices on rank 0 inherit. */
+static void __attribute__((noreturn))
+rank_main(axle_job *job, const job_spec *spec, job_shared *sh,
+          const job_pipes *pipes, slice_share *share)
+{
+    int slices = spec->slices;
+    close(pipes->write_fd[0]);
+    close(pipes->write_fd[slices + 1]);
+    int quiet = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (quiet < 0)
+        fail(sh, "prepare: cannot open /dev/null: %s", strerror(errno));
+    if (analysis_fn) {
+        job->replay = true;
+        run_single(job, sh, STAGE_PREPARE, quiet, slices, spec->m->prepare);
+        job->replay = false;
+    }
+    route_output(quiet); /* nothing of this process goes to prepare's log */
+    run_slices(job, sh, pipes, slices, share);
+    fflush(NULL);
+    sh->job.state = END_RETURNED;
+    _exit(0);
 }
 
 static void
@@ -310,11 +366,16 @@ job_process_main(const job_spec *spec, job_shared *sh, const job_pipes *pipes)
     /* Orphans of the slices come to us, so analysis can end them all. */
     reap_become_subreaper();
     notice_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    slice_share *share = spec->remote ? spec->remote->share : NULL;
+    if (share && share->rank > 0)
+        rank_main(&job, spec, sh, pipes, share);
 
     run_single(&job, sh, STAGE_PREPARE, pipes->write_fd[0], slices,
                spec->m->prepare);
     close(pipes->write_fd[0]);
-    run_slices(&job, sh, pipes, slices);
+    if (share && analysis_fn)
+        share->remote = REMOTE_GO; /* the core sends the other ranks their slices */
+    run_slices(&job, sh, pipes, slices, share);
     run_single(&job, sh, STAGE_SYNTHESIS, pipes->write_fd[slices + 1], slices,
                spec->m->synthesis);
     sh->stage_started = clock_now();

@@ -59,4 +59,26 @@ void stage_describe_death(int stage, int sliceno, int wait_status, char *out,
 
 extern const char *const job_stage_names[STAGE_COUNT + 1];
 
+/* ---- axle run --mpi (core/mpi_*.c): a job's slices shared over ranks ----
+ * Lives in MAP_SHARED memory the MPI side maps before the job process is
+ * forked (job_remote.share in dispatch.h).  Rank 0's job process runs
+ * prepare, forks the slices it owns, and waits for the core to say how
+ * the other ranks' slices ended.  A worker rank's job process runs
+ * prepare again, with libaxle's writes held back (axle_job.replay), only
+ * to rebuild the memory its slices inherit, then forks its own slices:
+ * no synthesis, no finishing. */
+enum remote_state {
+    REMOTE_IDLE = 0,  /* rank 0: prepare has not returned yet */
+    REMOTE_GO,        /* rank 0: prepare returned; the core sends the work */
+    REMOTE_OK,        /* every other rank's slices returned */
+    REMOTE_FAILED     /* one did not: message says why */
+};
+#define SLICE_SHARE_MAX 1024 /* the most slices a workdir has (--slices) */
+typedef struct slice_share {
+    int rank;                   /* 0: the core's rank; > 0: a worker rank */
+    bool mine[SLICE_SHARE_MAX]; /* slice s is forked on this rank */
+    volatile int remote;        /* enum remote_state, rank 0 only */
+    char message[2400];         /* REMOTE_FAILED: why (set before remote) */
+} slice_share;
+
 #endif

@@ -48,6 +48,9 @@ struct axle_job {
                               fails the stage on it */
     char *identity;    /* the job's identity (hex SHA-256), for provenance */
     char *step;        /* the pipeline step it runs for (axle_job_step) */
+    bool replay;       /* --mpi, a worker rank's prepare (core/job_process.c):
+                          run again only to rebuild the memory its slices
+                          inherit; libaxle writes nothing (rank 0 did) */
 };
 
 /* The job this process runs (set by the core before calling a stage). */

@@ -94,6 +94,8 @@ stage_file(const axle_job *job, const char *what)
 static void
 append_json_line(const axle_job *job, const char *what, json_t *value)
 {
+    if (job->replay)
+        return; /* rank 0's prepare kept it */
     char *path = stage_file(job, what);
     char *text = json_dumps(value, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
     FILE *f = path && text ? fopen(path, "a") : NULL;
@@ -269,6 +271,8 @@ axle_register_outside(axle_job *job, const char *abspath)
 static int
 write_file(axle_job *job, const char *path, const void *data, size_t len)
 {
+    if (job->replay)
+        return AXLE_OK; /* rank 0's prepare wrote it */
     if (axle_internal_write_atomic(path, data, len) < 0)
         return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
     return AXLE_OK;
@@ -429,4 +433,12 @@ const char *
 axle_input_job_dir(const axle_job *job, const char *name)
 {
     return json_string_value(json_object_get(job->job_inputs, name));
+}
+
+int
+axle_prepare_again(const axle_job *job)
+{
+    if (!job)
+        job = axle_internal_current;
+    return job && job->replay ? 1 : 0;
 }

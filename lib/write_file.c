@@ -63,6 +63,8 @@ axle_write_file(axle_job *job, const char *relpath, const void *data, size_t len
     if (!data && len)
         return axle_error(job, AXLE_EINVAL, "axle_write_file: %s: NULL data with "
                           "length %zu", relpath, len);
+    if (job->replay)
+        return AXLE_OK; /* a worker rank's prepare: rank 0 wrote it */
     char *path = strdup(relpath);
     int dirfd = open(axle_job_dir(job), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (!path || dirfd < 0) {

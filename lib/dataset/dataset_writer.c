@@ -100,7 +100,8 @@ check_not_written(axle_job *job, const char *name, const char *dir)
                           "writer of that name already exists)", name);
     struct stat st;
     if (job->sliceno < 0) {
-        if (stat(dir, &st) == 0)
+        /* A worker rank's prepare (--mpi) finds what rank 0's made. */
+        if (!job->replay && stat(dir, &st) == 0)
             return axle_error(job, AXLE_EINVAL,
                               "dataset '%s' is written twice in this job (an "
                               "earlier stage already wrote it)", name);
@@ -326,7 +327,9 @@ open_column(axle_writer *w, struct ds_wcol *c)
     snprintf(path, sizeof path, "%s/%s.%d", w->dir, c->file, w->target);
     if (!c->buf && !(c->buf = malloc(DS_WRITE_BUFFER)))
         return axle_error(w->job, AXLE_ENOMEM, "out of memory");
-    c->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    /* A worker rank's prepare (--mpi) writes nothing: rank 0's wrote it. */
+    c->fd = w->job->replay ? open("/dev/null", O_WRONLY | O_CLOEXEC)
+                           : open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (c->fd < 0 && errno == EEXIST)
         return axle_error(w->job, AXLE_EINVAL,
                           "dataset '%s': slice %d is written twice (%s exists; "
@@ -372,7 +375,8 @@ ds_writer_ensure_part(axle_writer *w)
                 char path[PATH_MAX];
                 snprintf(path, sizeof path, "%s/%s.%d", w->dir, w->cols[k].file,
                          w->target);
-                unlink(path);
+                if (!job->replay)
+                    unlink(path);
             }
             drop_part(w);
             return rc;
@@ -461,7 +465,7 @@ finish_columns(axle_writer *w)
             rc = axle_error(w->job, AXLE_EIO, "%s/%s.%d: %s", w->dir, c->file,
                             w->target, strerror(errno));
         c->fd = -1;
-        if (w->rows == 0) { /* no rows: leave no file behind */
+        if (w->rows == 0 && !w->job->replay) { /* no rows: leave no file behind */
             char path[PATH_MAX];
             snprintf(path, sizeof path, "%s/%s.%d", w->dir, c->file, w->target);
             unlink(path);
@@ -525,6 +529,8 @@ axle_writer_close(axle_writer *w)
         snprintf(path, sizeof path, "%s/part.%s.json", w->dir, key);
         if (!text)
             rc = axle_error(job, AXLE_ENOMEM, "out of memory");
+        else if (job->replay)
+            ; /* a worker rank's prepare (--mpi): rank 0's wrote the part */
         else if (ds_write_file_atomic(path, text, err, sizeof err) < 0)
             rc = axle_error(job, AXLE_EIO, "%s", err);
         free(text);

@@ -383,6 +383,8 @@ export_dest_open(axle_job *job, const char *path)
     int rc = make_dest(job);
     if (rc == AXLE_OK)
         rc = check_place(job);
+    if (rc == AXLE_OK && axle_prepare_again(job))
+        return AXLE_OK; /* --mpi, another rank: rank 0 holds the lock, keeps the manifest */
     if (rc == AXLE_OK && flock(dest_fd, LOCK_EX | LOCK_NB) < 0)
         rc = axle_error(job, AXLE_EIO, "dest %s is being written by another export now; "
                         "run again when it is done", dest);

@@ -1195,6 +1195,15 @@ typedef int axle_read_at_fn(void *ctx, uint64_t offset, void *buf, size_t len);
  * fields, never an error.  AXLE_EINVAL for NULL img or out. */
 int axle_image_photo_meta(const axle_image *img, uint64_t file_size,
                           axle_read_at_fn *read_at, void *ctx, axle_photo_meta *out);
+/* ---- axle run --mpi: prepare again on the other ranks (issue 16) -------- */
+
+/* 1 in a prepare that runs again on an MPI rank other than 0, only to
+ * rebuild the memory that rank's slices inherit (writers, tables); 0
+ * everywhere else.  There libaxle writes nothing (datasets, prepare
+ * result, files, skipped items: rank 0's prepare wrote them); skip what
+ * has effects of its own outside the job folder, such as taking a lock or
+ * tidying an output folder. */
+int axle_prepare_again(const axle_job *job);
 
 #ifdef __cplusplus
 }
