@@ -35,6 +35,8 @@ typedef struct job_spec {
     size_t step_no;      /* 1-based place of the step in the run, and of how */
     size_t nsteps;       /* many, for the progress line ("thumbs 2/4: ...") */
     struct run_status *status; /* the run's live state, or NULL */
+    const char *chain_base; /* the job it builds on (chain_plan.h), or NULL */
+    json_t *chain_inputs;   /* name -> dataset folder that job read, or NULL */
 } job_spec;
 
 typedef struct job_outcome {

@@ -48,6 +48,11 @@ struct axle_job {
                               fails the stage on it */
     char *identity;    /* the job's identity (hex SHA-256), for provenance */
     char *step;        /* the pipeline step it runs for (axle_job_step) */
+    /* Incremental chains (lib/chain.c): the job this one builds on, and
+     * per dataset input the dataset that job read; NULL for a cold build. */
+    char *chain_base;
+    json_t *chain_inputs; /* name -> "JOBDIR/ds/NAME" */
+    json_t *chain_cache;  /* opened datasets and link lists (pointers) */
 };
 
 /* The job this process runs (set by the core before calling a stage). */

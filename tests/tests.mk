@@ -29,3 +29,4 @@ include tests/policy.mk
 include tests/results.mk
 include tests/board.mk
 include tests/byref.mk
+include tests/chains.mk
