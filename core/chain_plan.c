@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "identity.h"
 #include "job_check.h"
 #include "job_record.h"
 
@@ -27,15 +28,6 @@ latest_job(workdir *w, const char *step)
     return strdup(slash ? slash + 1 : target);
 }
 
-/* The identity record without what a chain may differ in. */
-static json_t *
-family_of(json_t *record)
-{
-    json_t *f = json_deep_copy(record);
-    json_object_del(f, "inputs");
-    json_object_del(f, "files");
-    return f;
-}
 
 /* The canonical folder of a dataset's "previous", or NULL. */
 static char *
@@ -119,11 +111,13 @@ chain_plan_find(workdir *w, const char *step, const method *m, json_t *record,
     char *refused = identity && json_is_object(manifest)
         ? job_reuse_refusal(dir, j, identity, json_object_get(manifest, "input_jobs"))
         : strdup("not a complete job");
-    json_t *fa = family_of(record);
-    json_t *fb = refused ? NULL : family_of(json_object_get(j, "identity_record"));
+    char fa[DIGEST_HEX_LEN], fb[DIGEST_HEX_LEN] = "";
+    identity_recipe(record, fa);
+    if (!refused)
+        identity_recipe(json_object_get(j, "identity_record"), fb);
     json_t *inputs = json_object();
     char *base_ds = dir ? fs_absolute("ds/default", dir) : NULL;
-    bool ok = !refused && json_equal(fa, fb) &&
+    bool ok = !refused && strcmp(fa, fb) == 0 &&
               inputs_chain(ds_dirs, json_object_get(j, "inputs"), inputs) &&
               (!fs_exists(base_ds) || chain_length(base_ds) < CHAIN_MAX_LINKS);
     if (ok) {
@@ -135,8 +129,6 @@ chain_plan_find(workdir *w, const char *step, const method *m, json_t *record,
     }
     free(base_ds);
     json_decref(inputs);
-    json_decref(fa);
-    json_decref(fb);
     free(refused);
     json_decref(j);
     free(id);

@@ -203,7 +203,10 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     job_outcome out = {0};
     job_spec spec = {pl->m, st->name, pl->job_id, pl->job_dir, w->slices,
                      pl->options, p->dir, ds_dirs, job_dirs, pl->identity, idx + 1,
-                     p->nsteps, rs, NULL, NULL};
+                     p->nsteps, rs, NULL, NULL, NULL};
+    char recipe[DIGEST_HEX_LEN];
+    identity_recipe(record, recipe);
+    spec.recipe = recipe;
     chain_plan cp = {0};
     json_t *delta = NULL;
     if (bind_inputs(st, plans, ds_dirs, job_dirs, err, sizeof err) < 0) {

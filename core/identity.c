@@ -88,6 +88,16 @@ identity_digest(json_t *record, char hex[DIGEST_HEX_LEN])
     free(text);
 }
 
+void
+identity_recipe(json_t *record, char hex[DIGEST_HEX_LEN])
+{
+    json_t *r = json_deep_copy(record);
+    json_object_del(r, "inputs");
+    json_object_del(r, "files");
+    identity_digest(r, hex);
+    json_decref(r);
+}
+
 static char *
 compact(json_t *v)
 {

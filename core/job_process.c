@@ -292,6 +292,7 @@ build_job(axle_job *job, const job_spec *spec)
     job->step = (char *)spec->step;
     job->chain_base = (char *)spec->chain_base;
     job->chain_inputs = spec->chain_inputs;
+    job->recipe = (char *)spec->recipe;
 }
 
 void

@@ -53,6 +53,7 @@ struct axle_job {
     char *chain_base;
     json_t *chain_inputs; /* name -> "JOBDIR/ds/NAME" */
     json_t *chain_cache;  /* opened datasets and link lists (pointers) */
+    char *recipe;         /* the identity without inputs (axle_job_recipe) */
 };
 
 /* The job this process runs (set by the core before calling a stage). */

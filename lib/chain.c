@@ -11,6 +11,12 @@
 #include <string.h>
 
 const char *
+axle_job_recipe(const axle_job *job)
+{
+    return job && job->recipe ? job->recipe : "";
+}
+
+const char *
 axle_chain_base(const axle_job *job)
 {
     return job ? job->chain_base : NULL;

@@ -1111,6 +1111,12 @@ const char *const *axle_dataset_removed(axle_dataset *ds);
  * carries the base's counts over: base's - dropped + the new link's. */
 int axle_chain_counts(axle_job *job, const char *input, int64_t *base_live,
                       int64_t *dropped);
+/* The job's recipe: the SHA-256 (64 hex digits) of its identity without
+ * its inputs (method, .so, options, slices, libraries), the same for an
+ * incremental job and a cold one.  Exported files carry it, not the job's
+ * id or identity, so a file is the same bytes whichever job of a chain
+ * wrote it ("" outside a job run by the core). */
+const char *axle_job_recipe(const axle_job *job);
 /* Live rows of ds's whole chain (all its rows without a chain), or -1. */
 int64_t axle_dataset_live_rows(axle_job *job, axle_dataset *ds);
 
