@@ -394,3 +394,57 @@ axle_writer_new_after(axle_job *job, const char *name, axle_dataset *parent,
     }
     return w;
 }
+
+int
+axle_link_live(axle_job *job, const char *input, size_t link, int sliceno, bool **live,
+               int64_t *n)
+{
+    *live = NULL;
+    *n = 0;
+    axle_dataset **links;
+    size_t nlinks;
+    int rc = axle_input_links(job, input, &links, &nlinks);
+    if (rc != AXLE_OK)
+        return rc;
+    if (link >= nlinks)
+        return axle_error(job, AXLE_EINVAL, "input '%s' has %zu links to process, not %zu",
+                          input, nlinks, link + 1);
+    axle_dataset *ds = links[link];
+    *n = axle_dataset_rows(ds, sliceno);
+    if (!(*live = malloc(*n ? (size_t)*n : 1)))
+        return axle_error(job, AXLE_ENOMEM, "out of memory");
+    memset(*live, 1, *n ? (size_t)*n : 1);
+    /* the whole chain, oldest first: where `ds` is, and what is newer */
+    axle_dataset *newest = axle_input_dataset(job, input), *chain[DS_MAX_CHAIN];
+    int len = 0, at = -1;
+    for (axle_dataset *d = newest; d && len < DS_MAX_CHAIN; d = axle_dataset_previous(d))
+        chain[len++] = d;
+    for (int i = 0; i < len / 2; i++) {
+        axle_dataset *t = chain[i];
+        chain[i] = chain[len - 1 - i];
+        chain[len - 1 - i] = t;
+    }
+    for (int i = 0; i < len; i++)
+        if (chain[i] == ds)
+            at = i;
+    if (at < 0 || at == len - 1)
+        return AXLE_OK; /* the newest link: every row is live */
+    ds_live *l = ds_live_build(job, chain, len);
+    if (!l)
+        return AXLE_EFORMAT; /* the message is set */
+    char err[4400];
+    axle_cursor *c = axle_cursor_open(ds, ds->key, sliceno, err, sizeof err);
+    rc = c ? AXLE_OK : axle_error(job, AXLE_EFORMAT, "%s", err);
+    int got = 0;
+    for (int64_t i = 0; rc == AXLE_OK && (got = axle_cursor_next(c)) == 1; i++) {
+        size_t klen = 0;
+        const char *k = axle_cursor_is_null(c) ? NULL : axle_cursor_bytes(c, &klen);
+        if (i < *n)
+            (*live)[i] = ds_live_row(l, at, k, klen);
+    }
+    if (rc == AXLE_OK && got < 0)
+        rc = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
+    axle_cursor_close(c);
+    ds_live_free(l);
+    return rc;
+}

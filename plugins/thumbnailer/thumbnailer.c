@@ -323,15 +323,19 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
     return rc;
 }
 
+/* The rows of one link's slice; a row a newer link replaced or removed
+ * (live[i] false) gets a null row, no work. */
 static int
-run_slice(struct slice *s, axle_cursor *images, axle_cursor *names, uint64_t total)
+run_slice(struct slice *s, axle_cursor *images, axle_cursor *names, uint64_t total,
+          const bool *live)
 {
     uint64_t done = 0;
     int rc = AXLE_OK, more;
     while ((more = axle_cursor_next(images)) == 1) {
         if (names && axle_cursor_next(names) != 1)
             return axle_error(s->job, AXLE_EFORMAT, "filename column ends early");
-        rc = one_row(s, images, names);
+        rc = done < total && !live[done] ? axle_writer_null_row(out)
+                                         : one_row(s, images, names);
         if (rc != AXLE_OK)
             return rc;
         axle_progress(s->job, ++done, total);
@@ -355,7 +359,12 @@ thumb_link(struct slice *s, size_t k, int sliceno)
     /* File names only for messages; a source without them works too. */
     axle_cursor *names = axle_dataset_column_type(src, "filename") == AXLE_STRING
         ? axle_cursor_open(src, "filename", sliceno, err, sizeof err) : NULL;
-    int rc = run_slice(s, images, names, (uint64_t)axle_dataset_rows(src, sliceno));
+    bool *live = NULL;
+    int64_t n = 0;
+    int rc = axle_link_live(s->job, "source", k, sliceno, &live, &n);
+    if (rc == AXLE_OK)
+        rc = run_slice(s, images, names, (uint64_t)n, live);
+    free(live);
     axle_cursor_close(images);
     axle_cursor_close(names);
     return rc;

@@ -1089,6 +1089,12 @@ axle_dataset *axle_chain_base_dataset(axle_job *job, const char *name);
  * than the dataset the base read; without, every link of the chain (a
  * dataset that chains to nothing is one link). */
 int axle_input_links(axle_job *job, const char *input, axle_dataset ***links, size_t *n);
+/* Which rows of slice `sliceno` of links[link] (axle_input_links) are
+ * live in the chain: *live gets one bool per row (malloc'd: free it),
+ * *n rows.  A job mirroring older links writes a null row for a dead one
+ * (its item was replaced or removed later) instead of working on it. */
+int axle_link_live(axle_job *job, const char *input, size_t link, int sliceno,
+                   bool **live, int64_t *n);
 /* axle_writer_new whose `previous` is another writer of this job: a job
  * that mirrors several links of its input writes one link per link. */
 axle_writer *axle_writer_new_after(axle_job *job, const char *name, axle_dataset *parent,
