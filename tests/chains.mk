@@ -3,3 +3,9 @@
 CHAINS_TESTS = tests/chains/random.sh tests/chains/incremental.sh
 TESTS += $(CHAINS_TESTS)
 EXTRA_DIST += $(CHAINS_TESTS)
+CHAINS_UNIT_TESTS = tests/unit/test_dataset_chain
+check_PROGRAMS += $(CHAINS_UNIT_TESTS)
+TESTS += $(CHAINS_UNIT_TESTS)
+tests_unit_test_dataset_chain_SOURCES = tests/unit/test_dataset_chain.c $(DATASET_TEST_UTIL)
+tests_unit_test_dataset_chain_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_dataset_chain_LDADD = $(TEST_LIBS)

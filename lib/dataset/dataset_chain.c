@@ -14,6 +14,10 @@
  * oldest (largest) link is only read, never kept, so memory is bounded by
  * what changed, not by the collection.
  *
+ * A chain whose links do not all name a key (made before keys, or by a
+ * method that appends rather than replaces) is read whole: every row of
+ * every link is live, as before.
+ *
  * On disk: meta.json "key" (a column name or null) and "removed" (the
  * path of a file of JSON strings, one per line, relative to the dataset,
  * or null). */
@@ -319,6 +323,15 @@ claim_link(axle_job *job, ds_live *l, axle_dataset *ds, int link)
     return AXLE_OK;
 }
 
+bool
+ds_chain_keyed(axle_dataset **chain, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!chain[i]->key)
+            return false;
+    return n > 1;
+}
+
 ds_live *
 ds_live_build(axle_job *job, axle_dataset **chain, int n)
 {
@@ -427,8 +440,8 @@ axle_link_live(axle_job *job, const char *input, size_t link, int sliceno, bool 
     for (int i = 0; i < len; i++)
         if (chain[i] == ds)
             at = i;
-    if (at < 0 || at == len - 1)
-        return AXLE_OK; /* the newest link: every row is live */
+    if (at < 0 || at == len - 1 || !ds_chain_keyed(chain, len))
+        return AXLE_OK; /* the newest link, or no keys: every row is live */
     ds_live *l = ds_live_build(job, chain, len);
     if (!l)
         return AXLE_EFORMAT; /* the message is set */

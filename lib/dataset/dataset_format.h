@@ -274,6 +274,9 @@ json_t *ds_chain_meta_removed(const char *dir, json_t *part,
 /* Which rows of a chain are live: every key of the links newer than the
  * oldest, with the newest link that holds or removes it. */
 typedef struct ds_live ds_live;
+/* True when the chain has several links and every one names a key: else
+ * every row is live (a chain made without keys is read whole). */
+bool ds_chain_keyed(axle_dataset **chain, int n);
 /* Built over chain[0..n) (oldest first); NULL with the job's message set. */
 ds_live *ds_live_build(axle_job *job, axle_dataset **chain, int n);
 /* True when the row of link `link` with key `key` is live. */

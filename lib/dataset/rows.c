@@ -138,7 +138,7 @@ collect_chain(axle_rows *r, axle_dataset *ds, bool chain)
         r->total += rows > 0 ? rows : 0;
     }
     /* Several links: only the live rows (a single dataset's are all live). */
-    if (n > 1 && !(r->live = ds_live_build(r->job, r->chain, n)))
+    if (ds_chain_keyed(r->chain, n) && !(r->live = ds_live_build(r->job, r->chain, n)))
         return AXLE_EFORMAT; /* the message is set */
     return AXLE_OK;
 }
