@@ -75,6 +75,7 @@ contains job.out "built incrementally on $thumbs1: 2 added, 0 changed, 0 removed
 contains wd/latest/thumbs/job.json '"added": 2' "job.json holds the counts"
 "$AXLE" ds thumbs -p p.yaml >ds.out 2>&1
 contains ds.out "previous  $thumbs1/default (a chain of 2 datasets)" "axle ds shows the chain"
+contains ds.out "live      8 rows in the chain" "and its live rows"
 
 # -- changed, removed, renamed -------------------------------------------------
 gen photo lib/three.jpg --size 61x33 --seed 33 || exit 99
