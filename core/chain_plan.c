@@ -200,12 +200,18 @@ chain_delta(const char *jobdir, const chain_plan *cp, json_t *ds_dirs)
 {
     if (!cp->base_id)
         return NULL;
+    /* built on the base: its dataset chains to one of the base's (a cold
+     * job over a chain of several links chains its own links) */
     char *own = fs_absolute("ds/default", jobdir);
     char *prev = previous_of(own);
+    char *base = realpath(cp->base_dir, NULL);
+    size_t bl = base ? strlen(base) : 0;
+    bool on_base = prev && base && strncmp(prev, base, bl) == 0 && prev[bl] == '/';
     free(own);
-    if (!prev)
-        return NULL; /* built cold after all */
     free(prev);
+    free(base);
+    if (!on_base)
+        return NULL; /* built cold after all */
     char *path = fs_absolute("delta.json", jobdir);
     json_t *d = fs_read_json(path); /* import's own */
     if (!d && (d = sum_input_deltas(cp, ds_dirs)) != NULL)

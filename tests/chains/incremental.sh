@@ -119,6 +119,24 @@ check "its results are a cold run's" -- \
 check "the export of the thumbnails' chain too, file for file" -- \
     diff -r wd/latest/export/output cold/latest/export/output
 
+# -- two imports while the thumbnailer did not run: it is built cold -----------------
+sed -n '1,/^  thumbs:/p' p.yaml | sed '$d' > only_import.yaml
+gen photo lib/nine.jpg --size 44x27 --seed 9 || exit 99
+"$AXLE" run only_import.yaml >i1.out 2>&1
+gen photo lib/ten.jpg --size 45x27 --seed 10 || exit 99
+"$AXLE" run only_import.yaml >i2.out 2>&1
+contains i2.out "(built incrementally on $(step_job i1.out import): 1 added" \
+    "an import alone chains too"
+"$AXLE" run p.yaml size=20 >r4b.out 2>r4b.err
+is $? 0 "the whole pipeline after two imports"
+is "$(grep -c '^thumbs .*built incrementally' r4b.out)" 0 \
+    "the thumbnailer, two links behind, is built cold and does not say otherwise"
+"$AXLE" run p.yaml wd=cold size=20 >cold20b.out 2>&1
+check "its results are a cold run's" -- \
+    cmp wd/latest/thumbs/result.json cold/latest/thumbs/result.json
+check "and so are the exported files" -- \
+    diff -r wd/latest/export/output cold/latest/export/output
+
 # -- gc keeps what a chain links to --------------------------------------------------
 "$AXLE" run p.yaml >r5.out 2>r5.err
 "$AXLE" gc -p p.yaml >gc.out 2>gc.err
