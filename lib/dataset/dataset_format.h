@@ -34,6 +34,12 @@
  *     open it and check both (image_ref.c).  A minor-0 reader calls it
  *     an unknown codec rather than misreading it.
  *
+ * Chains (dataset_chain.c): meta.json "key" names the column whose value
+ * names an item across a chain's links (null: none), "removed" the file
+ * (relative path, or null) of the keys this link removed, DS_REMOVED, one
+ * JSON string per line; both inherited from the parent when not set.  A
+ * reader before them reads a chain whole, dead rows too.
+ *
  * While the job runs, each process that closes a writer leaves
  * part.S.json (slice S) or part.STAGE.json (prepare/synthesis) beside the
  * column files it wrote; finishing merges them into meta.json. */
