@@ -92,6 +92,22 @@ label(const char *path, char *out, size_t outlen)
         snprintf(out, outlen, "%s", path);
 }
 
+/* A link's key, removed items and its chain's live rows (incremental
+ * chains: the rows a cold build would have). */
+static void
+print_chain_rows(axle_dataset *ds)
+{
+    const char *const *gone = axle_dataset_removed(ds);
+    size_t n = 0;
+    while (gone && gone[n])
+        n++;
+    int64_t live = axle_dataset_live_rows(NULL, ds);
+    printf("key       %s\n", axle_dataset_key(ds) ? axle_dataset_key(ds) : "none");
+    printf("removed   %zu item%s\n", n, n == 1 ? "" : "s");
+    if (live >= 0)
+        printf("live      %" PRId64 " rows in the chain\n", live);
+}
+
 /* The newest dataset's links and rows; 1 when a link of its chain of
  * previous datasets is broken (said on stderr), else 0. */
 static int
@@ -121,6 +137,8 @@ print_links(axle_dataset *ds)
     printf("rows      %" PRId64 " in %d slice%s\n", axle_dataset_rows(ds, -1),
            axle_dataset_slices(ds), axle_dataset_slices(ds) == 1 ? "" : "s");
     const char *broken = axle_internal_dataset_previous_error(last);
+    if (prev && !broken)
+        print_chain_rows(ds);
     if (broken)
         diag_error(NULL, 0, 0, "%s", broken);
     return broken != NULL;

@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "digest.h"
 #include "dispatch.h"
+#include "chain_plan.h"
 #include "clock.h"
 #include "fsutil.h"
 #include "identity.h"
@@ -44,6 +45,7 @@ typedef struct step_plan {
     char *output;
     size_t skipped;
     char *rebuilt;       /* why the job found for the identity was not reused */
+    char *chained;       /* "built incrementally on ...", or NULL */
 } step_plan;
 
 static const char run_usage[] =
@@ -207,17 +209,44 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     job_outcome out = {0};
     job_spec spec = {pl->m, st->name, pl->job_id, pl->job_dir, w->slices,
                      pl->options, p->dir, ds_dirs, job_dirs, pl->identity, idx + 1,
-                     p->nsteps, rs, NULL};
+                     p->nsteps, rs, NULL, NULL, NULL, NULL};
     if (run_mpi)
         spec.remote = mpi_run_remote(&spec);
-    if (bind_inputs(st, plans, ds_dirs, job_dirs, err, sizeof err) < 0)
+    char recipe[DIGEST_HEX_LEN];
+    identity_recipe(record, recipe);
+    spec.recipe = recipe;
+    chain_plan cp = {0};
+    json_t *delta = NULL;
+    if (bind_inputs(st, plans, ds_dirs, job_dirs, err, sizeof err) < 0) {
         snprintf(out.message, sizeof out.message, "job %s (step %s): %s",
                  pl->job_id, st->name, err);
-    else
+    } else {
+        chain_plan_find(w, st->name, pl->m, record, ds_dirs, json_object_size(job_dirs) > 0,
+                        &cp);
+        spec.chain_base = cp.base_dir;
+        spec.chain_inputs = cp.inputs;
         dispatch_run(&spec, &out);
+    }
+    if (out.ok && (delta = chain_delta(pl->job_dir, &cp, ds_dirs)) != NULL &&
+        (pl->chained = chain_delta_text(delta)) != NULL) {
+        /* built on the base: what changed since is the whole story */
+        json_decref(why);
+        why = json_pack("[s]", pl->chained);
+    }
+    chain_plan_free(&cp);
     pl->seconds = clock_now() - t0;
     json_t *j = job_record_write(&spec, pl->identity, record, why, input_jobs,
                                  &out, pl->seconds);
+    if (j && delta) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/job.json", pl->job_dir);
+        json_object_set(j, "chain", delta);
+        if (fs_write_json(path, j) < 0) {
+            json_decref(j);
+            j = NULL;
+        }
+    }
+    json_decref(delta);
     pl->state = out.ok ? "built" : "failed";
     if (out.ok && (!j || workdir_index(w, pl->identity, pl->job_id) < 0)) {
         snprintf(out.message, sizeof out.message,
@@ -320,6 +349,8 @@ print_line(const step *st, const step_plan *pl, line_widths lw)
     /* A job that could not be reused says why at the end of its line. */
     if (pl->rebuilt && strcmp(pl->state, "built") == 0)
         printf("  (rebuilt: %s)", pl->rebuilt);
+    else if (pl->chained && strcmp(pl->state, "built") == 0)
+        printf("  (%s)", pl->chained);
     putchar('\n');
     fflush(stdout);
 }
@@ -421,6 +452,7 @@ free_plans(step_plan *plans, size_t n)
         free(plans[i].job_dir);
         free(plans[i].output);
         free(plans[i].rebuilt);
+        free(plans[i].chained);
     }
     free(plans);
 }

@@ -17,6 +17,7 @@
 #include "dest_manifest.h"
 #include "diag.h"
 #include "fsutil.h"
+#include "identity.h"
 #include "job_record.h"
 #include "provenance.h"
 #include "ref.h"
@@ -26,8 +27,9 @@ static const char which_usage[] =
     "\n"
     "Names the job that wrote an exported image file and the chain of jobs\n"
     "behind it (export <- thumbs <- import, with methods and options) and\n"
-    "the source photo.  The file is found by the job id and identity in its\n"
-    "own XMP metadata, or, for a copy without it, by its image digest.\n"
+    "the source photo.  The file is found by its image digest (the recipe\n"
+    "in its XMP metadata says which options and method made it), or, for a\n"
+    "file of an older axle, by the job id and identity in its XMP.\n"
     "The workdir is DIR, that of pipeline FILE, the one FILE lies in, the\n"
     "one named by the manifest of the export dest folder FILE lies in\n"
     "(.axle-export.json), or ./axle-work.  Exit 1 when no job of the\n"
@@ -162,6 +164,14 @@ print_match(const workdir *w, const char *file, const prov_match *m, const char 
     printf("\n");
     if (c->identity)
         printf("identity  %s (axle %s)\n", c->identity, c->version ? c->version : "?");
+    if (c->recipe)
+        printf("recipe    %s (axle %s)\n", c->recipe, c->version ? c->version : "?");
+    json_t *j = job_record_load(m->job_dir);
+    json_t *chain = json_object_get(j, "chain");
+    if (chain) /* an incremental job: the earlier jobs hold the other items */
+        printf("built on  %s (incrementally)\n",
+               json_string_value(json_object_get(chain, "base")));
+    json_decref(j);
     printf("source    ");
     print_escaped(m->source ? m->source : "unknown");
     if (m->source_path) {
@@ -173,6 +183,21 @@ print_match(const workdir *w, const char *file, const prov_match *m, const char 
     print_chain(w, m->job_id, NULL, NULL, 0);
 }
 
+/* How a file whose metadata names `recipe` was found by its digest. */
+static const char *
+recipe_note(const prov_match *m, const char *recipe)
+{
+    json_t *j = job_record_load(m->job_dir);
+    char hex[DIGEST_HEX_LEN] = "";
+    json_t *rec = json_object_get(j, "identity_record");
+    if (rec)
+        identity_recipe(rec, hex);
+    json_decref(j);
+    return strcmp(hex, recipe) == 0
+               ? "its image digest, made by the recipe its metadata names"
+               : "its image digest (its metadata names another recipe)";
+}
+
 /* Looks the file up and prints what wrote it; the exit status. */
 static int
 which(const workdir *w, const char *file, const unsigned char *data, size_t len)
@@ -181,7 +206,8 @@ which(const workdir *w, const char *file, const unsigned char *data, size_t len)
     bool claimed = prov_read_claim(data, len, &c);
     char digest[AXLE_DIGEST_HEX], err[256], *why = NULL;
     bool digested = axle_image_digest(data, len, digest, err, sizeof err) == AXLE_OK;
-    prov_match *m = claimed ? prov_by_claim(w, &c, digested ? digest : NULL, &why) : NULL;
+    prov_match *m = claimed && c.identity
+                        ? prov_by_claim(w, &c, digested ? digest : NULL, &why) : NULL;
     int rc = 0;
     if (m) {
         print_match(w, file, m, "its embedded job id and identity", &c);
@@ -189,15 +215,22 @@ which(const workdir *w, const char *file, const unsigned char *data, size_t len)
         size_t n = 0;
         prov_match *all = digested ? prov_by_digest(w, digest, &n) : NULL;
         if (n > 0)
-            print_match(w, file, &all[0], claimed
-                            ? "its image digest (the job its metadata names is gone)"
-                            : "its image digest (the file has no axle metadata)", &c);
+            print_match(w, file, &all[0],
+                        !claimed ? "its image digest (the file has no axle metadata)"
+                        : c.recipe ? recipe_note(&all[0], c.recipe)
+                                   : "its image digest (the job its metadata names is gone)",
+                        &c);
         for (size_t i = 1; i < n; i++) {
             printf("also      %s wrote the same image data as ", all[i].job_id);
             print_escaped(all[i].file);
             printf("\n");
         }
-        if (n == 0 && claimed) {
+        if (n == 0 && claimed && c.recipe) {
+            diag_error(NULL, 0, 0, "%s: its metadata names recipe %.12s... of axle %s, but "
+                       "no export in %s wrote these bytes", file, c.recipe,
+                       c.version ? c.version : "?", w->path);
+            rc = 1;
+        } else if (n == 0 && claimed) {
             diag_error(NULL, 0, 0, "%s: its metadata names job %s (identity %s), but %s; "
                        "and no export in %s wrote these bytes", file,
                        c.job ? c.job : "?", c.identity ? c.identity : "?",
@@ -259,9 +292,9 @@ cli_which(int argc, char **argv)
         diag_error(NULL, 0, 0, "no workdir at %s (give --workdir DIR or -p FILE)", wdpath);
         prov_claim c;
         if (prov_read_claim(data, len, &c))
-            diag_note("%s says it was written by job %s (identity %s) of axle %s", file,
-                      c.job ? c.job : "?", c.identity ? c.identity : "?",
-                      c.version ? c.version : "?");
+            diag_note("%s says it was written by %s %s (%s) of axle %s", file,
+                      c.recipe ? "recipe" : "job", c.recipe ? c.recipe : c.job ? c.job : "?",
+                      c.identity ? c.identity : "no identity", c.version ? c.version : "?");
         prov_claim_free(&c);
     }
     int rc = w ? which(w, file, data, len) : 2;

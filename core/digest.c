@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static void
@@ -56,4 +57,44 @@ digest_fd(int fd, char hex[DIGEST_HEX_LEN])
     EVP_MD_CTX_free(ctx);
     to_hex(md, mdlen, hex);
     return 0;
+}
+
+/* ---- streaming (identity's input-file list) ---- */
+
+struct digest_ctx {
+    EVP_MD_CTX *md;
+};
+
+digest_ctx *
+digest_begin(void)
+{
+    digest_ctx *d = calloc(1, sizeof *d);
+    if (d && (!(d->md = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(d->md, EVP_sha256(), NULL))) {
+        EVP_MD_CTX_free(d->md);
+        free(d);
+        d = NULL;
+    }
+    return d;
+}
+
+void
+digest_update(digest_ctx *d, const void *data, size_t len)
+{
+    if (d)
+        EVP_DigestUpdate(d->md, data, len);
+}
+
+void
+digest_end(digest_ctx *d, char hex[DIGEST_HEX_LEN])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (!d) { /* out of memory: a digest no list can have */
+        snprintf(hex, DIGEST_HEX_LEN, "unknown");
+        return;
+    }
+    EVP_DigestFinal_ex(d->md, md, &mdlen);
+    EVP_MD_CTX_free(d->md);
+    free(d);
+    to_hex(md, mdlen, hex);
 }

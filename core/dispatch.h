@@ -36,6 +36,9 @@ typedef struct job_spec {
     size_t nsteps;       /* many, for the progress line ("thumbs 2/4: ...") */
     struct run_status *status; /* the run's live state, or NULL */
     const struct job_remote *remote; /* --mpi: the other ranks, or NULL */
+    const char *chain_base; /* the job it builds on (chain_plan.h), or NULL */
+    json_t *chain_inputs;   /* name -> dataset folder that job read, or NULL */
+    const char *recipe;     /* identity_recipe of its record: exported files carry it */
 } job_spec;
 
 typedef struct job_outcome {

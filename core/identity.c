@@ -9,9 +9,13 @@
 #include "libaxle_digest.h"
 #include "workdir.h"
 
-/* Input files named by path options: sorted paths with size and mtime, so
- * a changed photo rebuilds its import.  Expansion errors are left for the
- * method to report; identity just reflects what is there now. */
+/* Input files named by path options: the SHA-256 and count of their
+ * sorted list of paths with size and mtime, so a changed photo rebuilds
+ * its import.  The list itself is not kept in the record (job.json would
+ * grow with the collection): import_images writes it to its job folder
+ * (inputs.txt), where an incremental import diffs it.  Expansion errors
+ * are left for the method to report; identity just reflects what is
+ * there now. */
 static json_t *
 input_files(const method *m, json_t *options)
 {
@@ -31,21 +35,29 @@ input_files(const method *m, json_t *options)
         char **paths = NULL;
         size_t npaths = 0;
         char err[512];
-        json_t *list = json_array();
+        json_int_t count = 0;
+        digest_ctx *d = digest_begin();
         if (n && axle_expand_paths(pats, n, recursive, &paths, &npaths, err,
                                    sizeof err) == AXLE_OK) {
             for (size_t i = 0; i < npaths; i++) {
                 struct stat st;
-                if (stat(paths[i], &st) == 0)
-                    json_array_append_new(
-                        list, json_pack("[s, I, I, i]", paths[i],
-                                        (json_int_t)st.st_size,
-                                        (json_int_t)st.st_mtim.tv_sec,
-                                        (int)st.st_mtim.tv_nsec));
+                if (stat(paths[i], &st) != 0)
+                    continue;
+                /* one line per file; the path's NUL ends it unambiguously */
+                char line[96];
+                int len = snprintf(line, sizeof line, "\t%lld\t%lld.%09ld\n",
+                                   (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                                   (long)st.st_mtim.tv_nsec);
+                digest_update(d, paths[i], strlen(paths[i]) + 1);
+                digest_update(d, line, (size_t)len);
+                count++;
             }
             axle_free_paths(paths, npaths);
         }
-        json_object_set_new(files, o->name, list);
+        char hex[DIGEST_HEX_LEN];
+        digest_end(d, hex);
+        json_object_set_new(files, o->name,
+                            json_pack("{s:I, s:s}", "count", count, "sha256", hex));
         free(pats);
     }
     return files;
@@ -74,6 +86,16 @@ identity_digest(json_t *record, char hex[DIGEST_HEX_LEN])
                                         JSON_ENSURE_ASCII | JSON_REAL_PRECISION(17));
     digest_bytes(text, strlen(text), hex);
     free(text);
+}
+
+void
+identity_recipe(json_t *record, char hex[DIGEST_HEX_LEN])
+{
+    json_t *r = json_deep_copy(record);
+    json_object_del(r, "inputs");
+    json_object_del(r, "files");
+    identity_digest(r, hex);
+    json_decref(r);
 }
 
 static char *

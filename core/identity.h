@@ -20,6 +20,11 @@
 json_t *identity_record(const method *m, json_t *options, json_t *inputs,
                         int slices);
 void identity_digest(json_t *record, char hex[DIGEST_HEX_LEN]);
+/* The *recipe*: the digest of the record without its inputs and input
+ * files (method, .so, options, slices, libraries).  Jobs of one step that
+ * differ only in what they read share it: an incremental job and the job
+ * it builds on; what an exported file carries instead of a job identity. */
+void identity_recipe(json_t *record, char hex[DIGEST_HEX_LEN]);
 
 /* Human reasons why `now` differs from `before` (JSON array of strings):
  * "the .so changed", "libaxle changed", "option size changed: [256,256] -> [128,128]", ... */

@@ -110,6 +110,13 @@ add_dataset(struct manifest *mf, const char *dsdir)
     free(metapath);
     if (rc == 0)
         rc = add_columns(mf, dsdir, meta);
+    /* a link's removed keys decide its chain's live rows */
+    const char *removed = json_string_value(json_object_get(meta, "removed"));
+    if (rc == 0 && removed) {
+        char *path = fs_absolute(removed, dsdir);
+        rc = add_file(mf, path);
+        free(path);
+    }
     static const char *const links[] = {"parent", "previous"};
     for (size_t k = 0; rc == 0 && k < 2; k++) {
         const char *link = json_string_value(json_object_get(meta, links[k]));

@@ -346,6 +346,9 @@ build_job(axle_job *job, const job_spec *spec)
     job->job_inputs = spec->job_inputs;
     job->identity = (char *)spec->identity;
     job->step = (char *)spec->step;
+    job->chain_base = (char *)spec->chain_base;
+    job->chain_inputs = spec->chain_inputs;
+    job->recipe = (char *)spec->recipe;
 }
 
 void

@@ -128,6 +128,8 @@ job_record_write(const job_spec *spec, const char *identity, json_t *record,
         json_object_set_new(j, "manifest", manifest);
     if (libaxle)
         json_object_set_new(j, "libaxle", json_string(libaxle));
+    if (spec->recipe) /* what its exported files carry (identity_recipe) */
+        json_object_set_new(j, "recipe", json_string(spec->recipe));
     if (!out->ok)
         json_object_set_new(j, "error", json_string(out->message));
     if (json_array_size(skipped) > 0) {

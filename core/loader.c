@@ -258,6 +258,8 @@ loader_load_path(const char *path_in, char *err, size_t errlen)
     *(void **)&cand.prepare = dlsym(h, "prepare");
     *(void **)&cand.analysis = dlsym(h, "analysis");
     *(void **)&cand.synthesis = dlsym(h, "synthesis");
+    const int *row_wise = dlsym(h, "axle_row_wise"); /* AXLE_ROW_WISE */
+    cand.row_wise = row_wise && *row_wise == 1;
     int refused = say_near_misses(fd, &cand, path,
                                   check_descriptor(&cand, path, err, errlen), err, errlen);
     if (refused < 0 || check_options(cand.desc, path, err, errlen) < 0)

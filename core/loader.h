@@ -21,6 +21,7 @@ typedef struct method {
     method_prepare_fn prepare;
     method_analysis_fn analysis;
     method_synthesis_fn synthesis;
+    bool row_wise;                /* AXLE_ROW_WISE: may build on its last job */
 } method;
 
 /* Resolves and loads `ref`.  On failure writes the reason (naming the

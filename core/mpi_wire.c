@@ -59,6 +59,14 @@ wire_job_text(const job_spec *spec, const slice_share *share)
                           "base_dir", spec->base_dir, "inputs", spec->inputs,
                           "job_inputs", spec->job_inputs, "identity", spec->identity,
                           "mine", mine);
+    /* An incremental build: the ranks' slices need the base and recipe
+     * too (lib/chain.c reads them in the slices). */
+    if (j && spec->chain_base)
+        json_object_set_new(j, "chain_base", json_string(spec->chain_base));
+    if (j && spec->chain_inputs)
+        json_object_set(j, "chain_inputs", spec->chain_inputs);
+    if (j && spec->recipe)
+        json_object_set_new(j, "recipe", json_string(spec->recipe));
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     return text;
@@ -87,6 +95,9 @@ wire_job_read(const char *text, wire_job *wj, char *err, size_t errlen)
     s->options = json_object_get(r, "options");
     s->inputs = json_object_get(r, "inputs");
     s->job_inputs = json_object_get(r, "job_inputs");
+    s->chain_base = field(r, "chain_base");
+    s->chain_inputs = json_object_get(r, "chain_inputs");
+    s->recipe = field(r, "recipe");
     wj->method_sha256 = field(r, "sha256");
     const char *path = field(r, "method");
     if (!r || !s->step || !s->id || !s->dir || !s->base_dir || !s->identity ||

@@ -21,7 +21,8 @@ prov_read_claim(const void *data, size_t len, prov_claim *c)
     c->job = axle_internal_xmp_field(xmp, xl, "job");
     c->identity = axle_internal_xmp_field(xmp, xl, "identity");
     c->source = axle_internal_xmp_field(xmp, xl, "source");
-    if (c->job || c->identity)
+    c->recipe = axle_internal_xmp_field(xmp, xl, "recipe");
+    if (c->job || c->identity || c->recipe)
         return true;
     prov_claim_free(c);
     return false;
@@ -34,6 +35,7 @@ prov_claim_free(prov_claim *c)
     free(c->job);
     free(c->identity);
     free(c->source);
+    free(c->recipe);
     memset(c, 0, sizeof *c);
 }
 
@@ -50,8 +52,9 @@ prov_match_free(prov_match *m)
 }
 
 /* The path of `name` among the files the job at the root of the dataset
- * chain (the import) recorded in its identity: the one equal to it or
- * ending in "/name".  NULL when none or several do. */
+ * chain (the import) listed in its inputs.txt ("size TAB mtime TAB path"
+ * lines): the one equal to it or ending in "/name".  NULL when none or
+ * several do. */
 static char *
 imported_path(const char *ds_path, const char *name)
 {
@@ -72,28 +75,36 @@ imported_path(const char *ds_path, const char *name)
         return NULL;
     }
     *cut = '\0';
-    json_t *j = job_record_load(root);
+    char *list = NULL;
+    FILE *f = asprintf(&list, "%s/inputs.txt", root) < 0 ? NULL : fopen(list, "r");
+    free(list);
     free(root);
-    json_t *files = json_object_get(json_object_get(j, "identity_record"), "files");
-    const char *key, *found = NULL;
-    json_t *list;
-    size_t nlen = strlen(name), hits = 0;
-    json_object_foreach(files, key, list) {
-        size_t i;
-        json_t *entry;
-        json_array_foreach(list, i, entry) {
-            const char *p = json_string_value(json_array_get(entry, 0));
-            size_t pl = p ? strlen(p) : 0;
-            if (p && (strcmp(p, name) == 0 ||
-                      (pl > nlen && p[pl - nlen - 1] == '/' && strcmp(p + pl - nlen, name) == 0))) {
-                found = p;
-                hits++;
-            }
+    char *line = NULL, *found = NULL;
+    size_t cap = 0, nlen = strlen(name), hits = 0;
+    ssize_t got;
+    while (f && (got = getline(&line, &cap, f)) > 0) {
+        if (line[got - 1] == '\n')
+            line[--got] = '\0';
+        char *t = line[0] == '#' ? NULL : strchr(line, '\t');
+        char *p = t ? strchr(t + 1, '\t') : NULL;
+        if (!p++)
+            continue;
+        size_t pl = strlen(p);
+        if (strcmp(p, name) == 0 ||
+            (pl > nlen && p[pl - nlen - 1] == '/' && strcmp(p + pl - nlen, name) == 0)) {
+            free(found);
+            found = strdup(p);
+            hits++;
         }
     }
-    char *out = hits == 1 ? strdup(found) : NULL;
-    json_decref(j);
-    return out;
+    free(line);
+    if (f)
+        fclose(f);
+    if (hits != 1) {
+        free(found);
+        found = NULL;
+    }
+    return found;
 }
 
 /* The current cell of a string cursor (malloc'd), or NULL. */

@@ -2,8 +2,10 @@
  *
  * Two ways to find it, tried in order (core/provenance.c):
  *   1. the file's own XMP names the job id and identity (export_images
- *      writes them): the workdir's index maps the identity to its job,
- *      or the job id does, when that job still has the same identity;
+ *      wrote them before incremental chains; now it writes the job's
+ *      recipe instead, which names no one job): the workdir's index maps
+ *      the identity to its job, or the job id does, when that job still
+ *      has the same identity;
  *   2. the file's image digest (axle_image_digest: the coded data without
  *      metadata) is looked up among the `image_sha256` columns that export
  *      jobs record, so a copy whose metadata was stripped is found too.
@@ -20,6 +22,8 @@
 /* What the file's own XMP says (each NULL when absent). */
 typedef struct prov_claim {
     char *version, *job, *identity, *source;
+    char *recipe; /* files of axle since incremental chains carry this, not
+                     job and identity (identity_recipe) */
 } prov_claim;
 
 /* A job that wrote the file. */

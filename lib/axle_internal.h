@@ -51,6 +51,12 @@ struct axle_job {
     bool replay;       /* --mpi, a worker rank's prepare (core/job_process.c):
                           run again only to rebuild the memory its slices
                           inherit; libaxle writes nothing (rank 0 did) */
+    /* Incremental chains (lib/chain.c): the job this one builds on, and
+     * per dataset input the dataset that job read; NULL for a cold build. */
+    char *chain_base;
+    json_t *chain_inputs; /* name -> "JOBDIR/ds/NAME" */
+    json_t *chain_cache;  /* opened datasets and link lists (pointers) */
+    char *recipe;         /* the identity without inputs (axle_job_recipe) */
 };
 
 /* The job this process runs (set by the core before calling a stage). */

@@ -6,6 +6,8 @@ lib_libaxle_la_SOURCES = lib/axle_internal.h lib/job.c lib/versions.c lib/atomic
 # Option getters checked against the method's declaration; the on_error
 # policy; writing a file into the job folder (issue 10).
 lib_libaxle_la_SOURCES += lib/options_get.c lib/item_policy.c lib/write_file.c
+# Incremental chains: the base job, the links to process (issue 11).
+lib_libaxle_la_SOURCES += lib/chain.c
 lib_libaxle_la_CFLAGS = $(AM_CFLAGS) -fno-semantic-interposition $(JANSSON_CFLAGS) $(TURBOJPEG_CFLAGS) $(JPEG_CFLAGS) $(WEBP_CFLAGS) $(CRYPTO_CFLAGS) $(IMAGE_CODEC_CFLAGS)
 lib_libaxle_la_LIBADD = $(JANSSON_LIBS) $(TURBOJPEG_LIBS) $(JPEG_LIBS) $(WEBP_LIBS) $(CRYPTO_LIBS) $(IMAGE_CODEC_LIBS) -lm
 lib_libaxle_la_LDFLAGS = $(AM_LDFLAGS) -no-undefined -version-info 0:0:0 \

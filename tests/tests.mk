@@ -30,3 +30,4 @@ include tests/results.mk
 include tests/board.mk
 include tests/byref.mk
 include tests/mpi.mk
+include tests/chains.mk

@@ -369,18 +369,22 @@ build_meta(struct finish *f)
     json_t *cols = all_columns(f, parent);
     json_t *pj = cols ? link_json(f, "parent") : NULL;
     json_t *prj = pj ? link_json(f, "previous") : NULL;
+    json_t *key = ds_chain_meta_key(f->parts[0].j, parent);
+    json_t *removed = ds_chain_meta_removed(f->dir, f->parts[0].j, parent);
     axle_dataset_close(parent);
     if (!prj) {
         json_decref(rows);
         json_decref(cols);
         json_decref(pj);
+        json_decref(key);
+        json_decref(removed);
         return NULL;
     }
-    return json_pack("{s:s, s:i, s:i, s:s, s:i, s:o, s:o, s:o, s:o}", "format",
+    return json_pack("{s:s, s:i, s:i, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o}", "format",
                      DS_FORMAT_NAME, "version", DS_FORMAT_VERSION, "minor",
                      DS_FORMAT_MINOR, "name", f->name,
                      "slices", f->slices, "rows", rows, "parent", pj, "previous",
-                     prj, "columns", cols);
+                     prj, "columns", cols, "key", key, "removed", removed);
 }
 
 static int

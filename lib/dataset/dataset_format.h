@@ -34,6 +34,12 @@
  *     open it and check both (image_ref.c).  A minor-0 reader calls it
  *     an unknown codec rather than misreading it.
  *
+ * Chains (dataset_chain.c): meta.json "key" names the column whose value
+ * names an item across a chain's links (null: none), "removed" the file
+ * (relative path, or null) of the keys this link removed, DS_REMOVED, one
+ * JSON string per line; both inherited from the parent when not set.  A
+ * reader before them reads a chain whole, dead rows too.
+ *
  * While the job runs, each process that closes a writer leaves
  * part.S.json (slice S) or part.STAGE.json (prepare/synthesis) beside the
  * column files it wrote; finishing merges them into meta.json. */
@@ -90,6 +96,12 @@ struct axle_dataset {
     axle_dataset *newer;       /* the dataset owning this one, or NULL */
     char *previous_err;        /* why `previous` could not be opened */
     json_t *meta;     /* the parsed meta.json, for min/max */
+    /* Chains (dataset_chain.c): the key column naming an item across
+     * links, and the file listing the keys this link removed. */
+    char *key;        /* or NULL */
+    char *removed_path; /* absolute, or NULL */
+    char **removed;   /* loaded on first use, NULL-terminated */
+    char *removed_err;
 };
 
 union ds_fixed {
@@ -137,6 +149,7 @@ struct axle_writer {
     int64_t rows;      /* complete rows in the open part */
     int nset;          /* columns set in the current row */
     char last_key[32]; /* part key last written ("" none) */
+    char *key;         /* axle_writer_key's column, or NULL */
     struct axle_writer *next; /* this process's writers */
 };
 
@@ -250,6 +263,31 @@ int ds_ref_load(struct ds_ref_reader *r, const uint8_t *cell, size_t len,
  * NUL-terminated: *pathlen bytes). */
 void ds_ref_fields(const uint8_t *cell, size_t len, const char **path, size_t *pathlen,
                    uint64_t *size, int64_t *mtime_ns);
+
+/* ---- chains (dataset_chain.c) ---- */
+
+/* The file of a link's removed keys: one JSON string per line. */
+#define DS_REMOVED "removed.jsonl"
+/* Reads "key" and "removed" of meta.json into ds. */
+int ds_chain_load_meta(axle_dataset *ds, char *err, size_t errlen);
+void ds_chain_free(axle_dataset *ds);
+/* meta.json's "key" and "removed" for a dataset being finished in folder
+ * `dir` (canonical), from its parts' key and its parent (may be NULL). */
+json_t *ds_chain_meta_key(json_t *part, const axle_dataset *parent);
+json_t *ds_chain_meta_removed(const char *dir, json_t *part,
+                              const axle_dataset *parent);
+
+/* Which rows of a chain are live: every key of the links newer than the
+ * oldest, with the newest link that holds or removes it. */
+typedef struct ds_live ds_live;
+/* True when the chain has several links and every one names a key: else
+ * every row is live (a chain made without keys is read whole). */
+bool ds_chain_keyed(axle_dataset **chain, int n);
+/* Built over chain[0..n) (oldest first); NULL with the job's message set. */
+ds_live *ds_live_build(axle_job *job, axle_dataset **chain, int n);
+/* True when the row of link `link` with key `key` is live. */
+bool ds_live_row(const ds_live *l, int link, const char *key, size_t len);
+void ds_live_free(ds_live *l);
 
 /* JSON for a float min/max: a number, or "inf"/"-inf" (JSON has none). */
 json_t *ds_json_double(double v);

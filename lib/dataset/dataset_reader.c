@@ -68,6 +68,7 @@ axle_dataset_close(axle_dataset *ds)
     free(ds->parent);
     free(ds->previous);
     free(ds->previous_err);
+    ds_chain_free(ds);
     json_decref(ds->meta);
     free(ds);
 }
@@ -237,7 +238,8 @@ load_meta(axle_dataset *ds, char *err, size_t errlen)
     if (!ds->name || !ds->columns)
         return bad_meta(ds, err, errlen, "out of memory");
     if (load_link(ds, "parent", &ds->parent, err, errlen) < 0 ||
-        load_link(ds, "previous", &ds->previous, err, errlen) < 0)
+        load_link(ds, "previous", &ds->previous, err, errlen) < 0 ||
+        ds_chain_load_meta(ds, err, errlen) < 0)
         return -1;
     for (size_t i = 0; i < json_array_size(cols); i++) {
         ds->ncolumns = (int)i + 1;

@@ -86,6 +86,7 @@ free_writer(axle_writer *w)
     free(w->dir);
     free(w->parent);
     free(w->previous);
+    free(w->key);
     free(w->parent_rows);
     free(w);
 }
@@ -440,12 +441,15 @@ part_json(const axle_writer *w, const char *stage)
         }
         json_array_append_new(cols, col);
     }
-    return json_pack("{s:i, s:s, s:i, s:I, s:o, s:o, s:o}", "version",
+    json_t *part = json_pack("{s:i, s:s, s:i, s:I, s:o, s:o, s:o}", "version",
                      DS_FORMAT_VERSION, "stage", stage, "slice", w->target, "rows",
                      (json_int_t)(w->open ? w->rows : 0), "parent",
                      w->parent ? json_string(w->parent) : json_null(), "previous",
                      w->previous ? json_string(w->previous) : json_null(),
                      "columns", cols);
+    if (part && w->key) /* chains: the key column (dataset_chain.c) */
+        json_object_set_new(part, "key", json_string(w->key));
+    return part;
 }
 
 /* Ends each column file: buffered bytes, then the null bitmap if any. */

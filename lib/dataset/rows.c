@@ -4,7 +4,9 @@
  * together; strings are copied into a buffer per column to end them with
  * a NUL; the row's label comes from the `filename` column when the
  * dataset has one.  With AXLE_ROWS_CHAIN the datasets of a `previous`
- * chain are walked oldest first, each with its own cursors.
+ * chain are walked oldest first, each with its own cursors, and only the
+ * chain's live rows are returned: a row that a newer link replaced or
+ * removed is passed over (dataset_chain.c says which are live).
  *
  * A getter cannot return an error, so misuse (a getter of another type,
  * an index out of range) is noted and the next axle_rows_next fails with
@@ -33,6 +35,8 @@ struct axle_rows {
     axle_cursor **cur;     /* per column, of chain[link] */
     axle_type *types;      /* per column, in chain[link] */
     axle_cursor *name_cur; /* `filename` when not asked for, or NULL */
+    ds_live *live;         /* a chain's live keys, or NULL: every row */
+    axle_cursor *key_cur;  /* the key column of chain[link], with `live` */
     int name_col;          /* index of `filename` among the columns, or -1 */
     struct text_buf *text; /* per column: the cell with a NUL */
     struct text_buf label;
@@ -51,6 +55,8 @@ close_cursors(axle_rows *r)
     }
     axle_cursor_close(r->name_cur);
     r->name_cur = NULL;
+    axle_cursor_close(r->key_cur);
+    r->key_cur = NULL;
 }
 
 void
@@ -69,6 +75,7 @@ axle_rows_close(axle_rows *r)
     free(r->cur);
     free(r->types);
     free(r->chain);
+    ds_live_free(r->live);
     free(r->label.s);
     free(r);
 }
@@ -89,6 +96,9 @@ open_link(axle_rows *r, int link)
             return axle_error(r->job, AXLE_EINVAL, "%s", err);
         r->types[i] = axle_dataset_column_type(ds, r->names[i]);
     }
+    if (r->live && !(r->key_cur = axle_cursor_open(ds, axle_dataset_key(ds), r->sliceno,
+                                                   err, sizeof err)))
+        return axle_error(r->job, AXLE_EINVAL, "%s", err);
     r->name_col = -1;
     if (axle_dataset_column_type(ds, "filename") != AXLE_STRING)
         return AXLE_OK;
@@ -127,6 +137,9 @@ collect_chain(axle_rows *r, axle_dataset *ds, bool chain)
         int64_t rows = axle_dataset_rows(r->chain[i], r->sliceno);
         r->total += rows > 0 ? rows : 0;
     }
+    /* Several links: only the live rows (a single dataset's are all live). */
+    if (ds_chain_keyed(r->chain, n) && !(r->live = ds_live_build(r->job, r->chain, n)))
+        return AXLE_EFORMAT; /* the message is set */
     return AXLE_OK;
 }
 
@@ -220,7 +233,43 @@ step(axle_rows *r)
         return axle_error(r->job, AXLE_EIO, "%s", axle_cursor_error(r->name_cur)[0]
                           ? axle_cursor_error(r->name_cur)
                           : "the filename column ends before the others (damaged)");
+    if (got == 1 && r->key_cur && axle_cursor_next(r->key_cur) != 1)
+        return axle_error(r->job, AXLE_EIO, "%s", axle_cursor_error(r->key_cur)[0]
+                          ? axle_cursor_error(r->key_cur)
+                          : "the key column ends before the others (damaged)");
     return got;
+}
+
+/* The current row of a chain is live (dataset_chain.c). */
+static bool
+row_live(axle_rows *r)
+{
+    if (!r->live || axle_cursor_is_null(r->key_cur))
+        return true;
+    size_t len = 0;
+    const char *k = axle_cursor_bytes(r->key_cur, &len);
+    return ds_live_row(r->live, r->link, k, len);
+}
+
+/* Steps to the next live row of the chain, opening newer links as the
+ * older end; 1, 0 or an error code. */
+static int
+step_live(axle_rows *r)
+{
+    int got;
+    for (;;) {
+        while ((got = step(r)) == 0 && r->link + 1 < r->nchain) {
+            int rc = open_link(r, r->link + 1);
+            if (rc != AXLE_OK)
+                return rc;
+        }
+        if (got != 1 || row_live(r))
+            return got;
+        /* a dead row still counts for its slice's index */
+        int slice = axle_cursor_slice(r->cur[0]);
+        r->index = slice == r->slice ? r->index + 1 : 0;
+        r->slice = slice;
+    }
 }
 
 int
@@ -231,12 +280,7 @@ axle_rows_next(axle_rows *r)
     for (int i = 0; i < r->ncols; i++)
         r->text[i].valid = false;
     r->label.valid = false;
-    int got;
-    while ((got = step(r)) == 0 && r->link + 1 < r->nchain) {
-        int rc = open_link(r, r->link + 1);
-        if (rc != AXLE_OK)
-            return rc;
-    }
+    int got = step_live(r);
     if (got != 1)
         return got;
     int slice = axle_cursor_slice(r->cur[0]);

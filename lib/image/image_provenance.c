@@ -1,9 +1,12 @@
 /* image_provenance.c - axle's XMP packet: which job wrote a file.
  *
- * The packet names the axle version, the job id, the job's identity and
- * the source file, in axle's own namespace; nothing in it changes from one
- * run of the same job to the next (no date, no host, no path of the
- * workdir), so export stays deterministic and a published file tells
+ * The packet names the axle version, the job's recipe (its identity
+ * without its inputs: axle_job_recipe) and the source file, in axle's own
+ * namespace; nothing in it changes from one run of the same job to the
+ * next (no date, no host, no path of the workdir), nor from a cold job to
+ * an incremental one (no job id, no identity, which depend on every other
+ * input), so export stays deterministic, a file kept from an earlier job
+ * of a chain is the one a cold run writes, and a published file tells
  * nothing about the machine it was made on.  `axle which` reads the
  * fields back (axle_internal_xmp_field), accepting them as elements, as
  * written here, or as attributes, as XMP tools that rewrite a packet may
@@ -47,7 +50,7 @@ xml_text(const char *s)
 static char *
 provenance_packet(const axle_job *job, const char *source, size_t *len)
 {
-    char *src = source ? xml_text(source) : NULL, *id = xml_text(axle_job_id(job));
+    char *src = source ? xml_text(source) : NULL, *id = xml_text(axle_job_recipe(job));
     char *out = NULL, *source_el = NULL;
     if ((source && !src) || !id)
         goto done;
@@ -62,14 +65,13 @@ provenance_packet(const axle_job *job, const char *source, size_t *len)
                      " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
                      "  <rdf:Description rdf:about=\"\" xmlns:axle=\"" AXLE_XMP_NS "\">\n"
                      "   <axle:version>%s</axle:version>\n"
-                     "   <axle:job>%s</axle:job>\n"
-                     "   <axle:identity>%s</axle:identity>\n"
+                     "   <axle:recipe>%s</axle:recipe>\n"
                      "%s"
                      "  </rdf:Description>\n"
                      " </rdf:RDF>\n"
                      "</x:xmpmeta>\n"
                      "<?xpacket end=\"r\"?>",
-                     axle_version(), id, axle_job_identity(job), source_el);
+                     axle_version(), id, source_el);
     if (n < 0)
         out = NULL;
     else

@@ -53,6 +53,14 @@ static char *dest;      /* absolute, no trailing slash; NULL without `dest` */
 static int dest_fd = -1; /* the folder, flock()ed for the job */
 static json_t *owned;   /* name -> {size, mtime_ns, image_sha256}: axle's files */
 static int journal_fd = -1; /* this slice's journal */
+static json_t *keep_but;  /* export_dest_keep_all_but's names, or NULL */
+
+void
+export_dest_keep_all_but(json_t *dropped)
+{
+    json_decref(keep_but);
+    keep_but = dropped;
+}
 
 bool
 export_dest_on(void)
@@ -616,6 +624,33 @@ remove_stale(const char *name, json_t *entry, export_dest_counts *counts)
         close(dfd);
 }
 
+/* An earlier job's file for a live item this job did not write (a chain's
+ * older link): still axle's when unchanged, and registered with the job. */
+static int
+keep_earlier(axle_job *job, const char *name, json_t *entry, struct gather *g)
+{
+    const char *base;
+    int dfd = open_parent(name, false, &base);
+    struct stat st;
+    bool there = dfd >= 0 && fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                 still_axles(entry, &st);
+    if (dfd >= 0)
+        close(dfd);
+    if (!there) {
+        fprintf(stderr, "export: %s/%s is gone or changed since axle wrote it: it is "
+                "no longer axle's (run again with the step rebuilt to write it)\n",
+                dest, name);
+        return AXLE_OK;
+    }
+    json_object_set(g->files, name, entry);
+    g->counts->unchanged++;
+    char *path = dest_file(name);
+    int rc = path ? axle_register_outside(job, path)
+                  : axle_error(job, AXLE_ENOMEM, "out of memory");
+    free(path);
+    return rc;
+}
+
 int
 export_dest_finish(axle_job *job, export_dest_counts *counts)
 {
@@ -624,10 +659,20 @@ export_dest_finish(axle_job *job, export_dest_counts *counts)
     each_journal_line(gather_line, &g, false);
     const char *name;
     json_t *entry;
-    json_object_foreach(owned, name, entry)
-        if (!json_object_get(g.files, name))
+    int rc = AXLE_OK;
+    json_object_foreach(owned, name, entry) {
+        if (json_object_get(g.files, name))
+            continue;
+        if (keep_but && !json_object_get(keep_but, name))
+            rc = rc == AXLE_OK ? keep_earlier(job, name, entry, &g) : rc;
+        else
             remove_stale(name, entry, counts);
-    int rc = write_manifest(job, g.files);
+    }
+    if (rc != AXLE_OK) {
+        json_decref(g.files);
+        return rc;
+    }
+    rc = write_manifest(job, g.files);
     json_decref(g.files);
     if (rc == AXLE_OK)
         each_journal_line(NULL, NULL, true);

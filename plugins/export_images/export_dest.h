@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "axle/axle.h"
 
 /* The manifest at the top of a dest folder: what axle wrote there. */
@@ -34,5 +36,11 @@ typedef struct export_dest_counts {
     unsigned long long written, unchanged, removed, kept_changed;
 } export_dest_counts;
 int export_dest_finish(axle_job *job, export_dest_counts *counts);
+
+/* prepare, for a job built on an earlier one that wrote only a chain's new
+ * link: the files axle wrote earlier stay axle's (kept, registered,
+ * counted unchanged) except those named in `dropped` (an object whose
+ * keys are output names: removed or rewritten items).  Takes `dropped`. */
+void export_dest_keep_all_but(json_t *dropped);
 
 #endif

@@ -75,12 +75,10 @@ export_format_read(axle_job *job, axle_dataset *src, struct export_format *f)
 }
 
 bool
-export_format_passes(const struct export_format *f, const axle_cursor *c,
-                     const axle_image *img)
+export_format_passes(const struct export_format *f, int quality, const axle_image *img)
 {
     return img->codec == f->codec && img->orientation <= 1 && !f->enc.progressive &&
-           f->enc.subsampling == 0 && !f->keep_metadata &&
-           axle_cursor_image_quality(c) == f->enc.quality;
+           f->enc.subsampling == 0 && !f->keep_metadata && quality == f->enc.quality;
 }
 
 /* The cell's profile when it fits the pixels written. */

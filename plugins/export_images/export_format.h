@@ -33,10 +33,10 @@ struct export_format {
 int export_format_read(axle_job *job, axle_dataset *src, struct export_format *f);
 
 /* A stored cell passes through untouched only when re-encoding it would
- * aim at the same bitstream: same codec and quality, upright, baseline
- * with the default chroma, and no EXIF to add. */
-bool export_format_passes(const struct export_format *f, const axle_cursor *c,
-                          const axle_image *img);
+ * aim at the same bitstream: same codec and quality (`quality`, the
+ * cell's recorded one), upright, baseline with the default chroma, and no
+ * EXIF to add. */
+bool export_format_passes(const struct export_format *f, int quality, const axle_image *img);
 
 /* The metadata of one file: *o is f->enc plus the ICC profile the cell
  * carries (when it fits `channels`) and, with metadata: keep, the EXIF of

@@ -24,7 +24,13 @@
  * that `axle which` finds the job of a copy whose metadata was stripped.
  *
  * With option `dest`, the files go to that folder instead, kept as a
- * mirror of the source tree (export_dest.c). */
+ * mirror of the source tree (export_dest.c).
+ *
+ * Row-wise (export_chain.c): built on the step's earlier export, only the
+ * source's new link is exported and the job's dataset chains to the
+ * earlier one's.  A cold export of a source of several links exports the
+ * chain's live rows into a dataset of its own (filename, file,
+ * image_sha256) rather than one linked to a parent. */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,6 +40,7 @@
 #include <jansson.h>
 
 #include "axle/axle.h"
+#include "export_chain.h"
 #include "export_dest.h"
 #include "export_format.h"
 #include "export_names.h"
@@ -57,6 +64,7 @@ static const axle_input inputs[] = {
 AXLE_METHOD(export_images, "1.3",
             "an image column to JPEG, WebP, PNG or AVIF files in the job folder",
             options, inputs);
+AXLE_ROW_WISE;
 
 #define OUTDIR "output"
 
@@ -64,6 +72,13 @@ AXLE_METHOD(export_images, "1.3",
  * the source's rows plus the file each one became. */
 static axle_writer *out;
 static int file_col, digest_col;
+/* The source links this job exports (the new one, or every one), and
+ * whether it reads a whole chain's live rows (live_mode: a dataset of its
+ * own, with the source's names in name_col). */
+static axle_dataset **links;
+static size_t nlinks;
+static bool live_mode;
+static int name_col = -1;
 /* The format and its options, read in prepare, inherited by the slices. */
 static struct export_format fmt;
 
@@ -95,21 +110,29 @@ source_names(axle_job *job, axle_dataset *src, char ***names, size_t *n)
     return AXLE_OK;
 }
 
+/* The provenance dataset: linked to the source link (chained to the
+ * earlier job's when built on it), or in live_mode a dataset of its own
+ * naming each row by the source's key. */
 static int
 open_provenance(axle_job *job, axle_dataset *src)
 {
-    out = axle_writer_new(job, "default", src, NULL);
+    out = axle_writer_new(job, "default", live_mode ? NULL : src,
+                          live_mode ? NULL : axle_chain_base_dataset(job, "default"));
     if (!out)
         return AXLE_EINTERNAL; /* the SDK has set the message */
+    if (live_mode && (name_col = axle_writer_add(out, "filename", AXLE_STRING)) < 0)
+        return name_col;
     file_col = axle_writer_add(out, "file", AXLE_STRING);
     digest_col = file_col < 0 ? file_col : axle_writer_add(out, "image_sha256", AXLE_STRING);
+    if (digest_col >= 0 && live_mode)
+        return axle_writer_key(out, "filename");
     return digest_col < 0 ? digest_col : AXLE_OK;
 }
 
 /* The size of the file a cell becomes: encoded cells are turned upright,
  * raw pixels are written as they are. */
-static void
-exported_size(const axle_image *img, uint32_t *w, uint32_t *h)
+void
+export_exported_size(const axle_image *img, uint32_t *w, uint32_t *h)
 {
     bool turned = img->codec != AXLE_CODEC_RAW && img->orientation >= 5;
     *w = turned ? img->height : img->width;
@@ -139,7 +162,7 @@ read_sizes(axle_job *job, axle_dataset *src, struct export_row *rows, size_t n)
                             rows[i].source, axle_cursor_error(c)[0]
                                 ? axle_cursor_error(c) : "unreadable image cell");
         } else {
-            exported_size(&img, &rows[i].w, &rows[i].h);
+            export_exported_size(&img, &rows[i].w, &rows[i].h);
         }
     }
     axle_cursor_close(c);
@@ -165,6 +188,24 @@ template_names(axle_job *job, axle_dataset *src, const char *tmpl, char **source
     return rc;
 }
 
+/* The extension of the format's files (export_format_read first). */
+static const char *
+extension(const axle_job *job)
+{
+    (void)job;
+    return fmt.ext;
+}
+
+/* What PATH_MAX leaves for names below JOBDIR/output/ or dest. */
+static size_t
+name_room(const axle_job *job)
+{
+    const char *dest = axle_opt_string(job, "dest");
+    size_t used = dest ? strlen(dest) + 2
+                       : strlen(axle_job_dir(job)) + strlen("/" OUTDIR "/") + 1;
+    return used < PATH_MAX ? PATH_MAX - used : 0;
+}
+
 /* Every row's output name (export_names.c) into *blob: what prepare
  * hands to the slices. */
 static int
@@ -173,12 +214,9 @@ decide_names(axle_job *job, axle_dataset *src, char **blob, size_t *len)
     char **names = NULL;
     size_t n = 0;
     int rc = source_names(job, src, &names, &n);
-    const char *dest = axle_opt_string(job, "dest"), *tmpl = axle_opt_string(job, "name");
-    const char *ext = fmt.ext;
-    /* what PATH_MAX leaves for names below JOBDIR/output/ or dest */
-    size_t used = dest ? strlen(dest) + 2
-                       : strlen(axle_job_dir(job)) + strlen("/" OUTDIR "/") + 1;
-    size_t max_len = used < PATH_MAX ? PATH_MAX - used : 0;
+    const char *tmpl = axle_opt_string(job, "name");
+    const char *ext = extension(job);
+    size_t max_len = name_room(job);
     *blob = NULL;
     if (rc == AXLE_OK && tmpl)
         rc = template_names(job, src, tmpl, names, n, ext, max_len, blob, len);
@@ -218,13 +256,30 @@ prepare(axle_job *job)
         rc = export_dest_open(job, dest);
     char *blob = NULL;
     size_t len = 0;
+    json_t *dropped = NULL;
     if (rc == AXLE_OK)
-        rc = decide_names(job, src, &blob, &len);
+        rc = export_chain_plan(job, src, extension(job), name_room(job), &dropped);
+    if (rc == AXLE_OK)
+        rc = axle_input_links(job, "source", &links, &nlinks);
+    live_mode = rc == AXLE_OK && nlinks > 1;
+    if (rc == AXLE_OK && live_mode)
+        rc = export_chain_live_names(job, src, axle_dataset_key(src),
+                                     axle_opt_string(job, "column"),
+                                     axle_opt_string(job, "name"), extension(job),
+                                     name_room(job), &blob, &len);
+    else if (rc == AXLE_OK)
+        rc = decide_names(job, links[0], &blob, &len);
     if (rc == AXLE_OK)
         rc = axle_set_prepare_result(job, blob, len);
     free(blob);
     if (rc == AXLE_OK)
-        rc = open_provenance(job, src);
+        rc = open_provenance(job, live_mode ? src : links[0]);
+    /* built on the earlier job: its files of the other items stay */
+    if (rc == AXLE_OK && dropped && dest)
+        export_dest_keep_all_but(json_incref(dropped));
+    else if (rc == AXLE_OK && dropped)
+        rc = export_chain_link_unchanged(job, OUTDIR, dropped);
+    json_decref(dropped);
     return rc;
 }
 
@@ -255,6 +310,9 @@ cell_pixels(const axle_image *img, axle_pixels *view, axle_pixels *own, char *er
     return rc;
 }
 
+/* The source name of the row being exported (live_mode's name column). */
+static const char *row_source;
+
 /* The provenance row of a file written (rel, enc), or of none (NULL). */
 static int
 record_row(axle_job *job, const char *rel, const void *enc, size_t len)
@@ -263,6 +321,11 @@ record_row(axle_job *job, const char *rel, const void *enc, size_t len)
     int rc = rel ? axle_image_digest(enc, len, hex, err, sizeof err) : AXLE_OK;
     if (rc != AXLE_OK)
         return axle_error(job, rc, "%s: %s", rel, err);
+    if (name_col >= 0)
+        rc = row_source ? axle_put_string(out, name_col, row_source, strlen(row_source))
+                        : axle_put_null(out, name_col);
+    if (rc != AXLE_OK)
+        return rc;
     rc = rel ? axle_put_string(out, file_col, rel, strlen(rel))
              : axle_put_null(out, file_col);
     if (rc == AXLE_OK)
@@ -317,43 +380,36 @@ encode_row(axle_job *job, const axle_image *img, const axle_pixels *view,
     return rc;
 }
 
+/* One row: `img` (NULL for a null cell) with its recorded quality, from
+ * the source file `source` (may be NULL), named as `e` says; `photo` the
+ * row's photo for metadata: keep (NULL: none). */
 static int
-export_row(axle_job *job, axle_cursor *c, axle_cursor *names, axle_cursor *photos,
-           const struct export_name *e, unsigned long long *files)
+export_row(axle_job *job, const axle_image *cell, int quality, const char *source,
+           const axle_image *photo, const struct export_name *e, unsigned long long *files)
 {
-    if (axle_cursor_is_null(c))
+    row_source = source;
+    if (!cell)
         return record_row(job, NULL, NULL, 0); /* skipped upstream: no file */
     if (!e->name) {
         axle_skip(job, e->skip_item, "%s", e->skip_reason);
         return record_row(job, NULL, NULL, 0);
     }
-    axle_image img;
+    axle_image img = *cell;
     axle_pixels view, own;
     char err[512], rel[PATH_MAX + sizeof OUTDIR];
-    int rc = axle_cursor_image(c, &img);
-    if (rc != AXLE_OK)
-        return axle_error(job, rc == AXLE_EINVAL ? AXLE_EFORMAT : rc, "%s: %s", e->name,
-                          axle_cursor_error(c)[0] ? axle_cursor_error(c)
-                                                  : "unreadable image cell");
-    bool through = export_format_passes(&fmt, c, &img);
+    int rc = AXLE_OK;
+    bool through = export_format_passes(&fmt, quality, &img);
     memset(&own, 0, sizeof own);
     if (!through)
         rc = cell_pixels(&img, &view, &own, err, sizeof err);
     void *enc = NULL;
     size_t len = 0;
-    char *source = source_name(names);
     if (rc == AXLE_OK && through)
         rc = axle_image_add_provenance(job, img.data, img.size, source, &enc, &len, err,
                                        sizeof err);
-    else if (rc == AXLE_OK) {
-        axle_image cell;
-        const axle_image *photo;
-        rc = row_photo(photos, &cell, &photo, err, sizeof err);
-        if (rc == AXLE_OK)
-            rc = encode_row(job, &img, &view, photo, e->name, source, &enc, &len, err,
-                            sizeof err);
-    }
-    free(source);
+    else if (rc == AXLE_OK)
+        rc = encode_row(job, &img, &view, photo, e->name, source, &enc, &len, err,
+                        sizeof err);
     axle_pixels_free(&own);
     if (rc != AXLE_OK)
         return axle_error(job, rc, "%s: %s", e->name, err);
@@ -386,6 +442,74 @@ first_row(axle_dataset *src, int sliceno)
     return first;
 }
 
+/* The cursors' current row. */
+static int
+export_cursor_row(axle_job *job, axle_cursor *c, axle_cursor *names, axle_cursor *photos,
+                  const struct export_name *e, unsigned long long *files)
+{
+    axle_image img;
+    int rc = axle_cursor_is_null(c) ? AXLE_OK : axle_cursor_image(c, &img);
+    if (rc != AXLE_OK)
+        return axle_error(job, rc == AXLE_EINVAL ? AXLE_EFORMAT : rc, "%s: %s",
+                          e->name ? e->name : e->skip_item,
+                          axle_cursor_error(c)[0] ? axle_cursor_error(c)
+                                                  : "unreadable image cell");
+    axle_image photo_cell;
+    const axle_image *photo = NULL;
+    char err[512];
+    if (!axle_cursor_is_null(c) &&
+        (rc = row_photo(photos, &photo_cell, &photo, err, sizeof err)) != AXLE_OK)
+        return axle_error(job, rc, "%s: %s", e->name ? e->name : e->skip_item, err);
+    char *source = source_name(names);
+    rc = export_row(job, axle_cursor_is_null(c) ? NULL : &img,
+                    axle_cursor_image_quality(c), source, photo, e, files);
+    free(source);
+    return rc;
+}
+
+/* live_mode: this slice's live rows of the whole source chain. */
+static int
+analysis_live(axle_job *job, axle_dataset *src, int sliceno, const char *blob,
+              size_t blen, unsigned long long *files)
+{
+    uint64_t off;
+    size_t head = (size_t)axle_slices(job) * sizeof off;
+    if (!blob || blen < head)
+        return axle_error(job, AXLE_EINTERNAL, "no names from prepare");
+    memcpy(&off, blob + (size_t)sliceno * sizeof off, sizeof off);
+    const char *name = blob + off, *end = blob + blen;
+    /* the photos too for their EXIF (metadata: keep; prepare checked) */
+    const char *cols[] = {axle_opt_string(job, "column"), axle_dataset_key(src),
+                          fmt.keep_metadata ? "image" : NULL, NULL};
+    axle_rows *r = axle_rows_open_dataset(job, src, sliceno, cols, AXLE_ROWS_CHAIN);
+    if (!r)
+        return AXLE_EINVAL; /* the SDK has set the message */
+    struct export_name e;
+    int rc = AXLE_OK, more;
+    uint64_t done = 0;
+    while (rc == AXLE_OK && (more = axle_rows_next(r)) == 1) {
+        axle_image img, photo;
+        bool has_photo = fmt.keep_metadata && !axle_rows_is_null(r, 2);
+        if (!export_names_next(&name, end, &e))
+            rc = axle_error(job, AXLE_EINTERNAL, "more rows than names from prepare");
+        else if (!axle_rows_is_null(r, 0) && (rc = axle_rows_image(r, 0, &img)) != AXLE_OK)
+            rc = axle_error(job, AXLE_EFORMAT, "%s: %s", axle_rows_label(r),
+                            axle_errmsg(job));
+        else if (has_photo && (rc = axle_rows_image(r, 2, &photo)) != AXLE_OK)
+            rc = axle_error(job, rc, "%s: reading its photo for the EXIF: %s",
+                            axle_rows_label(r), axle_errmsg(job));
+        else
+            rc = export_row(job, axle_rows_is_null(r, 0) ? NULL : &img,
+                            axle_rows_image_quality(r, 0), axle_rows_string(r, 1),
+                            has_photo ? &photo : NULL, &e, files);
+        axle_progress(job, ++done, (uint64_t)axle_rows_total(r));
+    }
+    if (rc == AXLE_OK && more < 0)
+        rc = more;
+    axle_rows_close(r);
+    return rc;
+}
+
 int
 analysis(axle_job *job, int sliceno)
 {
@@ -396,6 +520,13 @@ analysis(axle_job *job, int sliceno)
     if (!src)
         return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
     export_format_read(job, NULL, &fmt); /* a slice need not share prepare's memory */
+    unsigned long long files = 0;
+    int rc = AXLE_OK, more = 0;
+    if (live_mode) {
+        rc = analysis_live(job, src, sliceno, blob, blen, &files);
+        goto done;
+    }
+    src = links[0]; /* the one link exported */
     /* Walk the names up to this slice's first row. */
     const char *name = blob, *end = blob ? blob + blen : NULL;
     struct export_name e;
@@ -418,8 +549,6 @@ analysis(axle_job *job, int sliceno)
         return axle_error(job, AXLE_EIO, "%s", err);
     }
     uint64_t total = (uint64_t)axle_dataset_rows(src, sliceno), done = 0;
-    unsigned long long files = 0;
-    int rc = AXLE_OK, more = 0;
     while (rc == AXLE_OK && (more = axle_cursor_next(c)) == 1) {
         if (!export_names_next(&name, end, &e)) {
             rc = axle_error(job, AXLE_EINTERNAL, "more rows than names from prepare");
@@ -435,7 +564,7 @@ analysis(axle_job *job, int sliceno)
                             axle_cursor_error(photos));
             break;
         }
-        rc = export_row(job, c, names, photos, &e, &files);
+        rc = export_cursor_row(job, c, names, photos, &e, &files);
         axle_progress(job, ++done, total);
     }
     if (rc == AXLE_OK && more < 0)
@@ -443,6 +572,7 @@ analysis(axle_job *job, int sliceno)
     axle_cursor_close(c);
     axle_cursor_close(names);
     axle_cursor_close(photos);
+done:
     if (rc == AXLE_OK) {
         char text[32];
         int tl = snprintf(text, sizeof text, "%llu", files);
@@ -476,7 +606,8 @@ dest_result(axle_job *job, unsigned long long files)
 int
 synthesis(axle_job *job)
 {
-    unsigned long long files = 0;
+    /* built on an earlier job: its files of the other items count too */
+    unsigned long long files = (unsigned long long)export_chain_carried(job);
     for (int i = 0; i < axle_slices(job); i++) {
         size_t len;
         const char *r = axle_slice_result(job, i, &len);

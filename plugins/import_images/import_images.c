@@ -23,12 +23,18 @@
  * A file that is not a usable image gets no row: it is skipped with its
  * reason (or fails the job with on_error: fail); a skip the environment
  * caused (permission denied, an I/O error) is marked transient, so the
- * job is not reused and the next run tries the file again. */
+ * job is not reused and the next run tries the file again.
+ *
+ * Incremental (import_chain.c): built on an earlier import of the same
+ * options, only the files added or changed since are read, into a link
+ * chained to that import's dataset, and the removed ones are recorded by
+ * name; `filename` is the chain's key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "axle/axle.h"
+#include "import_chain.h"
 #include "import_list.h"
 #include "import_meta.h"
 #include "import_read.h"
@@ -48,6 +54,7 @@ AXLE_METHOD(import_images, "1.1",
             "image files to a dataset: image, shape, orientation, filename, size, format, "
             "photo metadata (taken, camera, lens, exposure, GPS, profile)",
             options, NULL);
+AXLE_ROW_WISE; /* a row per file: an import can build on the last one */
 
 enum { C_IMAGE, C_SHAPE, C_ORIENTATION, C_FILENAME, C_SIZE, C_FORMAT, NCOLS };
 
@@ -80,24 +87,38 @@ prepare(axle_job *job)
         return rc;
     void *blob = NULL;
     size_t len = 0;
+    struct import_chain chain;
     rc = import_list_save_text(job, &l);
-    if (rc == AXLE_OK && import_list_balance(&l, (size_t)axle_slices(job)) != AXLE_OK)
+    if (rc == AXLE_OK)
+        rc = import_chain_plan(job, &l, &chain);
+    bool chained = rc == AXLE_OK && axle_chain_base(job);
+    /* the slices read what is new or changed, or everything, cut at
+     * equal bytes */
+    struct import_list *todo = chained ? &chain.delta : &l;
+    if (rc == AXLE_OK && import_list_balance(todo, (size_t)axle_slices(job)) != AXLE_OK)
         rc = axle_error(job, AXLE_ENOMEM, "out of memory");
-    if (rc == AXLE_OK && import_list_encode(&l, &blob, &len) != AXLE_OK)
+    if (rc == AXLE_OK && import_list_encode(todo, &blob, &len) != AXLE_OK)
         rc = axle_error(job, AXLE_ENOMEM, "out of memory");
     if (rc == AXLE_OK)
         rc = axle_set_prepare_result(job, blob, len);
     free(blob);
     import_list_free(&l);
-    if (rc != AXLE_OK)
-        return rc;
-    out = axle_writer_new(job, "default", NULL, NULL);
-    if (!out)
-        return AXLE_EINTERNAL; /* the SDK has set the message */
-    for (int c = 0; c < NCOLS; c++)
-        if ((rc = axle_writer_add(out, columns[c].name, columns[c].type)) < 0)
-            return rc;
-    return import_meta_add_columns(out); /* from column NCOLS on */
+    if (rc == AXLE_OK &&
+        !(out = axle_writer_new(job, "default", NULL,
+                                chained ? axle_chain_base_dataset(job, "default") : NULL)))
+        rc = AXLE_EINTERNAL; /* the SDK has set the message */
+    for (int c = 0; c < NCOLS && rc == AXLE_OK; c++)
+        if ((rc = axle_writer_add(out, columns[c].name, columns[c].type)) > 0)
+            rc = AXLE_OK;
+    if (rc == AXLE_OK)
+        rc = import_meta_add_columns(out); /* from column NCOLS on */
+    if (rc == AXLE_OK)
+        rc = axle_writer_key(out, "filename");
+    if (rc == AXLE_OK && chained)
+        rc = import_chain_record(job, out, &chain);
+    if (chained)
+        import_chain_free(&chain);
+    return rc;
 }
 
 static int
@@ -185,9 +206,12 @@ synthesis(axle_job *job)
     if (import_list_decode(blob, plen, &l) == AXLE_OK)
         walk_skipped = (int64_t)l.skipped;
     import_list_free(&l);
+    /* built on an earlier import: its files still live count too */
+    int64_t images = 0, bytes = 0;
+    import_chain_carried(job, &images, &bytes);
     axle_json *j = axle_json_new();
-    axle_json_int(j, "images", axle_results_int(m, "images"));
+    axle_json_int(j, "images", images + axle_results_int(m, "images"));
     axle_json_int(j, "skipped", axle_results_int(m, "skipped") + walk_skipped);
-    axle_json_int(j, "bytes", axle_results_int(m, "bytes"));
+    axle_json_int(j, "bytes", bytes + axle_results_int(m, "bytes"));
     return axle_json_set_result(job, j);
 }

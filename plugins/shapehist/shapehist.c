@@ -1,7 +1,7 @@
 /* shapehist.c - how many images of each shape.
  *
  * Synthesis only: reads the `shape` column ("[w, h]") of the source over
- * all slices, counts each WxH, stores {"WxH": count, ...} as the job's
+ * all slices (the live rows of a chain), counts each WxH, stores {"WxH": count, ...} as the job's
  * result (most frequent first, then by width and height, largest first)
  * and prints the same as a table.  Sorting all shapes keeps it
  * O(n log n) however many distinct shapes there are. */
@@ -53,7 +53,9 @@ read_shapes(axle_job *job, struct shape **out, size_t *n, uint64_t *bad)
     *out = NULL;
     *n = 0;
     *bad = 0;
-    axle_rows *r = axle_rows_open(job, "source", -1, (const char *[]){"shape", NULL});
+    /* a chain's live rows: every image once, however it was imported */
+    axle_rows *r = axle_rows_open_dataset(job, axle_input_dataset(job, "source"), -1,
+                                          (const char *[]){"shape", NULL}, AXLE_ROWS_CHAIN);
     if (!r)
         return AXLE_EINVAL; /* the SDK has set the message */
     while ((more = axle_rows_next(r)) == 1) {

@@ -14,10 +14,17 @@
  * size a Lanczos3 resize (of the crop window, with `crop`) and EXIF
  * orientation; then the optional sharpening and flattening.  Memory stays
  * flat however many images a slice has: each row's pixels are freed once
- * written, and the dataset writer streams rows to disk. */
+ * written, and the dataset writer streams rows to disk.
+ *
+ * Row-wise (AXLE_ROW_WISE): the output has one link per link of the
+ * source it processes, each with that link as parent, chained in order;
+ * built on an earlier job, only the source's new link is thumbnailed and
+ * the result carries the earlier counts over (axle_chain_counts). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "axle/axle.h"
 #include "thumbnailer_colour.h"
@@ -63,14 +70,22 @@ static const axle_input inputs[] = {
 AXLE_METHOD(thumbnailer, "1.1",
             "thumbnails: shrink-on-load decode, Lanczos3 resize, EXIF orientation",
             options, inputs);
+AXLE_ROW_WISE;
 
 /* The output columns: `output` for `size`, then one per `sizes` entry in
  * the order of their names. */
 #define MAX_OUTPUTS 64
 
-/* Made in prepare, inherited by every slice through fork. */
+/* Made in prepare, inherited by every slice through fork: one writer per
+ * source link processed (links[k] -> writers[k]); `out` is the one being
+ * written. */
 static axle_writer *out;
 static int out_cols[MAX_OUTPUTS];
+static axle_dataset **links;
+static size_t nlinks;
+static axle_writer **writers;
+#define CARRIED "carried.json"
+
 
 struct slice {
     axle_job *job;
@@ -155,6 +170,46 @@ read_options(axle_job *job, struct slice *s)
     return rc;
 }
 
+/* Built on an earlier job: its counts, less the rows the new link
+ * replaced or removed, into JOBDIR/carried.json for synthesis.  Only when
+ * that is exact (every earlier row made a thumbnail with one decode, no
+ * colour conversions to subtract): else the job is built cold. */
+static int
+plan_chain(axle_job *job)
+{
+    const char *base = axle_chain_base(job);
+    if (!base)
+        return AXLE_OK;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/result.json", base);
+    json_t *r = json_load_file(path, 0, NULL);
+    json_int_t made = json_integer_value(json_object_get(r, "thumbnails"));
+    bool exact = json_integer_value(json_object_get(r, "skipped")) == 0 &&
+                 json_integer_value(json_object_get(r, "decodes")) == made &&
+                 !json_object_get(r, "converted") && !json_object_get(r, "kept") &&
+                 !json_object_get(r, "unconverted");
+    json_decref(r);
+    axle_dataset **l;
+    size_t n;
+    int64_t live = 0, dropped = 0;
+    int rc = axle_input_links(job, "source", &l, &n);
+    if (rc != AXLE_OK)
+        return rc;
+    if (n != 1)
+        return axle_chain_cold(job, "more than one source link is new");
+    if ((rc = axle_chain_counts(job, "source", &live, &dropped)) != AXLE_OK)
+        return rc;
+    if (!exact || live != made)
+        return axle_chain_cold(job, "its counts cannot be carried over exactly");
+    /* beside the outputs, not one of them */
+    snprintf(path, sizeof path, "%s/" CARRIED, axle_job_dir(job));
+    FILE *f = fopen(path, "w");
+    if (!f || fprintf(f, "{\"thumbnails\": %lld}\n", (long long)(made - dropped)) < 0 ||
+        fclose(f) != 0)
+        return axle_error(job, AXLE_EIO, "%s: cannot write it", path);
+    return AXLE_OK;
+}
+
 int
 prepare(axle_job *job)
 {
@@ -166,15 +221,27 @@ prepare(axle_job *job)
                                           AXLE_IMAGE);
     if (!src)
         return AXLE_EINVAL; /* the SDK has set the message */
-    out = axle_writer_new(job, "default", src, NULL);
-    if (!out)
-        return AXLE_EINTERNAL; /* the SDK has set the message */
-    for (size_t i = 0; i < s.nsizes; i++) {
-        const char *name = i ? axle_opt_string_at(job, "sizes", i - 1)
-                             : axle_opt_string(job, "output");
-        out_cols[i] = axle_writer_add(out, name, AXLE_IMAGE);
-        if (out_cols[i] < 0)
-            return out_cols[i]; /* the SDK has set the message */
+    if ((rc = plan_chain(job)) != AXLE_OK ||
+        (rc = axle_input_links(job, "source", &links, &nlinks)) != AXLE_OK)
+        return rc;
+    writers = calloc(nlinks, sizeof *writers);
+    if (!writers)
+        return axle_error(job, AXLE_ENOMEM, "out of memory");
+    for (size_t k = 0; k < nlinks; k++) {
+        char name[32] = "default";
+        if (k + 1 < nlinks)
+            snprintf(name, sizeof name, "link-%zu", k + 1);
+        out = k ? axle_writer_new_after(job, name, links[k], writers[k - 1])
+                : axle_writer_new(job, name, links[k], axle_chain_base_dataset(job, "default"));
+        if (!(writers[k] = out))
+            return AXLE_EINTERNAL; /* the SDK has set the message */
+        for (size_t i = 0; i < s.nsizes; i++) {
+            const char *cname = i ? axle_opt_string_at(job, "sizes", i - 1)
+                                  : axle_opt_string(job, "output");
+            out_cols[i] = axle_writer_add(out, cname, AXLE_IMAGE);
+            if (out_cols[i] < 0)
+                return out_cols[i]; /* the SDK has set the message */
+        }
     }
     return AXLE_OK;
 }
@@ -268,15 +335,19 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
     return rc;
 }
 
+/* The rows of one link's slice; a row a newer link replaced or removed
+ * (live[i] false) gets a null row, no work. */
 static int
-run_slice(struct slice *s, axle_cursor *images, axle_cursor *names, uint64_t total)
+run_slice(struct slice *s, axle_cursor *images, axle_cursor *names, uint64_t total,
+          const bool *live)
 {
     uint64_t done = 0;
     int rc = AXLE_OK, more;
     while ((more = axle_cursor_next(images)) == 1) {
         if (names && axle_cursor_next(names) != 1)
             return axle_error(s->job, AXLE_EFORMAT, "filename column ends early");
-        rc = one_row(s, images, names);
+        rc = done < total && !live[done] ? axle_writer_null_row(out)
+                                         : one_row(s, images, names);
         if (rc != AXLE_OK)
             return rc;
         axle_progress(s->job, ++done, total);
@@ -286,29 +357,45 @@ run_slice(struct slice *s, axle_cursor *images, axle_cursor *names, uint64_t tot
     return AXLE_OK;
 }
 
+/* This slice of source link k into writers[k]. */
+static int
+thumb_link(struct slice *s, size_t k, int sliceno)
+{
+    char err[512];
+    axle_dataset *src = links[k];
+    out = writers[k];
+    axle_cursor *images = axle_cursor_open(src, axle_opt_string(s->job, "column"),
+                                           sliceno, err, sizeof err);
+    if (!images)
+        return axle_error(s->job, AXLE_EIO, "%s", err);
+    /* File names only for messages; a source without them works too. */
+    axle_cursor *names = axle_dataset_column_type(src, "filename") == AXLE_STRING
+        ? axle_cursor_open(src, "filename", sliceno, err, sizeof err) : NULL;
+    bool *live = NULL;
+    int64_t n = 0;
+    int rc = axle_link_live(s->job, "source", k, sliceno, &live, &n);
+    if (rc == AXLE_OK)
+        rc = run_slice(s, images, names, (uint64_t)n, live);
+    free(live);
+    axle_cursor_close(images);
+    axle_cursor_close(names);
+    return rc;
+}
+
 int
 analysis(axle_job *job, int sliceno)
 {
     axle_dataset *src = axle_input_dataset(job, "source");
-    char err[512];
     if (!src)
         return axle_error(job, AXLE_EINVAL, "no source dataset: %s", axle_errmsg(job));
     struct slice s;
     int rc = read_options(job, &s);
     if (rc != AXLE_OK)
         return rc;
-    axle_cursor *images = axle_cursor_open(src, axle_opt_string(job, "column"),
-                                           sliceno, err, sizeof err);
-    if (!images)
-        return axle_error(job, AXLE_EIO, "%s", err);
-    /* File names only for messages; a source without them works too. */
-    axle_cursor *names = axle_dataset_column_type(src, "filename") == AXLE_STRING
-        ? axle_cursor_open(src, "filename", sliceno, err, sizeof err) : NULL;
     uint64_t before = axle_image_decode_count();
-    rc = run_slice(&s, images, names, (uint64_t)axle_dataset_rows(src, sliceno));
+    for (size_t k = 0; k < nlinks && rc == AXLE_OK; k++)
+        rc = thumb_link(&s, k, sliceno);
     s.decodes = axle_image_decode_count() - before; /* what libaxle really decoded */
-    axle_cursor_close(images);
-    axle_cursor_close(names);
     if (rc == AXLE_OK) {
         char text[96];
         int len = snprintf(text, sizeof text, "%llu %llu %llu", s.made, s.skipped,
@@ -339,10 +426,17 @@ synthesis(axle_job *job)
             decodes += d;
         }
     }
+    /* built on an earlier job: its thumbnails still live count too, each
+     * made with one decode (plan_chain) */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/" CARRIED, axle_job_dir(job));
+    json_t *carried = json_load_file(path, 0, NULL);
+    json_int_t earlier = json_integer_value(json_object_get(carried, "thumbnails"));
+    json_decref(carried);
     axle_json *j = axle_json_new();
-    axle_json_int(j, "thumbnails", (int64_t)made);
+    axle_json_int(j, "thumbnails", (int64_t)made + earlier);
     axle_json_int(j, "skipped", (int64_t)skipped);
-    axle_json_int(j, "decodes", (int64_t)decodes);
+    axle_json_int(j, "decodes", (int64_t)decodes + earlier);
     thumb_colour_result(job, j); /* {"converted": {"Adobe RGB (1998)": 12}} */
     return axle_json_set_result(job, j);
 }

@@ -1204,6 +1204,76 @@ int axle_image_photo_meta(const axle_image *img, uint64_t file_size,
  * has effects of its own outside the job folder, such as taking a lock or
  * tidying an output folder. */
 int axle_prepare_again(const axle_job *job);
+/* ---- incremental chains (issue 11 items 2, 3, 8) ---------------------- */
+
+/* A chain is a dataset made with `previous` (a *link*) and the datasets it
+ * chains to.  A link holds the rows that are new or changed since its
+ * previous dataset and the keys of the items removed; an item is named by
+ * its value in the chain's key column (import's `filename`).  A chain's
+ * *live rows* are those no newer link replaced (a row with the same key)
+ * or removed: exactly the rows a cold build would have, in another order
+ * (oldest link first, slice order within a link).  AXLE_ROWS_CHAIN reads
+ * the live rows; a cursor reads one link.  See "Incremental chains" in
+ * the guide. */
+
+/* Declares the method row-wise: each output row depends only on its own
+ * input row (and options), so a job may build on the method's earlier job
+ * and process only what changed.  Write it once, beside AXLE_METHOD. */
+#define AXLE_ROW_WISE                                                      \
+    AXLE_EXPORT extern const int axle_row_wise;                            \
+    AXLE_EXPORT const int axle_row_wise = 1
+
+/* The job this one builds on (its folder), or NULL for a cold build.  The
+ * core offers one to a row-wise method when an earlier complete job of
+ * the step had the same method, options and slices, and each dataset
+ * input of this job is a chain holding the dataset that job read. */
+const char *axle_chain_base(const axle_job *job);
+/* In prepare: build cold after all (the base cannot be built on: its
+ * result cannot be updated, a name collides, ...); `why` goes to the log. */
+int axle_chain_cold(axle_job *job, const char *why);
+/* Dataset `name` of the base job (owned by the job), or NULL. */
+axle_dataset *axle_chain_base_dataset(axle_job *job, const char *name);
+/* The links of dataset input `input` this job processes, oldest first,
+ * into *links (owned by the job; *n of them): with a base, the links newer
+ * than the dataset the base read; without, every link of the chain (a
+ * dataset that chains to nothing is one link). */
+int axle_input_links(axle_job *job, const char *input, axle_dataset ***links, size_t *n);
+/* Which rows of slice `sliceno` of links[link] (axle_input_links) are
+ * live in the chain: *live gets one bool per row (malloc'd: free it),
+ * *n rows.  A job mirroring older links writes a null row for a dead one
+ * (its item was replaced or removed later) instead of working on it. */
+int axle_link_live(axle_job *job, const char *input, size_t link, int sliceno,
+                   bool **live, int64_t *n);
+/* axle_writer_new whose `previous` is another writer of this job: a job
+ * that mirrors several links of its input writes one link per link. */
+axle_writer *axle_writer_new_after(axle_job *job, const char *name, axle_dataset *parent,
+                                   axle_writer *previous);
+/* Names the key column of the dataset (a string column of it).  A dataset
+ * with a parent inherits its parent's key unless it names one. */
+int axle_writer_key(axle_writer *w, const char *column);
+/* Records that the item `key` is gone (the writer must have a previous):
+ * rows of older links with this key are no longer live.  A dataset with a
+ * parent and a previous inherits its parent's removed keys. */
+int axle_writer_remove(axle_writer *w, const char *key);
+/* The key column of a dataset, or NULL. */
+const char *axle_dataset_key(const axle_dataset *ds);
+/* The keys the link `ds` removed, NULL-terminated (owned by ds); NULL
+ * with a message when they cannot be read. */
+const char *const *axle_dataset_removed(axle_dataset *ds);
+/* For a job built on a base over one new link of input `input`: the rows
+ * live in the input the base read, and how many of those the new link
+ * replaced or removed (*dropped).  A method whose result counts rows
+ * carries the base's counts over: base's - dropped + the new link's. */
+int axle_chain_counts(axle_job *job, const char *input, int64_t *base_live,
+                      int64_t *dropped);
+/* The job's recipe: the SHA-256 (64 hex digits) of its identity without
+ * its inputs (method, .so, options, slices, libraries), the same for an
+ * incremental job and a cold one.  Exported files carry it, not the job's
+ * id or identity, so a file is the same bytes whichever job of a chain
+ * wrote it ("" outside a job run by the core). */
+const char *axle_job_recipe(const axle_job *job);
+/* Live rows of ds's whole chain (all its rows without a chain), or -1. */
+int64_t axle_dataset_live_rows(axle_job *job, axle_dataset *ds);
 
 #ifdef __cplusplus
 }

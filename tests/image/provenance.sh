@@ -1,11 +1,12 @@
 #!/bin/sh
 # provenance.sh - every exported JPEG and WebP names, in its own XMP, the
-# axle version, its job id and identity and its source; the pixels are
-# those of the file without it; the same job gives the same bytes; and
-# `axle which` names the job and the chain behind a file: in its workdir,
-# copied and renamed elsewhere, with its metadata stripped (by its image
-# digest), from another workdir (by identity); an unrelated file is not
-# found (exit 1).
+# axle version, its job's recipe (not its job id or identity, which an
+# incremental chain would make differ from a cold run's) and its source;
+# the pixels are those of the file without it; the same job gives the same
+# bytes; and `axle which` names the job and the chain behind a file, found
+# by its image digest: in its workdir, copied and renamed elsewhere, with
+# its metadata stripped, from another workdir that wrote the same bytes;
+# an unrelated file is not found (exit 1).
 . "$AXLE_SRCDIR/tests/lib.sh"
 . "$AXLE_SRCDIR/tests/image/lib_image.sh"
 [ -x "$AXLE" ] || skip_all "axle is not built"
@@ -43,7 +44,7 @@ run() {
     sed 's/^/# /' "$name.out"
 }
 step_job() { awk -v s="$2" '$1 == s { print $2 }' "$1"; }
-identity_of() { sed -n 's/^  "identity": "\(.*\)",$/\1/p' "$1/job.json"; }
+recipe_of() { sed -n 's/^  "recipe": "\(.*\)",\{0,1\}$/\1/p' "$1/job.json"; }
 
 run A a
 is "$st" 0 "the pipeline runs"
@@ -58,9 +59,10 @@ for f in "$jpg_dir/harbour.jpg" "$webp_dir/2023/lake.webp" "$webp_dir/sticker-al
     case $f in *.jpg) id=$export_id ;; *) id=$webp_id ;; esac
     src=${f#*/output/}; src=${src%.*}
     case $src in sticker-alpha|meadow) src=$src.webp ;; *) src=$src.jpg ;; esac
-    is "$(xmp field "$f" job)" "$id" "$f: XMP axle:job is its job"
-    is "$(xmp field "$f" identity)" "$(identity_of "A/$id")" \
-        "$f: XMP axle:identity is the job's identity"
+    is "$(xmp field "$f" job)" "" "$f: no XMP axle:job (a chain's files are any job's)"
+    is "$(xmp field "$f" identity)" "" "$f: no XMP axle:identity either"
+    is "$(xmp field "$f" recipe)" "$(recipe_of "A/$id")" \
+        "$f: XMP axle:recipe is the job's recipe"
     is "$(xmp field "$f" version)" "$("$AXLE" --version | awk '{print $2}')" \
         "$f: XMP axle:version is axle's"
     is "$(xmp field "$f" source)" "$src" "$f: XMP axle:source is the source file"
@@ -87,7 +89,8 @@ sed 's/^/# /' w1.out w1.err
 is "$st" 0 "axle which on an exported file, its workdir found from the path"
 contains w1.out "job       $export_id in $(pwd)/A, wrote output/2023/lake.jpg" \
     "names the job and the file it wrote"
-contains w1.out "found by  its embedded job id and identity" "says how it was found"
+contains w1.out "found by  its image digest, made by the recipe its metadata names" \
+    "says how it was found"
 contains w1.out "source    2023/lake.jpg  ($(pwd)/in/2023/lake.jpg)" \
     "names the source photo and its path"
 contains w1.out "export  $export_id  export_images  {\"column\":\"thumb\",\"dest\":null,\"format\":\"jpeg\"" \
@@ -132,7 +135,7 @@ is "$st" 1 "a file that is no image: exit 1"
 is "$st" 2 "a missing file: exit 2"
 contains w6.err "missing.jpg" "naming it"
 
-# -- another workdir A: the id names another job, the identity finds it ----
+# -- another workdir A: the same bytes there are found, other bytes not ----
 run three/A b1 size=[64,64]
 run three/A b2
 is "$st" 0 "workdir three/A ran 64 then 128 pixels"
@@ -142,12 +145,12 @@ check "its 128-pixel export has another id than A's" -- test "$b_export" != "$ex
 sed 's/^/# /' w7.out w7.err
 is "$st" 0 "A's file is found in three/A"
 contains w7.out "job       $b_export in $(pwd)/three/A, wrote output/tower.jpg" \
-    "as its job of the same identity, not its $export_id"
+    "as its job that wrote the same bytes, not its $export_id"
 run four/A c1 size=[64,64]
 "$AXLE" which "$jpg_dir/tower.jpg" --workdir four/A >w8.out 2>w8.err; st=$?
 sed 's/^/# /' w8.err
-is "$st" 1 "a workdir whose $export_id is another job: exit 1"
-contains w8.err "$export_id in $(pwd)/four/A is another job now" \
-    "saying the id names another job"
+is "$st" 1 "a workdir where no export wrote the bytes: exit 1"
+contains w8.err "its metadata names recipe $(recipe_of "A/$export_id" | cut -c1-12)... of axle" \
+    "saying what the metadata names"
 
 done_testing

@@ -119,10 +119,12 @@ through=0 found=0
 for f in wd/$export/output/*.jpg; do
     py "$AXLE_SRCDIR/tests/image/xmp.py" strip "$f" stripped.jpg
     if cmp -s stripped.jpg "$cell"; then through=$((through + 1)); fi
-    py "$AXLE_SRCDIR/tests/image/xmp.py" field "$f" job | grep -q "$export" && found=$((found + 1))
+    py "$AXLE_SRCDIR/tests/image/xmp.py" field "$f" recipe |
+        grep -qx "$(sed -n 's/^  "recipe": "\(.*\)",\{0,1\}$/\1/p' "wd/$export/job.json")" &&
+        found=$((found + 1))
 done
 at_least "$through" 1 "an exported file is the stored cell's bitstream, untouched, but for its XMP"
-is "$found" 4 "every exported file still names its job in its XMP"
+is "$found" 4 "every exported file still names its job's recipe in its XMP"
 py "$AXLE_SRCDIR/tests/image/xmp.py" strip wd/$(step_job out export)/output/a.jpg other.jpg
 for c in stored-*.bin; do cmp -s other.jpg "$c" && echo "$c" ; done > same.txt
 is "$(wc -l < same.txt | tr -d ' ')" 0 "at quality 85 every file is encoded again"

@@ -1,0 +1,11 @@
+# tests/chains.mk - incremental runs through dataset chains (issue 11
+# items 2, 3 and 8).
+CHAINS_TESTS = tests/chains/random.sh tests/chains/incremental.sh tests/chains/compaction.sh
+TESTS += $(CHAINS_TESTS)
+EXTRA_DIST += $(CHAINS_TESTS)
+CHAINS_UNIT_TESTS = tests/unit/test_dataset_chain
+check_PROGRAMS += $(CHAINS_UNIT_TESTS)
+TESTS += $(CHAINS_UNIT_TESTS)
+tests_unit_test_dataset_chain_SOURCES = tests/unit/test_dataset_chain.c $(DATASET_TEST_UTIL)
+tests_unit_test_dataset_chain_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_dataset_chain_LDADD = $(TEST_LIBS)
