@@ -7,7 +7,7 @@
 # `strip` (the default) copies none; `colour: keep` thumbnails carry the
 # photo's profile into every format, equal to the source's, `colour: srgb`
 # ones none (store: raw ones warn that they cannot keep it); every file
-# names its job in its XMP, and `axle which` finds
+# carries its job's recipe in its XMP, and `axle which` finds
 # it; the same run gives the same bytes; bad values are refused naming the
 # option.
 . "$AXLE_SRCDIR/tests/lib.sh"
@@ -155,7 +155,9 @@ for step in jpg:plain.jpg prog:plain.jpg png:plain.png avif:plain.avif \
             kept_webp:plain.webp kept_avif:adobe.avif; do
     f=$(out "${step%%:*}" "${step#*:}")
     id=$(awk -v s="${step%%:*}" '$1 == s { print $2 }' run.out)
-    is "$(chk job "$f")" "$id" "$f: its XMP names its job"
+    want=$(chk job-recipe "wd/$id/job.json")
+    [ "$want" != none ] || want="(job $id records no recipe)"
+    is "$(chk recipe "$f")" "$want" "$f: its XMP carries its job's recipe"
 done
 for f in "$(out png plain.png)" "$(out avif plain.avif)"; do
     cp "$f" "copy.${f##*.}"

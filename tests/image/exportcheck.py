@@ -18,7 +18,8 @@
   exportcheck.py icc FILE             SHA-256 of the embedded ICC profile, or
                                       "none"
   exportcheck.py sha FILE             SHA-256 of a file
-  exportcheck.py job FILE             axle:job of the XMP packet in FILE
+  exportcheck.py recipe FILE          axle:recipe of the XMP packet in FILE
+  exportcheck.py job-recipe JOB.json  the recipe a job recorded
 
 AVIF files are read through heif-convert (libheif's tool): to PNG for the
 pixels, to JPEG for the EXIF and the profile it copies over.
@@ -174,9 +175,12 @@ def main():
         print(hashlib.sha256(icc).hexdigest() if icc else "none")
     elif cmd == "sha":
         print(hashlib.sha256(open(args[0], "rb").read()).hexdigest())
-    elif cmd == "job":
-        m = re.search(rb"<axle:job>([^<]*)</axle:job>", open(args[0], "rb").read())
+    elif cmd == "recipe":
+        m = re.search(rb"<axle:recipe>([^<]*)</axle:recipe>", open(args[0], "rb").read())
         print(m.group(1).decode() if m else "none")
+    elif cmd == "job-recipe":
+        import json
+        print(json.load(open(args[0])).get("recipe", "none"))
     else:
         sys.exit("unknown command " + cmd)
 
