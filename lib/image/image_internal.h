@@ -339,4 +339,9 @@ int img_jpeg_scans_enough(const struct img_scan_plan *plan, int components,
  * whole, -1 when it ends first (truncated). */
 int img_jpeg_rest_scans(const uint8_t *p, size_t left, int pending, size_t *scans);
 
+/* --- image_store.c (issue 12, store) --- */
+/* JPEG encodings (trials and final) the calling thread's last
+ * axle_image_encode_stored made: what its tests count. */
+int axle_internal_store_encodes(void);
+
 #endif
