@@ -207,25 +207,90 @@ encode_scaled(const axle_pixels *px, int scale, bool optimize, void **out,
     return AXLE_OK;
 }
 
+/* The sum of squared differences between px and the decode of a JPEG of
+ * it, row by row as libjpeg hands the rows out (with the defaults
+ * axle_image_decode uses: scale 1, islow IDCT, so the same pixels), no
+ * image-sized buffer.  It stops once the sum passes `enough`: a trial
+ * that misses by 1 dB is known to miss a fifth of the way before its
+ * end.  0, or -1 with err set. */
+static int
+decoded_error(const axle_pixels *px, const void *enc, size_t len, uint64_t enough,
+              uint64_t *se, char *err, size_t errlen)
+{
+    struct jpeg_decompress_struct ci;
+    struct store_jerr jerr;
+    size_t row_bytes = (size_t)px->width * px->channels;
+    uint8_t *volatile row = NULL;
+    ci.err = jpeg_std_error(&jerr.mgr);
+    jerr.mgr.error_exit = store_jpeg_fatal;
+    if (setjmp(jerr.jump)) {
+        char msg[JMSG_LENGTH_MAX];
+        jerr.mgr.format_message((j_common_ptr)&ci, msg);
+        jpeg_destroy_decompress(&ci);
+        free(row);
+        img_fail(err, errlen, AXLE_EINTERNAL, "decoding a JPEG trial failed: %s", msg);
+        return -1;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, enc, (unsigned long)len);
+    jpeg_read_header(&ci, TRUE);
+    ci.out_color_space = px->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_start_decompress(&ci);
+    row = malloc(row_bytes);
+    if (!row || ci.output_width != px->width || ci.output_height != px->height ||
+        (unsigned)ci.output_components != px->channels) {
+        jpeg_destroy_decompress(&ci);
+        free(row);
+        img_fail(err, errlen, row ? AXLE_EINTERNAL : AXLE_ENOMEM,
+                 row ? "a JPEG trial decodes to other dimensions" : "out of memory");
+        return -1;
+    }
+    uint64_t sum = 0;
+    while (ci.output_scanline < ci.output_height && sum <= enough) {
+        JSAMPROW r = row;
+        const uint8_t *src = px->data + (size_t)ci.output_scanline * px->stride;
+        if (jpeg_read_scanlines(&ci, &r, 1) != 1)
+            break;
+        sum += row_squared_error(src, row, row_bytes);
+    }
+    jpeg_destroy_decompress(&ci); /* also when stopped early: nothing to read on for */
+    free(row);
+    *se = sum;
+    return 0;
+}
+
+/* The PSNR of a sum of squared differences over px, as axle_pixels_psnr. */
+static double
+psnr_of(const axle_pixels *px, uint64_t se)
+{
+    if (se == 0)
+        return INFINITY;
+    double mse = (double)se / ((double)px->width * px->channels * px->height);
+    return 10 * log10(255.0 * 255.0 / mse);
+}
+
 /* One trial of the search: the PSNR of scale `scale`, or < 0 with err
- * set.  Standard Huffman tables give the same pixels as optimised ones
- * and cost 3.5 ms less, so a trial uses them unless its bytes are to be
- * kept (`keep` non-NULL: then they are the final, optimised encoding and
- * *keep and *keeplen take them, freed by the caller). */
+ * set (a trial that misses the bar by far may report any PSNR below it).
+ * Standard Huffman tables give the same pixels as optimised ones and cost
+ * 3.5 ms less, so a trial uses them unless its bytes are to be kept
+ * (`keep` non-NULL: then they are the final, optimised encoding and *keep
+ * and *keeplen take them, freed by the caller). */
 static double
 trial_psnr(const axle_pixels *px, int scale, void **keep, size_t *keeplen, char *err,
            size_t errlen)
 {
     void *enc = NULL;
     size_t len = 0;
-    axle_image img;
-    axle_pixels back = {0};
+    uint64_t se = 0;
+    /* The sum at the bar, and a little more: past that the trial misses
+     * whatever the rounding of the PSNR's floating point. */
+    double values = (double)px->width * px->channels * px->height;
+    uint64_t enough =
+        (uint64_t)(values * 255.0 * 255.0 / pow(10, AXLE_STORE_MIN_PSNR / 10) * 1.001) + 1;
     double p = -1;
     if (encode_scaled(px, scale, keep != NULL, &enc, &len, err, errlen) == AXLE_OK &&
-        axle_image_probe(enc, len, &img, err, errlen) == AXLE_OK &&
-        axle_image_decode(&img, 0, 0, 0, &back, err, errlen) == AXLE_OK)
-        p = axle_pixels_psnr(px, &back);
-    axle_pixels_free(&back);
+        decoded_error(px, enc, len, enough, &se, err, errlen) == 0)
+        p = psnr_of(px, se);
     if (keep && p >= 0) {
         *keep = enc;
         *keeplen = len;
