@@ -129,3 +129,10 @@ IMAGE_SHELL_TESTS += tests/image/progressive.sh
 IMAGE_SHELL_TESTS += tests/image/quality_fast.sh
 # Speed (issue 12): import slices cut at equal bytes.
 IMAGE_SHELL_TESTS += tests/image/slice_bytes.sh
+# Storing thumbnails (issue 12, store): the passing trial's bytes kept,
+# the same bytes whatever the order of the images and the slice count.
+IMAGE_UNIT_TESTS += tests/unit/test_image_store
+tests_unit_test_image_store_SOURCES = tests/unit/test_image_store.c
+tests_unit_test_image_store_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/lib/image
+tests_unit_test_image_store_LDADD = $(TEST_LIBS)
+IMAGE_SHELL_TESTS += tests/image/store_order.sh

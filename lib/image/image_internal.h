@@ -366,5 +366,9 @@ void img_exif_meta(const uint8_t *tiff, size_t len, const struct img_reader *mor
  * read.  image_heif_exif.c. */
 void img_heif_exif(const uint8_t *p, size_t len, const struct img_reader *more,
                    uint64_t total, uint8_t **exif, size_t *exif_len);
+/* --- image_store.c (issue 12, store) --- */
+/* JPEG encodings (trials and final) the calling thread's last
+ * axle_image_encode_stored made: what its tests count. */
+int axle_internal_store_encodes(void);
 
 #endif

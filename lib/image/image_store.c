@@ -145,6 +145,15 @@ store_jpeg_fatal(j_common_ptr ci)
     longjmp(((struct store_jerr *)ci->err)->jump, 1);
 }
 
+/* JPEG encodings of this thread's last axle_image_encode_stored. */
+static _Thread_local int encodes;
+
+int
+axle_internal_store_encodes(void)
+{
+    return encodes;
+}
+
 /* Baseline 4:4:4 (grey: one channel) at linear `scale`, with Huffman
  * tables made for the image (`optimize`: 5% smaller, 3 ms more at
  * 640x338) or the standard ones (the trials); *out malloc'd.  The output buffer is ours, sized for any JPEG of these
@@ -172,6 +181,7 @@ encode_scaled(const axle_pixels *px, int scale, bool optimize, void **out,
         return img_fail(err, errlen, AXLE_EINTERNAL, "JPEG encoding failed: %s", msg);
     }
     jpeg_create_compress(&ci);
+    encodes++;
     jpeg_mem_dest(&ci, &mem, &len);
     ci.image_width = px->width;
     ci.image_height = px->height;
@@ -197,53 +207,178 @@ encode_scaled(const axle_pixels *px, int scale, bool optimize, void **out,
     return AXLE_OK;
 }
 
-/* The PSNR of scale `scale` (standard tables: the same pixels as
- * optimised ones), or < 0 with err set. */
+/* The sum of squared differences between px and the decode of a JPEG of
+ * it, row by row as libjpeg hands the rows out (with the defaults
+ * axle_image_decode uses: scale 1, islow IDCT, so the same pixels), no
+ * image-sized buffer.  It stops once the sum passes `enough`: a trial
+ * that misses by 1 dB is known to miss a fifth of the way before its
+ * end.  0, or -1 with err set. */
+static int
+decoded_error(const axle_pixels *px, const void *enc, size_t len, uint64_t enough,
+              uint64_t *se, char *err, size_t errlen)
+{
+    struct jpeg_decompress_struct ci;
+    struct store_jerr jerr;
+    size_t row_bytes = (size_t)px->width * px->channels;
+    uint8_t *volatile row = NULL;
+    ci.err = jpeg_std_error(&jerr.mgr);
+    jerr.mgr.error_exit = store_jpeg_fatal;
+    if (setjmp(jerr.jump)) {
+        char msg[JMSG_LENGTH_MAX];
+        jerr.mgr.format_message((j_common_ptr)&ci, msg);
+        jpeg_destroy_decompress(&ci);
+        free(row);
+        img_fail(err, errlen, AXLE_EINTERNAL, "decoding a JPEG trial failed: %s", msg);
+        return -1;
+    }
+    jpeg_create_decompress(&ci);
+    jpeg_mem_src(&ci, enc, (unsigned long)len);
+    jpeg_read_header(&ci, TRUE);
+    ci.out_color_space = px->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_start_decompress(&ci);
+    row = malloc(row_bytes);
+    if (!row || ci.output_width != px->width || ci.output_height != px->height ||
+        (unsigned)ci.output_components != px->channels) {
+        jpeg_destroy_decompress(&ci);
+        free(row);
+        img_fail(err, errlen, row ? AXLE_EINTERNAL : AXLE_ENOMEM,
+                 row ? "a JPEG trial decodes to other dimensions" : "out of memory");
+        return -1;
+    }
+    uint64_t sum = 0;
+    while (ci.output_scanline < ci.output_height && sum <= enough) {
+        JSAMPROW r = row;
+        const uint8_t *src = px->data + (size_t)ci.output_scanline * px->stride;
+        if (jpeg_read_scanlines(&ci, &r, 1) != 1)
+            break;
+        sum += row_squared_error(src, row, row_bytes);
+    }
+    jpeg_destroy_decompress(&ci); /* also when stopped early: nothing to read on for */
+    free(row);
+    *se = sum;
+    return 0;
+}
+
+/* The PSNR of a sum of squared differences over px, as axle_pixels_psnr. */
 static double
-trial_psnr(const axle_pixels *px, int scale, char *err, size_t errlen)
+psnr_of(const axle_pixels *px, uint64_t se)
+{
+    if (se == 0)
+        return INFINITY;
+    double mse = (double)se / ((double)px->width * px->channels * px->height);
+    return 10 * log10(255.0 * 255.0 / mse);
+}
+
+/* One trial of the search: the PSNR of scale `scale`, or < 0 with err
+ * set (a trial that misses the bar by far may report any PSNR below it).
+ * Standard Huffman tables give the same pixels as optimised ones and cost
+ * 3.5 ms less, so a trial uses them unless its bytes are to be kept
+ * (`keep` non-NULL: then they are the final, optimised encoding and *keep
+ * and *keeplen take them, freed by the caller). */
+static double
+trial_psnr(const axle_pixels *px, int scale, void **keep, size_t *keeplen, char *err,
+           size_t errlen)
 {
     void *enc = NULL;
     size_t len = 0;
-    axle_image img;
-    axle_pixels back = {0};
+    uint64_t se = 0;
+    /* The sum at the bar, and a little more: past that the trial misses
+     * whatever the rounding of the PSNR's floating point. */
+    double values = (double)px->width * px->channels * px->height;
+    uint64_t enough =
+        (uint64_t)(values * 255.0 * 255.0 / pow(10, AXLE_STORE_MIN_PSNR / 10) * 1.001) + 1;
     double p = -1;
-    if (encode_scaled(px, scale, false, &enc, &len, err, errlen) == AXLE_OK &&
-        axle_image_probe(enc, len, &img, err, errlen) == AXLE_OK &&
-        axle_image_decode(&img, 0, 0, 0, &back, err, errlen) == AXLE_OK)
-        p = axle_pixels_psnr(px, &back);
-    axle_pixels_free(&back);
-    free(enc);
+    if (encode_scaled(px, scale, keep != NULL, &enc, &len, err, errlen) == AXLE_OK &&
+        decoded_error(px, enc, len, enough, &se, err, errlen) == 0)
+        p = psnr_of(px, se);
+    if (keep && p >= 0) {
+        *keep = enc;
+        *keeplen = len;
+    } else {
+        free(enc);
+    }
     return p;
 }
 
-/* The coarsest scale up to STORE_SCALE_COARSEST that reaches the bar,
- * -1 when none down to 0 (quality 100) does, AXLE_EINTERNAL - 100 on an
- * error (err set). */
+/* The search, one image after another: the scale the previous image of
+ * this thread (a slice is a process) ended at, -1 before the first.  It
+ * only says which trial to encode with optimised tables, never which
+ * trials run or what they decide, so the bytes stored do not depend on
+ * the order of the images or on how they are cut into slices; when it
+ * is right (collections are homogeneous: on the photos of bench/ every
+ * thumbnail ends at the same scale) the passing trial's bytes are kept
+ * instead of encoding the winner once more. */
+static _Thread_local int previous_scale = -1;
+
+/* The verdicts of one image's search, each scale tried at most once;
+ * the optimised bytes of the trial at previous_scale, if it ran. */
+struct search {
+    const axle_pixels *px;
+    signed char verdict[STORE_SCALE_COARSEST + 2]; /* 0 not tried, 1 pass, -1 miss */
+    void *kept;
+    size_t keptlen;
+    int kept_scale;
+    char *err;
+    size_t errlen;
+};
+
+/* Whether `scale` reaches the bar: 1, 0, or -1 on an error (err set). */
+static int
+passes(struct search *s, int scale)
+{
+    if (s->verdict[scale] == 0) {
+        bool keep = scale == previous_scale;
+        double p = trial_psnr(s->px, scale, keep ? &s->kept : NULL, &s->keptlen, s->err,
+                              s->errlen);
+        if (p < 0)
+            return -1;
+        if (keep)
+            s->kept_scale = scale;
+        s->verdict[scale] = p >= AXLE_STORE_MIN_PSNR ? 1 : -1;
+    }
+    return s->verdict[scale] > 0;
+}
+
+/* The coarsest scale up to STORE_SCALE_COARSEST that reaches the bar:
+ * from quality 98 coarser while the next one passes, or finer until one
+ * does; -1 when none down to 0 (quality 100) does, PICK_ERROR on an error
+ * (err set). */
 #define PICK_ERROR (-1000)
 static int
-pick_scale(const axle_pixels *px, char *err, size_t errlen)
+pick_scale(struct search *s)
 {
-    int scale = STORE_SCALE_FIRST;
-    double p = trial_psnr(px, scale, err, errlen);
-    if (p < 0)
+    int scale = STORE_SCALE_FIRST, ok = passes(s, scale);
+    if (ok < 0)
         return PICK_ERROR;
-    if (p >= AXLE_STORE_MIN_PSNR) {
+    if (ok) {
         while (scale < STORE_SCALE_COARSEST) {
-            p = trial_psnr(px, scale + 1, err, errlen);
-            if (p < AXLE_STORE_MIN_PSNR)
-                return p < 0 ? PICK_ERROR : scale;
+            ok = passes(s, scale + 1);
+            if (ok <= 0)
+                return ok < 0 ? PICK_ERROR : scale;
             scale++;
         }
         return scale;
     }
     while (--scale >= 0) {
-        p = trial_psnr(px, scale, err, errlen);
-        if (p < 0)
-            return PICK_ERROR;
-        if (p >= AXLE_STORE_MIN_PSNR)
-            return scale;
+        ok = passes(s, scale);
+        if (ok)
+            return ok < 0 ? PICK_ERROR : scale;
     }
     return -1;
+}
+
+/* The chosen scale's final bytes: the kept trial's when the search ended
+ * there (the same bytes as encoding it again), else encoded now. */
+static int
+encode_chosen(struct search *s, int scale, void **out, size_t *len)
+{
+    if (s->kept && s->kept_scale == scale) {
+        *out = s->kept;
+        *len = s->keptlen;
+        s->kept = NULL;
+        return AXLE_OK;
+    }
+    return encode_scaled(s->px, scale, true, out, len, s->err, s->errlen);
 }
 
 /* The pixels as they are, rows packed (grey with alpha: no codec here
@@ -271,6 +406,7 @@ axle_image_encode_stored(const axle_pixels *px, axle_image *img, int *quality, v
         px->stride < (size_t)px->width * px->channels)
         return img_fail(err, errlen, AXLE_EINVAL, "invalid pixel buffer");
     memset(img, 0, sizeof *img);
+    encodes = 0;
     *out = NULL;
     *quality = 0;
     img->width = px->width;
@@ -280,17 +416,21 @@ axle_image_encode_stored(const axle_pixels *px, axle_image *img, int *quality, v
     size_t len = 0;
     int rc, scale = -1;
     bool small = px->width <= 16383 && px->height <= 16383; /* WebP's limit */
+    struct search search = {.px = px, .kept_scale = -1, .err = err, .errlen = errlen};
     if ((px->channels == 1 || px->channels == 3) && px->width <= 65500 &&
         px->height <= 65500) {
-        scale = pick_scale(px, err, errlen);
-        if (scale == PICK_ERROR)
+        scale = pick_scale(&search);
+        if (scale == PICK_ERROR) {
+            free(search.kept);
             return AXLE_EINTERNAL;
+        }
+        previous_scale = scale;
     }
     if (scale >= 0) {
         img->codec = AXLE_CODEC_JPEG;
         /* an even scale is an integer quality; a half step has none */
         *quality = scale % 2 == 0 ? 100 - scale / 2 : 0;
-        rc = encode_scaled(px, scale, true, out, &len, err, errlen);
+        rc = encode_chosen(&search, scale, out, &len);
     } else if ((px->channels == 3 || px->channels == 4) && small) {
         img->codec = AXLE_CODEC_WEBP;
         *quality = AXLE_QUALITY_LOSSLESS;
@@ -299,6 +439,7 @@ axle_image_encode_stored(const axle_pixels *px, axle_image *img, int *quality, v
         img->codec = AXLE_CODEC_RAW;
         rc = store_raw(px, out, &len, err, errlen);
     }
+    free(search.kept);
     img->data = *out;
     img->size = len;
     return rc;
