@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static void
@@ -56,4 +57,48 @@ digest_fd(int fd, char hex[DIGEST_HEX_LEN])
     EVP_MD_CTX_free(ctx);
     to_hex(md, mdlen, hex);
     return 0;
+}
+
+/* ---- a digest over data that comes in parts ---- */
+
+struct digest_stream {
+    EVP_MD_CTX *ctx;
+};
+
+digest_stream *
+digest_begin(void)
+{
+    digest_stream *d = malloc(sizeof *d);
+    if (!d)
+        return NULL;
+    d->ctx = EVP_MD_CTX_new();
+    if (!d->ctx || !EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(d->ctx);
+        free(d);
+        errno = ENOMEM;
+        return NULL;
+    }
+    return d;
+}
+
+void
+digest_update(digest_stream *d, const void *data, size_t len)
+{
+    if (d)
+        EVP_DigestUpdate(d->ctx, data, len);
+}
+
+void
+digest_end(digest_stream *d, char hex[DIGEST_HEX_LEN])
+{
+    if (hex)
+        hex[0] = '\0';
+    if (!d)
+        return;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (hex && EVP_DigestFinal_ex(d->ctx, md, &mdlen))
+        to_hex(md, mdlen, hex);
+    EVP_MD_CTX_free(d->ctx);
+    free(d);
 }

@@ -11,4 +11,12 @@ void digest_bytes(const void *data, size_t len, char hex[DIGEST_HEX_LEN]);
  * Returns 0, or -1 with errno set. */
 int digest_fd(int fd, char hex[DIGEST_HEX_LEN]);
 
+/* SHA-256 over data given in parts (a file streamed line by line):
+ * begin, update as often as needed, end (which frees the stream; hex may
+ * be NULL to drop it).  begin returns NULL when out of memory. */
+typedef struct digest_stream digest_stream;
+digest_stream *digest_begin(void);
+void digest_update(digest_stream *d, const void *data, size_t len);
+void digest_end(digest_stream *d, char hex[DIGEST_HEX_LEN]);
+
 #endif

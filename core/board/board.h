@@ -106,6 +106,10 @@ bool board_inside(const board *b, const char *path);
 /* job.json of a job, with "datasets" (names) and "logs" (log file names)
  * added; NULL when there is no such complete or failed job. */
 json_t *board_job(const board *b, const char *id);
+/* board_job with its lists of registered files and skipped items as
+ * arrays ("files", "skipped"): job.json counts them and files.json and
+ * skipped.json hold them (a job made before holds them itself). */
+json_t *board_job_full(const board *b, const char *id);
 /* Every job folder of the workdir, by number: [{"id", "step", "method",
  * "status", "finished", "seconds"}] (status "running" without job.json). */
 json_t *board_jobs(const board *b);
