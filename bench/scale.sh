@@ -5,12 +5,15 @@
 # file removed, so that the export alone runs again, under `strace -c -f`
 # (system calls per exported file).
 #
-# usage: bench/scale.sh [--build DIR] [--count N] [--runs R] [--results DIR]
+# usage: bench/scale.sh [--build DIR] [--count N] [--runs R] [--no-strace]
+#                       [--results DIR]
 #
 #   --build DIR   the build folder to measure (default: the installed axle)
 #   --count N     images (100000): 1,000 different 64x48 JPEGs made once in
 #                 bench/.corpus-tiny, hard-linked into folders of 1,000
 #   --runs R      timed no-op re-runs (5); the median is shown
+#   --no-strace   leave out the export under strace (which an axle that
+#                 reads job.json a byte per call makes take many minutes)
 #
 # Prints: cold run CPU (user + system of every process) and wall time; the
 # no-op re-run's wall time, CPU and the core's maximum RSS (a re-run forks
@@ -20,12 +23,13 @@
 set -euo pipefail
 # shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
-build='' count=100000 runs=5 results=''
+build='' count=100000 runs=5 results='' use_strace=1
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift ;;
     --count) count=$2; shift ;;
     --runs) runs=$2; shift ;;
+    --no-strace) use_strace=0 ;;
     --results) results=$2; shift ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
@@ -89,18 +93,21 @@ noop_cpu=$(for r in $(seq 1 "$runs"); do cpu "$results/noop-$r"; echo; done | me
 noop_rss=$(for r in $(seq 1 "$runs"); do rss_mb "$results/noop-$r"; echo; done | median)
 
 export_line=''
-if command -v strace > /dev/null; then
+if [ "$use_strace" = 1 ] && command -v strace > /dev/null; then
     # One exported file removed: the export alone is built again, whole.
     say "the export again (one of its files removed) under strace -c -f"
     rm -f "$(find "$work/axle-work/latest/export/" -name '*.jpg' -print -quit)"
     (cd "$work" && strace -c -f -o "$results/export.strace" "$AXLE" run "$pipeline" \
         input="$corpus" > "$results/export.out" 2> "$results/export.err") || true
     if grep -q "1 built" "$results/export.out" 2> /dev/null; then
+        # calls is the 4th column whether or not the errors column is empty
         export_line=$(awk -v n="$count" '
             $NF == "mkdir" || $NF == "mkdirat" { mk += $4 }
-            $NF == "total" { all = $3 }
-            END { printf "%.1f system calls per file, %.2f mkdir per file", all / n, mk / n }' \
-            "$results/export.strace")
+            $NF ~ /^(openat|renameat|write|close|getrandom|mkdir|mkdirat)$/ { w += $4 }
+            $NF == "newfstatat" || $NF == "statx" || $NF == "stat" { st += $4 }
+            $NF == "total" { all = $4 }
+            END { printf "%.1f system calls per file in all (%.1f creating files, %.1f stat, %.2f mkdir)",
+                  all / n, w / n, st / n, mk / n }' "$results/export.strace")
     fi
 fi
 
