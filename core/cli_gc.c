@@ -225,6 +225,10 @@ add_needs(const workdir *w, json_t *job, json_t *out)
             add_job_of_path(w, json_string_value(v), out);
     size_t i;
     json_t *entry;
+    json_array_foreach(json_object_get(manifest, "links"), i, entry)
+        if (json_string_value(entry) && is_job_name(w, json_string_value(entry)))
+            json_object_set_new(out, json_string_value(entry), json_true());
+    /* a job made before manifest.txt lists its files in job.json */
     json_array_foreach(json_object_get(manifest, "files"), i, entry)
         if (json_string_value(json_array_get(entry, 0)))
             add_job_of_path(w, json_string_value(json_array_get(entry, 0)), out);

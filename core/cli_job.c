@@ -104,6 +104,19 @@ print_slice_times(json_t *slices)
     printf("\n");
 }
 
+/* A list job.json counts and files.json or skipped.json holds. */
+static void
+print_stored_list(const char *dir, json_t *j, const char *key, size_t limit)
+{
+    json_t *list = job_record_list(dir, j, key);
+    if (list)
+        print_list(key, list, limit);
+    else
+        printf("%s: %zu (%s/%s.json cannot be read)\n", key, job_record_count(j, key), dir,
+               key);
+    json_decref(list);
+}
+
 static void
 print_job(const char *dir, json_t *j)
 {
@@ -132,8 +145,8 @@ print_job(const char *dir, json_t *j)
     print_object("options", json_object_get(rec, "options"));
     print_object("inputs", json_object_get(j, "inputs"));
     print_list("why built", json_object_get(j, "why_built"), 20);
-    print_list("files", json_object_get(j, "files"), 20);
-    print_list("skipped", json_object_get(j, "skipped"), 50);
+    print_stored_list(dir, j, "files", 20);
+    print_stored_list(dir, j, "skipped", 50);
     json_t *result = json_object_get(j, "result");
     if (result && !json_is_null(result)) {
         printf("result:\n");

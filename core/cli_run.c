@@ -134,7 +134,7 @@ reusable(workdir *w, step_plan *pl, json_t *input_jobs)
         pl->job_id = id;
         pl->job_dir = dir;
         pl->output = job_record_output(dir, j);
-        pl->skipped = json_array_size(json_object_get(j, "skipped"));
+        pl->skipped = job_record_count(j, "skipped");
         json_decref(j);
         return true;
     }
@@ -257,7 +257,7 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     }
     if (j) {
         pl->output = job_record_output(pl->job_dir, j);
-        pl->skipped = json_array_size(json_object_get(j, "skipped"));
+        pl->skipped = job_record_count(j, "skipped");
     }
     workdir_set_step_job(w, st->name, pl->job_id);
     if (out.ok)

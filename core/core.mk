@@ -21,6 +21,8 @@ core_axle_SOURCES += core/run_log.c core/run_log.h core/run_status.c core/run_st
 core_axle_SOURCES += core/libaxle_digest.c core/libaxle_digest.h core/job_check.c core/job_check.h
 # Incremental chains: the job a step builds on (issue 11).
 core_axle_SOURCES += core/chain_plan.c core/chain_plan.h
+# scale: a job's file lists and manifest as files in its folder
+core_axle_SOURCES += core/job_lists.c core/job_lists.h core/manifest_file.c core/manifest_file.h
 core_axle_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
 core_axle_LDADD = lib/libaxle.la $(YAML_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 # axle board: the server is built only with libmicrohttpd; without it the

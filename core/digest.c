@@ -59,42 +59,49 @@ digest_fd(int fd, char hex[DIGEST_HEX_LEN])
     return 0;
 }
 
-/* ---- streaming (identity's input-file list) ---- */
+/* ---- a digest over data that comes in parts (digest.h) ---- */
 
-struct digest_ctx {
-    EVP_MD_CTX *md;
+struct digest_stream {
+    EVP_MD_CTX *ctx;
 };
 
-digest_ctx *
+digest_stream *
 digest_begin(void)
 {
-    digest_ctx *d = calloc(1, sizeof *d);
-    if (d && (!(d->md = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(d->md, EVP_sha256(), NULL))) {
-        EVP_MD_CTX_free(d->md);
+    digest_stream *d = malloc(sizeof *d);
+    if (!d)
+        return NULL;
+    d->ctx = EVP_MD_CTX_new();
+    if (!d->ctx || !EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(d->ctx);
         free(d);
-        d = NULL;
+        errno = ENOMEM;
+        return NULL;
     }
     return d;
 }
 
 void
-digest_update(digest_ctx *d, const void *data, size_t len)
+digest_update(digest_stream *d, const void *data, size_t len)
 {
     if (d)
-        EVP_DigestUpdate(d->md, data, len);
+        EVP_DigestUpdate(d->ctx, data, len);
 }
 
 void
-digest_end(digest_ctx *d, char hex[DIGEST_HEX_LEN])
+digest_end(digest_stream *d, char hex[DIGEST_HEX_LEN])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-    if (!d) { /* out of memory: a digest no list can have */
-        snprintf(hex, DIGEST_HEX_LEN, "unknown");
+    if (!d) { /* out of memory: a digest no data can have */
+        if (hex)
+            snprintf(hex, DIGEST_HEX_LEN, "unknown");
         return;
     }
-    EVP_DigestFinal_ex(d->md, md, &mdlen);
-    EVP_MD_CTX_free(d->md);
+    if (hex)
+        hex[0] = '\0';
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (hex && EVP_DigestFinal_ex(d->ctx, md, &mdlen))
+        to_hex(md, mdlen, hex);
+    EVP_MD_CTX_free(d->ctx);
     free(d);
-    to_hex(md, mdlen, hex);
 }

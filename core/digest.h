@@ -11,11 +11,14 @@ void digest_bytes(const void *data, size_t len, char hex[DIGEST_HEX_LEN]);
  * Returns 0, or -1 with errno set. */
 int digest_fd(int fd, char hex[DIGEST_HEX_LEN]);
 
-/* A digest fed in pieces: digest_begin, digest_update..., digest_end
- * (which frees it).  A NULL context (out of memory) gives "unknown". */
-typedef struct digest_ctx digest_ctx;
-digest_ctx *digest_begin(void);
-void digest_update(digest_ctx *d, const void *data, size_t len);
-void digest_end(digest_ctx *d, char hex[DIGEST_HEX_LEN]);
+/* SHA-256 over data given in parts (a file streamed line by line, the
+ * identity's input-file list): begin, update as often as needed, end
+ * (which frees the stream; hex may be NULL to drop it).  begin returns
+ * NULL when out of memory; ending a NULL stream gives "unknown", a digest
+ * no data has. */
+typedef struct digest_stream digest_stream;
+digest_stream *digest_begin(void);
+void digest_update(digest_stream *d, const void *data, size_t len);
+void digest_end(digest_stream *d, char hex[DIGEST_HEX_LEN]);
 
 #endif

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* mkdir -p; 0 or -1 with errno. */
 int fs_mkdirs(const char *path, int mode);
@@ -18,6 +19,19 @@ int fs_write_atomic(const char *path, const char *text, size_t len);
  * -1 otherwise, with the reason ("No such file or directory", "a
  * character device, not a regular file") in why. */
 int fs_open_file(const char *path, bool pipe_ok, char *why, size_t whylen);
+/* A file written as a stream yet replaced atomically: begin opens a
+ * temporary beside `path` (unpredictable name, O_EXCL|O_NOFOLLOW) for
+ * writing; commit flushes, closes and renames it onto path (0, or -1 with
+ * errno, the temporary removed); abort closes and removes it.  Both free
+ * the stream. */
+typedef struct fs_stream {
+    FILE *f;
+    char *path;
+    char *tmp;
+} fs_stream;
+fs_stream *fs_stream_begin(const char *path);
+int fs_stream_commit(fs_stream *s);
+void fs_stream_abort(fs_stream *s);
 /* JSON helpers: pretty, sorted keys, atomic; reading takes regular files
  * only (NULL otherwise). */
 int fs_write_json(const char *path, json_t *value);

@@ -36,7 +36,7 @@ input_files(const method *m, json_t *options)
         size_t npaths = 0;
         char err[512];
         json_int_t count = 0;
-        digest_ctx *d = digest_begin();
+        digest_stream *d = digest_begin();
         if (n && axle_expand_paths(pats, n, recursive, &paths, &npaths, err,
                                    sizeof err) == AXLE_OK) {
             for (size_t i = 0; i < npaths; i++) {

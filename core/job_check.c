@@ -3,23 +3,27 @@
 #include "job_check.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "axle_internal.h"
 #include "fsutil.h"
+#include "manifest_file.h"
 
 /* ---- the manifest, made at completion ---- */
 
-struct manifest {
+struct job_manifest {
     const char *jobdir;
-    char *workdir;     /* the folder holding jobdir: links to other jobs */
-    json_t *entries;   /* [[path, size, mtime_ns], ...] */
-    json_t *visited;   /* files and dataset folders already listed */
+    char *workdir;          /* the folder holding jobdir: links to other jobs */
+    manifest_writer *out;   /* JOBDIR/manifest.txt */
+    json_t *visited;        /* dataset folders and their files already listed */
+    json_t *links;          /* {job id: true}: jobs holding listed files */
     char *err;
     size_t errlen;
 };
@@ -34,7 +38,7 @@ mtime_ns(const struct stat *st)
  * "../axle-work-1/ds/default/0-image.0" for a link), so a workdir moved
  * as a whole keeps its jobs. */
 static char *
-relative_to_job(const struct manifest *mf, const char *abs)
+relative_to_job(const job_manifest *mf, const char *abs)
 {
     size_t jl = strlen(mf->jobdir), wl = strlen(mf->workdir);
     char *rel = NULL;
@@ -45,12 +49,32 @@ relative_to_job(const struct manifest *mf, const char *abs)
     return strdup(abs);
 }
 
-static int
-add_file(struct manifest *mf, const char *abs)
+/* For a linked file ("../OTHER/ds/..."), the job holding it goes into
+ * `owner` and the path inside that job is returned; else "" and rel. */
+static const char *
+split_owner(const char *rel, char *owner, size_t size)
 {
-    if (json_object_get(mf->visited, abs))
-        return 0; /* a parent's column, listed by the child too */
-    json_object_set_new(mf->visited, abs, json_true());
+    owner[0] = '\0';
+    const char *slash = strncmp(rel, "../", 3) == 0 ? strchr(rel + 3, '/') : NULL;
+    if (!slash || (size_t)(slash - rel - 3) >= size)
+        return rel;
+    memcpy(owner, rel + 3, (size_t)(slash - rel - 3));
+    owner[slash - rel - 3] = '\0';
+    return slash + 1;
+}
+
+/* Lists one file with its size and time: 0, -1 when it cannot be found
+ * (errno), -2 when the manifest cannot be written.  Dataset files are listed once
+ * (a parent's column is reached through the child too); registered files
+ * as they come, since remembering 100,000 names would cost what the
+ * manifest file saves, and a file listed twice is checked twice alike. */
+static int
+add_file(job_manifest *mf, const char *abs, bool once)
+{
+    if (once && json_object_get(mf->visited, abs))
+        return 0;
+    if (once)
+        json_object_set_new(mf->visited, abs, json_true());
     struct stat st;
     if (stat(abs, &st) < 0) {
         int e = errno;
@@ -59,17 +83,25 @@ add_file(struct manifest *mf, const char *abs)
         return -1;
     }
     char *rel = relative_to_job(mf, abs);
-    json_array_append_new(mf->entries, json_pack("[s, I, I]", rel ? rel : abs,
-                                                 (json_int_t)st.st_size,
-                                                 mtime_ns(&st)));
+    char owner[256];
+    split_owner(rel ? rel : abs, owner, sizeof owner);
+    if (*owner)
+        json_object_set_new(mf->links, owner, json_true());
+    int rc = manifest_writer_add(mf->out, rel ? rel : abs, (long long)st.st_size,
+                                 (long long)mtime_ns(&st));
+    if (rc < 0) {
+        snprintf(mf->err, mf->errlen, "%s/%s: %s", mf->jobdir, MANIFEST_FILE,
+                 strerror(errno));
+        rc = -2; /* not the file's fault */
+    }
     free(rel);
-    return 0;
+    return rc;
 }
 
-static int add_dataset(struct manifest *mf, const char *dsdir);
+static int add_dataset(job_manifest *mf, const char *dsdir);
 
 static int
-add_columns(struct manifest *mf, const char *dsdir, json_t *meta)
+add_columns(job_manifest *mf, const char *dsdir, json_t *meta)
 {
     size_t i, s;
     json_t *col, *file;
@@ -80,7 +112,7 @@ add_columns(struct manifest *mf, const char *dsdir, json_t *meta)
             if (!json_is_string(file))
                 continue; /* an empty slice has no file */
             char *path = fs_absolute(json_string_value(file), coldir);
-            int rc = add_file(mf, path);
+            int rc = add_file(mf, path, true);
             free(path);
             if (rc < 0) {
                 free(coldir);
@@ -95,14 +127,14 @@ add_columns(struct manifest *mf, const char *dsdir, json_t *meta)
 /* A dataset's meta.json and column files, then those of its parent and
  * previous datasets: reading it reads them. */
 static int
-add_dataset(struct manifest *mf, const char *dsdir)
+add_dataset(job_manifest *mf, const char *dsdir)
 {
     if (json_object_get(mf->visited, dsdir))
         return 0;
     json_object_set_new(mf->visited, dsdir, json_true());
     char *metapath = fs_absolute("meta.json", dsdir);
     json_t *meta = fs_read_json(metapath);
-    int rc = add_file(mf, metapath);
+    int rc = add_file(mf, metapath, true);
     if (rc == 0 && !meta) {
         snprintf(mf->err, mf->errlen, "%s: not readable JSON", metapath);
         rc = -1;
@@ -114,7 +146,7 @@ add_dataset(struct manifest *mf, const char *dsdir)
     const char *removed = json_string_value(json_object_get(meta, "removed"));
     if (rc == 0 && removed) {
         char *path = fs_absolute(removed, dsdir);
-        rc = add_file(mf, path);
+        rc = add_file(mf, path, true);
         free(path);
     }
     static const char *const links[] = {"parent", "previous"};
@@ -131,7 +163,7 @@ add_dataset(struct manifest *mf, const char *dsdir)
 }
 
 static int
-add_datasets(struct manifest *mf)
+add_datasets(job_manifest *mf)
 {
     json_t *names = axle_internal_dataset_list(mf->jobdir);
     size_t i;
@@ -150,32 +182,76 @@ add_datasets(struct manifest *mf)
     return rc;
 }
 
-json_t *
-job_manifest(const char *jobdir, json_t *files, json_t *input_jobs, char *err,
-             size_t errlen)
+void
+job_manifest_abort(job_manifest *mf)
 {
-    struct manifest mf = {jobdir, fs_absolute("..", jobdir), json_array(),
-                          json_object(), err, errlen};
-    int rc = add_datasets(&mf);
-    size_t i;
-    json_t *f;
-    json_array_foreach(files, i, f) {
-        if (rc < 0)
-            break;
-        char *path = fs_absolute(json_string_value(f), jobdir);
-        rc = add_file(&mf, path);
-        if (rc < 0)
-            snprintf(err, errlen, "registered file %s %s", json_string_value(f),
-                     errno == ENOENT ? "does not exist" : strerror(errno));
-        free(path);
-    }
-    free(mf.workdir);
-    json_decref(mf.visited);
-    if (rc < 0) {
-        json_decref(mf.entries);
+    if (!mf)
+        return;
+    manifest_writer_abort(mf->out);
+    free(mf->workdir);
+    json_decref(mf->visited);
+    json_decref(mf->links);
+    free(mf);
+}
+
+job_manifest *
+job_manifest_begin(const char *jobdir, char *err, size_t errlen)
+{
+    job_manifest *mf = calloc(1, sizeof *mf);
+    if (!mf) {
+        snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    return json_pack("{s:o, s:O}", "files", mf.entries, "input_jobs", input_jobs);
+    *mf = (job_manifest){jobdir, fs_absolute("..", jobdir), manifest_writer_open(jobdir),
+                         json_object(), json_object(), err, errlen};
+    if (!mf->out) {
+        snprintf(err, errlen, "%s/%s: %s", jobdir, MANIFEST_FILE, strerror(errno));
+        job_manifest_abort(mf);
+        return NULL;
+    }
+    if (add_datasets(mf) < 0) {
+        job_manifest_abort(mf);
+        return NULL;
+    }
+    return mf;
+}
+
+int
+job_manifest_add(job_manifest *mf, const char *registered)
+{
+    char *path = fs_absolute(registered, mf->jobdir);
+    int rc = add_file(mf, path, false);
+    if (rc == -1)
+        snprintf(mf->err, mf->errlen, "registered file %s %s", registered,
+                 errno == ENOENT ? "does not exist" : strerror(errno));
+    free(path);
+    return rc;
+}
+
+json_t *
+job_manifest_end(job_manifest *mf, json_t *input_jobs)
+{
+    char sha[DIGEST_HEX_LEN];
+    size_t entries = 0;
+    manifest_writer *out = mf->out;
+    mf->out = NULL;
+    json_t *links = json_array();
+    const char *id;
+    json_t *v;
+    json_object_foreach(mf->links, id, v)
+        json_array_append_new(links, json_string(id));
+    json_t *m = NULL;
+    if (manifest_writer_commit(out, sha, &entries) < 0) {
+        snprintf(mf->err, mf->errlen, "%s/%s: %s", mf->jobdir, MANIFEST_FILE,
+                 strerror(errno));
+        json_decref(links);
+    } else {
+        m = json_pack("{s:s, s:s, s:I, s:o, s:O}", "list", MANIFEST_FILE, "sha256", sha,
+                      "entries", (json_int_t)entries, "links", links, "input_jobs",
+                      input_jobs);
+    }
+    job_manifest_abort(mf);
+    return m;
 }
 
 /* ---- the checks made before reuse ---- */
@@ -199,20 +275,6 @@ base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* For a linked file ("../OTHER/ds/..."), the job holding it goes into
- * `owner` and the path inside that job is returned; else "" and rel. */
-static const char *
-split_owner(const char *rel, char *owner, size_t size)
-{
-    owner[0] = '\0';
-    const char *slash = strncmp(rel, "../", 3) == 0 ? strchr(rel + 3, '/') : NULL;
-    if (!slash || (size_t)(slash - rel - 3) >= size)
-        return rel;
-    memcpy(owner, rel + 3, (size_t)(slash - rel - 3));
-    owner[slash - rel - 3] = '\0';
-    return slash + 1;
-}
-
 static bool
 job_folder_exists(const char *jobdir, const char *other)
 {
@@ -224,22 +286,53 @@ job_folder_exists(const char *jobdir, const char *other)
     return there;
 }
 
+/* What a check of manifest entries needs: the job folder, open, so that
+ * each entry costs one fstatat of its path as recorded (relative to the
+ * job folder, or absolute). */
+struct entry_check {
+    const char *jobdir;
+    const char *id;
+    int jobfd;
+    char *folder;  /* the folder of the last entry ("output/2023"), */
+    int folderfd;  /* open: its next file costs a lookup of one name */
+};
+
+/* fstatat of `rel` (relative to the job folder, or absolute), through the
+ * folder of the previous entry when it is the same: 100,000 exported
+ * files lie in a few folders, and the kernel's walk of each full path
+ * was most of a reuse check. */
+static int
+stat_entry(struct entry_check *ec, const char *rel, struct stat *st)
+{
+    const char *slash = strrchr(rel, '/');
+    size_t len = slash ? (size_t)(slash - rel) : 0;
+    if (!slash || len == 0)
+        return fstatat(ec->jobfd, rel, st, 0);
+    if (!ec->folder || strlen(ec->folder) != len || memcmp(ec->folder, rel, len) != 0) {
+        if (ec->folderfd >= 0)
+            close(ec->folderfd);
+        free(ec->folder);
+        ec->folder = strndup(rel, len);
+        ec->folderfd = ec->folder ? openat(ec->jobfd, ec->folder,
+                                           O_PATH | O_DIRECTORY | O_CLOEXEC)
+                                  : -1;
+    }
+    if (ec->folderfd < 0) /* the error as the whole path gives it */
+        return fstatat(ec->jobfd, rel, st, 0);
+    return fstatat(ec->folderfd, slash + 1, st, 0);
+}
+
 /* One manifest entry against the file now there. */
 static char *
-check_entry(const char *jobdir, const char *id, json_t *entry)
+check_file(const char *rel, long long size, long long mtime, void *ctx)
 {
-    const char *rel = json_string_value(json_array_get(entry, 0));
-    json_int_t size = json_integer_value(json_array_get(entry, 1));
-    json_int_t mtime = json_integer_value(json_array_get(entry, 2));
-    if (!rel)
-        return reason("the record of %s's files is damaged", id);
+    struct entry_check *ec = ctx;
+    const char *id = ec->id;
     char owner[256];
     const char *shown = split_owner(rel, owner, sizeof owner);
-    char *path = fs_absolute(rel, jobdir);
     struct stat st;
-    int rc = stat(path, &st), e = errno;
-    free(path);
-    if (rc < 0 && e == ENOENT && *owner && !job_folder_exists(jobdir, owner))
+    int rc = stat_entry(ec, rel, &st), e = errno;
+    if (rc < 0 && e == ENOENT && *owner && !job_folder_exists(ec->jobdir, owner))
         return reason("%s, which %s links to, is gone", owner, id);
     char where[600];
     if (*owner)
@@ -250,20 +343,67 @@ check_entry(const char *jobdir, const char *id, json_t *entry)
         return reason("%s missing from %s", shown, where);
     if (rc < 0)
         return reason("%s in %s cannot be checked: %s", shown, where, strerror(e));
-    if ((json_int_t)st.st_size != size)
+    if ((long long)st.st_size != size)
         return reason("%s in %s changed size (%lld bytes, was %lld)", shown, where,
-                      (long long)st.st_size, (long long)size);
-    if (mtime_ns(&st) != mtime)
+                      (long long)st.st_size, size);
+    if ((long long)mtime_ns(&st) != mtime)
         return reason("%s in %s was modified after the job finished", shown, where);
     return NULL;
 }
 
+/* A job.json made before manifest.txt holds its entries itself:
+ * [[path, size, mtime_ns], ...], checked the same way. */
+static char *
+check_inline_entries(json_t *files, struct entry_check *ec)
+{
+    size_t i;
+    json_t *entry;
+    json_array_foreach(files, i, entry) {
+        const char *rel = json_string_value(json_array_get(entry, 0));
+        if (!rel)
+            return reason("the record of %s's files is damaged", ec->id);
+        char *r = check_file(rel, (long long)json_integer_value(json_array_get(entry, 1)),
+                             (long long)json_integer_value(json_array_get(entry, 2)), ec);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+/* Every file the manifest lists, as it was when the job finished. */
+static char *
+check_files(const char *jobdir, const char *id, json_t *manifest)
+{
+    struct entry_check ec = {jobdir, id, open(jobdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+                             NULL, -1};
+    if (ec.jobfd < 0)
+        return reason("%s cannot be checked: %s", id, strerror(errno));
+    char *r;
+    json_t *inline_files = json_object_get(manifest, "files");
+    if (json_is_array(inline_files))
+        r = check_inline_entries(inline_files, &ec);
+    else
+        r = manifest_check(jobdir, id, json_string_value(json_object_get(manifest, "sha256")),
+                           (size_t)json_integer_value(json_object_get(manifest, "entries")),
+                           check_file, &ec);
+    close(ec.jobfd);
+    if (ec.folderfd >= 0)
+        close(ec.folderfd);
+    free(ec.folder);
+    return r;
+}
+
+/* Items skipped for a transient reason: counted in job.json, or (made
+ * before skipped.json held the list) each marked in job.json's list. */
 static size_t
 transient_skips(json_t *jobjson)
 {
+    json_t *skipped = json_object_get(jobjson, "skipped");
+    if (json_is_object(skipped))
+        return (size_t)json_integer_value(json_object_get(skipped, "transient"));
     size_t i, n = 0;
     json_t *s;
-    json_array_foreach(json_object_get(jobjson, "skipped"), i, s)
+    json_array_foreach(skipped, i, s)
         n += json_is_true(json_object_get(s, "transient"));
     return n;
 }
@@ -309,12 +449,8 @@ job_reuse_refusal(const char *jobdir, json_t *jobjson, const char *identity,
     if (!json_is_object(manifest))
         return reason("%s has no record of its files (made by an older axle)", id);
     /* Damage is named first: it says more than "an input was rebuilt". */
-    size_t i;
-    json_t *entry;
-    json_array_foreach(json_object_get(manifest, "files"), i, entry) {
-        char *r = check_entry(jobdir, id, entry);
-        if (r)
-            return r;
-    }
+    char *r = check_files(jobdir, id, manifest);
+    if (r)
+        return r;
     return check_inputs(id, json_object_get(manifest, "input_jobs"), input_jobs);
 }

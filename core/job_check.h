@@ -1,28 +1,40 @@
 /* job_check.h - what a complete job consists of, and whether it still is.
  *
- * At completion the core records in job.json a "manifest": every file of
- * the job's datasets (meta.json and each column file, also those linked
- * from a parent or previous dataset in another job), every registered
- * file, each with its size and modification time (ns), as paths relative
- * to the job folder; and which job each input came from.
+ * At completion the core lists in JOBDIR/manifest.txt (manifest_file.h)
+ * every file of the job's datasets (meta.json and each column file, also
+ * those linked from a parent or previous dataset in another job) and every
+ * registered file, each with its size and modification time (ns), as
+ * paths relative to the job folder.  job.json's "manifest" holds the
+ * file's digest and entry count, the jobs it links to ("links") and which
+ * job each input came from ("input_jobs").  Jobs made before kept the
+ * entries in job.json itself ("files"); they are checked as they are.
  *
  * Before a job found in the index is reused it is checked, with stats
- * only (no file but job.json is read): its recorded identity is the key
- * it was found under; it is complete; none of its items was skipped for a
- * transient reason; its inputs are the jobs this run uses; every file of
- * the manifest is there with its recorded size and mtime.  Not noticed:
- * a file rewritten in place keeping both its size and its mtime (touch -r
- * after editing), since only reading the bytes would tell. */
+ * only (job.json is parsed, manifest.txt streamed line by line): its
+ * recorded identity is the key it was found under; it is complete; none
+ * of its items was skipped for a transient reason; its inputs are the
+ * jobs this run uses; every file of the manifest is there with its
+ * recorded size and mtime.  Not noticed: a file rewritten in place keeping
+ * both its size and its mtime (touch -r after editing), since only
+ * reading the bytes would tell. */
 #ifndef AXLE_JOB_CHECK_H
 #define AXLE_JOB_CHECK_H
 
 #include <jansson.h>
 
-/* The manifest of the finished job in `jobdir`: `files` are the registered
- * files (JSON array of relative paths), `input_jobs` is {input name: job
- * id}.  NULL with the reason in err when a file cannot be found. */
-json_t *job_manifest(const char *jobdir, json_t *files, json_t *input_jobs,
-                     char *err, size_t errlen);
+/* The manifest of the finished job in `jobdir`, written as it is made:
+ * begin lists the job's dataset files, add one registered file (a path
+ * relative to the job folder, or absolute), end writes manifest.txt and
+ * returns what job.json keeps of it ({"list", "sha256", "entries",
+ * "links", "input_jobs"}; `input_jobs` is {input name: job id}).  On an
+ * error (a file that cannot be found: "registered file output/x.jpg does
+ * not exist") begin returns NULL, add -1, end NULL, with the reason in
+ * the err given to begin; abort drops the manifest. */
+typedef struct job_manifest job_manifest;
+job_manifest *job_manifest_begin(const char *jobdir, char *err, size_t errlen);
+int job_manifest_add(job_manifest *mf, const char *registered);
+json_t *job_manifest_end(job_manifest *mf, json_t *input_jobs);
+void job_manifest_abort(job_manifest *mf);
 
 /* Why the job in `jobdir` (job.json `jobjson`, NULL when unreadable) may
  * not be reused for `identity` by a run whose inputs are `input_jobs`

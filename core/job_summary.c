@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "fsutil.h"
+#include "job_record.h"
 
 json_t *
 job_summary_of(json_t *j)
@@ -16,10 +17,9 @@ job_summary_of(json_t *j)
         if (v)
             json_object_set(s, kept[i], v);
     }
-    json_object_set_new(s, "files", json_integer((json_int_t)json_array_size(
-                                        json_object_get(j, "files"))));
-    json_object_set_new(s, "skipped", json_integer((json_int_t)json_array_size(
-                                          json_object_get(j, "skipped"))));
+    json_object_set_new(s, "files", json_integer((json_int_t)job_record_count(j, "files")));
+    json_object_set_new(s, "skipped",
+                        json_integer((json_int_t)job_record_count(j, "skipped")));
     return s;
 }
 

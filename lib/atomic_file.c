@@ -77,6 +77,12 @@ write_all(int fd, const char *p, size_t len)
 }
 
 int
+axle_internal_atomic_temporary(int dirfd, const char *path, char *tmp, size_t tmplen)
+{
+    return create_temporary(dirfd, path, tmp, tmplen);
+}
+
+int
 axle_internal_write_atomic(const char *path, const void *data, size_t len)
 {
     return axle_internal_write_atomic_at(AT_FDCWD, path, data, len);

@@ -59,6 +59,15 @@ struct axle_job {
     char *recipe;         /* the identity without inputs (axle_job_recipe) */
 };
 
+/* Skipped items each stage process prints on stderr; the rest are only
+ * in the job's skipped.json, and the core says how many it did not show
+ * (a run skipping 100,000 files would bury everything else). */
+#define AXLE_SKIPS_SHOWN 10
+
+/* Registers a file the SDK itself has just written in the job folder
+ * (axle_write_file): axle_register_file without its checks. */
+int axle_internal_register_written(axle_job *job, const char *relpath);
+
 /* The job this process runs (set by the core before calling a stage). */
 extern axle_job *axle_internal_current;
 
@@ -83,6 +92,11 @@ int axle_internal_write_atomic(const char *path, const void *data, size_t len);
 /* The same with `path` relative to the folder open as `dirfd`. */
 int axle_internal_write_atomic_at(int dirfd, const char *path, const void *data,
                                   size_t len);
+/* The temporary an atomic write starts with, for a file written as a
+ * stream: a new file beside `path` (relative to dirfd), created with
+ * O_EXCL|O_NOFOLLOW under an unpredictable name (put in tmp); the caller
+ * writes it, then renames it onto path.  An fd, or -1 with errno. */
+int axle_internal_atomic_temporary(int dirfd, const char *path, char *tmp, size_t tmplen);
 
 /* {"axle": "0.1.0", "libjpeg-turbo": ..., ...}: part of every identity. */
 json_t *axle_internal_library_versions(void);

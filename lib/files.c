@@ -200,11 +200,17 @@ cmp_str(const void *a, const void *b)
 }
 
 /* Entry names of a folder, sorted bytewise; names starting with a dot only
- * when `dots` (never "." and "..").  0, or the errno that stopped it. */
+ * when `dots` (never "." and "..").  When `regular` is given, it gets
+ * (sorted too) the names the folder itself says are regular files
+ * (d_type), which a walk then takes without an lstat each: at 100,000
+ * photos that was a third of a no-op run's system calls.  0, or the errno
+ * that stopped it. */
 static int
-list_dir(const char *dir, bool dots, struct plist *names)
+list_dir(const char *dir, bool dots, struct plist *names, struct plist *regular)
 {
     memset(names, 0, sizeof *names);
+    if (regular)
+        memset(regular, 0, sizeof *regular);
     DIR *d = opendir(dir);
     if (!d)
         return errno;
@@ -219,7 +225,8 @@ list_dir(const char *dir, bool dots, struct plist *names)
         const char *nm = ent->d_name;
         if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0 || (nm[0] == '.' && !dots))
             continue;
-        if (plist_push(names, nm) != 0) {
+        if (plist_push(names, nm) != 0 ||
+            (regular && ent->d_type == DT_REG && plist_push(regular, nm) != 0)) {
             e = ENOMEM;
             break;
         }
@@ -227,11 +234,21 @@ list_dir(const char *dir, bool dots, struct plist *names)
     closedir(d);
     if (e) {
         plist_free(names);
+        if (regular)
+            plist_free(regular);
         return e;
     }
     if (names->n)
         qsort(names->v, names->n, sizeof *names->v, cmp_str);
+    if (regular && regular->n)
+        qsort(regular->v, regular->n, sizeof *regular->v, cmp_str);
     return 0;
+}
+
+static bool
+plist_has(const struct plist *sorted, const char *s)
+{
+    return sorted->n && bsearch(&s, sorted->v, sorted->n, sizeof *sorted->v, cmp_str);
 }
 
 static bool
@@ -282,8 +299,10 @@ type_name(mode_t mode)
 }
 
 static struct look
-look_at(const char *path)
+look_at(const char *path, bool known_file)
 {
+    if (known_file) /* the folder's listing said so: no lstat needed */
+        return (struct look){K_FILE, NULL, 0};
     struct stat st;
     if (lstat(path, &st) != 0)
         return errno == ENOENT ? (struct look){K_GONE, NULL, 0}
@@ -326,9 +345,9 @@ static void walk(struct expander *x, const char *dir, bool named);
  * and not a workdir), anything else reported; links to folders and
  * entries gone since the listing are passed over. */
 static void
-walk_entry(struct expander *x, const char *path, const char *name)
+walk_entry(struct expander *x, const char *path, const char *name, bool known_file)
 {
-    struct look l = look_at(path);
+    struct look l = look_at(path, known_file);
     if (l.kind == K_GONE || l.kind == K_LINKED_DIR || (l.kind == K_DIR && !x->recursive))
         return;
     if (!axle_internal_is_utf8(name))
@@ -348,8 +367,8 @@ walk_entry(struct expander *x, const char *path, const char *name)
 static void
 walk(struct expander *x, const char *dir, bool named)
 {
-    struct plist names;
-    int e = list_dir(dir, false, &names);
+    struct plist names, regular;
+    int e = list_dir(dir, false, &names, &regular);
     if (e == ENOMEM) {
         fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
         return;
@@ -368,10 +387,11 @@ walk(struct expander *x, const char *dir, bool named)
             fail(x, AXLE_ENOMEM, "out of memory");
             break;
         }
-        walk_entry(x, path, names.v[i]);
+        walk_entry(x, path, names.v[i], plist_has(&regular, names.v[i]));
         free(path);
     }
     plist_free(&names);
+    plist_free(&regular);
 }
 
 /* A glob's full match: a file is taken, a folder walked (the match was
@@ -379,7 +399,7 @@ walk(struct expander *x, const char *dir, bool named)
 static void
 add_match(struct expander *x, const char *path)
 {
-    struct look l = look_at(path);
+    struct look l = look_at(path, false);
     if (l.kind == K_FILE)
         add(x, path);
     else if (l.kind == K_DIR || l.kind == K_LINKED_DIR)
@@ -427,7 +447,7 @@ match_entry(struct expander *x, const char *dir, const char *name, char **comps,
         return;
     }
     bool globstar = strcmp(comps[i], "**") == 0, last = i + 1 == n;
-    struct look l = look_at(p);
+    struct look l = look_at(p, false);
     bool wanted = l.kind == K_DIR || (!globstar && last && l.kind != K_GONE &&
                                       l.kind != K_LINKED_DIR);
     if (wanted && !axle_internal_is_utf8(name))
@@ -460,7 +480,7 @@ match(struct expander *x, const char *dir, char **comps, size_t i, size_t n)
     if (strcmp(c, "**") == 0)
         match(x, dir, comps, i + 1, n); /* zero folders */
     struct plist names;
-    int e = list_dir(dir, c[0] == '.', &names);
+    int e = list_dir(dir, c[0] == '.', &names, NULL);
     if (e == ENOMEM) {
         fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
         return;

@@ -95,6 +95,8 @@ tests_methods_test_typo_only_la_LDFLAGS = $(TYPO_MODULE_FLAGS)
 tests_methods_test_typo_only_la_LIBADD = lib/libaxle.la
 CORE_TESTS += tests/core/near_miss.sh tests/core/pipeline_name.sh
 CORE_TESTS += tests/core/latest.sh tests/core/gc.sh
+# scale: a job's lists and manifest as files in its folder
+CORE_TESTS += tests/core/lists.sh
 
 # The near-miss distance and the ELF reader on files that are not what
 # they claim.

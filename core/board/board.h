@@ -114,6 +114,10 @@ json_t *board_job(const board *b, const char *id);
 json_t *board_job_summary(const board *b, const char *id);
 /* The names of a job's datasets (its ds/ folder), sorted. */
 json_t *board_job_datasets(const board *b, const char *id);
+/* board_job with its lists of registered files and skipped items as
+ * arrays ("files", "skipped"): job.json counts them and files.json and
+ * skipped.json hold them (a job made before holds them itself). */
+json_t *board_job_full(const board *b, const char *id);
 /* Every job folder of the workdir, by number: [{"id", "step", "method",
  * "status", "finished", "seconds"}] (status "running" without job.json). */
 json_t *board_jobs(const board *b);

@@ -102,7 +102,7 @@ board_api(board *b, char **seg, int n, board_reply *out)
     } else if (n == 2 && strcmp(seg[1], "jobs") == 0) {
         reply_json(out, 200, json_pack("{s:o}", "jobs", board_jobs(b)));
     } else if (n == 3 && strcmp(seg[1], "jobs") == 0) {
-        json_t *j = board_job(b, seg[2]);
+        json_t *j = board_job_full(b, seg[2]);
         if (j)
             reply_json(out, 200, j);
         else

@@ -136,7 +136,14 @@ job_dest(const board *b, const char *id)
     pthread_mutex_unlock(&cache_lock);
     if (!known) {
         json_t *j = read_json_fd(fd, st.st_size);
-        json_t *d = dest_in_files(json_object_get(j, "files"));
+        /* the registered files: in files.json, or job.json's own list in a
+         * job made before that file */
+        json_t *files = json_object_get(j, "files");
+        char frel[540];
+        snprintf(frel, sizeof frel, "%s/files.json", id);
+        files = json_is_array(files) ? json_incref(files) : board_read_json(b, frel);
+        json_t *d = dest_in_files(files);
+        json_decref(files);
         json_decref(j);
         dest = json_is_string(d) ? strdup(json_string_value(d)) : NULL;
         pthread_mutex_lock(&cache_lock);

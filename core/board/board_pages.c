@@ -569,7 +569,7 @@ result_section(FILE *f, json_t *result)
 void
 board_page_job(board *b, const char *id, board_reply *out)
 {
-    json_t *j = board_job(b, id);
+    json_t *j = board_job_full(b, id);
     if (!j) {
         if (board_job_exists(b, id, true))
             board_reply_error(out, 404, "job %s has no job.json: it is running, or it "

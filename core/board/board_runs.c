@@ -98,6 +98,34 @@ board_job_summary(const board *b, const char *id)
     return s;
 }
 
+/* job.json's count of a list, replaced by the list from its file. */
+static void
+inline_list(const board *b, const char *id, json_t *j, const char *key)
+{
+    if (!json_is_object(json_object_get(j, key)))
+        return;
+    json_t *list = NULL;
+    if (json_integer_value(json_object_get(json_object_get(j, key), "count")) > 0) {
+        char rel[512];
+        snprintf(rel, sizeof rel, "%s/%s.json", id, key);
+        list = board_read_json(b, rel);
+    }
+    json_object_set_new(j, key, json_is_array(list) ? list : json_array());
+    if (list && !json_is_array(list))
+        json_decref(list);
+}
+
+json_t *
+board_job_full(const board *b, const char *id)
+{
+    json_t *j = board_job(b, id);
+    if (j) {
+        inline_list(b, id, j, "files");
+        inline_list(b, id, j, "skipped");
+    }
+    return j;
+}
+
 /* ---- all jobs ---- */
 
 json_t *

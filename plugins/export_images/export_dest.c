@@ -116,13 +116,17 @@ open_parent(const char *name, bool make, const char **base)
         }
         memcpy(comp, p, n);
         comp[n] = '\0';
-        if (make && mkdirat(fd, comp, 0755) < 0 && errno != EEXIST) {
-            int e = errno;
-            close(fd);
-            errno = e;
-            return -1;
-        }
+        /* opened first, made only when missing: no mkdir per file */
         int next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && errno == ENOENT && make) {
+            if (mkdirat(fd, comp, 0755) < 0 && errno != EEXIST) {
+                int e = errno;
+                close(fd);
+                errno = e;
+                return -1;
+            }
+            next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
         int e = errno;
         close(fd);
         errno = e;

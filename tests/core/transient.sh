@@ -29,8 +29,10 @@ ok $? "a run with a transient skip succeeds"
 is "$(awk '{print $1, $3}' out1 | head -2 | tr '\n' ' ')" "read built count built " "both steps built"
 contains out1 "2 items skipped" "the summary counts both skips"
 contains err1 "skipped for now c.txt" "the transient skip is named on stderr"
-grep -A3 '"c.txt"' wd/wd-1/job.json | grep -q '"transient": true'
-ok $? "job.json marks the skip transient"
+grep '"c.txt"' wd/wd-1/skipped.json | grep -q '"transient": true'
+ok $? "skipped.json marks the skip transient"
+grep -A3 '"skipped": {' wd/wd-1/job.json | grep -q '"transient": 1'
+ok $? "job.json counts it"
 is "$(rows)" '"source_rows": 3' "the downstream step saw the readable files only"
 
 "$AXLE" run p.yaml > out2 2> err2

@@ -1,0 +1,211 @@
+/* manifest_file.c - writing and streaming JOBDIR/manifest.txt. */
+#include "manifest_file.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "axle_internal.h"
+#include "fsutil.h"
+
+#define MANIFEST_HEADER "axle-manifest 1\n"
+
+struct manifest_writer {
+    fs_stream *out;
+    digest_stream *sha;
+    size_t entries;
+    int err; /* the first write error, for commit */
+};
+
+manifest_writer *
+manifest_writer_open(const char *jobdir)
+{
+    manifest_writer *w = calloc(1, sizeof *w);
+    char *path = NULL;
+    if (!w || asprintf(&path, "%s/%s", jobdir, MANIFEST_FILE) < 0) {
+        free(w);
+        errno = ENOMEM;
+        return NULL;
+    }
+    w->out = fs_stream_begin(path);
+    int e = errno;
+    free(path);
+    w->sha = w->out ? digest_begin() : NULL;
+    if (!w->sha) {
+        fs_stream_abort(w->out);
+        free(w);
+        errno = e ? e : ENOMEM;
+        return NULL;
+    }
+    fputs(MANIFEST_HEADER, w->out->f);
+    digest_update(w->sha, MANIFEST_HEADER, strlen(MANIFEST_HEADER));
+    return w;
+}
+
+/* A path as one line: backslash and newline escaped. */
+static size_t
+escape_path(const char *path, char *out, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = path; *p && n + 2 < size; p++) {
+        if (*p == '\\' || *p == '\n') {
+            out[n++] = '\\';
+            out[n++] = *p == '\n' ? 'n' : '\\';
+        } else {
+            out[n++] = *p;
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+int
+manifest_writer_add(manifest_writer *w, const char *path, long long size,
+                    long long mtime_ns)
+{
+    char line[2 * 4096 + 64]; /* every byte of a PATH_MAX path escaped */
+    if (strlen(path) >= 4096) {
+        w->err = ENAMETOOLONG;
+        errno = w->err;
+        return -1;
+    }
+    int head = snprintf(line, sizeof line, "%lld %lld ", size, mtime_ns);
+    size_t len = (size_t)head + escape_path(path, line + head, sizeof line - (size_t)head - 1);
+    line[len++] = '\n';
+    if (fwrite(line, 1, len, w->out->f) != len) {
+        w->err = errno ? errno : EIO;
+        return -1;
+    }
+    digest_update(w->sha, line, len);
+    w->entries++;
+    return 0;
+}
+
+int
+manifest_writer_commit(manifest_writer *w, char sha[DIGEST_HEX_LEN], size_t *entries)
+{
+    *entries = w->entries;
+    digest_end(w->sha, sha);
+    int e = w->err;
+    if (e)
+        fs_stream_abort(w->out);
+    else if (fs_stream_commit(w->out) < 0)
+        e = errno;
+    free(w);
+    errno = e;
+    return e ? -1 : 0;
+}
+
+void
+manifest_writer_abort(manifest_writer *w)
+{
+    if (!w)
+        return;
+    digest_end(w->sha, NULL);
+    fs_stream_abort(w->out);
+    free(w);
+}
+
+/* ---- reading ---- */
+
+static char *AXLE_PRINTF(1, 2)
+reason(const char *fmt, ...)
+{
+    char *out = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&out, fmt, ap) < 0)
+        out = strdup("the job could not be checked (out of memory)");
+    va_end(ap);
+    return out;
+}
+
+/* Parses "SIZE MTIME PATH" in place (the newline already cut); false
+ * when the line is not one. */
+static bool
+parse_line(char *line, long long *size, long long *mtime, char **path)
+{
+    char *end;
+    errno = 0;
+    *size = strtoll(line, &end, 10);
+    if (end == line || *end != ' ' || errno)
+        return false;
+    char *p = end + 1;
+    *mtime = strtoll(p, &end, 10);
+    if (end == p || *end != ' ' || errno || !end[1])
+        return false;
+    char *in = end + 1, *out = in;
+    *path = in;
+    for (; *in; in++) {
+        if (*in != '\\') {
+            *out++ = *in;
+            continue;
+        }
+        in++;
+        if (*in == 'n')
+            *out++ = '\n';
+        else if (*in == '\\')
+            *out++ = '\\';
+        else
+            return false;
+    }
+    *out = '\0';
+    return true;
+}
+
+char *
+manifest_check(const char *jobdir, const char *id, const char *sha, size_t entries,
+               manifest_entry_fn fn, void *ctx)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/%s", jobdir, MANIFEST_FILE) < 0)
+        return reason("the job could not be checked (out of memory)");
+    char why[256];
+    int fd = fs_open_file(path, false, why, sizeof why);
+    free(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        return reason("%s of %s cannot be read: %s", MANIFEST_FILE, id, why);
+    }
+    digest_stream *d = digest_begin();
+    char *line = NULL, *first = NULL;
+    size_t cap = 0, seen = 0;
+    bool damaged = false;
+    ssize_t n = getline(&line, &cap, f);
+    if (n < 0 || strcmp(line, MANIFEST_HEADER) != 0)
+        damaged = true;
+    else
+        digest_update(d, line, (size_t)n);
+    while (!damaged && (n = getline(&line, &cap, f)) > 0) {
+        digest_update(d, line, (size_t)n);
+        seen++;
+        if (first)
+            continue; /* read on for the digest only */
+        long long size, mtime;
+        char *file;
+        if (line[n - 1] != '\n') {
+            damaged = true;
+            break;
+        }
+        line[n - 1] = '\0';
+        if (!parse_line(line, &size, &mtime, &file))
+            damaged = true;
+        else
+            first = fn(file, size, mtime, ctx);
+    }
+    free(line);
+    fclose(f);
+    char hex[DIGEST_HEX_LEN];
+    digest_end(d, hex);
+    if (damaged || !sha || strcmp(hex, sha) != 0 || seen != entries) {
+        free(first);
+        return reason("%s of %s was changed after the job finished (its digest is not the "
+                      "one in job.json)", MANIFEST_FILE, id);
+    }
+    return first;
+}
