@@ -20,7 +20,7 @@ is "$("$AXLE" ds ranks --workdir wd --column prepared 2>&1 | grep -c '^ *8$')" 3
 is "$(grep -c 'prepare says hello' err)" 1 "prepare's output is shown once"
 is "$(grep -c 'prepare says hello' wd/wd-1/log/prepare.txt)" 1 "and kept once in its log"
 is "$(cat wd/wd-1/prepare.txt)" "made once" "the file prepare wrote is there"
-is "$(sed -n '/^  "files": \[/,/\]/p' wd/wd-1/job.json | grep -c prepare.txt)" 1 \
+is "$(grep -c prepare.txt wd/wd-1/files.json)" 1 \
     "and listed once among the job's files"
 
 mkdir two && cd two && cp ../p.yaml .

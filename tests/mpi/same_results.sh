@@ -18,9 +18,9 @@ ok $? "the run over three ranks succeeds"
 is "$(grep -c ' built ' there/out)" 4 "and builds the four jobs"
 
 is "$(ls there/axle-work/index)" "$(ls here/axle-work/index)" "the same job identities"
-# job.json and summary.json hold times, runs.jsonl the history of its run:
+# job.json, summary.json and manifest.txt hold times, runs.jsonl the history:
 # all else is the same.
-diff -r -x job.json -x summary.json -x runs.jsonl here/axle-work there/axle-work > diffs 2>&1
+diff -r -x job.json -x summary.json -x manifest.txt -x runs.jsonl here/axle-work there/axle-work > diffs 2>&1
 ok $? "datasets, exported files, results and logs are byte for byte the same"
 sed 's/^/# /' diffs | head -20
 is "$(ls there/axle-work/axle-work-3/output | wc -l)" "$(ls photos | wc -l)" \
