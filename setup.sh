@@ -17,7 +17,8 @@ packages="build-essential autoconf automake libtool pkg-config libyaml-dev
 libjansson-dev libssl-dev libturbojpeg0-dev libjpeg62-turbo-dev libwebp-dev
 libcmocka-dev python3-pil libjpeg-turbo-progs webp binutils procps
 clang libclang-rt-14-dev libmicrohttpd-dev chromium curl liblcms2-dev
-libpng-dev libgif-dev libtiff-dev libheif-dev libheif-examples"
+libpng-dev libgif-dev libtiff-dev libheif-dev libheif-examples
+libraw-dev libjxl-dev libjxl-tools"
 
 missing=""
 for p in $packages; do

@@ -105,3 +105,7 @@ tests_unit_test_image_pixels_LDADD = $(TEST_LIBS)
 tests_unit_test_image_write_SOURCES = tests/unit/test_image_write.c $(DATASET_TEST_UTIL)
 tests_unit_test_image_write_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_image_write_LDADD = $(TEST_LIBS)
+# issue 13, part `formats`: profiles of PNG, TIFF, HEIF/AVIF (ICC and
+# nclx) and CMYK JPEGs; camera RAW and JPEG XL (tests/image/make_raw.py
+# writes DNGs).
+IMAGE_SHELL_TESTS += tests/image/colour_formats.sh
