@@ -465,7 +465,7 @@ img_cmyk_with_profile(const axle_image *img, axle_pixels *px, uint32_t rows, boo
                            ? cmyk_transform(c, e, inverted)
                            : NULL;
     size_t w = px->width;
-    uint8_t *scratch = xf ? malloc(w * 3 ? w * 3 : 1) : NULL;
+    uint8_t *scratch = xf ? malloc(w ? w * 3 : 1) : NULL;
     if (!scratch)
         return false;
     /* Row y's RGB goes to y * 3w, never past its own CMYK at y * 4w. */

@@ -89,22 +89,29 @@ probe_jxl(const uint8_t *p, size_t len, uint64_t file_size, size_t *need, axle_i
 int
 img_jxl_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err, size_t errlen)
 {
-    JxlDecoder *dec = start(p, n, true, JXL_DEC_COLOR_ENCODING);
+    JxlDecoder *dec = start(p, n, true, JXL_DEC_BASIC_INFO | JXL_DEC_COLOR_ENCODING);
     if (!dec)
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory reading a JPEG XL profile");
     size_t size = 0;
     int rc = AXLE_OK;
+    JxlBasicInfo info;
+    /* libjxl 0.7 makes the profile of the pixels for the format they are
+     * asked in (grey or RGB), and needs it. */
+    JxlPixelFormat format = {3, JXL_TYPE_UINT8, JXL_NATIVE_ENDIAN, 0};
     /* A file whose header cannot be read has no profile here: the decoder
      * names what is wrong with it. */
-    if (JxlDecoderProcessInput(dec) == JXL_DEC_COLOR_ENCODING &&
-        JxlDecoderGetICCProfileSize(dec, NULL, JXL_COLOR_PROFILE_TARGET_DATA, &size) ==
+    if (JxlDecoderProcessInput(dec) == JXL_DEC_BASIC_INFO &&
+        JxlDecoderGetBasicInfo(dec, &info) == JXL_DEC_SUCCESS &&
+        (format.num_channels = info.num_color_channels == 1 ? 1 : 3) &&
+        JxlDecoderProcessInput(dec) == JXL_DEC_COLOR_ENCODING &&
+        JxlDecoderGetICCProfileSize(dec, &format, JXL_COLOR_PROFILE_TARGET_DATA, &size) ==
             JXL_DEC_SUCCESS &&
         size > 0) {
         if (!(*icc = malloc(size)))
             rc = img_fail(err, errlen, AXLE_ENOMEM, "out of memory for a %zu-byte ICC profile",
                           size);
-        else if (JxlDecoderGetColorAsICCProfile(dec, NULL, JXL_COLOR_PROFILE_TARGET_DATA, *icc,
-                                                size) != JXL_DEC_SUCCESS) {
+        else if (JxlDecoderGetColorAsICCProfile(dec, &format, JXL_COLOR_PROFILE_TARGET_DATA,
+                                                *icc, size) != JXL_DEC_SUCCESS) {
             free(*icc);
             *icc = NULL;
             rc = img_fail(err, errlen, AXLE_EFORMAT, "its ICC profile cannot be read");

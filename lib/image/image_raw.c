@@ -48,6 +48,7 @@ sniff_raw(const uint8_t *p, size_t len)
 
 /* libraw's messages go to this decode, not to stderr. */
 struct raw_state {
+    bool truncated;          /* libraw read past the end of the data */
     char problem[160];
 };
 
@@ -56,7 +57,9 @@ on_data_error(void *data, const char *file, const int offset)
 {
     (void)file;
     struct raw_state *s = data;
-    if (s && !s->problem[0])
+    if (s && offset < 0) /* libraw's way of saying end of file */
+        s->truncated = true;
+    else if (s && !s->problem[0])
         snprintf(s->problem, sizeof s->problem, "the data is damaged near byte %d", offset);
 }
 
@@ -93,6 +96,9 @@ raw_fail(int code, const struct raw_state *s, char *err, size_t errlen)
 {
     if (code == LIBRAW_UNSUFFICIENT_MEMORY || code == LIBRAW_MEMPOOL_OVERFLOW)
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the camera RAW");
+    if (s && s->truncated)
+        return img_fail(err, errlen, AXLE_EFORMAT,
+                        "truncated camera RAW: the data ends before the image does");
     if (code == LIBRAW_FILE_UNSUPPORTED)
         return img_fail(err, errlen, AXLE_EUNSUPPORTED,
                         "camera RAW not supported: libraw does not know this camera or format");
@@ -132,7 +138,7 @@ static int
 probe_raw(const uint8_t *p, size_t len, uint64_t file_size, size_t *need, axle_image *out,
           char *err, size_t errlen)
 {
-    struct raw_state s = {""};
+    struct raw_state s = {false, ""};
     int code;
     libraw_data_t *lr = open_raw(p, len, &s, &code);
     bool whole = file_size == IMG_SIZE_UNKNOWN || file_size <= len;
@@ -237,7 +243,7 @@ static int
 decode_raw(const axle_image *img, const struct img_decode_req *req, axle_pixels *out,
            char *err, size_t errlen)
 {
-    struct raw_state s = {""};
+    struct raw_state s = {false, ""};
     int code;
     libraw_data_t *lr = open_raw(img->data, img->size, &s, &code);
     if (!lr)
