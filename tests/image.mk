@@ -108,5 +108,6 @@ tests_unit_test_image_write_LDADD = $(TEST_LIBS)
 # issue 13, part `formats`: profiles of PNG, TIFF, HEIF/AVIF (ICC and
 # nclx) and CMYK JPEGs; camera RAW and JPEG XL (tests/image/make_raw.py
 # writes DNGs).
-IMAGE_SHELL_TESTS += tests/image/colour_formats.sh tests/image/camera_raw.sh
+IMAGE_SHELL_TESTS += tests/image/colour_formats.sh tests/image/camera_raw.sh \
+	tests/image/jpeg_xl.sh
 EXTRA_DIST += tests/image/make_raw.py

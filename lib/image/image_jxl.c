@@ -175,7 +175,9 @@ static int
 decode_jxl(const axle_image *img, const struct img_decode_req *req, axle_pixels *out,
            char *err, size_t errlen)
 {
-    JxlDecoder *dec = start(img->data, img->size, true, JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE);
+    /* The input is left open: libjxl then says a cut file needs more
+     * input (truncated) instead of failing it as damaged. */
+    JxlDecoder *dec = start(img->data, img->size, false, JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE);
     if (!dec)
         return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG XL decoder");
     int rc = run(dec, req, out, err, errlen);
