@@ -100,7 +100,7 @@ decode_all(const uint8_t *data, size_t size, const axle_image *probed)
 {
     static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP, AXLE_CODEC_PNG,
                                         AXLE_CODEC_GIF,  AXLE_CODEC_TIFF, AXLE_CODEC_HEIF,
-                                        AXLE_CODEC_AVIF};
+                                        AXLE_CODEC_AVIF, AXLE_CODEC_JXL,  AXLE_CODEC_CAMRAW};
     for (size_t c = 0; c < sizeof codecs / sizeof codecs[0]; c++) {
         axle_image img = {codecs[c], 0, 0, 0, 1, data, size};
         if (probed && probed->codec == codecs[c])
@@ -184,13 +184,15 @@ provenance(const uint8_t *data, size_t size)
     free(out);
 }
 
-/* Colour: the embedded profile is read from JPEG and WebP containers
- * alike (any bytes, whatever the probe said), judged by lcms2, and a small
- * decode converted with it; a profile seen converts the same way twice. */
+/* Colour: the embedded profile is read from every container that carries
+ * one alike (any bytes, whatever the probe said; an AVIF's nclx box made
+ * a profile), judged by lcms2, and a small decode converted with it; a
+ * profile seen converts the same way twice. */
 static void
 colour(const uint8_t *data, size_t size)
 {
-    static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP};
+    static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP, AXLE_CODEC_PNG,
+                                        AXLE_CODEC_TIFF, AXLE_CODEC_AVIF, AXLE_CODEC_JXL};
     char err[256];
     for (size_t i = 0; i < sizeof codecs / sizeof codecs[0]; i++) {
         axle_image img = {.codec = codecs[i], .width = 8, .height = 8, .channels = 3,
