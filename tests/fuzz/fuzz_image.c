@@ -1,7 +1,8 @@
 /* fuzz_image.c - libFuzzer harness for the image probe and every decoder.
  *
  * Each input is probed whole and on prefixes, then decoded by every codec
- * of the table (JPEG, WebP, PNG, GIF, TIFF, HEIF, AVIF: those built in)
+ * of the table (JPEG, WebP, PNG, GIF, TIFF, HEIF, AVIF, JPEG XL, camera
+ * RAW: those built in)
  * and as raw pixels, at full size and at two reduced scales, with and
  * without AXLE_DECODE_PARTIAL.  Besides the sanitizers, two oracles:
  *
@@ -19,12 +20,16 @@
  *       -DAXLE_VERSION='"fuzz"' -Isdk -Ilib -Ilib/image $LIB_SOURCES \
  *       tests/fuzz/fuzz_image.c \
  *       -DAXLE_HAVE_PNG -DAXLE_HAVE_GIF -DAXLE_HAVE_TIFF -DAXLE_HAVE_HEIF \
+ *       -DAXLE_HAVE_RAW -DAXLE_HAVE_JXL \
  *       $(pkg-config --libs libturbojpeg libjpeg libwebp libwebpdemux \
- *         libwebpmux jansson libpng libgif libtiff-4 libheif) -lm -o fuzz_image
+ *         libwebpmux jansson libpng libgif libtiff-4 libheif libraw_r \
+ *         libjxl) -lm -o fuzz_image
  *   ./fuzz_image -jobs=1 tests/fuzz/seeds/image
  * Seeds: tests/fuzz/seeds/image/ (JPEG baseline, progressive, grey, CMYK,
  * with EXIF; WebP lossy, lossless, alpha, with EXIF; PNG, GIF, TIFF, HEIF
- * and AVIF of each layout; damaged ones). */
+ * and AVIF of each layout; damaged ones; DNGs with and without a preview,
+ * JPEG XL lossless, lossy, turned, with a P3 profile, a bomb header; ICC
+ * profiles in PNG, TIFF and a CMYK JPEG, an nclx Display P3 AVIF). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
