@@ -7,7 +7,9 @@
  * NAME: adobe (Adobe RGB (1998): D65, gamma 563/256), prophoto (ROMM RGB:
  * D50, gamma 1.8), p3 (Display P3: D65, sRGB's curve), srgb (sRGB made
  * from its definition, not copied from lcms2's own), grey22 (grey, D50,
- * gamma 2.2).  PAD adds a private tag of PAD bytes, so that the profile
+ * gamma 2.2), cmyk (a CMYK printer profile of a made-up press: ink
+ * values to Lab through a 9^4 lookup table, with dot gain, so that its
+ * colours differ from the plain formula's).  PAD adds a private tag of PAD bytes, so that the profile
  * needs several JPEG APP2 segments (each holds at most 65519 bytes). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +36,61 @@ rgb(const cmsCIExyY *white, double rx, double ry, double gx, double gy, double b
     return p;
 }
 
+/* The made-up press: plain CMYK to sRGB, darkened by dot gain (each
+ * channel squared), then to Lab. */
+static int
+press(const cmsUInt16Number in[], cmsUInt16Number out[], void *cargo)
+{
+    double k = in[3] / 65535.0, rgb[3];
+    for (int i = 0; i < 3; i++) {
+        double v = (1 - in[i] / 65535.0) * (1 - k);
+        rgb[i] = v * v; /* dot gain, in sRGB's coding */
+    }
+    cmsCIELab lab;
+    cmsDoTransform((cmsHTRANSFORM)cargo, rgb, &lab, 1);
+    cmsFloat2LabEncoded(out, &lab);
+    return 1;
+}
+
+static cmsHPROFILE
+cmyk(void)
+{
+    cmsHPROFILE srgb = cmsCreate_sRGBProfile(), lab = cmsCreateLab4Profile(NULL);
+    cmsHTRANSFORM to_lab = cmsCreateTransform(srgb, TYPE_RGB_DBL, lab, TYPE_Lab_DBL,
+                                              INTENT_PERCEPTUAL, 0);
+    cmsCloseProfile(srgb);
+    cmsCloseProfile(lab);
+    cmsHPROFILE p = to_lab ? cmsCreateProfilePlaceholder(NULL) : NULL;
+    cmsPipeline *pipe = p ? cmsPipelineAlloc(NULL, 4, 3) : NULL;
+    cmsStage *clut = pipe ? cmsStageAllocCLut16bit(NULL, 9, 4, 3, NULL) : NULL;
+    /* lcms2 saves a lookup table with identity curves around it (mAB). */
+    int ok = clut && cmsStageSampleCLut16bit(clut, press, to_lab, 0) &&
+             cmsPipelineInsertStage(pipe, cmsAT_END, cmsStageAllocToneCurves(NULL, 4, NULL)) &&
+             cmsPipelineInsertStage(pipe, cmsAT_END, clut) &&
+             cmsPipelineInsertStage(pipe, cmsAT_END, cmsStageAllocToneCurves(NULL, 3, NULL));
+    if (ok) {
+        cmsSetProfileVersion(p, 4.3);
+        cmsSetDeviceClass(p, cmsSigOutputClass);
+        cmsSetColorSpace(p, cmsSigCmykData);
+        cmsSetPCS(p, cmsSigLabData);
+        ok = cmsWriteTag(p, cmsSigAToB0Tag, pipe);
+    }
+    if (pipe)
+        cmsPipelineFree(pipe);
+    if (to_lab)
+        cmsDeleteTransform(to_lab);
+    if (!ok && p) {
+        cmsCloseProfile(p);
+        p = NULL;
+    }
+    return p;
+}
+
 static cmsHPROFILE
 make(const char *name)
 {
+    if (strcmp(name, "cmyk") == 0)
+        return cmyk();
     cmsCIExyY d65 = {0.3127, 0.3290, 1}, d50 = *cmsD50_xyY();
     if (strcmp(name, "adobe") == 0)
         return rgb(&d65, 0.64, 0.33, 0.21, 0.71, 0.15, 0.06,
@@ -68,6 +122,8 @@ description(const char *name)
         return "Display P3";
     if (strcmp(name, "srgb") == 0)
         return "sRGB IEC61966-2.1";
+    if (strcmp(name, "cmyk") == 0)
+        return "Axle Test Press CMYK";
     return "Gray Gamma 2.2";
 }
 
@@ -85,7 +141,7 @@ int
 main(int argc, char **argv)
 {
     if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: icc_tool adobe|prophoto|p3|srgb|grey22 OUT.icc [PAD]\n");
+        fprintf(stderr, "usage: icc_tool adobe|prophoto|p3|srgb|grey22|cmyk OUT.icc [PAD]\n");
         return 2;
     }
     cmsHPROFILE p = make(argv[1]);
@@ -93,7 +149,8 @@ main(int argc, char **argv)
         fprintf(stderr, "icc_tool: cannot make profile '%s'\n", argv[1]);
         return 2;
     }
-    cmsSetProfileVersion(p, 2.1); /* what cameras and editors embed most */
+    if (strcmp(argv[1], "cmyk") != 0) /* a lookup-table profile is v4 */
+        cmsSetProfileVersion(p, 2.1); /* what cameras and editors embed most */
     size_t pad = argc == 4 ? strtoul(argv[3], NULL, 10) : 0;
     unsigned char *junk = pad ? malloc(pad) : NULL;
     if (pad && junk) {

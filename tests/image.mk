@@ -136,3 +136,9 @@ tests_unit_test_image_store_SOURCES = tests/unit/test_image_store.c
 tests_unit_test_image_store_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/lib/image
 tests_unit_test_image_store_LDADD = $(TEST_LIBS)
 IMAGE_SHELL_TESTS += tests/image/store_order.sh
+# issue 13, part `formats`: profiles of PNG, TIFF, HEIF/AVIF (ICC and
+# nclx) and CMYK JPEGs; camera RAW and JPEG XL (tests/image/make_raw.py
+# writes DNGs).
+IMAGE_SHELL_TESTS += tests/image/colour_formats.sh tests/image/camera_raw.sh \
+	tests/image/jpeg_xl.sh
+EXTRA_DIST += tests/image/make_raw.py

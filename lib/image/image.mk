@@ -21,6 +21,8 @@ lib_libaxle_la_SOURCES += \
 # when configure found its library (AXLE_HAVE_* in IMAGE_CODEC_CFLAGS).
 lib_libaxle_la_SOURCES += lib/image/image_codecs.c lib/image/image_png.c \
 	lib/image/image_gif.c lib/image/image_tiff.c lib/image/image_heif.c
+# Camera RAW (libraw) and JPEG XL (libjxl), issue 13 part `formats`.
+lib_libaxle_la_SOURCES += lib/image/image_raw.c lib/image/image_jxl.c
 # Provenance: XMP in the containers, the metadata-free digest, axle's packet.
 lib_libaxle_la_SOURCES += lib/image/image_container.c lib/image/image_xmp.c \
 	lib/image/image_digest.c lib/image/image_provenance.c
@@ -29,7 +31,7 @@ lib_libaxle_la_SOURCES += lib/image/image_container.c lib/image/image_xmp.c \
 # (image_colour.c), else a stand-in that converts nothing and says why.
 lib_libaxle_la_SOURCES += lib/image/image_icc.c
 if HAVE_LCMS2
-lib_libaxle_la_SOURCES += lib/image/image_colour.c
+lib_libaxle_la_SOURCES += lib/image/image_colour.c lib/image/image_nclx.c
 lib_libaxle_la_CFLAGS += $(LCMS2_CFLAGS)
 lib_libaxle_la_LIBADD += $(LCMS2_LIBS)
 else

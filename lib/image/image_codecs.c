@@ -21,6 +21,12 @@
 #ifdef AXLE_HAVE_HEIF
 #include <libheif/heif.h>
 #endif
+#ifdef AXLE_HAVE_RAW
+#include <libraw/libraw.h>
+#endif
+#ifdef AXLE_HAVE_JXL
+#include <jxl/decode.h>
+#endif
 
 static const struct img_codec *const table[] = {
     &img_codec_jpeg,
@@ -31,12 +37,18 @@ static const struct img_codec *const table[] = {
 #ifdef AXLE_HAVE_GIF
     &img_codec_gif,
 #endif
+#ifdef AXLE_HAVE_RAW
+    &img_codec_camraw, /* before TIFF: CR2 starts like a TIFF */
+#endif
 #ifdef AXLE_HAVE_TIFF
     &img_codec_tiff,
 #endif
 #ifdef AXLE_HAVE_HEIF
     &img_codec_heif,
     &img_codec_avif,
+#endif
+#ifdef AXLE_HAVE_JXL
+    &img_codec_jxl,
 #endif
 };
 
@@ -84,6 +96,8 @@ axle_codec_name(axle_codec c)
     case AXLE_CODEC_TIFF: return "tiff";
     case AXLE_CODEC_HEIF: return "heif";
     case AXLE_CODEC_AVIF: return "avif";
+    case AXLE_CODEC_JXL: return "jxl";
+    case AXLE_CODEC_CAMRAW: return "camera-raw";
     case AXLE_CODEC_NONE: break;
     }
     return "none";
@@ -126,6 +140,12 @@ axle_internal_codec_versions(json_t *v)
 #endif
 #ifdef AXLE_HAVE_HEIF
     json_object_set_new(v, "libheif", json_string(heif_get_version()));
+#endif
+#ifdef AXLE_HAVE_RAW
+    json_object_set_new(v, "libraw", json_string(libraw_version()));
+#endif
+#ifdef AXLE_HAVE_JXL
+    json_object_set_new(v, "libjxl", json_integer((json_int_t)JxlDecoderVersion()));
 #endif
     (void)v;
 }

@@ -16,9 +16,12 @@
  * what the web and Pillow assume too.
  *
  * Grey images with a grey profile are converted to grey with sRGB's curve
- * (what a browser shows them as), staying one channel.  CMYK profiles are
- * not used: the JPEG decoder makes CMYK RGB itself (image_decode_jpeg.c),
- * before this file sees the pixels; axle_image_colour says so. */
+ * (what a browser shows them as), staying one channel.  A CMYK JPEG's
+ * profile is used by the JPEG decoder, which has the CMYK samples
+ * (img_cmyk_with_profile, below): its pixels come out sRGB, and
+ * axle_pixels_to_srgb leaves them.  A HEIF/AVIF without a profile but with
+ * an nclx colour description (Display P3 on iPhones) gets a profile made
+ * from it (image_nclx.c), then goes the same way as an embedded one. */
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -38,7 +41,7 @@
  * level. */
 #define COLORANT_TOLERANCE 0.0015
 
-enum space { SPACE_OTHER, SPACE_RGB, SPACE_GREY };
+enum space { SPACE_OTHER, SPACE_RGB, SPACE_GREY, SPACE_CMYK };
 
 /* One profile as met: what it is, and its transforms when it is converted. */
 struct colour_entry {
@@ -48,6 +51,7 @@ struct colour_entry {
     enum space space;
     cmsHPROFILE profile;     /* kept while transforms may still be built */
     cmsHTRANSFORM xf[5];     /* by channels: 1 grey .. 4 RGBA */
+    cmsHTRANSFORM cmyk[2];   /* CMYK to sRGB: plain, inverted (Adobe) */
 };
 
 struct colour_cache {
@@ -70,6 +74,9 @@ entry_clear(struct colour_entry *e)
     for (int i = 0; i < 5; i++)
         if (e->xf[i])
             cmsDeleteTransform(e->xf[i]);
+    for (int i = 0; i < 2; i++)
+        if (e->cmyk[i])
+            cmsDeleteTransform(e->cmyk[i]);
     if (e->profile)
         cmsCloseProfile(e->profile);
     memset(e, 0, sizeof *e);
@@ -247,6 +254,19 @@ transform_for(struct colour_cache *c, struct colour_entry *e, uint32_t channels)
     return e->xf[channels];
 }
 
+/* The CMYK transform of entry e, plain or for Adobe's inverted samples. */
+static cmsHTRANSFORM
+cmyk_transform(struct colour_cache *c, struct colour_entry *e, bool inverted)
+{
+    if (!e->cmyk[inverted]) {
+        c->lcms_err[0] = '\0';
+        e->cmyk[inverted] = cmsCreateTransformTHR(c->ctx, e->profile,
+                                                  inverted ? TYPE_CMYK_8_REV : TYPE_CMYK_8,
+                                                  c->srgb, TYPE_RGB_8, INTENT_PERCEPTUAL, 0);
+    }
+    return e->cmyk[inverted];
+}
+
 /* Fills e->info and e->space from the profile's bytes. */
 static void
 classify(struct colour_cache *c, struct colour_entry *e, const uint8_t *icc, size_t len)
@@ -269,8 +289,12 @@ classify(struct colour_cache *c, struct colour_entry *e, const uint8_t *icc, siz
         return;
     }
     if (space == cmsSigCmykData) {
-        set_info(info, AXLE_COLOUR_UNSUPPORTED,
-                 "a CMYK profile: CMYK is made RGB without it");
+        e->space = SPACE_CMYK;
+        if (!cmyk_transform(c, e, false))
+            set_info(info, AXLE_COLOUR_BROKEN, "CMYK ICC profile cannot be converted to "
+                     "sRGB%s%s", c->lcms_err[0] ? ": " : "", c->lcms_err);
+        else
+            set_info(info, AXLE_COLOUR_CONVERT, NULL);
         return;
     }
     if (space != cmsSigRgbData && space != cmsSigGrayData) {
@@ -323,6 +347,29 @@ is_cmyk(const axle_image *img)
     return img->codec == AXLE_CODEC_JPEG && img->channels == 4;
 }
 
+/* The image's profile (*icc malloc'd), or for an nclx description one made
+ * from it; false with *info set when there is nothing to convert from. */
+static bool
+profile_of(const axle_image *img, uint8_t **icc, size_t *len, axle_colour *info)
+{
+    struct img_nclx nclx;
+    char err[160];
+    if (img_colour_source(img, icc, len, &nclx, err, sizeof err) != AXLE_OK) {
+        set_info(info, AXLE_COLOUR_BROKEN, "%s", err);
+        return false;
+    }
+    if (*icc || !nclx.present)
+        return *icc != NULL; /* no profile: AXLE_COLOUR_NONE */
+    bool srgb;
+    int rc = img_nclx_profile(&nclx, icc, len, &srgb, err, sizeof err);
+    if (rc != AXLE_OK)
+        set_info(info, rc == AXLE_EFORMAT ? AXLE_COLOUR_BROKEN : AXLE_COLOUR_UNSUPPORTED, "%s",
+                 err);
+    else if (srgb)
+        set_info(info, AXLE_COLOUR_SRGB, NULL);
+    return *icc != NULL;
+}
+
 /* What AXLE_TO_SRGB does with img: *info, and the entry when it converts. */
 static struct colour_entry *
 judge(const axle_image *img, axle_colour *info)
@@ -330,13 +377,8 @@ judge(const axle_image *img, axle_colour *info)
     memset(info, 0, sizeof *info);
     uint8_t *icc;
     size_t len;
-    char err[160];
-    if (img_icc_profile(img, &icc, &len, err, sizeof err) != AXLE_OK) {
-        set_info(info, AXLE_COLOUR_BROKEN, "%s", err);
+    if (!profile_of(img, &icc, &len, info))
         return NULL;
-    }
-    if (!icc)
-        return NULL; /* AXLE_COLOUR_NONE */
     struct colour_cache *c = cache_get();
     struct colour_entry *e = c ? entry_for(c, icc, len) : NULL;
     free(icc);
@@ -347,6 +389,12 @@ judge(const axle_image *img, axle_colour *info)
     *info = e->info;
     if (info->kind != AXLE_COLOUR_CONVERT && info->kind != AXLE_COLOUR_SRGB)
         return NULL;
+    if (e->space == SPACE_CMYK) { /* the JPEG decoder converts with it */
+        if (!is_cmyk(img))
+            set_info(info, AXLE_COLOUR_UNSUPPORTED, "a CMYK profile on a%s image: made RGB "
+                     "without it", img->codec == AXLE_CODEC_TIFF ? " CMYK TIFF" : "n RGB");
+        return NULL;
+    }
     bool grey = img->channels <= 2;
     if (is_cmyk(img) || grey != (e->space == SPACE_GREY)) {
         set_info(info, AXLE_COLOUR_BROKEN, "%s ICC profile on a %s image",
@@ -401,4 +449,32 @@ axle_pixels_to_srgb(axle_pixels *px, const axle_image *img, char *err, size_t er
     }
     free(scratch);
     return AXLE_OK;
+}
+
+bool
+img_cmyk_with_profile(const axle_image *img, axle_pixels *px, uint32_t rows, bool inverted)
+{
+    uint8_t *icc;
+    size_t len;
+    if (px->channels != 4 || img_icc_profile(img, &icc, &len, NULL, 0) != AXLE_OK || !icc)
+        return false;
+    struct colour_cache *c = cache_get();
+    struct colour_entry *e = c ? entry_for(c, icc, len) : NULL;
+    free(icc);
+    cmsHTRANSFORM xf = e && e->space == SPACE_CMYK && e->info.kind == AXLE_COLOUR_CONVERT
+                           ? cmyk_transform(c, e, inverted)
+                           : NULL;
+    size_t w = px->width;
+    uint8_t *scratch = xf ? malloc(w ? w * 3 : 1) : NULL;
+    if (!scratch)
+        return false;
+    /* Row y's RGB goes to y * 3w, never past its own CMYK at y * 4w. */
+    for (uint32_t y = 0; y < rows; y++) {
+        cmsDoTransform(xf, px->data + y * px->stride, scratch, (cmsUInt32Number)w);
+        memcpy(px->data + (size_t)y * w * 3, scratch, w * 3);
+    }
+    free(scratch);
+    px->channels = 3;
+    px->stride = w * 3;
+    return true;
 }

@@ -43,3 +43,10 @@ axle_pixels_to_srgb(axle_pixels *px, const axle_image *img, char *err, size_t er
         return img_fail(err, errlen, AXLE_EINVAL, "axle_pixels_to_srgb: NULL argument");
     return AXLE_OK; /* nothing converts without lcms2 */
 }
+
+bool
+img_cmyk_with_profile(const axle_image *img, axle_pixels *px, uint32_t rows, bool inverted)
+{
+    (void)img, (void)px, (void)rows, (void)inverted;
+    return false; /* CMYK is made RGB by the plain formula */
+}

@@ -315,7 +315,9 @@ img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
             return rc;
         }
     }
-    if (out->channels == 4)
+    /* CMYK: with the embedded CMYK profile when there is one (only this
+     * decoder has the CMYK samples), else Pillow's plain formula. */
+    if (out->channels == 4 && !img_cmyk_with_profile(img, out, rows, inverted))
         cmyk_to_rgb(out, rows, inverted);
     if (whole)
         return AXLE_OK;

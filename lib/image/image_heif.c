@@ -10,6 +10,7 @@
  * descriptions), then lets libheif parse them through a reader that knows
  * the whole file's size (probe_heif says how). */
 #ifdef AXLE_HAVE_HEIF
+#include <stdlib.h>
 #include <string.h>
 
 #include <libheif/heif.h>
@@ -390,6 +391,49 @@ decode_heif(const axle_image *img, const struct img_decode_req *req, axle_pixels
         pick_thumbnail(&handle, req->want_w, req->want_h);
         rc = decode_handle(handle, label, req, out, err, errlen);
     }
+    close_primary(ctx, handle);
+    return rc;
+}
+
+/* The primary image's colour description: its ICC profile (a "prof" or
+ * "rICC" colr box) when it has one, else its nclx box.  Parsing the item
+ * descriptions decodes nothing.  A file libheif cannot parse has neither
+ * here: the decoder names what is wrong with it. */
+int
+img_heif_colour(const uint8_t *p, size_t n, uint8_t **icc, size_t *len,
+                struct img_nclx *nclx, char *err, size_t errlen)
+{
+    struct heif_context *ctx;
+    struct heif_image_handle *handle;
+    int rc = AXLE_OK;
+    if (open_primary(p, n, &ctx, &handle).code != heif_error_Ok) {
+        close_primary(ctx, handle);
+        return AXLE_OK;
+    }
+    size_t size = heif_image_handle_get_raw_color_profile_size(handle);
+    struct heif_color_profile_nclx *x = NULL;
+    if (size > 0) {
+        if (!(*icc = malloc(size)))
+            rc = img_fail(err, errlen, AXLE_ENOMEM, "out of memory for a %zu-byte ICC profile",
+                          size);
+        else if (heif_image_handle_get_raw_color_profile(handle, *icc).code != heif_error_Ok)
+            rc = img_fail(err, errlen, AXLE_EFORMAT, "its ICC profile (colr) cannot be read");
+        else
+            *len = size;
+        if (rc != AXLE_OK) {
+            free(*icc);
+            *icc = NULL;
+        }
+    } else if (heif_image_handle_get_nclx_color_profile(handle, &x).code == heif_error_Ok && x) {
+        *nclx = (struct img_nclx){true, (int)x->color_primaries,
+                                  (int)x->transfer_characteristics,
+                                  x->color_primary_red_x, x->color_primary_red_y,
+                                  x->color_primary_green_x, x->color_primary_green_y,
+                                  x->color_primary_blue_x, x->color_primary_blue_y,
+                                  x->color_primary_white_x, x->color_primary_white_y};
+    }
+    if (x)
+        heif_nclx_color_profile_free(x);
     close_primary(ctx, handle);
     return rc;
 }

@@ -10,6 +10,13 @@
  *         profile (ICC.1, annex B.4).  Parts are joined by sequence
  *         number, whatever their order in the file.
  *   WebP: the payload of the ICCP chunk (extended format).
+ *   PNG:  the iCCP chunk, inflated by libpng (image_png.c).
+ *   TIFF: tag 34675 of the first page, through libtiff (image_tiff.c).
+ *   HEIF, AVIF: the primary image's "prof"/"rICC" colr box, through
+ *         libheif (image_heif.c); without one, its nclx box, which
+ *         img_colour_source hands on for image_nclx.c to make a profile.
+ *   JPEG XL: the profile libjxl gives for the encoded colours
+ *         (image_jxl.c).
  *
  * Only headers are read; nothing here interprets the profile itself
  * (image_colour.c does, with lcms2). */
@@ -131,12 +138,34 @@ webp_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err, size
 typedef int (*icc_reader)(const uint8_t *p, size_t n, uint8_t **icc, size_t *len,
                           char *err, size_t errlen);
 
+#ifdef AXLE_HAVE_HEIF
+static int
+heif_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err, size_t errlen)
+{
+    struct img_nclx nclx;
+    return img_heif_colour(p, n, icc, len, &nclx, err, errlen);
+}
+#endif
+
 static const struct {
     axle_codec codec;
     icc_reader read;
 } readers[] = {
     {AXLE_CODEC_JPEG, jpeg_icc},
     {AXLE_CODEC_WEBP, webp_icc},
+#ifdef AXLE_HAVE_PNG
+    {AXLE_CODEC_PNG, img_png_icc},
+#endif
+#ifdef AXLE_HAVE_TIFF
+    {AXLE_CODEC_TIFF, img_tiff_icc},
+#endif
+#ifdef AXLE_HAVE_HEIF
+    {AXLE_CODEC_HEIF, heif_icc},
+    {AXLE_CODEC_AVIF, heif_icc},
+#endif
+#ifdef AXLE_HAVE_JXL
+    {AXLE_CODEC_JXL, img_jxl_icc},
+#endif
 };
 
 int
@@ -153,6 +182,21 @@ img_icc_profile(const axle_image *img, uint8_t **icc, size_t *len, char *err,
         if (readers[i].codec == img->codec)
             return readers[i].read(img->data, img->size, icc, len, err, errlen);
     return AXLE_OK; /* raw pixels, and codecs that carry no profile */
+}
+
+int
+img_colour_source(const axle_image *img, uint8_t **icc, size_t *len,
+                  struct img_nclx *nclx, char *err, size_t errlen)
+{
+    memset(nclx, 0, sizeof *nclx);
+#ifdef AXLE_HAVE_HEIF
+    if (img->data && (img->codec == AXLE_CODEC_HEIF || img->codec == AXLE_CODEC_AVIF)) {
+        *icc = NULL;
+        *len = 0;
+        return img_heif_colour(img->data, img->size, icc, len, nclx, err, errlen);
+    }
+#endif
+    return img_icc_profile(img, icc, len, err, errlen);
 }
 
 int

@@ -371,4 +371,58 @@ void img_heif_exif(const uint8_t *p, size_t len, const struct img_reader *more,
  * axle_image_encode_stored made: what its tests count. */
 int axle_internal_store_encodes(void);
 
+/* ---- formats: colour of PNG, TIFF and HEIF, CMYK, camera RAW, JPEG XL
+ * (issue 13, part `formats`) ---- */
+
+/* A HEIF/AVIF "nclx" colour description (ITU-T H.273 code points), with
+ * the chromaticities libheif gives for its primaries. */
+struct img_nclx {
+    bool present;
+    int primaries, transfer;
+    double rx, ry, gx, gy, bx, by, wx, wy;
+};
+
+/* Where an image's colours are described: an ICC profile (malloc'd, as
+ * img_icc_profile), or for HEIF/AVIF without one, an nclx box.  AXLE_OK
+ * with neither when there is none. */
+int img_colour_source(const axle_image *img, uint8_t **icc, size_t *len,
+                      struct img_nclx *nclx, char *err, size_t errlen);
+
+/* The ICC profile of each container (in its format's file): a malloc'd
+ * copy, or NULL with *len 0; AXLE_EFORMAT with the reason when the profile
+ * is there but damaged. */
+int img_png_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err,
+                size_t errlen);
+int img_tiff_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err,
+                 size_t errlen);
+int img_heif_colour(const uint8_t *p, size_t n, uint8_t **icc, size_t *len,
+                    struct img_nclx *nclx, char *err, size_t errlen);
+int img_jxl_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err,
+                size_t errlen);
+
+/* An RGB profile made from an nclx description (image_nclx.c): *icc is
+ * malloc'd; *srgb true (and no profile) when it describes sRGB (BT.709
+ * primaries, an sRGB-like curve).  AXLE_EUNSUPPORTED with the reason for
+ * what has no ICC equivalent here (PQ, HLG). */
+int img_nclx_profile(const struct img_nclx *n, uint8_t **icc, size_t *len, bool *srgb,
+                     char *err, size_t errlen);
+
+/* CMYK rows of a JPEG decode (4 bytes a pixel, `inverted` as Adobe writes
+ * them) made RGB in place with the image's embedded CMYK profile
+ * (image_colour.c, lcms2): true when done, false when the image has no
+ * usable CMYK profile (the caller then converts without one). */
+bool img_cmyk_with_profile(const axle_image *img, axle_pixels *px, uint32_t rows,
+                           bool inverted);
+
+/* TIFF-structured camera RAWs (DNG, NEF, ARW, CR2, ...) told from plain
+ * TIFF by their first directory (image_tiff.c decides, image_raw.c
+ * decodes). */
+extern const struct img_codec img_codec_camraw, img_codec_jxl;
+
+/* Camera RAW shrink-on-load: the embedded preview or a half-size demosaic
+ * is used when it is this many times the wanted size (the JPEG margin). */
+#ifndef AXLE_MARGIN_RAW
+#define AXLE_MARGIN_RAW 2.0
+#endif
+
 #endif

@@ -120,6 +120,7 @@ struct png_state {
     size_t size, pos;
     int truncated;           /* the data ended before libpng was done */
     char message[200];       /* libpng's error */
+    char icc_problem[200];   /* libpng's complaint about iCCP, if any */
     jmp_buf jump;
 };
 
@@ -146,8 +147,11 @@ on_error(png_structp png, png_const_charp msg)
 static void
 on_warning(png_structp png, png_const_charp msg)
 {
-    (void)png;
-    (void)msg; /* about metadata (a bad ancillary chunk, dropped): no pixel changes */
+    /* About metadata (a bad ancillary chunk, dropped): no pixel changes.
+     * A dropped colour profile does change colours: img_png_icc says so. */
+    struct png_state *s = png_get_error_ptr(png);
+    if (s && !s->icc_problem[0] && strncmp(msg, "iCCP", 4) == 0)
+        snprintf(s->icc_problem, sizeof s->icc_problem, "%s", msg);
 }
 
 /* Everything that can longjmp.  `rows` is allocated by the caller's
@@ -229,6 +233,61 @@ decode_png(const axle_image *img, const struct img_decode_req *req, axle_pixels 
     if (strstr(state.message, "out of memory") || strstr(state.message, "Insufficient memory"))
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the PNG");
     return img_fail(err, errlen, AXLE_EFORMAT, "corrupt PNG: %s", state.message);
+}
+
+/* The headers up to the image data (png_read_info stops there); 1 after a
+ * fatal error. */
+static int
+read_headers(struct png_state *s, png_structp png, png_infop info)
+{
+    if (setjmp(s->jump))
+        return 1;
+    png_set_read_fn(png, s, on_read);
+    png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+    png_read_info(png, info);
+    return 0;
+}
+
+/* The iCCP chunk's profile, inflated by libpng, which also checks its
+ * header and drops a damaged one with a warning: that warning makes the
+ * profile broken here, so that the file is named rather than silently
+ * shown unconverted.  An sRGB chunk alone means sRGB: no profile. */
+int
+img_png_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err,
+            size_t errlen)
+{
+    struct png_state state;
+    memset(&state, 0, sizeof state);
+    state.data = p;
+    state.size = n;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, on_error,
+                                             on_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        png_destroy_read_struct(&png, NULL, NULL);
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory reading the PNG's profile");
+    }
+    int rc = AXLE_OK;
+    png_charp name;
+    int method;
+    png_bytep data = NULL;
+    png_uint_32 size = 0;
+    /* Headers that stop early belong to the decoder's message. */
+    if (read_headers(&state, png, info) == 0 &&
+        png_get_iCCP(png, info, &name, &method, &data, &size) == PNG_INFO_iCCP && size > 0) {
+        if (!(*icc = malloc(size)))
+            rc = img_fail(err, errlen, AXLE_ENOMEM, "out of memory for a %u-byte ICC profile",
+                          (unsigned)size);
+        else {
+            memcpy(*icc, data, size);
+            *len = size;
+        }
+    } else if (state.icc_problem[0]) {
+        rc = img_fail(err, errlen, AXLE_EFORMAT, "damaged ICC profile (PNG %s)",
+                      state.icc_problem);
+    }
+    png_destroy_read_struct(&png, &info, NULL);
+    return rc;
 }
 
 const struct img_codec img_codec_png = {

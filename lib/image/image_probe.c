@@ -45,7 +45,7 @@ other_format(const uint8_t *p, size_t len, const char **library)
         {"II*\0", 4, "TIFF", "libtiff"},            {"MM\0*", 4, "TIFF", "libtiff"},
         {"BM", 2, "BMP", NULL},                    {"\0\0\0\x0c" "jP  ", 8, "JPEG 2000", NULL},
         {"\xff\x4f\xff\x51", 4, "JPEG 2000", NULL},
-        {"\xff\x0a", 2, "JPEG XL", NULL},          {"\0\0\0\x0cJXL ", 8, "JPEG XL", NULL},
+        {"\xff\x0a", 2, "JPEG XL", "libjxl"},      {"\0\0\0\x0cJXL ", 8, "JPEG XL", "libjxl"},
     };
     *library = NULL;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)

@@ -56,7 +56,23 @@ inline_value(const struct ifd_reader *r, size_t entry)
 /* The tags the probe needs, from the first IFD. */
 struct tiff_tags {
     uint32_t width, height, samples, photometric, orientation, extra;
+    uint32_t subfile_type;   /* 254: 1 for a reduced-resolution image */
+    bool sub_ifds, dng;      /* 330 SubIFDs, 50706 DNGVersion */
 };
+
+/* A camera RAW that starts like a TIFF: a DNG (DNGVersion in the first
+ * directory), or a first page that is a reduced-resolution preview with
+ * the full image in SubIFDs, as NEF, ARW, PEF and most TIFF-based RAWs are
+ * laid out (a plain TIFF's first page is its image).  Such files go to
+ * libraw (image_raw.c). */
+static bool
+is_camera_raw(const struct tiff_tags *t)
+{
+    return t->dng || (t->subfile_type == 1 && t->sub_ifds);
+}
+
+#define NO_RAW "camera RAW images are not supported: axle was built without libraw " \
+               "(install it and rebuild; ./setup.sh does)"
 
 static int
 probe_tiff(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
@@ -78,7 +94,7 @@ probe_tiff(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
         return img_fail(err, errlen, AXLE_EFORMAT, "corrupt TIFF: an empty directory");
     if (end > len)
         return img_more(end, need, err, errlen, CUT_IFD, len);
-    struct tiff_tags t = {0, 0, 1, UINT32_MAX, 1, 0};
+    struct tiff_tags t = {0, 0, 1, UINT32_MAX, 1, 0, 0, false, false};
     for (uint32_t i = 0; i < n; i++) {
         size_t e = (size_t)ifd + 2 + 12 * (size_t)i;
         uint32_t tag = u16(&r, e), count = u32(&r, e + 4);
@@ -90,8 +106,16 @@ probe_tiff(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
         case 274: t.orientation = v; break;
         case 277: t.samples = v; break;
         case 338: t.extra = count; break;
+        case 254: t.subfile_type = v; break;
+        case 330: t.sub_ifds = true; break;
+        case 50706: t.dng = true; break;
         default: break;
         }
+    }
+    if (is_camera_raw(&t)) {
+        const struct img_codec *raw = img_codec_find(AXLE_CODEC_CAMRAW);
+        return raw ? raw->probe(p, len, file_size, need, out, err, errlen)
+                   : img_fail(err, errlen, AXLE_EUNSUPPORTED, NO_RAW);
     }
     if (t.width == 0 || t.height == 0)
         return img_fail(err, errlen, AXLE_EFORMAT,
@@ -259,6 +283,52 @@ read_page(TIFF *tif, struct tiff_src *s, uint32_t w, uint32_t h, uint32_t *raste
     return ok ? AXLE_OK : tiff_error(s, "the image data cannot be read", err, errlen);
 }
 
+/* libtiff on the file in memory, its messages to `src`.  A strip or tile
+ * claiming more than max_pixels could need (16 bytes a pixel covers 4x16
+ * bits) is refused by libtiff before it allocates. */
+static int
+open_tiff(struct tiff_src *src, uint64_t max_pixels, TIFF **tif, char *err, size_t errlen)
+{
+    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+    if (!opts)
+        return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the TIFF decoder");
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, on_error, src);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, on_warning, src);
+    if (max_pixels)
+        TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)(max_pixels * 16 + (1 << 20)));
+    *tif = TIFFClientOpenExt("image", "rm", src, on_read, on_write, on_seek, on_close,
+                             on_size, on_map, on_unmap, opts);
+    TIFFOpenOptionsFree(opts);
+    return *tif ? AXLE_OK : tiff_error(src, "its header cannot be read", err, errlen);
+}
+
+/* The first page's ICC profile (tag 34675).  A file libtiff cannot open
+ * has no profile here: the decoder names what is wrong with it. */
+int
+img_tiff_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err,
+             size_t errlen)
+{
+    struct tiff_src src = {p, n, 0, 0, ""};
+    TIFF *tif = NULL;
+    char why[200];
+    if (open_tiff(&src, 0, &tif, why, sizeof why) != AXLE_OK)
+        return AXLE_OK;
+    uint32_t count = 0;
+    const void *data = NULL;
+    int rc = AXLE_OK;
+    if (TIFFGetField(tif, TIFFTAG_ICCPROFILE, &count, &data) && data && count > 0) {
+        if (!(*icc = malloc(count)))
+            rc = img_fail(err, errlen, AXLE_ENOMEM, "out of memory for a %u-byte ICC profile",
+                          count);
+        else {
+            memcpy(*icc, data, count);
+            *len = count;
+        }
+    }
+    TIFFClose(tif);
+    return rc;
+}
+
 static int
 decode_tiff(const axle_image *img, const struct img_decode_req *req, axle_pixels *out,
             char *err, size_t errlen)
@@ -271,20 +341,10 @@ decode_tiff(const axle_image *img, const struct img_decode_req *req, axle_pixels
     if (rc != AXLE_OK)
         return rc;
     struct tiff_src src = {img->data, img->size, 0, 0, ""};
-    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
-    if (!opts)
-        return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the TIFF decoder");
-    TIFFOpenOptionsSetErrorHandlerExtR(opts, on_error, &src);
-    TIFFOpenOptionsSetWarningHandlerExtR(opts, on_warning, &src);
-    /* A strip or tile claiming more than the pixels could need is refused
-     * by libtiff before it allocates (16 bytes a pixel covers 4x16 bits). */
-    if (req->max_pixels)
-        TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)(req->max_pixels * 16 + (1 << 20)));
-    TIFF *tif = TIFFClientOpenExt("image", "rm", &src, on_read, on_write, on_seek, on_close,
-                                  on_size, on_map, on_unmap, opts);
-    TIFFOpenOptionsFree(opts);
-    if (!tif)
-        return tiff_error(&src, "its header cannot be read", err, errlen);
+    TIFF *tif = NULL;
+    rc = open_tiff(&src, req->max_pixels, &tif, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
     uint32_t w = 0, h = 0;
     TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &w);
     TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &h);

@@ -441,12 +441,16 @@ typedef enum axle_codec {
     AXLE_CODEC_GIF,    /* giflib: the first frame */
     AXLE_CODEC_TIFF,   /* libtiff: the first page */
     AXLE_CODEC_HEIF,   /* libheif: HEIC/HEIF, the primary image */
-    AXLE_CODEC_AVIF    /* libheif: the primary image */
+    AXLE_CODEC_AVIF,   /* libheif: the primary image */
+    /* issue 13, part `formats`: */
+    AXLE_CODEC_JXL,    /* libjxl: JPEG XL, the first frame */
+    AXLE_CODEC_CAMRAW  /* libraw: a camera RAW (DNG, CR2, NEF, ARW, ...) */
 } axle_codec;
-#define AXLE_CODEC_LAST AXLE_CODEC_AVIF /* the highest value above */
+#define AXLE_CODEC_LAST AXLE_CODEC_CAMRAW /* the highest value above */
 
 const char *axle_codec_name(axle_codec c); /* "jpeg", "webp", "raw", "png", "gif",
-                                              "tiff", "heif", "avif" */
+                                              "tiff", "heif", "avif", "jxl",
+                                              "camera-raw" */
 
 /* An image value: what an AXLE_IMAGE cell holds. */
 typedef struct axle_image {

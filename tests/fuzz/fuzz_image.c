@@ -1,7 +1,8 @@
 /* fuzz_image.c - libFuzzer harness for the image probe and every decoder.
  *
  * Each input is probed whole and on prefixes, then decoded by every codec
- * of the table (JPEG, WebP, PNG, GIF, TIFF, HEIF, AVIF: those built in)
+ * of the table (JPEG, WebP, PNG, GIF, TIFF, HEIF, AVIF, JPEG XL, camera
+ * RAW: those built in)
  * and as raw pixels, at full size and at two reduced scales, with and
  * without AXLE_DECODE_PARTIAL.  Besides the sanitizers, two oracles:
  *
@@ -19,12 +20,16 @@
  *       -DAXLE_VERSION='"fuzz"' -Isdk -Ilib -Ilib/image $LIB_SOURCES \
  *       tests/fuzz/fuzz_image.c \
  *       -DAXLE_HAVE_PNG -DAXLE_HAVE_GIF -DAXLE_HAVE_TIFF -DAXLE_HAVE_HEIF \
+ *       -DAXLE_HAVE_RAW -DAXLE_HAVE_JXL \
  *       $(pkg-config --libs libturbojpeg libjpeg libwebp libwebpdemux \
- *         libwebpmux jansson libpng libgif libtiff-4 libheif) -lm -o fuzz_image
+ *         libwebpmux jansson libpng libgif libtiff-4 libheif libraw_r \
+ *         libjxl) -lm -o fuzz_image
  *   ./fuzz_image -jobs=1 tests/fuzz/seeds/image
  * Seeds: tests/fuzz/seeds/image/ (JPEG baseline, progressive, grey, CMYK,
  * with EXIF; WebP lossy, lossless, alpha, with EXIF; PNG, GIF, TIFF, HEIF
- * and AVIF of each layout; damaged ones). */
+ * and AVIF of each layout; damaged ones; DNGs with and without a preview,
+ * JPEG XL lossless, lossy, turned, with a P3 profile, a bomb header; ICC
+ * profiles in PNG, TIFF and a CMYK JPEG, an nclx Display P3 AVIF). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +105,7 @@ decode_all(const uint8_t *data, size_t size, const axle_image *probed)
 {
     static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP, AXLE_CODEC_PNG,
                                         AXLE_CODEC_GIF,  AXLE_CODEC_TIFF, AXLE_CODEC_HEIF,
-                                        AXLE_CODEC_AVIF};
+                                        AXLE_CODEC_AVIF, AXLE_CODEC_JXL,  AXLE_CODEC_CAMRAW};
     for (size_t c = 0; c < sizeof codecs / sizeof codecs[0]; c++) {
         axle_image img = {codecs[c], 0, 0, 0, 1, data, size};
         if (probed && probed->codec == codecs[c])
@@ -184,13 +189,15 @@ provenance(const uint8_t *data, size_t size)
     free(out);
 }
 
-/* Colour: the embedded profile is read from JPEG and WebP containers
- * alike (any bytes, whatever the probe said), judged by lcms2, and a small
- * decode converted with it; a profile seen converts the same way twice. */
+/* Colour: the embedded profile is read from every container that carries
+ * one alike (any bytes, whatever the probe said; an AVIF's nclx box made
+ * a profile), judged by lcms2, and a small decode converted with it; a
+ * profile seen converts the same way twice. */
 static void
 colour(const uint8_t *data, size_t size)
 {
-    static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP};
+    static const axle_codec codecs[] = {AXLE_CODEC_JPEG, AXLE_CODEC_WEBP, AXLE_CODEC_PNG,
+                                        AXLE_CODEC_TIFF, AXLE_CODEC_AVIF, AXLE_CODEC_JXL};
     char err[256];
     for (size_t i = 0; i < sizeof codecs / sizeof codecs[0]; i++) {
         axle_image img = {.codec = codecs[i], .width = 8, .height = 8, .channels = 3,

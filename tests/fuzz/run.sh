@@ -43,7 +43,7 @@ if ! "$cc" -fsanitize=fuzzer $san "$probe" -o "$out/obj/probe" 2>/dev/null; then
 fi
 # The optional image codecs that are installed, as configure finds them.
 for codec in libpng:AXLE_HAVE_PNG libgif:AXLE_HAVE_GIF libtiff-4:AXLE_HAVE_TIFF \
-             libheif:AXLE_HAVE_HEIF; do
+             libheif:AXLE_HAVE_HEIF libraw_r:AXLE_HAVE_RAW libjxl:AXLE_HAVE_JXL; do
     if pkg-config --exists "${codec%%:*}"; then
         pkgs="$pkgs ${codec%%:*}"
         cflags="$cflags -D${codec#*:}"

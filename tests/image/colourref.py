@@ -47,7 +47,8 @@ def to_srgb(im):
                                         outputMode="RGB")
         return rgb.getchannel(0)
     return ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"),
-                                     renderingIntent=0)
+                                     renderingIntent=0,
+                                     outputMode="RGB" if im.mode == "CMYK" else None)
 
 
 def mad(a, b):

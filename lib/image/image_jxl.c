@@ -1,0 +1,193 @@
+/* image_jxl.c - JPEG XL through libjxl (Debian 12: 0.7): the first frame
+ * (animations are coalesced by libjxl), 8 bits, grey or RGB with alpha
+ * unpremultiplied.  The pixels come back in stored orientation with the
+ * file's orientation reported as EXIF's, so the pipeline turns them as it
+ * does a JPEG's.  libjxl 0.7 has no reduced-scale decode: every pixel is
+ * decoded (no shrink-on-load).
+ *
+ * The colour profile is the one libjxl gives for the decoded pixels
+ * (JXL_COLOR_PROFILE_TARGET_DATA): an ICC profile synthesised from the
+ * colour encoding when the file has none; an sRGB file's is recognised
+ * as sRGB by image_colour.c and not converted. */
+#ifdef AXLE_HAVE_JXL
+#include <stdlib.h>
+#include <string.h>
+
+#include <jxl/decode.h>
+
+#include "image_internal.h"
+
+static bool
+sniff_jxl(const uint8_t *p, size_t len)
+{
+    static const uint8_t box[12] = {0, 0, 0, 0x0c, 'J', 'X', 'L', ' ', 0x0d, 0x0a, 0x87, 0x0a};
+    return (len >= 2 && p[0] == 0xff && p[1] == 0x0a) ||
+           (len >= 12 && memcmp(p, box, 12) == 0);
+}
+
+/* A decoder on `len` bytes, told whether they are all there. */
+static JxlDecoder *
+start(const uint8_t *p, size_t len, bool whole, int events)
+{
+    JxlDecoder *dec = JxlDecoderCreate(NULL);
+    if (!dec)
+        return NULL;
+    if (JxlDecoderSubscribeEvents(dec, events) != JXL_DEC_SUCCESS ||
+        JxlDecoderSetKeepOrientation(dec, JXL_TRUE) != JXL_DEC_SUCCESS ||
+        JxlDecoderSetUnpremultiplyAlpha(dec, JXL_TRUE) != JXL_DEC_SUCCESS ||
+        JxlDecoderSetInput(dec, p, len) != JXL_DEC_SUCCESS) {
+        JxlDecoderDestroy(dec);
+        return NULL;
+    }
+    if (whole)
+        JxlDecoderCloseInput(dec);
+    return dec;
+}
+
+static void
+describe(const JxlBasicInfo *info, axle_image *out)
+{
+    out->codec = AXLE_CODEC_JXL;
+    out->width = info->xsize;
+    out->height = info->ysize;
+    out->channels = (uint8_t)((info->num_color_channels == 1 ? 1 : 3) + (info->alpha_bits ? 1 : 0));
+    out->orientation = info->orientation >= 1 && info->orientation <= 8
+                           ? (uint8_t)info->orientation : 1;
+}
+
+static int
+probe_jxl(const uint8_t *p, size_t len, uint64_t file_size, size_t *need, axle_image *out,
+          char *err, size_t errlen)
+{
+    bool whole = file_size == IMG_SIZE_UNKNOWN || file_size <= len;
+    JxlDecoder *dec = start(p, len, whole, JXL_DEC_BASIC_INFO);
+    if (!dec)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory probing the JPEG XL");
+    JxlDecoderStatus st = JxlDecoderProcessInput(dec);
+    JxlBasicInfo info;
+    int rc;
+    if (st == JXL_DEC_BASIC_INFO && JxlDecoderGetBasicInfo(dec, &info) == JXL_DEC_SUCCESS) {
+        describe(&info, out);
+        rc = info.xsize && info.ysize
+                 ? AXLE_OK
+                 : img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG XL: its image is %ux%u",
+                            info.xsize, info.ysize);
+    } else if (st == JXL_DEC_NEED_MORE_INPUT && !whole) {
+        size_t want = len < 65536 ? 65536 : len * 2;
+        rc = img_more(want > file_size ? (size_t)file_size : want, need, err, errlen,
+                      "truncated JPEG XL: the file ends at byte %zu, inside its header", len);
+    } else if (st == JXL_DEC_NEED_MORE_INPUT || st == JXL_DEC_SUCCESS) {
+        rc = img_fail(err, errlen, AXLE_EFORMAT,
+                      "truncated JPEG XL: the file ends at byte %zu, inside its header", len);
+    } else {
+        rc = img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG XL: its header cannot be read");
+    }
+    JxlDecoderDestroy(dec);
+    return rc;
+}
+
+int
+img_jxl_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err, size_t errlen)
+{
+    JxlDecoder *dec = start(p, n, true, JXL_DEC_BASIC_INFO | JXL_DEC_COLOR_ENCODING);
+    if (!dec)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory reading a JPEG XL profile");
+    size_t size = 0;
+    int rc = AXLE_OK;
+    JxlBasicInfo info;
+    /* libjxl 0.7 makes the profile of the pixels for the format they are
+     * asked in (grey or RGB), and needs it. */
+    JxlPixelFormat format = {3, JXL_TYPE_UINT8, JXL_NATIVE_ENDIAN, 0};
+    /* A file whose header cannot be read has no profile here: the decoder
+     * names what is wrong with it. */
+    if (JxlDecoderProcessInput(dec) == JXL_DEC_BASIC_INFO &&
+        JxlDecoderGetBasicInfo(dec, &info) == JXL_DEC_SUCCESS &&
+        (format.num_channels = info.num_color_channels == 1 ? 1 : 3) &&
+        JxlDecoderProcessInput(dec) == JXL_DEC_COLOR_ENCODING &&
+        JxlDecoderGetICCProfileSize(dec, &format, JXL_COLOR_PROFILE_TARGET_DATA, &size) ==
+            JXL_DEC_SUCCESS &&
+        size > 0) {
+        if (!(*icc = malloc(size)))
+            rc = img_fail(err, errlen, AXLE_ENOMEM, "out of memory for a %zu-byte ICC profile",
+                          size);
+        else if (JxlDecoderGetColorAsICCProfile(dec, &format, JXL_COLOR_PROFILE_TARGET_DATA,
+                                                *icc, size) != JXL_DEC_SUCCESS) {
+            free(*icc);
+            *icc = NULL;
+            rc = img_fail(err, errlen, AXLE_EFORMAT, "its ICC profile cannot be read");
+        } else {
+            *len = size;
+        }
+    }
+    JxlDecoderDestroy(dec);
+    return rc;
+}
+
+/* Runs the decoder to the end of the first frame, allocating the output
+ * when the header has been checked against the limit. */
+static int
+run(JxlDecoder *dec, const struct img_decode_req *req, axle_pixels *out, char *err,
+    size_t errlen)
+{
+    JxlBasicInfo info;
+    JxlPixelFormat format = {3, JXL_TYPE_UINT8, JXL_NATIVE_ENDIAN, 0};
+    for (;;) {
+        JxlDecoderStatus st = JxlDecoderProcessInput(dec);
+        switch (st) {
+        case JXL_DEC_BASIC_INFO: {
+            if (JxlDecoderGetBasicInfo(dec, &info) != JXL_DEC_SUCCESS)
+                return img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG XL: no header");
+            int rc = img_check_pixels(info.xsize, info.ysize, req->max_pixels, err, errlen);
+            if (rc != AXLE_OK)
+                return rc;
+            axle_image shape;
+            describe(&info, &shape);
+            format.num_channels = shape.channels;
+            break;
+        }
+        case JXL_DEC_NEED_IMAGE_OUT_BUFFER: {
+            int rc = img_alloc(req, out, info.xsize, info.ysize, format.num_channels, err,
+                               errlen);
+            if (rc != AXLE_OK)
+                return rc;
+            format.align = out->stride;
+            if (JxlDecoderSetImageOutBuffer(dec, &format, out->data,
+                                            out->stride * out->height) != JXL_DEC_SUCCESS)
+                return img_fail(err, errlen, AXLE_EFORMAT,
+                                "corrupt JPEG XL: unexpected pixel layout");
+            break;
+        }
+        case JXL_DEC_FULL_IMAGE:
+            return AXLE_OK; /* the first frame: enough */
+        case JXL_DEC_NEED_MORE_INPUT:
+            return img_fail(err, errlen, AXLE_EFORMAT,
+                            "truncated JPEG XL: the data ends before the image does");
+        case JXL_DEC_SUCCESS:
+            return img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG XL: it has no image");
+        default:
+            return img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG XL: libjxl cannot "
+                            "decode it");
+        }
+    }
+}
+
+static int
+decode_jxl(const axle_image *img, const struct img_decode_req *req, axle_pixels *out,
+           char *err, size_t errlen)
+{
+    /* The input is left open: libjxl then says a cut file needs more
+     * input (truncated) instead of failing it as damaged. */
+    JxlDecoder *dec = start(img->data, img->size, false, JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE);
+    if (!dec)
+        return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG XL decoder");
+    int rc = run(dec, req, out, err, errlen);
+    JxlDecoderDestroy(dec);
+    if (rc != AXLE_OK)
+        axle_pixels_free(out);
+    return rc;
+}
+
+const struct img_codec img_codec_jxl = {
+    AXLE_CODEC_JXL, "JPEG XL", sniff_jxl, probe_jxl, decode_jxl, NULL,
+};
+#endif
