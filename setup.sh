@@ -23,8 +23,8 @@ libpng-dev libgif-dev libtiff-dev libheif-dev libheif-examples"
 packages="$packages libimage-exiftool-perl"
 # axle run --mpi (issue 16): OpenMPI's compiler wrapper, library and mpirun.
 packages="$packages libopenmpi-dev openmpi-bin"
-libpng-dev libgif-dev libtiff-dev libheif-dev libheif-examples
-libraw-dev libjxl-dev libjxl-tools"
+# formats: camera RAW (libraw) and JPEG XL (libjxl; cjxl makes the tests' files).
+packages="$packages libraw-dev libjxl-dev libjxl-tools"
 
 missing=""
 for p in $packages; do
