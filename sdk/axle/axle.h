@@ -34,7 +34,7 @@ extern "C" {
 /* ---- versions ---------------------------------------------------------- */
 
 #define AXLE_ABI_MAJOR 1
-#define AXLE_ABI_MINOR 1
+#define AXLE_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define AXLE_EXPORT __attribute__((visibility("default")))
