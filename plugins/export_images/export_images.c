@@ -277,7 +277,7 @@ prepare(axle_job *job)
     /* built on the earlier job: its files of the other items stay */
     if (rc == AXLE_OK && dropped && dest)
         export_dest_keep_all_but(json_incref(dropped));
-    else if (rc == AXLE_OK && dropped)
+    else if (rc == AXLE_OK && dropped && !axle_prepare_again(job)) /* --mpi: rank 0 did */
         rc = export_chain_link_unchanged(job, OUTDIR, dropped);
     json_decref(dropped);
     return rc;

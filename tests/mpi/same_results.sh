@@ -48,4 +48,25 @@ is "$(ls there-out | wc -l)" "$(ls photos | wc -l)" "and all there"
 is "$(grep -c ' reused ' here/out2)" 4 "a workdir built locally is reused under --mpi"
 (cd there && "$AXLE" run p.yaml input="$T_TMP/photos" > out2 2> err2)
 is "$(grep -c ' reused ' there/out2)" 4 "and one built under --mpi is reused locally"
+
+# Incremental under --mpi: a photo added and one removed; the ranks build
+# on the last jobs (the export links the unchanged files once, on rank 0)
+# and the result is a cold local run's, byte for byte.
+first=$(ls photos | head -1)
+cp "photos/$first" "photos/added-$first"
+rm "photos/$(ls photos | tail -1)"
+(cd there && mpi_run 3 p.yaml input="$T_TMP/photos" > out4 2> err4)
+ok $? "an incremental run over three ranks succeeds"
+sed 's/^/# /' there/err4 | head -5
+is "$(grep -c 'built incrementally' there/out4)" 3 "import, thumbs and export build on their last jobs"
+mkdir cold
+cp "$AXLE_SRCDIR/pipelines/thumbnails.yaml" cold/p.yaml
+(cd cold && "$AXLE" run p.yaml input="$T_TMP/photos" --slices 3 > out 2> err)
+diff -r there/axle-work/latest/export/output cold/axle-work/latest/export/output > diffs 2>&1
+ok $? "its exported files are a cold local run's"
+sed 's/^/# /' diffs | head -5
+for s in import thumbs export shapes; do
+    cmp -s there/axle-work/latest/$s/result.json cold/axle-work/latest/$s/result.json
+    ok $? "and so is the $s result"
+done
 done_testing
