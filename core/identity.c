@@ -1,52 +1,14 @@
 /* identity.c - building, hashing and comparing identity records. */
 #include "identity.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "axle_internal.h"
+#include "fsutil.h"
 #include "libaxle_digest.h"
 #include "workdir.h"
-
-/* The folder of the last path stat'ed, open: the expanded list is sorted,
- * so a folder's photos come together, and each costs the kernel a lookup
- * of one name instead of a walk of its whole path (at 100,000 photos that
- * walk was most of a no-op run's identity). */
-struct folder_cursor {
-    char *folder;
-    int fd;
-};
-
-/* stat(2) of `path`, through the cursor's folder when it is the same. */
-static int
-stat_in_folder(struct folder_cursor *c, const char *path, struct stat *st)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash == path)
-        return stat(path, st);
-    size_t len = (size_t)(slash - path);
-    if (!c->folder || strlen(c->folder) != len || memcmp(c->folder, path, len) != 0) {
-        if (c->fd >= 0)
-            close(c->fd);
-        free(c->folder);
-        c->folder = strndup(path, len);
-        c->fd = c->folder ? open(c->folder, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-    }
-    if (c->fd < 0) /* whatever error the whole path gives */
-        return stat(path, st);
-    return fstatat(c->fd, slash + 1, st, 0);
-}
-
-static void
-folder_cursor_close(struct folder_cursor *c)
-{
-    if (c->fd >= 0)
-        close(c->fd);
-    free(c->folder);
-}
 
 /* Input files named by path options: the SHA-256 and count of their
  * sorted list of paths with size and mtime, so a changed photo rebuilds
@@ -78,10 +40,10 @@ input_files(const method *m, json_t *options)
         digest_stream *d = digest_begin();
         if (n && axle_expand_paths(pats, n, recursive, &paths, &npaths, err,
                                    sizeof err) == AXLE_OK) {
-            struct folder_cursor cursor = {NULL, -1};
+            fs_folder_cursor cursor = FS_FOLDER_CURSOR_INIT;
             for (size_t i = 0; i < npaths; i++) {
                 struct stat st;
-                if (stat_in_folder(&cursor, paths[i], &st) != 0)
+                if (fs_stat_in_folder(&cursor, paths[i], &st) != 0)
                     continue;
                 /* one line per file; the path's NUL ends it unambiguously */
                 char line[96];
@@ -92,7 +54,7 @@ input_files(const method *m, json_t *options)
                 digest_update(d, line, (size_t)len);
                 count++;
             }
-            folder_cursor_close(&cursor);
+            fs_folder_cursor_close(&cursor);
             axle_free_paths(paths, npaths);
         }
         char hex[DIGEST_HEX_LEN];
