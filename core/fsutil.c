@@ -257,3 +257,32 @@ fs_remove_tree(const char *path)
 {
     return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS);
 }
+
+int
+fs_stat_in_folder(fs_folder_cursor *c, const char *path, struct stat *st)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return stat(path, st);
+    size_t len = (size_t)(slash - path);
+    if (!c->folder || strlen(c->folder) != len || memcmp(c->folder, path, len) != 0) {
+        if (c->fd >= 0)
+            close(c->fd);
+        free(c->folder);
+        c->folder = strndup(path, len);
+        c->fd = c->folder ? open(c->folder, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    }
+    if (c->fd < 0) /* whatever error the whole path gives */
+        return stat(path, st);
+    return fstatat(c->fd, slash + 1, st, 0);
+}
+
+void
+fs_folder_cursor_close(fs_folder_cursor *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    free(c->folder);
+    c->folder = NULL;
+    c->fd = -1;
+}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 /* mkdir -p; 0 or -1 with errno. */
 int fs_mkdirs(const char *path, int mode);
@@ -46,5 +47,17 @@ bool fs_exists(const char *path);
 bool fs_read_text(const char *path, char *buf, size_t size);
 /* rm -rf. */
 int fs_remove_tree(const char *path);
+/* stat(2) of many paths that come folder by folder (a sorted list, a
+ * walk's output): the folder of the last one is kept open, and a path in
+ * the same folder costs the kernel a lookup of its last name only,
+ * instead of a walk of the whole path.  Start with FS_FOLDER_CURSOR_INIT;
+ * fs_folder_cursor_close when done. */
+typedef struct fs_folder_cursor {
+    char *folder;
+    int fd;
+} fs_folder_cursor;
+#define FS_FOLDER_CURSOR_INIT {NULL, -1}
+int fs_stat_in_folder(fs_folder_cursor *c, const char *path, struct stat *st);
+void fs_folder_cursor_close(fs_folder_cursor *c);
 
 #endif

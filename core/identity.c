@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "axle_internal.h"
+#include "fsutil.h"
 #include "libaxle_digest.h"
 #include "workdir.h"
 
@@ -39,9 +40,10 @@ input_files(const method *m, json_t *options)
         digest_stream *d = digest_begin();
         if (n && axle_expand_paths(pats, n, recursive, &paths, &npaths, err,
                                    sizeof err) == AXLE_OK) {
+            fs_folder_cursor cursor = FS_FOLDER_CURSOR_INIT;
             for (size_t i = 0; i < npaths; i++) {
                 struct stat st;
-                if (stat(paths[i], &st) != 0)
+                if (fs_stat_in_folder(&cursor, paths[i], &st) != 0)
                     continue;
                 /* one line per file; the path's NUL ends it unambiguously */
                 char line[96];
@@ -52,6 +54,7 @@ input_files(const method *m, json_t *options)
                 digest_update(d, line, (size_t)len);
                 count++;
             }
+            fs_folder_cursor_close(&cursor);
             axle_free_paths(paths, npaths);
         }
         char hex[DIGEST_HEX_LEN];

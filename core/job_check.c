@@ -24,6 +24,7 @@ struct job_manifest {
     manifest_writer *out;   /* JOBDIR/manifest.txt */
     json_t *visited;        /* dataset folders and their files already listed */
     json_t *links;          /* {job id: true}: jobs holding listed files */
+    fs_folder_cursor folder; /* registered files come folder by folder */
     char *err;
     size_t errlen;
 };
@@ -76,7 +77,7 @@ add_file(job_manifest *mf, const char *abs, bool once)
     if (once)
         json_object_set_new(mf->visited, abs, json_true());
     struct stat st;
-    if (stat(abs, &st) < 0) {
+    if (fs_stat_in_folder(&mf->folder, abs, &st) < 0) {
         int e = errno;
         snprintf(mf->err, mf->errlen, "%s: %s", abs, strerror(e));
         errno = e;
@@ -188,6 +189,7 @@ job_manifest_abort(job_manifest *mf)
     if (!mf)
         return;
     manifest_writer_abort(mf->out);
+    fs_folder_cursor_close(&mf->folder);
     free(mf->workdir);
     json_decref(mf->visited);
     json_decref(mf->links);
@@ -203,7 +205,7 @@ job_manifest_begin(const char *jobdir, char *err, size_t errlen)
         return NULL;
     }
     *mf = (job_manifest){jobdir, fs_absolute("..", jobdir), manifest_writer_open(jobdir),
-                         json_object(), json_object(), err, errlen};
+                         json_object(), json_object(), FS_FOLDER_CURSOR_INIT, err, errlen};
     if (!mf->out) {
         snprintf(err, errlen, "%s/%s: %s", jobdir, MANIFEST_FILE, strerror(errno));
         job_manifest_abort(mf);

@@ -246,12 +246,6 @@ list_dir(const char *dir, bool dots, struct plist *names, struct plist *regular)
 }
 
 static bool
-plist_has(const struct plist *sorted, const char *s)
-{
-    return sorted->n && bsearch(&s, sorted->v, sorted->n, sizeof *sorted->v, cmp_str);
-}
-
-static bool
 is_workdir(const char *dir)
 {
     char *marker = join(dir, WORKDIR_MARKER);
@@ -381,13 +375,19 @@ walk(struct expander *x, const char *dir, bool named)
                    strerror(e));
         return;
     }
+    /* `regular` is a sorted subsequence of `names`: one cursor finds
+     * whether each name is in it, without a search per name */
+    size_t r = 0;
     for (size_t i = 0; i < names.n && x->rc == AXLE_OK; i++) {
         char *path = join(dir, names.v[i]);
         if (!path) {
             fail(x, AXLE_ENOMEM, "out of memory");
             break;
         }
-        walk_entry(x, path, names.v[i], plist_has(&regular, names.v[i]));
+        bool known_file = r < regular.n && strcmp(regular.v[r], names.v[i]) == 0;
+        if (known_file)
+            r++;
+        walk_entry(x, path, names.v[i], known_file);
         free(path);
     }
     plist_free(&names);
@@ -557,11 +557,23 @@ expand_one(struct expander *x, const char *pattern)
     free(pat);
 }
 
-/* Sorts and drops repeats (two patterns may cover the same file). */
+/* True when the list is in strictly increasing order already. */
+static bool
+sorted_unique(const struct plist *l)
+{
+    for (size_t i = 1; i < l->n; i++)
+        if (strcmp(l->v[i - 1], l->v[i]) >= 0)
+            return false;
+    return true;
+}
+
+/* Sorts and drops repeats (two patterns may cover the same file).  One
+ * folder's walk mostly comes out sorted already: a pass that finds so
+ * spares the sort's n log n comparisons of long, alike paths. */
 static void
 sort_unique(struct plist *l)
 {
-    if (l->n == 0)
+    if (l->n == 0 || sorted_unique(l))
         return; /* qsort wants a non-null array even for none */
     qsort(l->v, l->n, sizeof *l->v, cmp_str);
     size_t k = 0;

@@ -62,6 +62,8 @@ CORE_TESTS += tests/core/libaxle.sh tests/core/transient.sh tests/core/tamper.sh
 CORE_TESTS += tests/core/workdir.sh tests/core/tmpfiles.sh tests/core/inputs.sh \
 	tests/core/special_files.sh
 CORE_TESTS += tests/core/history.sh tests/core/live.sh
+# noop: the identity's stat per photo through its folder
+CORE_TESTS += tests/core/input_folders.sh
 TESTS += $(CORE_TESTS)
 EXTRA_DIST += $(CORE_TESTS)
 
