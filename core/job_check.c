@@ -258,17 +258,6 @@ job_manifest_end(job_manifest *mf, json_t *input_jobs)
 
 /* ---- the checks made before reuse ---- */
 
-static char *AXLE_PRINTF(1, 2)
-reason(const char *fmt, ...)
-{
-    char *out = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(&out, fmt, ap) < 0)
-        out = strdup("the job could not be checked (out of memory)");
-    va_end(ap);
-    return out;
-}
 
 static const char *
 base_name(const char *path)
@@ -335,21 +324,21 @@ check_file(const char *rel, long long size, long long mtime, void *ctx)
     struct stat st;
     int rc = stat_entry(ec, rel, &st), e = errno;
     if (rc < 0 && e == ENOENT && *owner && !job_folder_exists(ec->jobdir, owner))
-        return reason("%s, which %s links to, is gone", owner, id);
+        return refusal_reason("%s, which %s links to, is gone", owner, id);
     char where[600];
     if (*owner)
         snprintf(where, sizeof where, "%s (linked from %s)", owner, id);
     else
         snprintf(where, sizeof where, "%s", id);
     if (rc < 0 && e == ENOENT)
-        return reason("%s missing from %s", shown, where);
+        return refusal_reason("%s missing from %s", shown, where);
     if (rc < 0)
-        return reason("%s in %s cannot be checked: %s", shown, where, strerror(e));
+        return refusal_reason("%s in %s cannot be checked: %s", shown, where, strerror(e));
     if ((long long)st.st_size != size)
-        return reason("%s in %s changed size (%lld bytes, was %lld)", shown, where,
+        return refusal_reason("%s in %s changed size (%lld bytes, was %lld)", shown, where,
                       (long long)st.st_size, size);
     if ((long long)mtime_ns(&st) != mtime)
-        return reason("%s in %s was modified after the job finished", shown, where);
+        return refusal_reason("%s in %s was modified after the job finished", shown, where);
     return NULL;
 }
 
@@ -363,7 +352,7 @@ check_inline_entries(json_t *files, struct entry_check *ec)
     json_array_foreach(files, i, entry) {
         const char *rel = json_string_value(json_array_get(entry, 0));
         if (!rel)
-            return reason("the record of %s's files is damaged", ec->id);
+            return refusal_reason("the record of %s's files is damaged", ec->id);
         char *r = check_file(rel, (long long)json_integer_value(json_array_get(entry, 1)),
                              (long long)json_integer_value(json_array_get(entry, 2)), ec);
         if (r)
@@ -379,7 +368,7 @@ check_files(const char *jobdir, const char *id, json_t *manifest)
     struct entry_check ec = {jobdir, id, open(jobdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
                              NULL, -1};
     if (ec.jobfd < 0)
-        return reason("%s cannot be checked: %s", id, strerror(errno));
+        return refusal_reason("%s cannot be checked: %s", id, strerror(errno));
     char *r;
     json_t *inline_files = json_object_get(manifest, "files");
     if (json_is_array(inline_files))
@@ -421,7 +410,7 @@ check_inputs(const char *id, json_t *recorded, json_t *now)
     json_object_foreach(now, name, v) {
         json_t *was = json_object_get(recorded, name);
         if (!json_equal(was, v))
-            return reason("input '%s' was rebuilt as %s (%s read %s)", name,
+            return refusal_reason("input '%s' was rebuilt as %s (%s read %s)", name,
                           json_string_value(v), id,
                           was ? json_string_value(was) : "another job");
     }
@@ -435,21 +424,21 @@ job_reuse_refusal(const char *jobdir, json_t *jobjson, const char *identity,
     const char *id = base_name(jobdir);
     if (!jobjson)
         return fs_exists(jobdir)
-                   ? reason("%s, which the index names, has no readable job.json", id)
-                   : reason("%s, which the index names, is gone", id);
+                   ? refusal_reason("%s, which the index names, has no readable job.json", id)
+                   : refusal_reason("%s, which the index names, is gone", id);
     const char *recorded = json_string_value(json_object_get(jobjson, "identity"));
     if (!recorded || strcmp(recorded, identity) != 0)
-        return reason("the index names %s, which is a job of another identity", id);
+        return refusal_reason("the index names %s, which is a job of another identity", id);
     const char *status = json_string_value(json_object_get(jobjson, "status"));
     if (!status || strcmp(status, "complete") != 0)
-        return reason("%s did not complete (status %s)", id, status ? status : "unknown");
+        return refusal_reason("%s did not complete (status %s)", id, status ? status : "unknown");
     size_t transient = transient_skips(jobjson);
     if (transient)
-        return reason("%zu item%s skipped for a transient reason in %s", transient,
+        return refusal_reason("%zu item%s skipped for a transient reason in %s", transient,
                       transient == 1 ? " was" : "s were", id);
     json_t *manifest = json_object_get(jobjson, "manifest");
     if (!json_is_object(manifest))
-        return reason("%s has no record of its files (made by an older axle)", id);
+        return refusal_reason("%s has no record of its files (made by an older axle)", id);
     /* Damage is named first: it says more than "an input was rebuilt". */
     char *r = check_files(jobdir, id, manifest);
     if (r)

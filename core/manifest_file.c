@@ -111,8 +111,8 @@ manifest_writer_abort(manifest_writer *w)
 
 /* ---- reading ---- */
 
-static char *AXLE_PRINTF(1, 2)
-reason(const char *fmt, ...)
+char *
+refusal_reason(const char *fmt, ...)
 {
     char *out = NULL;
     va_list ap;
@@ -162,7 +162,7 @@ manifest_check(const char *jobdir, const char *id, const char *sha, size_t entri
 {
     char *path = NULL;
     if (asprintf(&path, "%s/%s", jobdir, MANIFEST_FILE) < 0)
-        return reason("the job could not be checked (out of memory)");
+        return refusal_reason("the job could not be checked (out of memory)");
     char why[256];
     int fd = fs_open_file(path, false, why, sizeof why);
     free(path);
@@ -170,7 +170,7 @@ manifest_check(const char *jobdir, const char *id, const char *sha, size_t entri
     if (!f) {
         if (fd >= 0)
             close(fd);
-        return reason("%s of %s cannot be read: %s", MANIFEST_FILE, id, why);
+        return refusal_reason("%s of %s cannot be read: %s", MANIFEST_FILE, id, why);
     }
     digest_stream *d = digest_begin();
     char *line = NULL, *first = NULL;
@@ -204,7 +204,7 @@ manifest_check(const char *jobdir, const char *id, const char *sha, size_t entri
     digest_end(d, hex);
     if (damaged || !sha || strcmp(hex, sha) != 0 || seen != entries) {
         free(first);
-        return reason("%s of %s was changed after the job finished (its digest is not the "
+        return refusal_reason("%s of %s was changed after the job finished (its digest is not the "
                       "one in job.json)", MANIFEST_FILE, id);
     }
     return first;

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 
+#include "axle/axle.h" /* AXLE_PRINTF */
 #include "digest.h"
 
 #define MANIFEST_FILE "manifest.txt"
@@ -52,5 +53,9 @@ typedef char *(*manifest_entry_fn)(const char *path, long long size, long long m
  * `id` names the job in reasons.  NULL when every entry passed. */
 char *manifest_check(const char *jobdir, const char *id, const char *sha,
                      size_t entries, manifest_entry_fn fn, void *ctx);
+
+/* A reason a job is not reused, formatted and malloc'd (the reuse checks
+ * here and in job_check.c); never NULL but when out of memory twice. */
+char *refusal_reason(const char *fmt, ...) AXLE_PRINTF(1, 2);
 
 #endif
