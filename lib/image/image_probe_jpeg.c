@@ -86,23 +86,6 @@ check_supported(const struct img_jpeg_info *info, char *err, size_t errlen)
     return AXLE_OK;
 }
 
-/* The data ends before the walk is done, and it needs `want` bytes:
- * AXLE_EMORE (the caller knows whether the file has them; for a whole
- * file the message is the right one). */
-static int AXLE_PRINTF(5, 6)
-short_data(size_t want, size_t *need, char *err, size_t errlen, const char *fmt, ...)
-{
-    if (need)
-        *need = want;
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return AXLE_EMORE;
-}
-
 int
 img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
               size_t *need, char *err, size_t errlen)
@@ -113,7 +96,7 @@ img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
     size_t pos = 2; /* after SOI */
     for (;;) {
         if (pos >= len)
-            return short_data(pos + 4, need, err, errlen,
+            return img_more(pos + 4, need, err, errlen,
                               "truncated JPEG: the file ends at byte %zu, inside its headers", len);
         if (p[pos] != 0xFF)
             return img_fail(err, errlen, AXLE_EFORMAT,
@@ -130,7 +113,7 @@ img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
                             "corrupt JPEG: unexpected marker FF%02X at byte %zu before the image data",
                             m, pos - 2);
         if (len - pos < 2)
-            return short_data(pos + 2, need, err, errlen,
+            return img_more(pos + 2, need, err, errlen,
                               "truncated JPEG: the file ends at byte %zu, inside its headers", len);
         size_t seglen = img_be16(p + pos);
         if (seglen < 2)
@@ -138,7 +121,7 @@ img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
                             "corrupt JPEG: segment FF%02X at byte %zu has length %zu",
                             m, pos - 2, seglen);
         if (seglen > len - pos) /* wants the segment and the next marker's header */
-            return short_data(pos + seglen + 4, need, err, errlen,
+            return img_more(pos + seglen + 4, need, err, errlen,
                               "truncated JPEG: segment FF%02X at byte %zu needs %zu bytes, the file ends at %zu",
                               m, pos - 2, seglen, len);
         const uint8_t *d = p + pos + 2;
@@ -148,7 +131,7 @@ img_jpeg_scan(const uint8_t *p, size_t len, struct img_jpeg_info *info,
                 return img_fail(err, errlen, AXLE_EFORMAT,
                                 "corrupt JPEG: image data before the frame header");
             if (pos + seglen >= len)
-                return short_data(pos + seglen + 1, need, err, errlen,
+                return img_more(pos + seglen + 1, need, err, errlen,
                                   "truncated JPEG: the file ends where its image data starts");
             return check_supported(info, err, errlen);
         }
