@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "axle_internal.h"
 #include "fsutil.h"
 #include "workdir.h"
 
@@ -28,15 +29,8 @@ dest_manifest_read_at(int dirfd)
         close(fd);
         return NULL;
     }
-    char *text = malloc((size_t)st.st_size + 1);
-    size_t len = 0;
-    ssize_t n;
-    while (text && len < (size_t)st.st_size &&
-           (n = read(fd, text + len, (size_t)st.st_size - len)) > 0)
-        len += (size_t)n;
+    json_t *m = axle_internal_json_loadfd(fd, 0, NULL);
     close(fd);
-    json_t *m = text ? json_loadb(text, len, 0, NULL) : NULL;
-    free(text);
     if (!json_is_object(json_object_get(m, "files"))) {
         json_decref(m);
         return NULL;

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "axle_internal.h"
 #include "board.h"
 #include "dest_manifest.h"
 
@@ -85,19 +86,6 @@ cache_put(const char *key, const struct stat *st, json_t *value)
                      ++cache_clock};
 }
 
-static json_t *
-read_json_fd(int fd, off_t size)
-{
-    char *text = size >= 0 && size < ((off_t)1 << 31) ? malloc((size_t)size + 1) : NULL;
-    size_t len = 0;
-    ssize_t n;
-    while (text && len < (size_t)size && (n = read(fd, text + len, (size_t)size - len)) > 0)
-        len += (size_t)n;
-    json_t *v = text ? json_loadb(text, len, 0, NULL) : NULL;
-    free(text);
-    return v;
-}
-
 /* DEST of the "DEST/.axle-export.json" among a job's registered files:
  * the manifest export_images registers with the job that kept dest. */
 static json_t *
@@ -135,7 +123,7 @@ job_dest(const board *b, const char *id)
     char *dest = known && json_is_string(known) ? strdup(json_string_value(known)) : NULL;
     pthread_mutex_unlock(&cache_lock);
     if (!known) {
-        json_t *j = read_json_fd(fd, st.st_size);
+        json_t *j = axle_internal_json_loadfd(fd, 0, NULL);
         /* the registered files: in files.json, or job.json's own list in a
          * job made before that file */
         json_t *files = json_object_get(j, "files");
@@ -176,7 +164,7 @@ manifest_says(const board *b, const char *dest, int dfd, const char *id, const c
     pthread_mutex_unlock(&cache_lock);
     json_t *fresh = NULL;
     if (!known) {
-        fresh = read_json_fd(fd, st.st_size);
+        fresh = axle_internal_json_loadfd(fd, 0, NULL);
         if (!json_is_object(json_object_get(fresh, "files"))) {
             json_decref(fresh);
             fresh = json_object(); /* names no job: nothing is served */
