@@ -35,6 +35,40 @@ loader_is_path_ref(const char *ref)
     return strchr(ref, '/') || (n > 3 && strcmp(ref + n - 3, ".so") == 0);
 }
 
+/* The methods beside a core run from its build tree (X/core/.libs/axle,
+ * libtool's real binary, with X/config.status): without this a build's
+ * `axle run` would load the methods an earlier `make install` left in
+ * AXLE_METHODDIR, older than the core and the libaxle it runs with.  Found
+ * at run time, so no build path is compiled into the binary. */
+static const char *
+build_tree_methods(void)
+{
+    static char dir[PATH_MAX];
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    static const char *const tails[] = {"/core/.libs/axle", "/core/.libs/lt-axle",
+                                        "/core/axle"};
+    for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+        size_t len = strlen(tails[i]);
+        if ((size_t)n <= len || strcmp(exe + n - len, tails[i]) != 0)
+            continue;
+        exe[n - len] = '\0';
+        char probe[PATH_MAX];
+        struct stat st;
+        if (snprintf(probe, sizeof probe, "%s/config.status", exe) >= (int)sizeof probe ||
+            stat(probe, &st) != 0)
+            return NULL;
+        if (snprintf(dir, sizeof dir, "%s/plugins/.libs", exe) >= (int)sizeof dir ||
+            stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            return NULL;
+        return dir;
+    }
+    return NULL;
+}
+
 const char *const *
 loader_search_dirs(void)
 {
@@ -52,6 +86,9 @@ loader_search_dirs(void)
              d && n < MAX_DIRS; d = strtok_r(NULL, ":", &save))
             dirs[n++] = d;
     }
+    const char *build = build_tree_methods();
+    if (build)
+        dirs[n++] = build;
     dirs[n++] = AXLE_METHODDIR;
     dirs[n] = NULL;
     return dirs;

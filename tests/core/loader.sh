@@ -35,4 +35,12 @@ contains m2.txt "$PWD/shadow/test_counter.so" "the first in AXLE_METHOD_PATH win
 contains m2.txt "shadowed" "the other copy is listed as shadowed"
 contains m2.txt "counter " "options are listed"
 contains m2.txt "rows each slice writes" "with their help"
+# A core run from its build tree finds the build's methods before the
+# installed ones, without AXLE_METHOD_PATH (an older `make install` must
+# not shadow them).
+env -u AXLE_METHOD_PATH "$AXLE" methods > m3.txt 2>&1
+first=$(grep -m1 'thumbnailer ' m3.txt | awk '{print $NF}')
+is "$first" "$AXLE_BUILDDIR/plugins/.libs/thumbnailer.so" \
+    "a build-tree axle loads the build's thumbnailer first"
+contains m3.txt "search order: $AXLE_BUILDDIR/plugins/.libs" "and says so in its search order"
 done_testing
