@@ -50,7 +50,7 @@ static const axle_option options[] = {
                      "size, mtime; readers check the photo is unchanged)"),
     AXLE_OPTION_END};
 
-AXLE_METHOD(import_images, "1.1",
+AXLE_METHOD(import_images, "1.2",
             "image files to a dataset: image, shape, orientation, filename, size, format, "
             "photo metadata (taken, camera, lens, exposure, GPS, profile)",
             options, NULL);
