@@ -207,6 +207,31 @@ at_least "$(py psnr.py wd/$(step_job out ex_fused)/output/a.jpg \
                wd/$(step_job out ex_raw)/output/a.jpg)" 30 \
     "a JPEG from a WebP cell is close to the one from raw pixels"
 
+# The shipped pipeline (store: jpeg at its `quality`, export at the same):
+# built incrementally after photos are added, changed and removed, its
+# exported files are a cold run's on the final photos, byte for byte.
+mkdir lib
+cp photos/a.jpg photos/grey.jpg photos/alpha.webp lib/
+mkdir inc cold
+cp "$AXLE_SRCDIR/pipelines/thumbnails.yaml" inc/p.yaml
+cp "$AXLE_SRCDIR/pipelines/thumbnails.yaml" cold/p.yaml
+run_shipped() { "$AXLE" run p.yaml input="$T_TMP/lib" size=[200,200] --slices 2; }
+(cd inc && run_shipped > ../s1.out 2> ../s1.err)
+ok $? "the shipped pipeline runs"
+gen photo lib/new.jpg --size 700x500 --seed 9 >/dev/null
+gen photo lib/a.jpg --size 1600x1000 --seed 10 >/dev/null
+rm lib/grey.jpg
+(cd inc && run_shipped > ../s2.out 2> ../s2.err)
+ok $? "and again after a photo added, one changed, one removed"
+is "$(grep -c 'built incrementally' s2.out)" 3 "import, thumbs and export build on their last jobs"
+(cd cold && run_shipped > ../s3.out 2> ../s3.err)
+ok $? "a cold run on the final photos"
+diff -r inc/axle-work/latest/export/output cold/axle-work/latest/export/output > diffs 2>&1
+ok $? "the incremental export's files are the cold run's"
+sed 's/^/#   /' diffs | head -5
+is "$(ls cold/axle-work/latest/export/output | tr '\n' ' ')" "a.jpg alpha.jpg new.jpg " \
+    "every live photo exported"
+
 # Refusals, each naming its option.
 "$AXLE" run p.yaml fmt=webp prog=true > out 2> err
 is $? 1 "store_progressive with store: webp is refused"
