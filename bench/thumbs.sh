@@ -182,7 +182,7 @@ run_axle() { # run fmt W H [TOOL PIPELINE]
 
 # The same pipeline with the thumbnailer's `quality: fast` (margin 1).
 pipeline_fast=$scratch/thumbnails-fast.yaml
-sed 's/options: {size: "${size}"}/options: {size: "${size}", quality: fast}/' "$pipeline" > "$pipeline_fast"
+sed 's/options: {size: "${size}",/options: {size: "${size}", quality: fast,/' "$pipeline" > "$pipeline_fast"
 grep -q 'quality: fast' "$pipeline_fast" || die "cannot add quality: fast to $pipeline"
 run_axlefast() { run_axle "$@" axlefast "$pipeline_fast"; }
 

@@ -4,13 +4,14 @@
 # thumbnails 640x338, import by reference).
 #
 #   bench/workdir_size.sh [--build DIR] [--images N] [--size WxH] [--copy]
-#                         [--store encoded|raw]
+#                         [--store encoded|raw|jpeg|webp|png]
 #
 # Makes (or reuses) N 4K q90 JPEGs with bench/make_corpus.py in
 # bench/.corpus, runs pipelines/thumbnails.yaml in a new workdir (slices =
 # CPUs), and prints du of the input, of the workdir and of each step's
 # job, and the ratio.  --copy imports with copy: true (the bytes stored),
-# and --store raw (thumbnails as raw pixels) are for comparison.  The
+# and --store raw (thumbnails as raw pixels) or jpeg (as export writes
+# them, store_quality 85 = export's quality) are for comparison.  The
 # thumbnailer stage's wall time is printed too.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
     --size) size=$2; shift 2 ;;
     --copy) copy=true; shift ;;
     --store) store=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
     esac
 done

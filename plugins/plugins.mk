@@ -15,7 +15,8 @@ plugins_import_images_la_SOURCES += plugins/import_images/import_meta.c \
 
 method_LTLIBRARIES += plugins/thumbnailer.la
 plugins_thumbnailer_la_SOURCES = plugins/thumbnailer/thumbnailer.c \
-	plugins/thumbnailer/thumbnailer_colour.c plugins/thumbnailer/thumbnailer_colour.h
+	plugins/thumbnailer/thumbnailer_colour.c plugins/thumbnailer/thumbnailer_colour.h \
+	plugins/thumbnailer/thumbnailer_store.c plugins/thumbnailer/thumbnailer_store.h
 plugins_thumbnailer_la_CFLAGS = $(MODULE_CFLAGS) $(JANSSON_CFLAGS)
 plugins_thumbnailer_la_LDFLAGS = $(AM_LDFLAGS) $(MODULE_FLAGS)
 plugins_thumbnailer_la_LIBADD = lib/libaxle.la $(JANSSON_LIBS)

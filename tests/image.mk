@@ -136,6 +136,15 @@ tests_unit_test_image_store_SOURCES = tests/unit/test_image_store.c
 tests_unit_test_image_store_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/lib/image
 tests_unit_test_image_store_LDADD = $(TEST_LIBS)
 IMAGE_SHELL_TESTS += tests/image/store_order.sh
+# One encode per thumbnail (issue 12, fused): the thumbnailer's store:
+# jpeg|webp|png, exported as it is, byte for byte a re-encode's file.
+IMAGE_SHELL_TESTS += tests/image/store_export.sh
+IMAGE_UNIT_TESTS += tests/unit/test_image_encoded_as
+tests_unit_test_image_encoded_as_SOURCES = tests/unit/test_image_encoded_as.c \
+	$(IMAGE_TEST_UTIL)
+tests_unit_test_image_encoded_as_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_encoded_as_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/image/cells.py
 # issue 13, part `formats`: profiles of PNG, TIFF, HEIF/AVIF (ICC and
 # nclx) and CMYK JPEGs; camera RAW and JPEG XL (tests/image/make_raw.py
 # writes DNGs).

@@ -53,3 +53,6 @@ lib_libaxle_la_SOURCES += lib/image/image_jpeg_scans.c
 # from the headers, for import_images' columns.
 lib_libaxle_la_SOURCES += lib/image/image_exif_meta.c lib/image/image_heif_exif.c \
 	lib/image/image_photo_meta.c
+# One encode per thumbnail (issue 12): whether a stored cell is coded as
+# export would code it, so export passes it through.
+lib_libaxle_la_SOURCES += lib/image/image_encoded_as.c

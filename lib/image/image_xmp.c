@@ -5,7 +5,8 @@
  * after the JFIF (APP0) and Exif (APP1) headers as the XMP specification
  * (part 3) asks; WebP in an "XMP " chunk, which libwebpmux adds, turning a
  * simple file into an extended one (VP8X with the XMP flag); PNG in an
- * uncompressed iTXt chunk keyed "XML:com.adobe.xmp", right after IHDR.
+ * uncompressed iTXt chunk keyed "XML:com.adobe.xmp", just before the
+ * first IDAT (where libpng writes text chunks).
  * AVIF keeps XMP in an item that only a rewrite of its boxes can add, so
  * AVIF files get theirs when encoded (image_encode_avif.c); finding it
  * there is a scan for the packet wrapper, which XMP part 3 offers for
@@ -155,16 +156,38 @@ png_chunk_xmp(const struct img_chunk *ch, size_t *xmplen)
     return (const char *)q;
 }
 
+/* Writes the iTXt chunk of `xmp` at o (body: its type and data bytes). */
+static uint8_t *
+png_put_xmp(uint8_t *o, const char *xmp, size_t xmplen, size_t body)
+{
+    uint8_t *chunk = o + 4;
+    size_t n = body - 4;
+    *o++ = (uint8_t)(n >> 24), *o++ = (uint8_t)(n >> 16), *o++ = (uint8_t)(n >> 8);
+    *o++ = (uint8_t)n;
+    memcpy(o, "iTXt" PNG_XMP_KEY "\0\0\0\0", 4 + PNG_XMP_HEAD);
+    memcpy(o + 4 + PNG_XMP_HEAD, xmp, xmplen);
+    o += body;
+    uint32_t crc = img_png_crc(chunk, body);
+    *o++ = (uint8_t)(crc >> 24), *o++ = (uint8_t)(crc >> 16), *o++ = (uint8_t)(crc >> 8);
+    *o++ = (uint8_t)crc;
+    return o;
+}
+
+/* The new iTXt chunk goes just before the image data (the first IDAT),
+ * where libpng writes the text chunks of a file it encodes: so a PNG
+ * encoded without XMP and given its packet here is byte for byte the PNG
+ * encoded with it (export passing a stored PNG thumbnail through, issue
+ * 12), and readers that stop at the image data still find it. */
 static int
 png_add_xmp(const uint8_t *p, size_t len, const char *xmp, size_t xmplen, void **out,
             size_t *outlen, char *err, size_t errlen)
 {
-    size_t pos = 0, n, ihdr_end;
+    size_t pos = 0, n;
     struct img_chunk ch;
     int rc = img_png_next_chunk(p, len, &pos, &ch);
     if (rc != 1 || memcmp(ch.fourcc, "IHDR", 4) != 0)
         return img_fail(err, errlen, AXLE_EFORMAT, "corrupt PNG: it does not start with IHDR");
-    ihdr_end = ch.end;
+    size_t sig_end = ch.start;
     while ((rc = img_png_next_chunk(p, len, &pos, &ch)) == 1)
         ;
     if (rc < 0)
@@ -176,24 +199,19 @@ png_add_xmp(const uint8_t *p, size_t len, const char *xmp, size_t xmplen, void *
     uint8_t *buf = malloc(len + body + 8), *o = buf;
     if (!buf)
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory");
-    memcpy(o, p, ihdr_end); /* signature and IHDR */
-    o += ihdr_end;
-    uint8_t *chunk = o + 4;
-    n = body - 4;
-    *o++ = (uint8_t)(n >> 24), *o++ = (uint8_t)(n >> 16), *o++ = (uint8_t)(n >> 8);
-    *o++ = (uint8_t)n;
-    memcpy(o, "iTXt" PNG_XMP_KEY "\0\0\0\0", 4 + PNG_XMP_HEAD);
-    memcpy(o + 4 + PNG_XMP_HEAD, xmp, xmplen);
-    o += body;
-    uint32_t crc = img_png_crc(chunk, body);
-    *o++ = (uint8_t)(crc >> 24), *o++ = (uint8_t)(crc >> 16), *o++ = (uint8_t)(crc >> 8);
-    *o++ = (uint8_t)crc;
-    for (pos = ihdr_end; img_png_next_chunk(p, len, &pos, &ch) == 1;) {
+    memcpy(o, p, sig_end); /* the signature */
+    o += sig_end;
+    bool added = false;
+    for (pos = 0; img_png_next_chunk(p, len, &pos, &ch) == 1;) {
         if (png_chunk_xmp(&ch, &n))
             continue; /* replaced */
+        if (!added && (memcmp(ch.fourcc, "IDAT", 4) == 0 || memcmp(ch.fourcc, "IEND", 4) == 0))
+            o = png_put_xmp(o, xmp, xmplen, body), added = true;
         memcpy(o, p + ch.start, ch.end - ch.start);
         o += ch.end - ch.start;
     }
+    if (!added) /* no image data: a file that ends early keeps its packet */
+        o = png_put_xmp(o, xmp, xmplen, body);
     *out = buf;
     *outlen = (size_t)(o - buf);
     return AXLE_OK;

@@ -77,8 +77,8 @@ export_format_read(axle_job *job, axle_dataset *src, struct export_format *f)
 bool
 export_format_passes(const struct export_format *f, int quality, const axle_image *img)
 {
-    return img->codec == f->codec && img->orientation <= 1 && !f->enc.progressive &&
-           f->enc.subsampling == 0 && !f->keep_metadata && quality == f->enc.quality;
+    /* EXIF is the photo's, not the cell's: only an encode adds it */
+    return !f->keep_metadata && axle_image_encoded_as(img, quality, f->codec, &f->enc);
 }
 
 /* The cell's profile when it fits the pixels written. */

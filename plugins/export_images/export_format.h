@@ -33,9 +33,10 @@ struct export_format {
 int export_format_read(axle_job *job, axle_dataset *src, struct export_format *f);
 
 /* A stored cell passes through untouched only when re-encoding it would
- * aim at the same bitstream: same codec and quality (`quality`, the
- * cell's recorded one), upright, baseline with the default chroma, and no
- * EXIF to add. */
+ * aim at the same bitstream (axle_image_encoded_as: same codec, quality
+ * (`quality`, the cell's recorded one), scans and chroma, upright) and
+ * there is no EXIF to add.  A cell the thumbnailer stored with `store:
+ * FORMAT` and export's options is then the file a re-encode writes. */
 bool export_format_passes(const struct export_format *f, int quality, const axle_image *img);
 
 /* The metadata of one file: *o is f->enc plus the ICC profile the cell

@@ -13,9 +13,11 @@
  * A cell already in the format asked for, encoded at the quality asked
  * for (axle_cursor_image_quality) and upright, is passed on untouched:
  * its coded data as stored, only the provenance XMP added; not when the
- * options ask for more (export_format.c: progressive, subsampling,
- * metadata: keep).  The format's options, the colour profile and EXIF
- * each file carries are export_format.c's.
+ * options ask for other scans or chroma, or metadata: keep
+ * (export_format_passes).  A thumbnailer storing `store: FORMAT` with
+ * export's options makes every cell such a one: one encode per
+ * thumbnail.  The format's options, the colour profile and EXIF each file
+ * carries are export_format.c's.
  *
  * Provenance: every file carries the job's id and identity and its source
  * file's name in its own XMP (axle_image_encode_provenance), and the job's

@@ -3,8 +3,9 @@
  * Writes dataset "default" whose parent is the source, so the source's
  * columns (filename, shape, ...) are linked, not copied, and new image
  * columns are added, row for row: `output` ("thumb") at `size`, and one
- * per `sizes` entry.  Every thumbnail column is stored by store_image:
- * encoded within 45 dB of its pixels, or raw pixels with `store: raw`.
+ * per `sizes` entry.  Every thumbnail column is stored by thumb_store_put
+ * (thumbnailer_store.c): encoded within 45 dB of its pixels, raw pixels
+ * with `store: raw`, or as export_images writes a format (`store: jpeg`).
  * Each slice thumbnails its own slice of the source.  An image that cannot
  * be decoded gets null thumbnails and an entry in the skipped list, or
  * fails the job with `on_error: fail`.
@@ -28,6 +29,7 @@
 
 #include "axle/axle.h"
 #include "thumbnailer_colour.h"
+#include "thumbnailer_store.h"
 
 /* The largest thumbnail side: JPEG's maximum (libjpeg's JPEG_MAX_DIMENSION). */
 #define THUMB_MAX_SIDE 65500
@@ -46,9 +48,7 @@ static const axle_option options[] = {
                     "refuse images with more pixels, and upscaled sizes too (0: no limit)"),
     AXLE_OPTION_ENUM("colour", "srgb", "srgb|keep",
                      "srgb: convert an embedded ICC profile to sRGB; keep: pixels as stored"),
-    AXLE_OPTION_ENUM("store", "encoded", "encoded|raw",
-                     "thumbnails in the dataset: encoded (JPEG within 45 dB PSNR, else "
-                     "lossless WebP) or raw pixels"),
+    THUMB_STORE_OPTIONS,
     AXLE_OPTION_ENUM("crop", "none", "none|centre|entropy|attention",
                      "none fits inside; the others fill the box and cut the excess: the "
                      "middle, the busiest part, the most salient part"),
@@ -67,7 +67,7 @@ static const axle_input inputs[] = {
     AXLE_INPUT_DATASET("source", true, "the dataset with the image column (import_images)"),
     AXLE_INPUT_END};
 
-AXLE_METHOD(thumbnailer, "1.1",
+AXLE_METHOD(thumbnailer, "1.2",
             "thumbnails: shrink-on-load decode, Lanczos3 resize, EXIF orientation",
             options, inputs);
 AXLE_ROW_WISE;
@@ -95,7 +95,7 @@ struct slice {
     uint8_t background[3];
     uint64_t max_pixels;
     unsigned flags; /* AXLE_TO_SRGB for colour: srgb; for every size */
-    bool raw;       /* store: raw */
+    struct thumb_store store; /* store and its store_* options */
     unsigned long long made, skipped, decodes;
 };
 
@@ -166,7 +166,8 @@ read_options(axle_job *job, struct slice *s)
     s->flags = thumb_colour_flags(job);
     if (axle_opt_enum(job, "quality") == 1) /* high|fast */
         s->flags |= AXLE_DECODE_FAST;
-    s->raw = axle_opt_enum(job, "store") == 1; /* encoded|raw */
+    if (rc == AXLE_OK)
+        rc = thumb_store_read(job, &s->store);
     return rc;
 }
 
@@ -264,36 +265,6 @@ finish(const struct slice *s, axle_pixels *px)
     return rc;
 }
 
-/* Stores one output image in column `col` of the current row: encoded
- * small but within AXLE_STORE_MIN_PSNR of its pixels, with the quality it
- * was encoded at (so export can pass it on untouched), or raw pixels.
- * Every thumbnail column (`output` and each of `sizes`) is stored by this
- * one function. */
-static int
-store_image(struct slice *s, int col, const axle_pixels *px, const char *name,
-            const void *icc, size_t icclen)
-{
-    if (s->raw) {
-        axle_image raw = axle_image_from_pixels(px);
-        int rc = thumb_colour_attach(s->job, icc, icclen, &raw, NULL, name);
-        return rc == AXLE_OK ? axle_put_image(out, col, &raw) : rc;
-    }
-    axle_image img;
-    int quality;
-    void *enc;
-    char err[512];
-    int rc = axle_image_encode_stored(px, &img, &quality, &enc, err, sizeof err);
-    if (rc != AXLE_OK)
-        rc = axle_error(s->job, rc, "%s: storing the thumbnail: %s", name, err);
-    else /* colour: keep: the photo's profile goes with the pixels */
-        rc = thumb_colour_attach(s->job, icc, icclen, &img, &enc, name);
-    if (rc == AXLE_OK)
-        rc = quality ? axle_put_image_quality(out, col, &img, quality)
-                     : axle_put_image(out, col, &img);
-    free(enc);
-    return rc;
-}
-
 /* One row of the output: thumbnails, nulls, or the end of the job. */
 static int
 one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
@@ -324,7 +295,8 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
         if (rc != AXLE_OK)
             rc = axle_error(s->job, rc, "%s: out of memory finishing a thumbnail", name);
         else
-            rc = store_image(s, out_cols[i], &px[i], name, icc, icclen);
+            rc = thumb_store_put(s->job, &s->store, out, out_cols[i], &px[i], name, icc,
+                                 icclen);
     }
     free(icc);
     for (size_t i = 0; i < s->nsizes; i++)

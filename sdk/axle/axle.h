@@ -1279,6 +1279,22 @@ const char *axle_job_recipe(const axle_job *job);
 /* Live rows of ds's whole chain (all its rows without a chain), or -1. */
 int64_t axle_dataset_live_rows(axle_job *job, axle_dataset *ds);
 
+/* ---- thumbnails stored as export writes them (issue 12: one encode) ---- */
+
+/* Whether an encoded cell, stored with the recorded quality `quality`
+ * (axle_cursor_image_quality), is coded as axle_image_encode_with(px,
+ * codec, o) codes pixels: same codec; JPEG at that quality, baseline or
+ * progressive as o asks, with the chroma o gives (grey has none); lossy
+ * WebP at that quality; PNG recorded lossless (AXLE_QUALITY_LOSSLESS);
+ * upright (orientation 1), and o without EXIF, which the cell cannot
+ * gain unencoded.  Then writing the cell as it is, with its own ICC
+ * profile and the provenance XMP added (axle_image_add_provenance), gives
+ * the file its decode re-encoded with that profile would: export_images
+ * passes such cells through.  Never for AVIF, which takes its XMP only
+ * when encoded.  The thumbnailer's `store: jpeg|webp|png` makes them. */
+bool axle_image_encoded_as(const axle_image *img, int quality, axle_codec codec,
+                           const axle_encode_options *o);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,41 +46,9 @@ thumbs=wd/$(step_job out thumbs)/ds/default
 raw=wd/$(step_job out raw)/ds/default
 sized=wd/$(step_job out sized)/ds/default
 
-# cells.py DIR COLUMN PREFIX: one line per cell "slice codec quality WxH
-# bytes file", each cell's bytes in PREFIX-S-N.bin (raw: a PNG of them).
-cat > cells.py <<'EOF'
-import glob, io, json, os, sys
-from PIL import Image
-ds, column, prefix = sys.argv[1:4]
-meta = json.load(open(os.path.join(ds, "meta.json")))
-col = [c for c in meta["columns"] if c["name"] == column][0]
-codecs = {1: "jpeg", 2: "webp", 3: "raw"}
-modes = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
-for s, name in enumerate(col["files"]):
-    if not name:
-        continue
-    data, pos, n = open(os.path.join(ds, col["location"], name), "rb").read(), 0, 0
-    while pos < len(data):
-        length, shift = 0, 0
-        while True:
-            b = data[pos]; pos += 1
-            length |= (b & 0x7F) << shift; shift += 7
-            if not b & 0x80:
-                break
-        cell = data[pos:pos + length - 1]; pos += length - 1
-        codec, ch, w, h = cell[0], cell[1], int.from_bytes(cell[4:8], "little"), int.from_bytes(cell[8:12], "little")
-        body = cell[12:]
-        out = "%s-%d-%d.bin" % (prefix, s, n)
-        if codec == 3:
-            Image.frombytes(modes[ch], (w, h), body).save(out, "PNG")
-        else:
-            open(out, "wb").write(body)
-        print(s, codecs.get(codec, codec), cell[3], "%dx%d" % (w, h), len(body), out)
-        n += 1
-EOF
 py() { "$PYTHON_PIL" "$@"; }
-py cells.py "$thumbs" thumb stored > stored.txt
-py cells.py "$raw" thumb raw > raw.txt
+py "$AXLE_SRCDIR/tests/image/cells.py" "$thumbs" thumb stored > stored.txt
+py "$AXLE_SRCDIR/tests/image/cells.py" "$raw" thumb raw > raw.txt
 sed 's/^/# /' stored.txt
 is "$(wc -l < stored.txt | tr -d ' ')" 4 "four thumbnails stored"
 is "$(awk '$2 == "jpeg" && ($3 == 0 || ($3 >= 95 && $3 <= 100))' stored.txt | wc -l | tr -d ' ')" 3 \
@@ -130,7 +98,7 @@ for c in stored-*.bin; do cmp -s other.jpg "$c" && echo "$c" ; done > same.txt
 is "$(wc -l < same.txt | tr -d ' ')" 0 "at quality 85 every file is encoded again"
 
 # Every column of `sizes` is stored as the main one is (one store_image).
-py cells.py "$sized" small small > small.txt
+py "$AXLE_SRCDIR/tests/image/cells.py" "$sized" small small > small.txt
 sed 's/^/# /' small.txt
 is "$(awk '($2 == "jpeg" || $2 == "webp") && ($4 ~ /^100x/ || $4 ~ /x100$/)' small.txt \
       | wc -l | tr -d ' ')" 4 "each 'sizes' thumbnail is stored encoded too, at its own size"

@@ -30,7 +30,7 @@ is "$(ls there/axle-work/axle-work-3/output | wc -l)" "$(ls photos | wc -l)" \
 # folder (its lock, its manifest); the others only write their files.
 # The same dest (an option, so part of the identity), moved aside between.
 for w in here there; do
-    sed "s|quality: 85}|quality: 85, dest: $T_TMP/out}|" "$AXLE_SRCDIR/pipelines/thumbnails.yaml" > $w/dest.yaml
+    sed "s|format: jpeg, quality: \"\${quality}\"}|format: jpeg, quality: \"\${quality}\", dest: $T_TMP/out}|" "$AXLE_SRCDIR/pipelines/thumbnails.yaml" > $w/dest.yaml
 done
 (cd here && "$AXLE" run dest.yaml input="$T_TMP/photos" > out3 2> err3)
 ok $? "a local run exporting to a dest folder succeeds"
