@@ -53,3 +53,7 @@ lib_libaxle_la_SOURCES += lib/image/image_jpeg_scans.c
 # from the headers, for import_images' columns.
 lib_libaxle_la_SOURCES += lib/image/image_exif_meta.c lib/image/image_heif_exif.c \
 	lib/image/image_photo_meta.c
+# 16-bit sources kept at 16 bits through the resize and the conversion to
+# sRGB, rounded to 8 bits once at the end (issue 13, part `deep`).
+lib_libaxle_la_SOURCES += lib/image/image_deep.h lib/image/image_deep.c \
+	lib/image/image_resize16.c

@@ -1,6 +1,7 @@
 /* image_jxl.c - JPEG XL through libjxl (Debian 12: 0.7): the first frame
  * (animations are coalesced by libjxl), 8 bits, grey or RGB with alpha
- * unpremultiplied.  The pixels come back in stored orientation with the
+ * unpremultiplied; 16 bits for a source of more than 8 through
+ * img_jxl_decode_deep (image_deep.h).  The pixels come back in stored orientation with the
  * file's orientation reported as EXIF's, so the pipeline turns them as it
  * does a JPEG's.  libjxl 0.7 has no reduced-scale decode: every pixel is
  * decoded (no shrink-on-load).
@@ -15,6 +16,7 @@
 
 #include <jxl/decode.h>
 
+#include "image_deep.h"
 #include "image_internal.h"
 
 static bool
@@ -123,10 +125,45 @@ img_jxl_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err, s
     return rc;
 }
 
-/* Runs the decoder to the end of the first frame, allocating the output
- * when the header has been checked against the limit. */
+/* Where a decode's pixels go: 8-bit axle_pixels, or 16-bit img_deep
+ * (image_deep.h) for a source of more than 8 bits. */
+struct jxl_out {
+    axle_pixels *px;
+    img_deep *deep;
+};
+
+/* The output buffer, allocated once the header has been checked against
+ * the limit. */
 static int
-run(JxlDecoder *dec, const struct img_decode_req *req, axle_pixels *out, char *err,
+set_buffer(JxlDecoder *dec, const struct img_decode_req *req, const JxlBasicInfo *info,
+           JxlPixelFormat *format, struct jxl_out *o, char *err, size_t errlen)
+{
+    void *data;
+    size_t size;
+    if (o->deep) {
+        if (img_deep_alloc(o->deep, info->xsize, info->ysize, format->num_channels) != AXLE_OK)
+            return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the JPEG XL");
+        format->data_type = JXL_TYPE_UINT16;
+        format->align = o->deep->stride * sizeof *o->deep->data;
+        data = o->deep->data;
+        size = format->align * info->ysize;
+    } else {
+        int rc = img_alloc(req, o->px, info->xsize, info->ysize, format->num_channels, err,
+                           errlen);
+        if (rc != AXLE_OK)
+            return rc;
+        format->align = o->px->stride;
+        data = o->px->data;
+        size = o->px->stride * o->px->height;
+    }
+    if (JxlDecoderSetImageOutBuffer(dec, format, data, size) != JXL_DEC_SUCCESS)
+        return img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG XL: unexpected pixel layout");
+    return AXLE_OK;
+}
+
+/* Runs the decoder to the end of the first frame. */
+static int
+run(JxlDecoder *dec, const struct img_decode_req *req, struct jxl_out *o, char *err,
     size_t errlen)
 {
     JxlBasicInfo info;
@@ -137,6 +174,8 @@ run(JxlDecoder *dec, const struct img_decode_req *req, axle_pixels *out, char *e
         case JXL_DEC_BASIC_INFO: {
             if (JxlDecoderGetBasicInfo(dec, &info) != JXL_DEC_SUCCESS)
                 return img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG XL: no header");
+            if (o->deep && info.bits_per_sample <= 8)
+                return IMG_NOT_DEEP;
             int rc = img_check_pixels(info.xsize, info.ysize, req->max_pixels, err, errlen);
             if (rc != AXLE_OK)
                 return rc;
@@ -146,15 +185,9 @@ run(JxlDecoder *dec, const struct img_decode_req *req, axle_pixels *out, char *e
             break;
         }
         case JXL_DEC_NEED_IMAGE_OUT_BUFFER: {
-            int rc = img_alloc(req, out, info.xsize, info.ysize, format.num_channels, err,
-                               errlen);
+            int rc = set_buffer(dec, req, &info, &format, o, err, errlen);
             if (rc != AXLE_OK)
                 return rc;
-            format.align = out->stride;
-            if (JxlDecoderSetImageOutBuffer(dec, &format, out->data,
-                                            out->stride * out->height) != JXL_DEC_SUCCESS)
-                return img_fail(err, errlen, AXLE_EFORMAT,
-                                "corrupt JPEG XL: unexpected pixel layout");
             break;
         }
         case JXL_DEC_FULL_IMAGE:
@@ -180,10 +213,26 @@ decode_jxl(const axle_image *img, const struct img_decode_req *req, axle_pixels 
     JxlDecoder *dec = start(img->data, img->size, false, JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE);
     if (!dec)
         return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG XL decoder");
-    int rc = run(dec, req, out, err, errlen);
+    struct jxl_out o = {out, NULL};
+    int rc = run(dec, req, &o, err, errlen);
     JxlDecoderDestroy(dec);
     if (rc != AXLE_OK)
         axle_pixels_free(out);
+    return rc;
+}
+
+int
+img_jxl_decode_deep(const axle_image *img, const struct img_decode_req *req, img_deep *out,
+                    char *err, size_t errlen)
+{
+    JxlDecoder *dec = start(img->data, img->size, false, JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE);
+    if (!dec)
+        return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG XL decoder");
+    struct jxl_out o = {NULL, out};
+    int rc = run(dec, req, &o, err, errlen);
+    JxlDecoderDestroy(dec);
+    if (rc != AXLE_OK)
+        img_deep_free(out);
     return rc;
 }
 
