@@ -57,3 +57,5 @@ lib_libaxle_la_SOURCES += lib/image/image_exif_meta.c lib/image/image_heif_exif.
 # sRGB, rounded to 8 bits once at the end (issue 13, part `deep`).
 lib_libaxle_la_SOURCES += lib/image/image_deep.h lib/image/image_deep.c \
 	lib/image/image_resize16.c
+# metadata: keep for every format, read from the photo's headers only.
+lib_libaxle_la_SOURCES += lib/image/image_exif_head.c

@@ -1279,6 +1279,33 @@ const char *axle_job_recipe(const axle_job *job);
 /* Live rows of ds's whole chain (all its rows without a chain), or -1. */
 int64_t axle_dataset_live_rows(axle_job *job, axle_dataset *ds);
 
+/* ---- metadata: keep from headers only, every format (issue 13: deep) -- */
+
+/* axle_image_exif_for_export for a photo file of `file_size` bytes whose
+ * first `len` bytes are at `head`, the rest read through `read_at` (may be
+ * NULL: then only `head` is looked at), only the bytes needed: JPEG
+ * segments up to the first scan, PNG chunks up to the image data, WebP
+ * chunk headers, a HEIF/AVIF meta box and Exif item, a TIFF's
+ * directories.  A TIFF (or DNG) gives IFD0's descriptive tags (make,
+ * model, date, software, artist, copyright, description, resolution) and
+ * its Exif and GPS directories, laid out anew without the maker note
+ * (whose offsets point into the original file); axle_image_exif_for_export
+ * does the same for a TIFF held whole.  *exif NULL when there is none. */
+int axle_image_exif_for_export_at(const void *head, size_t len, uint64_t file_size,
+                                  axle_read_at_fn *read_at, void *ctx, void **exif,
+                                  size_t *exif_len, char *err, size_t errlen);
+
+/* The current image cell's EXIF made fit for export, as above: a cell
+ * that holds its bytes is read in memory; a reference cell's file is
+ * opened and checked as axle_cursor_image checks it (AXLE_ESTALE when it
+ * changed since its import), and only its headers are read, not the
+ * whole photo.  AXLE_EINVAL for a null or non-image cell. */
+int axle_cursor_image_exif(const axle_cursor *c, void **exif, size_t *len, char *err,
+                           size_t errlen);
+/* The same for column `col` of the current row of `r`: AXLE_OK with *exif
+ * NULL for a null cell; an error (set as the job's message) otherwise. */
+int axle_rows_image_exif(axle_rows *r, int col, void **exif, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,8 +7,10 @@ sources are reduced to 8 bits after resizing").
                                  greya16.png (grey+alpha), rgb16.tif (RGB,
                                  strips, uncompressed)
   deep16.py make-icc ICC OUT.png  RGB as rgb16.png, with ICC profile ICC
-  deep16.py check FILE.axr W H   mean and largest absolute difference of
+                                 and o6_16.png (RGB, EXIF orientation 6)
+  deep16.py check FILE.axr W H [o6]  mean and largest absolute difference of
                                  an image_tool thumbnail from the reference
+                                 (W x H as stored; o6: shown turned)
 
 The pattern: bands 64 pixels wide, each at level L (of 255), filled with
 2x2 tiles whose pixels are L + 0.45, L + 0.45, L + 0.45 and L + 1.45 in
@@ -56,11 +58,17 @@ def chunk(kind, data):
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
 
-def write_png(path, channels, icc=None):
+def exif_orientation(o):
+    """A bare TIFF structure with IFD0's Orientation tag (PNG's eXIf)."""
+    return b"MM\0*" + struct.pack(">IHHHIHHI", 8, 1, 0x0112, 3, 1, o, 0, 0)
+
+
+def write_png(path, channels, icc=None, exif=None):
     colour_type = {1: 0, 2: 4, 3: 2, 4: 6}[channels]
     raw = b"".join(b"\0" + struct.pack(">%dH" % len(r), *r) for r in rows(channels))
     ihdr = struct.pack(">IIBBBBB", W, H, 16, colour_type, 0, 0, 0)
     iccp = chunk(b"iCCP", b"profile\0\0" + zlib.compress(icc)) if icc else b""
+    iccp += chunk(b"eXIf", exif) if exif else b""
     with open(path, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + iccp +
                 chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
@@ -105,16 +113,18 @@ def reference(channels, w, h):
     return bands
 
 
-def check(path, w, h):
+def check(path, w, h, turned=False):
     with open(path, "rb") as f:
         head = f.readline().split()
         aw, ah, ac = int(head[1]), int(head[2]), int(head[3])
         px = f.read()
-    if (aw, ah) != (w, h):
-        sys.exit("%s is %dx%d, not %dx%d" % (path, aw, ah, w, h))
+    if (aw, ah) != ((h, w) if turned else (w, h)):
+        sys.exit("%s is %dx%d, not as wanted" % (path, aw, ah))
     colours = 1 if ac in (1, 2) else 3
     total, worst, n = 0.0, 0.0, 0
     for c, band in enumerate(reference(ac, w, h)):
+        if turned:  # EXIF orientation 6: turned 90 degrees clockwise
+            band = band.transpose(Image.ROTATE_270)
         ref = list(band.getdata())
         for i, r in enumerate(ref):
             want = min(255, max(0, int(r + 0.5)))
@@ -135,10 +145,11 @@ if __name__ == "__main__":
         write_png("rgba16.png", 4)
         write_png("greya16.png", 2)
         write_tiff("rgb16.tif")
+        write_png("o6_16.png", 3, exif=exif_orientation(6))
     elif sys.argv[1] == "make-icc":
         with open(sys.argv[2], "rb") as f:
             write_png(sys.argv[3], 3, f.read())
     elif sys.argv[1] == "check":
-        check(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        check(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:] == ["o6"])
     else:
         sys.exit(__doc__)

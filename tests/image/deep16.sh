@@ -26,6 +26,9 @@ thumbs_match rgb16.png 3
 thumbs_match rgba16.png 4
 thumbs_match greya16.png 2
 thumbs_match rgb16.tif 3
+is "$("$TOOL" thumb o6_16.png 40 120 o6.axr)" "40x120 channels=3" "orientation 6: turned"
+set -- $(deep check o6.axr 120 40 o6)
+at_most "${1:-99}" 0.05 "orientation 6: mean difference from the turned reference"
 
 if command -v vips >/dev/null; then
     vips tiffsave rgb16.png tiled16.tif --tile --tile-width 128 --tile-height 128 \
