@@ -146,3 +146,4 @@ EXTRA_DIST += tests/image/make_raw.py
 IMAGE_SHELL_TESTS += tests/image/deep16.sh
 EXTRA_DIST += tests/image/deep16.py
 IMAGE_SHELL_TESTS += tests/image/keep_exif.sh
+IMAGE_SHELL_TESTS += tests/image/jxl_dc.sh

@@ -1146,8 +1146,9 @@ int axle_image_exif_for_export(const axle_image *img, void **exif, size_t *len,
  * smallest DCT scale that still covers the wanted size, the scale Pillow's
  * draft() picks.  About a third less decode work on large photos, within
  * the quality bar on photographs; fine periodic detail (a zone plate,
- * fabric) shows moire the default margin avoids.  Other formats decode as
- * without the flag.  The thumbnailer's `quality: fast`. */
+ * fabric) shows moire the default margin avoids.  A lossy JPEG XL's DC
+ * pass (1/8) is used at margin 1 alike; other formats decode as without
+ * the flag.  The thumbnailer's `quality: fast`. */
 #define AXLE_DECODE_FAST 0x40u
 
 /* A progressive JPEG decoded for a result at least twice smaller stops
