@@ -7,6 +7,7 @@
 # pixels are upright) and no IFD1 thumbnail.  TIFF's are the photo's IFD0
 # descriptive tags and Exif and GPS directories, laid out anew.  The EXIF
 # is read from the photo's headers only (BENCHMARKS.md measures the bytes).
+# The import's metadata columns of the same files agree with exiftool.
 . "$AXLE_SRCDIR/tests/lib.sh"
 . "$AXLE_SRCDIR/tests/image/lib_image.sh"
 [ -x "$AXLE" ] || skip_all "axle is not built"
@@ -66,6 +67,16 @@ for f in $formats; do
     *) is "$(tag ImageSize "$o")" "67x100" "$f: the thumbnail turned as its EXIF said" ;;
     esac
 done
+# The import's metadata columns agree with exiftool on the same files.
+col() { "$AXLE" ds import --workdir wd --column "$1" >"col-$1"; }
+for c in filename make model taken latitude longitude; do col "$c"; done
+paste -d '|' col-filename col-make col-model col-taken col-latitude col-longitude >cols
+for f in $formats; do
+    want="$(tag Make "in/$f")|$(tag Model "in/$f")|$(exiftool -s3 -d '%Y-%m-%dT%H:%M:%S'         -DateTimeOriginal "in/$f")|$(tag 'GPSLatitude#' "in/$f")|$(tag 'GPSLongitude#' "in/$f")"
+    is "$(awk -F'|' -v n="$f" '$1 == n' cols | cut -d'|' -f2-)" "$want" \
+        "$f: import's make, model, taken and GPS agree with exiftool"
+done
+
 # A TIFF's IFD0 describes its pixels: none of that comes along.
 o="$outdir/strips.jpg"
 is "$(exiftool -s3 -IFD0:StripOffsets -IFD0:BitsPerSample -IFD0:Compression "$o")" "" \
