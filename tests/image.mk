@@ -151,3 +151,8 @@ EXTRA_DIST += tests/image/cells.py
 IMAGE_SHELL_TESTS += tests/image/colour_formats.sh tests/image/camera_raw.sh \
 	tests/image/jpeg_xl.sh
 EXTRA_DIST += tests/image/make_raw.py
+# issue 13, part `deep`: 16-bit sources reduced to 8 bits after the resize.
+IMAGE_SHELL_TESTS += tests/image/deep16.sh
+EXTRA_DIST += tests/image/deep16.py
+IMAGE_SHELL_TESTS += tests/image/keep_exif.sh
+IMAGE_SHELL_TESTS += tests/image/jxl_dc.sh

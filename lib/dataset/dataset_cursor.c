@@ -411,6 +411,31 @@ axle_cursor_image(const axle_cursor *c, axle_image *out)
 }
 
 int
+axle_cursor_image_exif(const axle_cursor *c, void **exif, size_t *len, char *err,
+                       size_t errlen)
+{
+    if (!exif || !len)
+        return AXLE_EINVAL;
+    *exif = NULL;
+    *len = 0;
+    if (err && errlen)
+        err[0] = '\0';
+    if (c->ref)
+        c->ref->err[0] = '\0';
+    if (c->col->type != AXLE_IMAGE || c->null || !c->val || c->len < DS_IMAGE_HEADER)
+        return AXLE_EINVAL;
+    if (!(c->val[0] & DS_IMAGE_REF)) {
+        axle_image img;
+        int rc = axle_cursor_image(c, &img);
+        return rc == AXLE_OK ? axle_image_exif_for_export(&img, exif, len, err, errlen) : rc;
+    }
+    int rc = ds_ref_exif(c->ref, c->val, c->len, c->col->dir, exif, len);
+    if (rc != AXLE_OK && err && errlen)
+        snprintf(err, errlen, "%s", c->ref->err);
+    return rc;
+}
+
+int
 axle_cursor_image_quality(const axle_cursor *c)
 {
     if (c->col->type != AXLE_IMAGE || c->null || !c->val || c->len < DS_IMAGE_HEADER)

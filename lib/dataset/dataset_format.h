@@ -259,6 +259,11 @@ struct ds_ref_reader {
  * when it cannot be read, with r->err set. */
 int ds_ref_load(struct ds_ref_reader *r, const uint8_t *cell, size_t len,
                 const char *coldir, axle_image *out);
+/* The referenced file's EXIF made fit for export (axle_cursor_image_exif):
+ * the same checks as ds_ref_load, then only the file's headers read.
+ * AXLE_EFORMAT for an EXIF block that is not usable, with r->err set. */
+int ds_ref_exif(struct ds_ref_reader *r, const uint8_t *cell, size_t len,
+                const char *coldir, void **exif, size_t *exif_len);
 /* The path, size and mtime a reference cell records (path not
  * NUL-terminated: *pathlen bytes). */
 void ds_ref_fields(const uint8_t *cell, size_t len, const char **path, size_t *pathlen,

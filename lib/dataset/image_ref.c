@@ -194,3 +194,90 @@ ds_ref_load(struct ds_ref_reader *r, const uint8_t *cell, size_t len, const char
     out->size = (size_t)size;
     return AXLE_OK;
 }
+
+/* ---- EXIF from the headers only (axle_cursor_image_exif, issue 13) ---- */
+
+/* What is read in one go before the EXIF walk asks for more: the headers
+ * of nearly every JPEG, PNG and HEIF, one read. */
+#define EXIF_HEAD (64u << 10)
+
+static int
+pread_at(void *ctx, uint64_t off, void *buf, size_t len)
+{
+    int fd = *(const int *)ctx;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(fd, (uint8_t *)buf + got, len - got, (off_t)(off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return AXLE_EIO;
+        got += (size_t)n;
+    }
+    return AXLE_OK;
+}
+
+/* ds_ref_load's checks, then the EXIF through its headers. */
+static int
+exif_open(struct ref *f, int fd, uint64_t size, int64_t mtime, void **exif, size_t *len)
+{
+    struct ds_ref_reader *r = f->r;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        snprintf(r->err, sizeof r->err, "%s: cannot look at it: %s", f->path,
+                 strerror(errno));
+        return AXLE_EIO;
+    }
+    int rc = check_same(f, &st, size, mtime);
+    if (rc != AXLE_OK)
+        return rc;
+    size_t head = size < EXIF_HEAD ? (size_t)size : EXIF_HEAD;
+    if (head > r->cap) {
+        uint8_t *b = realloc(r->buf, head);
+        if (!b) {
+            snprintf(r->err, sizeof r->err, "%s: out of memory", f->path);
+            return AXLE_ENOMEM;
+        }
+        r->buf = b;
+        r->cap = head;
+    }
+    if (pread_at(&fd, 0, r->buf, head) != AXLE_OK)
+        return stale(f, "changed since import %s (while being read)", f->job);
+    char err[256];
+    rc = axle_image_exif_for_export_at(r->buf, head, size, pread_at, &fd, exif, len, err,
+                                       sizeof err);
+    if (rc != AXLE_OK)
+        snprintf(r->err, sizeof r->err, "%s: %s", f->path, err);
+    if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != size || mtime_ns(&st) != mtime) {
+        free(*exif);
+        *exif = NULL;
+        *len = 0;
+        return stale(f, "changed since import %s (while being read)", f->job);
+    }
+    return rc;
+}
+
+int
+ds_ref_exif(struct ds_ref_reader *r, const uint8_t *cell, size_t len, const char *coldir,
+            void **exif, size_t *exif_len)
+{
+    struct ref f = {.r = r};
+    const char *path;
+    size_t pathlen;
+    uint64_t size;
+    int64_t mtime;
+    ds_ref_fields(cell, len, &path, &pathlen, &size, &mtime);
+    snprintf(f.path, sizeof f.path, "%.*s", (int)pathlen, path);
+    job_of(coldir, f.job, sizeof f.job);
+    r->err[0] = '\0';
+    int fd = open(f.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return stale(&f, "missing since import %s", f.job);
+        snprintf(r->err, sizeof r->err, "%s: cannot open: %s", f.path, strerror(errno));
+        return AXLE_EIO;
+    }
+    int rc = exif_open(&f, fd, size, mtime, exif, exif_len);
+    close(fd);
+    return rc;
+}

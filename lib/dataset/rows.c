@@ -423,6 +423,22 @@ axle_rows_image(axle_rows *r, int col, axle_image *out)
 }
 
 int
+axle_rows_image_exif(axle_rows *r, int col, void **exif, size_t *len)
+{
+    static const axle_type ok[] = {AXLE_IMAGE};
+    axle_cursor *c = column(r, col, "axle_rows_image_exif", ok, 1);
+    *exif = NULL;
+    *len = 0;
+    if (!c)
+        return axle_error(r->job, AXLE_EINVAL, "%s", r->misuse);
+    if (axle_cursor_is_null(c))
+        return AXLE_OK;
+    char err[512];
+    int rc = axle_cursor_image_exif(c, exif, len, err, sizeof err);
+    return rc == AXLE_OK ? rc : axle_error(r->job, rc, "%s", err);
+}
+
+int
 axle_rows_image_quality(axle_rows *r, int col)
 {
     static const axle_type ok[] = {AXLE_IMAGE};

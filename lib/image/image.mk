@@ -56,3 +56,9 @@ lib_libaxle_la_SOURCES += lib/image/image_exif_meta.c lib/image/image_heif_exif.
 # One encode per thumbnail (issue 12): whether a stored cell is coded as
 # export would code it, so export passes it through.
 lib_libaxle_la_SOURCES += lib/image/image_encoded_as.c
+# 16-bit sources kept at 16 bits through the resize and the conversion to
+# sRGB, rounded to 8 bits once at the end (issue 13, part `deep`).
+lib_libaxle_la_SOURCES += lib/image/image_deep.h lib/image/image_deep.c \
+	lib/image/image_resize16.c
+# metadata: keep for every format, read from the photo's headers only.
+lib_libaxle_la_SOURCES += lib/image/image_exif_head.c

@@ -30,6 +30,7 @@
 
 #include <lcms2.h>
 
+#include "image_deep.h"
 #include "image_internal.h"
 
 /* Profiles kept per thread: more than a mixed folder usually holds
@@ -51,6 +52,7 @@ struct colour_entry {
     enum space space;
     cmsHPROFILE profile;     /* kept while transforms may still be built */
     cmsHTRANSFORM xf[5];     /* by channels: 1 grey .. 4 RGBA */
+    cmsHTRANSFORM xf16[5];   /* the same at 16 bits (img_deep_to_srgb) */
     cmsHTRANSFORM cmyk[2];   /* CMYK to sRGB: plain, inverted (Adobe) */
 };
 
@@ -71,9 +73,12 @@ static bool cache_usable;
 static void
 entry_clear(struct colour_entry *e)
 {
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 5; i++) {
         if (e->xf[i])
             cmsDeleteTransform(e->xf[i]);
+        if (e->xf16[i])
+            cmsDeleteTransform(e->xf16[i]);
+    }
     for (int i = 0; i < 2; i++)
         if (e->cmyk[i])
             cmsDeleteTransform(e->cmyk[i]);
@@ -477,4 +482,54 @@ img_cmyk_with_profile(const axle_image *img, axle_pixels *px, uint32_t rows, boo
     px->channels = 3;
     px->stride = w * 3;
     return true;
+}
+
+/* ---- 16-bit pixels (image_deep.h): converted before they are rounded
+ * to 8 bits, so that the conversion adds no rounding of its own ---- */
+
+static cmsHTRANSFORM
+transform16_for(struct colour_cache *c, struct colour_entry *e, uint32_t channels)
+{
+    if (e->xf16[channels])
+        return e->xf16[channels];
+    static const cmsUInt32Number formats[] = {0, TYPE_GRAY_16, TYPE_GRAYA_16, TYPE_RGB_16,
+                                              TYPE_RGBA_16};
+    cmsUInt32Number flags = channels == 2 || channels == 4 ? cmsFLAGS_COPY_ALPHA : 0;
+    cmsHPROFILE to = channels <= 2 ? c->srgb_grey : c->srgb;
+    c->lcms_err[0] = '\0';
+    e->xf16[channels] = cmsCreateTransformTHR(c->ctx, e->profile, formats[channels], to,
+                                              formats[channels], INTENT_PERCEPTUAL, flags);
+    return e->xf16[channels];
+}
+
+int
+img_deep_to_srgb(img_deep *px, const axle_image *img, char *err, size_t errlen)
+{
+    axle_colour info;
+    struct colour_entry *e = judge(img, &info);
+    if (!e)
+        return AXLE_OK; /* nothing to convert, or nothing axle can */
+    uint32_t ch = px->channels;
+    if (ch < 1 || ch > 4 || (ch <= 2) != (e->space == SPACE_GREY))
+        return img_fail(err, errlen, AXLE_EINVAL,
+                        "%u-channel pixels do not fit the %s profile '%s'", ch,
+                        e->space == SPACE_GREY ? "grey" : "RGB", info.profile);
+    struct colour_cache *c = cache_get(); /* judge made it */
+    cmsHTRANSFORM xf = transform16_for(c, e, ch);
+    if (!xf)
+        return img_fail(err, errlen, AXLE_EFORMAT, "ICC profile '%s' cannot be converted "
+                        "to sRGB for %u channels: %s", info.profile, ch,
+                        c->lcms_err[0] ? c->lcms_err : "lcms2 refused");
+    size_t row = (size_t)px->width * ch * sizeof *px->data;
+    uint16_t *scratch = malloc(row);
+    if (!scratch)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory converting '%s' to sRGB",
+                        info.profile);
+    for (uint32_t y = 0; y < px->height; y++) {
+        uint16_t *line = px->data + y * px->stride;
+        cmsDoTransform(xf, line, scratch, px->width);
+        memcpy(line, scratch, row);
+    }
+    free(scratch);
+    return AXLE_OK;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image_deep.h"
 #include "image_internal.h"
 
 int
@@ -49,4 +50,11 @@ img_cmyk_with_profile(const axle_image *img, axle_pixels *px, uint32_t rows, boo
 {
     (void)img, (void)px, (void)rows, (void)inverted;
     return false; /* CMYK is made RGB by the plain formula */
+}
+
+int
+img_deep_to_srgb(img_deep *px, const axle_image *img, char *err, size_t errlen)
+{
+    (void)px, (void)img, (void)err, (void)errlen;
+    return AXLE_OK; /* as axle_pixels_to_srgb: nothing converts without lcms2 */
 }

@@ -2,8 +2,10 @@
  *
  * Where it is: JPEG's APP1 "Exif" segment, WebP's EXIF chunk, PNG's eXIf
  * chunk, HEIF's and AVIF's Exif item (through libheif).  TIFF photos are
- * themselves TIFF structures whose IFD0 describes their pixels: nothing
- * is copied from them.
+ * themselves TIFF structures whose IFD0 describes their pixels: their
+ * descriptive tags and Exif and GPS directories are laid out anew
+ * (img_tiff_exif, image_exif_head.c, which also reads any of these from
+ * a file's headers only).
  *
  * An export with `metadata: keep` carries the photo's EXIF, but not as it
  * is: IFD1 holds a thumbnail of the original (often the largest part of
@@ -255,6 +257,8 @@ exif_copy(const axle_image *img, size_t *len, bool *nomem)
     if (img->codec == AXLE_CODEC_HEIF || img->codec == AXLE_CODEC_AVIF)
         return heif_exif(img, len);
 #endif
+    if (img->codec == AXLE_CODEC_TIFF || img->codec == AXLE_CODEC_CAMRAW)
+        return img_tiff_exif(img->data, img->size, len); /* image_exif_head.c */
     size_t n = 0;
     const uint8_t *src = find_exif(img, &n);
     uint8_t *copy = src ? malloc(n ? n : 1) : NULL;
@@ -263,6 +267,26 @@ exif_copy(const axle_image *img, size_t *len, bool *nomem)
     else if (copy)
         memcpy(copy, src, n), *len = n;
     return copy;
+}
+
+int
+img_exif_fit(uint8_t *src, size_t n, void **exif, size_t *len, char *err, size_t errlen)
+{
+    struct tiff t = {src, n, n >= 2 && src[0] == 'I', 0};
+    if (n < 8 || !((src[0] == 'I' && src[1] == 'I') || (src[0] == 'M' && src[1] == 'M'))) {
+        free(src);
+        return img_fail(err, errlen, AXLE_EFORMAT, "its EXIF is not a TIFF structure");
+    }
+    size_t ifd0 = rd32(&t, 4), count;
+    if (rd16(&t, 2) != 42 || !ifd_fits(&t, ifd0, &count)) {
+        free(t.p);
+        return img_fail(err, errlen, AXLE_EFORMAT, "its EXIF has no readable IFD0");
+    }
+    walk(&t, ifd0, 0);
+    drop_ifd1(&t, ifd0 + 2 + 12 * count);
+    *exif = t.p;
+    *len = t.len;
+    return AXLE_OK;
 }
 
 int
@@ -281,19 +305,5 @@ axle_image_exif_for_export(const axle_image *img, void **exif, size_t *len, char
     if (!src)
         return nomem ? img_fail(err, errlen, AXLE_ENOMEM, "out of memory copying EXIF")
                      : AXLE_OK;
-    struct tiff t = {src, n, n >= 2 && src[0] == 'I', 0};
-    if (n < 8 || !((src[0] == 'I' && src[1] == 'I') || (src[0] == 'M' && src[1] == 'M'))) {
-        free(src);
-        return img_fail(err, errlen, AXLE_EFORMAT, "its EXIF is not a TIFF structure");
-    }
-    size_t ifd0 = rd32(&t, 4), count;
-    if (rd16(&t, 2) != 42 || !ifd_fits(&t, ifd0, &count)) {
-        free(t.p);
-        return img_fail(err, errlen, AXLE_EFORMAT, "its EXIF has no readable IFD0");
-    }
-    walk(&t, ifd0, 0);
-    drop_ifd1(&t, ifd0 + 2 + 12 * count);
-    *exif = t.p;
-    *len = t.len;
-    return AXLE_OK;
+    return img_exif_fit(src, n, exif, len, err, errlen);
 }

@@ -425,4 +425,16 @@ extern const struct img_codec img_codec_camraw, img_codec_jxl;
 #define AXLE_MARGIN_RAW 2.0
 #endif
 
+/* ---- metadata: keep for every format, from headers only (issue 13,
+ * part `deep`: image_exif_head.c, image_exif_export.c) ---- */
+
+/* The EXIF block `src` (a TIFF structure of n bytes, malloc'd; taken)
+ * made fit for export: IFD1 cut, orientation 1; *exif is src reused. */
+int img_exif_fit(uint8_t *src, size_t n, void **exif, size_t *len, char *err,
+                 size_t errlen);
+
+/* A TIFF file's photo EXIF, laid out anew from IFD0's descriptive tags
+ * and its Exif and GPS directories: malloc'd, or NULL. */
+uint8_t *img_tiff_exif(const uint8_t *p, size_t len, size_t *exif_len);
+
 #endif

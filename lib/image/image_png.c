@@ -1,8 +1,9 @@
 /* image_png.c - PNG: probed by walking its chunks up to the image data,
  * decoded with libpng.  Palette, grey below 8 bits and tRNS transparency
  * are expanded to 8-bit grey/RGB with alpha where the file has it; 16-bit
- * samples are rounded to 8 bits as rows are read (axle_pixels is 8-bit;
- * doing it after the resize would need a 16-bit pipeline).  PNG has no
+ * samples are rounded to 8 bits as rows are read here (axle_pixels is
+ * 8-bit), but axle_images_to_sizes reads them at 16 bits through
+ * img_png_decode_deep and rounds after the resize (image_deep.h).  PNG has no
  * shrink-on-load: every pixel is decoded at full size.
  *
  * libpng reports fatal errors by longjmp; it jumps back into decode()
@@ -15,6 +16,7 @@
 
 #include <png.h>
 
+#include "image_deep.h"
 #include "image_internal.h"
 
 static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -233,6 +235,83 @@ decode_png(const axle_image *img, const struct img_decode_req *req, axle_pixels 
     if (strstr(state.message, "out of memory") || strstr(state.message, "Insufficient memory"))
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the PNG");
     return img_fail(err, errlen, AXLE_EFORMAT, "corrupt PNG: %s", state.message);
+}
+
+/* ---- 16 bits kept for the resize (image_deep.h) ---- */
+
+/* decode() for a 16-bit file into 16-bit samples; *rc IMG_NOT_DEEP for
+ * a file of 8 bits or fewer.  1 after a fatal error. */
+static int
+decode_deep(struct png_state *s, struct png_job *j, const struct img_decode_req *req,
+            img_deep *out, char *err, size_t errlen, int *rc)
+{
+    *rc = AXLE_OK;
+    if (setjmp(s->jump))
+        return 1;
+    png_set_read_fn(j->png, s, on_read);
+    png_set_user_limits(j->png, 0x7fffffff, 0x7fffffff);
+    png_read_info(j->png, j->info);
+    uint32_t w = png_get_image_width(j->png, j->info);
+    uint32_t h = png_get_image_height(j->png, j->info);
+    if (png_get_bit_depth(j->png, j->info) != 16) {
+        *rc = IMG_NOT_DEEP;
+        return 0;
+    }
+    *rc = img_check_pixels(w, h, req->max_pixels, err, errlen);
+    if (*rc != AXLE_OK)
+        return 0;
+    png_set_expand(j->png); /* tRNS -> a 16-bit alpha channel */
+    const uint16_t one = 1;
+    if (*(const uint8_t *)&one == 1)
+        png_set_swap(j->png); /* PNG is big-endian; img_deep is native */
+    png_set_interlace_handling(j->png);
+    png_read_update_info(j->png, j->info);
+    uint32_t channels = png_get_channels(j->png, j->info);
+    if (channels < 1 || channels > 4 ||
+        png_get_rowbytes(j->png, j->info) != (size_t)w * channels * 2) {
+        *rc = img_fail(err, errlen, AXLE_EFORMAT, "corrupt PNG: unexpected row layout");
+        return 0;
+    }
+    *rc = img_deep_alloc(out, w, h, channels);
+    if (*rc == AXLE_OK && !(j->rows = malloc(sizeof *j->rows * h)))
+        *rc = AXLE_ENOMEM;
+    if (*rc != AXLE_OK) {
+        *rc = img_fail(err, errlen, *rc, "out of memory decoding the PNG");
+        return 0;
+    }
+    for (uint32_t y = 0; y < h; y++)
+        j->rows[y] = (png_bytep)(out->data + (size_t)y * out->stride);
+    png_read_image(j->png, j->rows);
+    png_read_end(j->png, NULL);
+    return 0;
+}
+
+int
+img_png_decode_deep(const axle_image *img, const struct img_decode_req *req,
+                    img_deep *out, char *err, size_t errlen)
+{
+    /* IHDR's bit depth (byte 24): an 8-bit file costs nothing here. */
+    const uint8_t *d = img->data;
+    if (img->size < 33 || d[24] != 16)
+        return IMG_NOT_DEEP;
+    struct png_state state;
+    memset(&state, 0, sizeof state);
+    state.data = img->data;
+    state.size = img->size;
+    struct png_job job = {NULL, NULL, NULL};
+    job.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &state, on_error, on_warning);
+    if (job.png)
+        job.info = png_create_info_struct(job.png);
+    int rc = AXLE_ENOMEM;
+    int fatal = job.png && job.info ? decode_deep(&state, &job, req, out, err, errlen, &rc)
+                                    : 0;
+    png_destroy_read_struct(&job.png, job.info ? &job.info : NULL, NULL);
+    free(job.rows);
+    if (fatal)
+        rc = img_fail(err, errlen, AXLE_EFORMAT, "corrupt PNG: %s", state.message);
+    if (rc != AXLE_OK)
+        img_deep_free(out);
+    return rc;
 }
 
 /* The headers up to the image data (png_read_info stops there); 1 after a

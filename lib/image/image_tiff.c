@@ -1,7 +1,9 @@
 /* image_tiff.c - TIFF: the first page (the first IFD), probed by reading
  * that IFD's entries, decoded with libtiff's RGBA reader, which covers
  * strips and tiles, 1 to 16 bits, grey, palette, RGB, CMYK and YCbCr.
- * 16-bit samples come out rounded to 8 bits (axle_pixels is 8-bit).  The
+ * 16-bit samples come out rounded to 8 bits (axle_pixels is 8-bit), except
+ * through img_tiff_decode_deep, which axle_images_to_sizes uses to round
+ * after the resize (image_deep.h).  The
  * orientation tag is reported like EXIF's and the pixels are returned as
  * stored, so that the pipeline rotates them as it does a JPEG.  No
  * shrink-on-load.  Classic TIFF only (not BigTIFF).
@@ -17,6 +19,7 @@
 
 #include <tiffio.h>
 
+#include "image_deep.h"
 #include "image_internal.h"
 
 static bool
@@ -361,6 +364,103 @@ decode_tiff(const axle_image *img, const struct img_decode_req *req, axle_pixels
     if (rc == AXLE_OK)
         unpack(out, raster);
     free(raster);
+    return rc;
+}
+
+/* ---- 16 bits kept for the resize (image_deep.h) ---- */
+
+/* A first page whose samples are 16-bit unsigned integers, interleaved,
+ * grey or RGB, with at most one extra sample (alpha): what img_deep holds
+ * as it is.  Other layouts (palette, YCbCr, CMYK, separate planes, float)
+ * go to libtiff's RGBA reader at 8 bits.  *premultiplied for an
+ * associated alpha. */
+static bool
+deep_layout(TIFF *tif, uint32_t channels, bool *premultiplied)
+{
+    uint16_t bits = 0, samples = 0, photometric = 0, planar = PLANARCONFIG_CONTIG;
+    uint16_t format = SAMPLEFORMAT_UINT, nextra = 0, *extra = NULL;
+    TIFFGetField(tif, TIFFTAG_BITSPERSAMPLE, &bits);
+    TIFFGetField(tif, TIFFTAG_SAMPLESPERPIXEL, &samples);
+    TIFFGetField(tif, TIFFTAG_PHOTOMETRIC, &photometric);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_PLANARCONFIG, &planar);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLEFORMAT, &format);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_EXTRASAMPLES, &nextra, &extra);
+    bool grey = photometric == PHOTOMETRIC_MINISBLACK, rgb = photometric == PHOTOMETRIC_RGB;
+    *premultiplied = nextra == 1 && extra && extra[0] == EXTRASAMPLE_ASSOCALPHA;
+    return bits == 16 && format == SAMPLEFORMAT_UINT && planar == PLANARCONFIG_CONTIG &&
+           (grey || rgb) && samples == channels && nextra <= 1 &&
+           channels == (grey ? 1u : 3u) + nextra;
+}
+
+/* The page's strips or tiles into out (rows as stored). */
+static int
+read_deep(TIFF *tif, struct tiff_src *s, img_deep *out, char *err, size_t errlen)
+{
+    size_t px = out->channels * sizeof *out->data;
+    if (!TIFFIsTiled(tif)) {
+        if ((size_t)TIFFScanlineSize(tif) != out->width * px)
+            return tiff_error(s, "unexpected row layout", err, errlen);
+        for (uint32_t y = 0; y < out->height; y++)
+            if (TIFFReadScanline(tif, out->data + y * out->stride, y, 0) < 0)
+                return tiff_error(s, "the image data cannot be read", err, errlen);
+        return AXLE_OK;
+    }
+    uint32_t tw = 0, th = 0;
+    TIFFGetField(tif, TIFFTAG_TILEWIDTH, &tw);
+    TIFFGetField(tif, TIFFTAG_TILELENGTH, &th);
+    tmsize_t size = TIFFTileSize(tif);
+    if (!tw || !th || size <= 0 || (uint64_t)size != (uint64_t)tw * th * px)
+        return tiff_error(s, "unexpected tile layout", err, errlen);
+    uint16_t *tile = malloc((size_t)size);
+    if (!tile)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the TIFF");
+    int rc = AXLE_OK;
+    for (uint32_t ty = 0; rc == AXLE_OK && ty < out->height; ty += th)
+        for (uint32_t tx = 0; rc == AXLE_OK && tx < out->width; tx += tw) {
+            if (TIFFReadTile(tif, tile, tx, ty, 0, 0) < 0) {
+                rc = tiff_error(s, "the image data cannot be read", err, errlen);
+                break;
+            }
+            uint32_t w = out->width - tx < tw ? out->width - tx : tw;
+            for (uint32_t y = 0; y < th && ty + y < out->height; y++)
+                memcpy(out->data + (ty + y) * out->stride + (size_t)tx * out->channels,
+                       tile + (size_t)y * tw * out->channels, w * px);
+        }
+    free(tile);
+    return rc;
+}
+
+int
+img_tiff_decode_deep(const axle_image *img, const struct img_decode_req *req,
+                     img_deep *out, char *err, size_t errlen)
+{
+    axle_image probed;
+    int rc = probe_tiff(img->data, img->size, img->size, NULL, &probed, err, errlen);
+    if (rc != AXLE_OK || probed.codec != AXLE_CODEC_TIFF)
+        return rc == AXLE_OK ? IMG_NOT_DEEP : rc;
+    struct tiff_src src = {img->data, img->size, 0, 0, ""};
+    TIFF *tif = NULL;
+    rc = open_tiff(&src, req->max_pixels, &tif, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
+    uint32_t w = 0, h = 0;
+    TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &w);
+    TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &h);
+    bool premultiplied = false;
+    if (w != probed.width || h != probed.height ||
+        !deep_layout(tif, probed.channels, &premultiplied))
+        rc = IMG_NOT_DEEP;
+    if (rc == AXLE_OK)
+        rc = img_check_pixels(w, h, req->max_pixels, err, errlen);
+    if (rc == AXLE_OK && img_deep_alloc(out, w, h, probed.channels) != AXLE_OK)
+        rc = img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the TIFF");
+    if (rc == AXLE_OK)
+        rc = read_deep(tif, &src, out, err, errlen);
+    TIFFClose(tif);
+    if (rc == AXLE_OK && premultiplied)
+        img_deep_unpremultiply(out); /* img_deep's alpha is straight */
+    if (rc != AXLE_OK)
+        img_deep_free(out);
     return rc;
 }
 

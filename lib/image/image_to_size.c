@@ -5,13 +5,17 @@
  * scale that still covers the result (shrink-on-load), then resized, and
  * only the small result is rotated for its EXIF orientation (and, with
  * AXLE_TO_SRGB and AXLE_TO_RGB, converted: every size of
- * axle_images_to_sizes alike).  Resizing before rotating gives the same
+ * axle_images_to_sizes alike).  A source of more than 8 bits a sample
+ * stays at 16 bits through the resize and the conversion, and is rounded
+ * to 8 bits once, at the end (image_deep.h).  Resizing before rotating
+ * gives the same
  * pixels as PIL's exif_transpose-then-resize, since the filter is
  * symmetric. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "image_deep.h"
 #include "image_internal.h"
 #include "image_resize.h"
 
@@ -146,18 +150,27 @@ axle_image_decode_count(void)
     return decodes;
 }
 
-/* One decode for all plans: at the scale the largest needs (stored
- * orientation). */
-static int
-decode_for(const axle_image *img, const struct plan *p, size_t n, uint64_t max_pixels,
-           unsigned flags, int o, axle_pixels *px, char *err, size_t errlen)
+/* The size the largest plan needs decoded (stored orientation). */
+static void
+decode_wish(const struct plan *p, size_t n, int o, uint32_t *sw, uint32_t *sh)
 {
     double w = 0, h = 0;
     for (size_t i = 0; i < n; i++) {
         w = p[i].need_w > w ? p[i].need_w : w;
         h = p[i].need_h > h ? p[i].need_h : h;
     }
-    uint32_t sw = (uint32_t)ceil(o >= 5 ? h : w), sh = (uint32_t)ceil(o >= 5 ? w : h);
+    *sw = (uint32_t)ceil(o >= 5 ? h : w);
+    *sh = (uint32_t)ceil(o >= 5 ? w : h);
+}
+
+/* One decode for all plans: at the scale the largest needs (stored
+ * orientation). */
+static int
+decode_for(const axle_image *img, const struct plan *p, size_t n, uint64_t max_pixels,
+           unsigned flags, int o, axle_pixels *px, char *err, size_t errlen)
+{
+    uint32_t sw, sh;
+    decode_wish(p, n, o, &sw, &sh);
     decodes++;
     /* The decoder knows only AXLE_DECODE_PARTIAL and AXLE_DECODE_FAST; the
      * other flags are axle_images_to_sizes's. */
@@ -417,6 +430,89 @@ make_all(axle_pixels *px, const axle_image *img, const axle_geometry *g,
     return rc;
 }
 
+/* ---- sources of more than 8 bits (image_deep.h) ----
+ * Each result is made from the 16-bit decode itself (no sharing between
+ * sizes: such sources are rare), resized and converted to sRGB at 16
+ * bits, then rounded once to 8 bits. */
+
+/* The 16-bit decode for all plans: AXLE_OK, or IMG_NOT_DEEP for an 8-bit
+ * source (or one the 8-bit decoder should judge). */
+static int
+deep_decode_for(const axle_image *img, const struct plan *p, size_t n, uint64_t max_pixels,
+                unsigned flags, int o, img_deep *deep)
+{
+    struct img_decode_req req = {0, 0, max_pixels, flags & AXLE_DECODE_PARTIAL, NULL, NULL};
+    decode_wish(p, n, o, &req.want_w, &req.want_h);
+    int rc = img_deep_decode(img, &req, deep);
+    if (rc == AXLE_OK)
+        decodes++;
+    return rc;
+}
+
+/* Result `p` from window `box` of the premultiplied 16-bit decode: at
+ * w x h, straight alpha, converted (AXLE_TO_SRGB), rounded to 8 bits. */
+static int
+deep_result(const img_deep *d, const struct img_box *box, uint32_t w, uint32_t h,
+            const axle_image *img, unsigned flags, axle_pixels *out, char *err,
+            size_t errlen)
+{
+    img_deep r;
+    int rc = img_deep_alloc(&r, w, h, d->channels);
+    if (rc == AXLE_OK)
+        rc = img_resize16_box(d, box, &r);
+    if (rc != AXLE_OK) {
+        img_deep_free(&r);
+        return img_fail(err, errlen, rc, "out of memory resizing to %ux%u", w, h);
+    }
+    img_deep_unpremultiply(&r);
+    if (flags & AXLE_TO_SRGB)
+        rc = img_deep_to_srgb(&r, img, err, errlen);
+    if (rc == AXLE_OK && (rc = img_deep_reduce(&r, out)) != AXLE_OK)
+        rc = img_fail(err, errlen, rc, "out of memory for a %ux%u result", w, h);
+    img_deep_free(&r);
+    return rc;
+}
+
+/* make_all for a 16-bit decode `d` (consumed). */
+static int
+make_all_deep(img_deep *d, const axle_image *img, const axle_geometry *g,
+              const struct plan *p, size_t n, int o, unsigned flags, axle_pixels *out,
+              char *err, size_t errlen)
+{
+    bool fills = false;
+    for (size_t i = 0; i < n; i++)
+        fills = fills || p[i].fills;
+    int rc = AXLE_OK;
+    axle_pixels shown8 = {0, 0, 0, 0, NULL}; /* where a crop goes is found at 8 bits */
+    if (fills) { /* a crop window is found as the image is shown */
+        img_deep turned;
+        rc = img_deep_orient(d, o, &turned);
+        img_deep_free(d);
+        *d = turned;
+        if (rc == AXLE_OK)
+            rc = img_deep_reduce(d, &shown8);
+        if (rc != AXLE_OK)
+            rc = img_fail(err, errlen, rc, "out of memory orienting %ux%u", img->width,
+                          img->height);
+    }
+    img_deep_premultiply(d);
+    for (size_t i = 0; rc == AXLE_OK && i < n; i++) {
+        struct img_box box = {0, 0, d->width, d->height};
+        if (fills)
+            box = shown_window(&shown8, img, &g[i], &p[i]);
+        bool turn = !fills && o >= 5;
+        rc = deep_result(d, &box, turn ? p[i].th : p[i].tw, turn ? p[i].tw : p[i].th, img,
+                         flags, &out[i], err, errlen);
+        if (rc == AXLE_OK && !fills)
+            rc = orient_in_place(&out[i], o, err, errlen);
+    }
+    axle_pixels_free(&shown8);
+    img_deep_free(d);
+    if (rc != AXLE_OK)
+        free_all(out, n);
+    return rc;
+}
+
 int
 axle_images_to_sizes(const axle_image *img, const axle_geometry *g, size_t n,
                      uint64_t max_pixels, unsigned flags, axle_pixels *out, char *err,
@@ -444,10 +540,17 @@ axle_images_to_sizes(const axle_image *img, const axle_geometry *g, size_t n,
         rc = make_plan(img, g ? &g[i] : NULL, max_pixels, &p[i], err, errlen);
     int o = img->orientation >= 1 && img->orientation <= 8 ? img->orientation : 1;
     axle_pixels px;
-    int status = rc == AXLE_OK
-        ? decode_for(img, p, n, max_pixels, flags, o, &px, err, errlen) : rc;
-    if (status >= 0)
-        rc = make_all(&px, img, g, p, n, o, out, err, errlen);
+    img_deep deep;
+    int status = rc;
+    if (rc == AXLE_OK && deep_decode_for(img, p, n, max_pixels, flags, o, &deep) == AXLE_OK) {
+        rc = make_all_deep(&deep, img, g, p, n, o, flags, out, err, errlen);
+        flags &= ~AXLE_TO_SRGB; /* done at 16 bits */
+    } else {
+        status = rc == AXLE_OK ? decode_for(img, p, n, max_pixels, flags, o, &px, err, errlen)
+                               : rc;
+        if (status >= 0)
+            rc = make_all(&px, img, g, p, n, o, out, err, errlen);
+    }
     if (status >= 0 && rc == AXLE_OK)
         rc = convert_all(out, n, img, flags, err, errlen);
     free(p);

@@ -15,8 +15,8 @@
  *
  * EXIF (`metadata: keep`) is the photo's, from the source's `image`
  * column (import_images' photos, which the thumbnailer's dataset links
- * to), made fit by axle_image_exif_for_export: no IFD1 thumbnail,
- * orientation 1. */
+ * to), made fit by axle_cursor_image_exif: no IFD1 thumbnail,
+ * orientation 1, read from the photo's headers only. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,36 +102,34 @@ add_profile(axle_job *job, const axle_image *cell, uint32_t channels, const char
 }
 
 static void
-add_exif(axle_job *job, const struct export_format *f, const axle_image *photo,
+add_exif(axle_job *job, const struct export_format *f, const void *photo_exif, size_t len,
          const char *name, axle_encode_options *o)
 {
-    void *exif = NULL;
-    size_t len = 0;
-    char err[256];
-    if (axle_image_exif_for_export(photo, &exif, &len, err, sizeof err) != AXLE_OK) {
-        axle_log(job, "warning: %s: EXIF not copied: %s", name, err);
-        return;
-    }
-    if (exif && f->codec == AXLE_CODEC_JPEG && len > JPEG_EXIF_MAX) {
+    if (f->codec == AXLE_CODEC_JPEG && len > JPEG_EXIF_MAX) {
         axle_log(job, "warning: %s: EXIF not copied: its %zu bytes are over the %d one "
                  "JPEG segment holds", name, len, JPEG_EXIF_MAX);
-        free(exif);
         return;
     }
+    void *exif = malloc(len);
+    if (!exif) {
+        axle_log(job, "warning: %s: EXIF not copied: out of memory", name);
+        return;
+    }
+    memcpy(exif, photo_exif, len);
     o->exif = exif;
     o->exif_len = len;
 }
 
 void
 export_format_row(axle_job *job, const struct export_format *f, const axle_image *cell,
-                  uint32_t channels, const axle_image *photo, const char *name,
+                  uint32_t channels, const void *exif, size_t exif_len, const char *name,
                   axle_encode_options *o)
 {
     *o = f->enc;
     if (cell->codec != AXLE_CODEC_RAW)
         add_profile(job, cell, channels, name, o);
-    if (f->keep_metadata && photo)
-        add_exif(job, f, photo, name, o);
+    if (f->keep_metadata && exif)
+        add_exif(job, f, exif, exif_len, name, o);
 }
 
 void

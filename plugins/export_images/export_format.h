@@ -41,11 +41,11 @@ bool export_format_passes(const struct export_format *f, int quality, const axle
 
 /* The metadata of one file: *o is f->enc plus the ICC profile the cell
  * carries (when it fits `channels`) and, with metadata: keep, the EXIF of
- * the row's photo (`photo`, NULL when the row has none).  What it
- * allocates is freed by export_format_done.  A profile or EXIF that
+ * the row's photo (`exif`, as axle_cursor_image_exif gives it; NULL when
+ * it has none).  What it allocates is freed by export_format_done.  A profile or EXIF that
  * cannot be copied is left out with a warning naming `name`. */
 void export_format_row(axle_job *job, const struct export_format *f, const axle_image *cell,
-                       uint32_t channels, const axle_image *photo, const char *name,
+                       uint32_t channels, const void *exif, size_t exif_len, const char *name,
                        axle_encode_options *o);
 void export_format_done(axle_encode_options *o);
 

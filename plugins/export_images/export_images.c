@@ -347,35 +347,39 @@ source_name(axle_cursor *names)
     return s && len ? strndup(s, len) : NULL;
 }
 
-/* The row's photo for its EXIF (metadata: keep) into *img, or *photo
- * NULL (no such column, a null cell).  A photo that cannot be read (one
- * changed since its import: AXLE_ESTALE) fails the row, as reading it
- * anywhere does. */
+/* The EXIF of the row's photo (metadata: keep), read from its headers
+ * only: *exif NULL for no such column, a null cell or no EXIF.  A photo
+ * that cannot be read (one changed since its import: AXLE_ESTALE) fails
+ * the row, as reading it anywhere does; an EXIF block that is not usable
+ * is left out with a warning. */
 static int
-row_photo(axle_cursor *photos, axle_image *img, const axle_image **photo, char *err,
-          size_t errlen)
+row_exif(axle_job *job, axle_cursor *photos, const char *name, void **exif, size_t *len,
+         char *err, size_t errlen)
 {
-    *photo = NULL;
+    *exif = NULL;
+    *len = 0;
     if (!photos || axle_cursor_is_null(photos))
         return AXLE_OK;
-    int rc = axle_cursor_image(photos, img);
+    char why[400];
+    int rc = axle_cursor_image_exif(photos, exif, len, why, sizeof why);
+    if (rc == AXLE_EFORMAT) {
+        axle_log(job, "warning: %s: EXIF not copied: %s", name, why);
+        return AXLE_OK;
+    }
     if (rc != AXLE_OK)
         snprintf(err, errlen, "reading its photo for the EXIF: %s",
-                 axle_cursor_error(photos)[0] ? axle_cursor_error(photos)
-                                              : "unreadable image cell");
-    else
-        *photo = img;
+                 why[0] ? why : "unreadable image cell");
     return rc;
 }
 
 /* The cell's pixels in the file format, with the metadata it carries. */
 static int
 encode_row(axle_job *job, const axle_image *img, const axle_pixels *view,
-           const axle_image *photo, const char *name, const char *source, void **enc,
+           const void *exif, size_t exif_len, const char *name, const char *source, void **enc,
            size_t *len, char *err, size_t errlen)
 {
     axle_encode_options o;
-    export_format_row(job, &fmt, img, view->channels, photo, name, &o);
+    export_format_row(job, &fmt, img, view->channels, exif, exif_len, name, &o);
     int rc = axle_image_encode_provenance_with(job, view, fmt.codec, &o, source, enc, len,
                                                err, errlen);
     export_format_done(&o);
@@ -383,11 +387,12 @@ encode_row(axle_job *job, const axle_image *img, const axle_pixels *view,
 }
 
 /* One row: `img` (NULL for a null cell) with its recorded quality, from
- * the source file `source` (may be NULL), named as `e` says; `photo` the
- * row's photo for metadata: keep (NULL: none). */
+ * the source file `source` (may be NULL), named as `e` says; `exif` the
+ * row's photo's EXIF for metadata: keep (NULL: none). */
 static int
 export_row(axle_job *job, const axle_image *cell, int quality, const char *source,
-           const axle_image *photo, const struct export_name *e, unsigned long long *files)
+           const void *exif, size_t exif_len, const struct export_name *e,
+           unsigned long long *files)
 {
     row_source = source;
     if (!cell)
@@ -410,7 +415,7 @@ export_row(axle_job *job, const axle_image *cell, int quality, const char *sourc
         rc = axle_image_add_provenance(job, img.data, img.size, source, &enc, &len, err,
                                        sizeof err);
     else if (rc == AXLE_OK)
-        rc = encode_row(job, &img, &view, photo, e->name, source, &enc, &len, err,
+        rc = encode_row(job, &img, &view, exif, exif_len, e->name, source, &enc, &len, err,
                         sizeof err);
     axle_pixels_free(&own);
     if (rc != AXLE_OK)
@@ -456,16 +461,18 @@ export_cursor_row(axle_job *job, axle_cursor *c, axle_cursor *names, axle_cursor
                           e->name ? e->name : e->skip_item,
                           axle_cursor_error(c)[0] ? axle_cursor_error(c)
                                                   : "unreadable image cell");
-    axle_image photo_cell;
-    const axle_image *photo = NULL;
+    void *exif = NULL;
+    size_t exif_len = 0;
     char err[512];
+    const char *label = e->name ? e->name : e->skip_item;
     if (!axle_cursor_is_null(c) &&
-        (rc = row_photo(photos, &photo_cell, &photo, err, sizeof err)) != AXLE_OK)
-        return axle_error(job, rc, "%s: %s", e->name ? e->name : e->skip_item, err);
+        (rc = row_exif(job, photos, label, &exif, &exif_len, err, sizeof err)) != AXLE_OK)
+        return axle_error(job, rc, "%s: %s", label, err);
     char *source = source_name(names);
     rc = export_row(job, axle_cursor_is_null(c) ? NULL : &img,
-                    axle_cursor_image_quality(c), source, photo, e, files);
+                    axle_cursor_image_quality(c), source, exif, exif_len, e, files);
     free(source);
+    free(exif);
     return rc;
 }
 
@@ -490,20 +497,28 @@ analysis_live(axle_job *job, axle_dataset *src, int sliceno, const char *blob,
     int rc = AXLE_OK, more;
     uint64_t done = 0;
     while (rc == AXLE_OK && (more = axle_rows_next(r)) == 1) {
-        axle_image img, photo;
+        axle_image img;
+        void *exif = NULL;
+        size_t exif_len = 0;
         bool has_photo = fmt.keep_metadata && !axle_rows_is_null(r, 2);
         if (!export_names_next(&name, end, &e))
             rc = axle_error(job, AXLE_EINTERNAL, "more rows than names from prepare");
         else if (!axle_rows_is_null(r, 0) && (rc = axle_rows_image(r, 0, &img)) != AXLE_OK)
             rc = axle_error(job, AXLE_EFORMAT, "%s: %s", axle_rows_label(r),
                             axle_errmsg(job));
-        else if (has_photo && (rc = axle_rows_image(r, 2, &photo)) != AXLE_OK)
+        else if (has_photo && (rc = axle_rows_image_exif(r, 2, &exif, &exif_len)) ==
+                                  AXLE_EFORMAT) { /* an unusable EXIF block */
+            axle_log(job, "warning: %s: EXIF not copied: %s", axle_rows_label(r),
+                     axle_errmsg(job));
+            rc = AXLE_OK;
+        } else if (rc != AXLE_OK)
             rc = axle_error(job, rc, "%s: reading its photo for the EXIF: %s",
                             axle_rows_label(r), axle_errmsg(job));
-        else
+        if (rc == AXLE_OK)
             rc = export_row(job, axle_rows_is_null(r, 0) ? NULL : &img,
-                            axle_rows_image_quality(r, 0), axle_rows_string(r, 1),
-                            has_photo ? &photo : NULL, &e, files);
+                            axle_rows_image_quality(r, 0), axle_rows_string(r, 1), exif,
+                            exif_len, &e, files);
+        free(exif);
         axle_progress(job, ++done, (uint64_t)axle_rows_total(r));
     }
     if (rc == AXLE_OK && more < 0)

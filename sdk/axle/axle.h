@@ -1146,8 +1146,9 @@ int axle_image_exif_for_export(const axle_image *img, void **exif, size_t *len,
  * smallest DCT scale that still covers the wanted size, the scale Pillow's
  * draft() picks.  About a third less decode work on large photos, within
  * the quality bar on photographs; fine periodic detail (a zone plate,
- * fabric) shows moire the default margin avoids.  Other formats decode as
- * without the flag.  The thumbnailer's `quality: fast`. */
+ * fabric) shows moire the default margin avoids.  A lossy JPEG XL's DC
+ * pass (1/8) is used at margin 1 alike; other formats decode as without
+ * the flag.  The thumbnailer's `quality: fast`. */
 #define AXLE_DECODE_FAST 0x40u
 
 /* A progressive JPEG decoded for a result at least twice smaller stops
@@ -1294,6 +1295,33 @@ int64_t axle_dataset_live_rows(axle_job *job, axle_dataset *ds);
  * when encoded.  The thumbnailer's `store: jpeg|webp|png` makes them. */
 bool axle_image_encoded_as(const axle_image *img, int quality, axle_codec codec,
                            const axle_encode_options *o);
+
+/* ---- metadata: keep from headers only, every format (issue 13: deep) -- */
+
+/* axle_image_exif_for_export for a photo file of `file_size` bytes whose
+ * first `len` bytes are at `head`, the rest read through `read_at` (may be
+ * NULL: then only `head` is looked at), only the bytes needed: JPEG
+ * segments up to the first scan, PNG chunks up to the image data, WebP
+ * chunk headers, a HEIF/AVIF meta box and Exif item, a TIFF's
+ * directories.  A TIFF (or DNG) gives IFD0's descriptive tags (make,
+ * model, date, software, artist, copyright, description, resolution) and
+ * its Exif and GPS directories, laid out anew without the maker note
+ * (whose offsets point into the original file); axle_image_exif_for_export
+ * does the same for a TIFF held whole.  *exif NULL when there is none. */
+int axle_image_exif_for_export_at(const void *head, size_t len, uint64_t file_size,
+                                  axle_read_at_fn *read_at, void *ctx, void **exif,
+                                  size_t *exif_len, char *err, size_t errlen);
+
+/* The current image cell's EXIF made fit for export, as above: a cell
+ * that holds its bytes is read in memory; a reference cell's file is
+ * opened and checked as axle_cursor_image checks it (AXLE_ESTALE when it
+ * changed since its import), and only its headers are read, not the
+ * whole photo.  AXLE_EINVAL for a null or non-image cell. */
+int axle_cursor_image_exif(const axle_cursor *c, void **exif, size_t *len, char *err,
+                           size_t errlen);
+/* The same for column `col` of the current row of `r`: AXLE_OK with *exif
+ * NULL for a null cell; an error (set as the job's message) otherwise. */
+int axle_rows_image_exif(axle_rows *r, int col, void **exif, size_t *len);
 
 #ifdef __cplusplus
 }

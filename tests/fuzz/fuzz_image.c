@@ -4,7 +4,8 @@
  * of the table (JPEG, WebP, PNG, GIF, TIFF, HEIF, AVIF, JPEG XL, camera
  * RAW: those built in)
  * and as raw pixels, at full size and at two reduced scales, with and
- * without AXLE_DECODE_PARTIAL.  Besides the sanitizers, two oracles:
+ * without AXLE_DECODE_PARTIAL; the 16-bit decoders (PNG, TIFF, JPEG XL)
+ * and resize too, and the EXIF of `metadata: keep` read from headers.  Besides the sanitizers, two oracles:
  *
  * - determinism: every decode runs twice, into buffers pre-filled with two
  *   different bytes (through the allocator hook of img_decode, the code
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image_deep.h"
 #include "image_internal.h"
 
 /* Small enough that a run never waits on a huge allocation; large enough
@@ -99,6 +101,24 @@ decode_twice(const axle_image *img, uint32_t ww, uint32_t wh, unsigned flags)
     axle_pixels_free(&b);
 }
 
+/* The 16-bit decode axle_images_to_sizes tries first (image_deep.h),
+ * and its 16-bit resize into a small size. */
+static void
+deep_decode(const axle_image *img, uint32_t want_w, uint32_t want_h)
+{
+    struct img_decode_req req = {want_w, want_h, FUZZ_MAX_PIXELS, 0, NULL, NULL};
+    img_deep px, small;
+    if (img_deep_decode(img, &req, &px) != AXLE_OK)
+        return;
+    struct img_box all = {0, 0, px.width, px.height};
+    img_deep_premultiply(&px);
+    if (img_deep_alloc(&small, 7, 5, px.channels) == AXLE_OK &&
+        img_resize16_box(&px, &all, &small) != AXLE_OK)
+        abort();
+    img_deep_free(&small);
+    img_deep_free(&px);
+}
+
 /* Every codec at full size and two reduced scales, whole and partial. */
 static void
 decode_all(const uint8_t *data, size_t size, const axle_image *probed)
@@ -117,6 +137,7 @@ decode_all(const uint8_t *data, size_t size, const axle_image *probed)
         int partial = codecs[c] == AXLE_CODEC_JPEG || codecs[c] == AXLE_CODEC_WEBP;
         for (int i = 0; i < 3; i++) {
             decode_twice(&img, wants[i][0], wants[i][1], 0);
+            deep_decode(&img, wants[i][0], wants[i][1]);
             if (partial)
                 decode_twice(&img, wants[i][0], wants[i][1], AXLE_DECODE_PARTIAL);
         }
@@ -223,6 +244,47 @@ colour(const uint8_t *data, size_t size)
 /* Export's EXIF (metadata: keep): any bytes as each container that holds
  * EXIF; what comes back is no longer than what went in (IFD1 is only ever
  * cut or zeroed). */
+/* The file in memory, served past a prefix as a reader would. */
+struct mem {
+    const uint8_t *p;
+    size_t n;
+};
+
+static int
+mem_read_at(void *ctx, uint64_t offset, void *buf, size_t len)
+{
+    const struct mem *m = ctx;
+    if (offset > m->n || len > m->n - offset)
+        return AXLE_EIO;
+    memcpy(buf, m->p + offset, len);
+    return AXLE_OK;
+}
+
+/* axle_image_exif_for_export_at (metadata: keep from the headers): the
+ * file whole in memory and its first bytes with the rest through a reader
+ * give the same bytes; a TIFF's EXIF laid out anew is a TIFF structure. */
+static void
+exif_from_headers(const uint8_t *data, size_t size)
+{
+    struct mem m = {data, size};
+    void *a = NULL, *b = NULL;
+    size_t alen = 0, blen = 0;
+    char err[256];
+    int ra = axle_image_exif_for_export_at(data, size, size, NULL, NULL, &a, &alen, err,
+                                           sizeof err);
+    int rb = axle_image_exif_for_export_at(data, size / 3, size, mem_read_at, &m, &b, &blen,
+                                           err, sizeof err);
+    if (ra != rb || alen != blen || (alen && memcmp(a, b, alen) != 0) || !a != !alen)
+        abort();
+    free(a);
+    free(b);
+    size_t tlen = 0;
+    uint8_t *t = img_tiff_exif(data, size, &tlen);
+    if (t && (tlen < 8 || (memcmp(t, "II*\0", 4) != 0 && memcmp(t, "MM\0*", 4) != 0)))
+        abort();
+    free(t);
+}
+
 static void
 exif_export(const uint8_t *data, size_t size)
 {
@@ -238,6 +300,7 @@ exif_export(const uint8_t *data, size_t size)
             abort();
         free(exif);
     }
+    exif_from_headers(data, size);
 }
 
 /* Photo metadata (photometa; fuzz_exif has the EXIF reader's oracles):
