@@ -1278,6 +1278,20 @@ int axle_chain_counts(axle_job *job, const char *input, int64_t *base_live,
 const char *axle_job_recipe(const axle_job *job);
 /* Live rows of ds's whole chain (all its rows without a chain), or -1. */
 int64_t axle_dataset_live_rows(axle_job *job, axle_dataset *ds);
+/* ---- a base's output folder taken over (issue 11 item 7, inc100k) ------ */
+
+/* In prepare of a job built on a base (axle_chain_base): moves the base
+ * job's folder `folder` (one name, such as "output") into this job with
+ * one rename, removes from it the files `left_out` names (NULL-terminated,
+ * paths relative to `folder`: the items the new link replaces or removes;
+ * a name not there is no error, folders left empty go too) and makes
+ * every other file the base registered below `folder` this job's, with
+ * the size and time the base's manifest recorded: no work per carried
+ * file.  The base is then superseded: its reuse check refuses it ("its
+ * output/ moved to axle-work-9") and a run needing it again rebuilds it.
+ * AXLE_OK also when the base has no such folder; under --mpi a no-op on
+ * the other ranks. */
+int axle_chain_take_folder(axle_job *job, const char *folder, const char *const *left_out);
 
 #ifdef __cplusplus
 }
