@@ -614,7 +614,10 @@ const char *axle_rows_label(axle_rows *r);
 /* The current row's slice, and its index in that slice (from 0). */
 int axle_rows_slice(const axle_rows *r);
 int64_t axle_rows_index(const axle_rows *r);
-/* Rows read so far, and rows in all, for axle_progress(job, done, total). */
+/* Rows read so far, and rows in all, for axle_progress(job, done, total).
+ * Reading a chain's live rows, the total starts at every row of its links
+ * and goes down by one for each dead row passed, so it ends equal to the
+ * rows read. */
 int64_t axle_rows_done(const axle_rows *r);
 int64_t axle_rows_total(const axle_rows *r);
 void axle_rows_close(axle_rows *r);
