@@ -100,7 +100,7 @@ if [ "$use_strace" = 1 ]; then
         do_change "$kind" 2
         strace_changed "$kind"
         all=$(awk '$NF == "total" { print $4 }' "$results/$kind-strace.txt")
-        row "| $kind | $(calls "$kind" newfstatat) | $(calls "$kind" link) | $(calls "$kind" rename) | $(calls "$kind" write) | $(calls "$kind" readlink) | $all |"
+        row "| $kind | $(calls "$kind" newfstatat) | $(calls "$kind" link) | $(( $(calls "$kind" rename) + $(calls "$kind" renameat) + $(calls "$kind" renameat2) )) | $(calls "$kind" write) | $(calls "$kind" readlink) | $all |"
     done
 fi
 say "logs and changes.md in $results"
