@@ -20,7 +20,7 @@ struct carry {
     size_t prefix_len;
     json_t *left_out;    /* {name below the folder: true} */
     size_t count;
-    char *first;         /* the first carried path */
+    char *first;         /* "output/" once a file is carried */
     bool failed;         /* the manifest could not be written */
 };
 
@@ -56,8 +56,8 @@ carry_entry(const char *path, long long size, long long mtime_ns, void *ctx)
         c->failed = true;
         return NULL;
     }
-    if (!c->count)
-        c->first = strdup(path);
+    if (!c->count) /* the folder, for the job's common folder */
+        c->first = strdup(c->prefix);
     fputs(c->count ? ",\n" : "[\n", c->list);
     put_path(c->list, path);
     c->count++;

@@ -13,8 +13,9 @@
  * but the names left out, goes into `mf` as the base recorded it (a
  * rename keeps size and mtime, and the base passed its reuse check when
  * the run chose it), and into JOBDIR/files.json before the job's own
- * registered files; *count grows by their number, and *one gets one of
- * them (malloc'd; NULL when none) for the job's common folder.  0 (also
+ * registered files; *count grows by their number, and *one gets the
+ * folder with a slash ("output/", malloc'd; NULL when nothing was
+ * carried) for the job's common folder.  0 (also
  * for a job that carried nothing), or -1 with the reason in err. */
 int job_carried_merge(const char *jobdir, job_manifest *mf, size_t *count, char **one,
                       char *err, size_t errlen);

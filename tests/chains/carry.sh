@@ -69,6 +69,7 @@ rm lib/b/four.jpg
 is $? 0 "a run after one photo was removed"
 e3=$(step_job r3.out export)
 ok "$([ ! -e "wd/$e3/output/b" ]; echo $?)" "its file and the folder it left empty are gone"
+contains r3.out "$e3/output/  (built incrementally" "its step line names the whole output folder"
 ok "$(same_as_cold 3; echo $?)" "the exported files are a cold run's"
 "$AXLE" run p.yaml >r4.out 2>r4.err
 contains r4.out "0 built, 3 reused" "nothing changed: every job reused"
