@@ -71,24 +71,6 @@ live_names(axle_job *job, axle_dataset *src, char ***v, size_t *n)
     return got < 0 ? got : AXLE_OK;
 }
 
-/* True when every live name gets the name it would get alone. */
-static bool
-names_plain(char **v, size_t n, const char *ext, size_t max_len)
-{
-    size_t len;
-    char *blob = export_names((const char *const *)v, n, ext, max_len, &len);
-    const char *p = blob, *end = blob ? blob + len : NULL;
-    bool plain = blob != NULL;
-    for (size_t i = 0; plain && i < n; i++) {
-        struct export_name e;
-        char *own = alone(v[i], ext, max_len);
-        plain = own && export_names_next(&p, end, &e) && e.name && strcmp(e.name, own) == 0;
-        free(own);
-    }
-    free(blob);
-    return plain;
-}
-
 /* Adds the output name of item `key` to `dropped`. */
 static int
 drop(json_t *dropped, const char *key, const char *ext, size_t max_len)
@@ -171,7 +153,7 @@ export_chain_plan(axle_job *job, axle_dataset *src, const char *ext, size_t max_
     size_t n;
     if ((rc = live_names(job, src, &names, &n)) != AXLE_OK)
         return rc;
-    bool plain = names_plain(names, n, ext, max_len);
+    bool plain = export_names_plain((const char *const *)names, n, ext, max_len);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);

@@ -90,6 +90,16 @@ contains r6.out "(rebuilt: $e1's output/ moved to $e2, which was built on it)" \
 ok "$(same_as_cold 6; echo $?)" "the exported files are a cold run's"
 is "$(find wd/latest/export/output -name '*.jpg' | wc -l)" 5 "latest/export holds every file"
 
+# -- two items competing for a name: built cold, as a cold run names them ---
+gen photo lib/five.webp --size 40x30 --seed 15 || exit 99
+"$AXLE" run p.yaml >r8.out 2>r8.err
+is $? 0 "a run after a photo whose name competes with another's"
+ok "$(grep export r8.out | grep -q 'built incrementally'; echo $((1 - $?)))" \
+    "the export is not built on its base"
+contains r8.err "two items compete for a file name" "and says why"
+ok "$(same_as_cold 8; echo $?)" "the exported files are a cold run's (five.webp.jpg)"
+ok "$([ -f wd/latest/export/output/five.webp.jpg ]; echo $?)" "the later name keeps its extension"
+
 # -- gc keeps what the kept chain needs ----------------------------------------
 "$AXLE" gc -p p.yaml >gc.out 2>&1
 is $? 0 "axle gc"
