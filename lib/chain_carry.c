@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,21 @@ remove_left_out(int dirfd, const char *name)
     return 0;
 }
 
+/* True for a path that stays below the folder: relative, no ".." part. */
+static bool
+below(const char *name)
+{
+    if (!*name || name[0] == '/')
+        return false;
+    for (const char *p = name; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return false;
+        p += n + (p[n] == '/');
+    }
+    return true;
+}
+
 /* Writes `value` to `path` atomically; 0 or -1 with errno. */
 static int
 write_json(const char *path, json_t *value)
@@ -66,6 +82,10 @@ axle_chain_take_folder(axle_job *job, const char *folder, const char *const *lef
     if (!base)
         return axle_error(job, AXLE_EINVAL, "axle_chain_take_folder: the job is not "
                           "built on another (axle_chain_base is NULL)");
+    for (const char *const *p = left_out; p && *p; p++)
+        if (!below(*p))
+            return axle_error(job, AXLE_EINVAL, "axle_chain_take_folder: '%s' is not a path "
+                              "below the folder %s", *p, folder);
     if (job->replay)
         return AXLE_OK; /* --mpi: rank 0's prepare moved it */
     char from[PATH_MAX], to[PATH_MAX], note[PATH_MAX], mark[PATH_MAX];
