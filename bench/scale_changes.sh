@@ -89,7 +89,7 @@ for kind in touch change remove add; do
     do_change "$kind" 1
     run_changed "$kind"
     c=$(cpu "$results/$kind")
-    built=$(grep -c ' built' "$results/$kind.out" || true)
+    built=$(grep -cE '^[a-z_]+ +[^ ]+ +built ' "$results/$kind.out" || true)
     row "| $kind | $c | $(awk -v c="$c" -v k="$cold" 'BEGIN { printf "%.2f", 100 * c / k }') | $built |"
 done
 if [ "$use_strace" = 1 ]; then
