@@ -15,14 +15,9 @@
  * list them, so its names are a cold run's too. */
 #include "export_chain.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "export_names.h"
 
