@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "axle_internal.h"
 #include "fsutil.h"
 #include "identity.h"
 #include "job_check.h"
@@ -38,7 +39,7 @@ previous_of(const char *dsdir)
     free(metapath);
     const char *prev = json_string_value(json_object_get(meta, "previous"));
     char *abs = prev ? fs_absolute(prev, dsdir) : NULL;
-    char *real = abs ? realpath(abs, NULL) : NULL;
+    char *real = abs ? axle_internal_realpath(abs) : NULL;
     free(abs);
     json_decref(meta);
     return real;
@@ -49,7 +50,7 @@ previous_of(const char *dsdir)
 static int
 links_back(const char *dsdir, const char *older)
 {
-    char *want = realpath(older, NULL), *at = realpath(dsdir, NULL);
+    char *want = axle_internal_realpath(older), *at = axle_internal_realpath(dsdir);
     int n = -1;
     for (int k = 1; want && at && k <= CHAIN_MAX_LINKS; k++) {
         char *prev = previous_of(at);
@@ -69,7 +70,7 @@ links_back(const char *dsdir, const char *older)
 static int
 chain_length(const char *dsdir)
 {
-    char *at = realpath(dsdir, NULL);
+    char *at = axle_internal_realpath(dsdir);
     int n = 0;
     while (at && n <= CHAIN_MAX_LINKS) {
         n++;
@@ -139,7 +140,7 @@ chain_plan_find(workdir *w, const char *step, const method *m, json_t *record,
 static char *
 job_of(const char *dsdir)
 {
-    char *p = realpath(dsdir, NULL);
+    char *p = axle_internal_realpath(dsdir);
     for (int up = 0; p && up < 2; up++) {
         char *slash = strrchr(p, '/');
         if (slash && slash != p)
@@ -171,8 +172,8 @@ sum_input_deltas(const chain_plan *cp, json_t *ds_dirs)
     json_t *v;
     json_object_foreach(ds_dirs, name, v) {
         const char *stop = json_string_value(json_object_get(cp->inputs, name));
-        char *want = stop ? realpath(stop, NULL) : NULL;
-        char *at = realpath(json_string_value(v), NULL);
+        char *want = stop ? axle_internal_realpath(stop) : NULL;
+        char *at = axle_internal_realpath(json_string_value(v));
         for (int k = 0; at && want && strcmp(at, want) != 0 && k < CHAIN_MAX_LINKS; k++) {
             char *jobdir = job_of(at);
             char *path = jobdir ? fs_absolute("delta.json", jobdir) : NULL;
@@ -204,7 +205,7 @@ chain_delta(const char *jobdir, const chain_plan *cp, json_t *ds_dirs)
      * job over a chain of several links chains its own links) */
     char *own = fs_absolute("ds/default", jobdir);
     char *prev = previous_of(own);
-    char *base = realpath(cp->base_dir, NULL);
+    char *base = axle_internal_realpath(cp->base_dir);
     size_t bl = base ? strlen(base) : 0;
     bool on_base = prev && base && strncmp(prev, base, bl) == 0 && prev[bl] == '/';
     free(own);

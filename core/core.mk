@@ -21,6 +21,8 @@ core_axle_SOURCES += core/run_log.c core/run_log.h core/run_status.c core/run_st
 core_axle_SOURCES += core/libaxle_digest.c core/libaxle_digest.h core/job_check.c core/job_check.h
 # Incremental chains: the job a step builds on (issue 11).
 core_axle_SOURCES += core/chain_plan.c core/chain_plan.h
+# inc100k: files a job took over from its base with one rename
+core_axle_SOURCES += core/job_carried.c core/job_carried.h
 # scale: a job's file lists and manifest as files in its folder
 core_axle_SOURCES += core/job_lists.c core/job_lists.h core/manifest_file.c core/manifest_file.h
 core_axle_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)

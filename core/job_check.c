@@ -14,6 +14,7 @@
 
 #include "axle_internal.h"
 #include "fsutil.h"
+#include "job_carried.h"
 #include "manifest_file.h"
 
 /* ---- the manifest, made at completion ---- */
@@ -230,6 +231,18 @@ job_manifest_add(job_manifest *mf, const char *registered)
     return rc;
 }
 
+int
+job_manifest_add_recorded(job_manifest *mf, const char *rel, long long size,
+                          long long mtime_ns)
+{
+    if (manifest_writer_add(mf->out, rel, size, mtime_ns) < 0) {
+        snprintf(mf->err, mf->errlen, "%s/%s: %s", mf->jobdir, MANIFEST_FILE,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 json_t *
 job_manifest_end(job_manifest *mf, json_t *input_jobs)
 {
@@ -436,6 +449,9 @@ job_reuse_refusal(const char *jobdir, json_t *jobjson, const char *identity,
     if (transient)
         return refusal_reason("%zu item%s skipped for a transient reason in %s", transient,
                       transient == 1 ? " was" : "s were", id);
+    char *moved = job_carried_refusal(jobdir, id); /* its folder went to a newer job */
+    if (moved)
+        return moved;
     json_t *manifest = json_object_get(jobjson, "manifest");
     if (!json_is_object(manifest))
         return refusal_reason("%s has no record of its files (made by an older axle)", id);

@@ -34,6 +34,11 @@ typedef struct job_manifest job_manifest;
 job_manifest *job_manifest_begin(const char *jobdir, char *err, size_t errlen);
 int job_manifest_add(job_manifest *mf, const char *registered);
 json_t *job_manifest_end(job_manifest *mf, json_t *input_jobs);
+/* A file listed as already recorded (`rel` relative to the job folder),
+ * without a stat: the files a job took over from its base
+ * (job_carried.h).  0, or -1 with the reason in begin's err. */
+int job_manifest_add_recorded(job_manifest *mf, const char *rel, long long size,
+                              long long mtime_ns);
 void job_manifest_abort(job_manifest *mf);
 
 /* Why the job in `jobdir` (job.json `jobjson`, NULL when unreadable) may

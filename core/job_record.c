@@ -11,6 +11,7 @@
 
 #include "axle_internal.h"
 #include "fsutil.h"
+#include "job_carried.h"
 #include "job_check.h"
 #include "job_summary.h"
 #include "job_lists.h"
@@ -131,6 +132,16 @@ gather_files(const job_spec *spec, json_t *input_jobs, job_outcome *out,
     size_t count = 0;
     int e = job_list_gather(spec->dir, "files", "files.json", on_registered, &r, &count) < 0
                 ? errno : 0;
+    /* files taken over from the base with one rename (job_carried.h) */
+    char *carried = NULL;
+    if (!e && r.manifest && job_carried_merge(spec->dir, r.manifest, &count, &carried, err,
+                                              sizeof err) < 0) {
+        job_manifest_abort(r.manifest);
+        r.manifest = NULL;
+    }
+    if (carried)
+        common_update(&r.common, carried);
+    free(carried);
     *manifest = r.manifest ? job_manifest_end(r.manifest, input_jobs) : NULL;
     if (ok && e)
         snprintf(err, sizeof err, "%s/files.json: %s", spec->dir, strerror(e));

@@ -68,6 +68,18 @@ struct axle_job {
  * (axle_write_file): axle_register_file without its checks. */
 int axle_internal_register_written(axle_job *job, const char *relpath);
 
+/* ---- a base's output folder carried over (inc100k, lib/chain_carry.c) ---- */
+/* JOBDIR/carried-files.json of a job that took its base's folder over
+ * ({"base", "base_id", "folder", "left_out"}: read by the core when it
+ * records the job), and BASEDIR/superseded.json of the base ({"by",
+ * "folder"}: its reuse check refuses it). */
+#define AXLE_CARRIED_FILE "carried-files.json"
+#define AXLE_SUPERSEDED_FILE "superseded.json"
+/* realpath(3) for datasets' paths, with the folders found real remembered
+ * by the process: a chain of 16 links is read by every job's stages, and
+ * glibc's realpath reads each component of each path again. */
+char *axle_internal_realpath(const char *path);
+
 /* The job this process runs (set by the core before calling a stage). */
 extern axle_job *axle_internal_current;
 

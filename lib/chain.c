@@ -93,7 +93,7 @@ axle_input_links(axle_job *job, const char *input, axle_dataset ***links, size_t
     snprintf(key, sizeof key, "links:%s", input);
     axle_dataset **list = cached(job, key);
     const char *stop = json_string_value(json_object_get(job->chain_inputs, input));
-    char *stop_real = stop ? realpath(stop, NULL) : NULL;
+    char *stop_real = stop ? axle_internal_realpath(stop) : NULL;
     if (!list) {
         size_t count = 0;
         bool met = false;

@@ -8,6 +8,8 @@ lib_libaxle_la_SOURCES = lib/axle_internal.h lib/job.c lib/versions.c lib/atomic
 lib_libaxle_la_SOURCES += lib/options_get.c lib/item_policy.c lib/write_file.c
 # Incremental chains: the base job, the links to process (issue 11).
 lib_libaxle_la_SOURCES += lib/chain.c
+# A base's output folder taken over with one rename (issue 11 item 7, inc100k).
+lib_libaxle_la_SOURCES += lib/chain_carry.c
 lib_libaxle_la_CFLAGS = $(AM_CFLAGS) -fno-semantic-interposition $(JANSSON_CFLAGS) $(TURBOJPEG_CFLAGS) $(JPEG_CFLAGS) $(WEBP_CFLAGS) $(CRYPTO_CFLAGS) $(IMAGE_CODEC_CFLAGS)
 lib_libaxle_la_LIBADD = $(JANSSON_LIBS) $(TURBOJPEG_LIBS) $(JPEG_LIBS) $(WEBP_LIBS) $(CRYPTO_LIBS) $(IMAGE_CODEC_LIBS) -lm
 lib_libaxle_la_LDFLAGS = $(AM_LDFLAGS) -no-undefined -version-info 0:0:0 \

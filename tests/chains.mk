@@ -1,6 +1,8 @@
 # tests/chains.mk - incremental runs through dataset chains (issue 11
 # items 2, 3 and 8).
 CHAINS_TESTS = tests/chains/random.sh tests/chains/incremental.sh tests/chains/compaction.sh
+# inc100k: the export takes its base's folder over (issue 11 item 7)
+CHAINS_TESTS += tests/chains/carry.sh
 TESTS += $(CHAINS_TESTS)
 EXTRA_DIST += $(CHAINS_TESTS)
 CHAINS_UNIT_TESTS = tests/unit/test_dataset_chain

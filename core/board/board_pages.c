@@ -361,11 +361,34 @@ file_url(FILE *f, const char *route, const char *id, const char *rest)
     file_url_rest(f, rest);
 }
 
+/* An export whose output folder a job built on it took over
+ * (lib/chain_carry.c): where its files are now, instead of a grid of
+ * files it no longer has.  True when it said so. */
+static bool
+files_moved(board *b, FILE *f, const char *id)
+{
+    char rel[600];
+    snprintf(rel, sizeof rel, "%s/superseded.json", id);
+    json_t *moved = board_job_exists(b, id, false) ? board_read_json(b, rel) : NULL;
+    const char *by = json_string_value(json_object_get(moved, "by"));
+    bool said = by && board_name_ok(by);
+    if (said) {
+        fputs("<p>Its files moved to <a href=\"/job/", f);
+        html_url_part(f, by);
+        fputs("\">", f);
+        html_text(f, by);
+        fputs("</a>, which was built on it (the job is kept for its dataset and is "
+              "rebuilt if a run needs it again).</p>\n", f);
+    }
+    json_decref(moved);
+    return said;
+}
+
 static void
 files_list(board *b, FILE *f, const char *id, json_t *files)
 {
     html_printf(f, "<h2>files (%zu)</h2>\n", json_array_size(files));
-    if (json_array_size(files) == 0)
+    if (json_array_size(files) == 0 || files_moved(b, f, id))
         return;
     char why[4800];
     char *dest = board_dest_of(b, id, files, why, sizeof why);

@@ -154,7 +154,7 @@ ds_join(const char *a, const char *b)
 char *
 ds_realpath(const char *path)
 {
-    return realpath(path, NULL);
+    return axle_internal_realpath(path); /* dataset_paths.c */
 }
 
 /* Length of the next component of p (p not at '/'). */

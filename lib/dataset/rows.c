@@ -265,7 +265,12 @@ step_live(axle_rows *r)
         }
         if (got != 1 || row_live(r))
             return got;
-        /* a dead row still counts for its slice's index */
+        /* a dead row still counts for its slice's index, but not as
+         * work to do: progress counts live rows (total starts at every
+         * row of the chain, since counting the live ones first would
+         * read the whole chain twice) */
+        if (r->total > r->done)
+            r->total--;
         int slice = axle_cursor_slice(r->cur[0]);
         r->index = slice == r->slice ? r->index + 1 : 0;
         r->slice = slice;

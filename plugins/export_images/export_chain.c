@@ -3,7 +3,8 @@
  * Built on the step's earlier export (axle_chain_base), the job writes the
  * files of the source's new link only: the other live items keep the
  * files the earlier jobs wrote, in dest (export_dest_keep_all_but) or,
- * without dest, hard-linked into this job's folder.  That is exact only
+ * without dest, in the base's output folder, which this job takes over
+ * with one rename (axle_chain_take_folder).  That is exact only
  * when every name is the one the item would get alone (no two items
  * compete for a name, no `name` template): then no old item's name can
  * change; else, and when the earlier job's file count cannot be carried
@@ -14,15 +15,9 @@
  * list them, so its names are a cold run's too. */
 #include "export_chain.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "export_names.h"
 
@@ -69,24 +64,6 @@ live_names(axle_job *job, axle_dataset *src, char ***v, size_t *n)
     }
     axle_rows_close(r);
     return got < 0 ? got : AXLE_OK;
-}
-
-/* True when every live name gets the name it would get alone. */
-static bool
-names_plain(char **v, size_t n, const char *ext, size_t max_len)
-{
-    size_t len;
-    char *blob = export_names((const char *const *)v, n, ext, max_len, &len);
-    const char *p = blob, *end = blob ? blob + len : NULL;
-    bool plain = blob != NULL;
-    for (size_t i = 0; plain && i < n; i++) {
-        struct export_name e;
-        char *own = alone(v[i], ext, max_len);
-        plain = own && export_names_next(&p, end, &e) && e.name && strcmp(e.name, own) == 0;
-        free(own);
-    }
-    free(blob);
-    return plain;
 }
 
 /* Adds the output name of item `key` to `dropped`. */
@@ -171,7 +148,7 @@ export_chain_plan(axle_job *job, axle_dataset *src, const char *ext, size_t max_
     size_t n;
     if ((rc = live_names(job, src, &names, &n)) != AXLE_OK)
         return rc;
-    bool plain = names_plain(names, n, ext, max_len);
+    bool plain = export_names_plain((const char *const *)names, n, ext, max_len);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
@@ -200,73 +177,22 @@ export_chain_carried(axle_job *job)
     return n;
 }
 
-/* ---- hard links of the unchanged files ---- */
-
-static struct {
-    axle_job *job;
-    const char *outdir;  /* "output" */
-    size_t from_len;     /* of the base's output folder path */
-    json_t *dropped;
-    int rc;
-} walk;
-
-static int
-mkdirs_for(char *path)
-{
-    for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
-        *p = '\0';
-        int rc = mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
-        *p = '/';
-        if (rc < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int
-link_one(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)ftw;
-    if (type != FTW_F)
-        return 0;
-    const char *name = fpath + walk.from_len + 1;
-    if (json_object_get(walk.dropped, name))
-        return 0;
-    char to[2 * PATH_MAX], rel[PATH_MAX];
-    snprintf(rel, sizeof rel, "%s/%s", walk.outdir, name);
-    snprintf(to, sizeof to, "%s/%s", axle_job_dir(walk.job), rel);
-    /* the folder is made only when the link finds it missing: a mkdir of
-     * every folder on the way, for each of 100,000 files, was most of the
-     * system calls of an export that carries them over */
-    int rc = link(fpath, to);
-    if (rc < 0 && errno == ENOENT && mkdirs_for(to) == 0)
-        rc = link(fpath, to);
-    if (rc < 0) {
-        walk.rc = axle_error(walk.job, AXLE_EIO, "cannot link %s to %s: %s", fpath, to,
-                             strerror(errno));
-        return 1;
-    }
-    walk.rc = axle_register_file(walk.job, rel);
-    return walk.rc != AXLE_OK;
-}
+/* ---- the base's unchanged files, taken over ---- */
 
 int
-export_chain_link_unchanged(axle_job *job, const char *outdir, json_t *dropped)
+export_chain_take_unchanged(axle_job *job, const char *outdir, json_t *dropped)
 {
-    char from[PATH_MAX];
-    snprintf(from, sizeof from, "%s/%s", axle_chain_base(job), outdir);
-    struct stat st;
-    if (stat(from, &st) < 0)
-        return AXLE_OK; /* the earlier job wrote no file */
-    walk.job = job;
-    walk.outdir = outdir;
-    walk.from_len = strlen(from);
-    walk.dropped = dropped;
-    walk.rc = AXLE_OK;
-    if (nftw(from, link_one, 32, FTW_PHYS) < 0 && walk.rc == AXLE_OK)
-        walk.rc = axle_error(job, AXLE_EIO, "%s: %s", from, strerror(errno));
-    return walk.rc;
+    size_t n = json_object_size(dropped), i = 0;
+    const char **names = calloc(n + 1, sizeof *names);
+    if (!names)
+        return axle_error(job, AXLE_ENOMEM, "out of memory");
+    const char *name;
+    json_t *v;
+    json_object_foreach(dropped, name, v)
+        names[i++] = name;
+    int rc = axle_chain_take_folder(job, outdir, names);
+    free(names);
+    return rc;
 }
 
 /* ---- names of a whole chain's live rows ---- */

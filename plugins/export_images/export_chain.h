@@ -23,10 +23,11 @@ int export_chain_plan(axle_job *job, axle_dataset *src, const char *ext, size_t 
 /* The base's file count still live (carried.json), or 0 for a cold build. */
 long long export_chain_carried(axle_job *job);
 
-/* Without dest: hard-links the base's output files into this job's
- * output folder, but those `dropped` names, and registers them: the job's
- * folder holds every live file, with no pixel work. */
-int export_chain_link_unchanged(axle_job *job, const char *outdir, json_t *dropped);
+/* Without dest: takes the base's output folder over with one rename
+ * (axle_chain_take_folder), those `dropped` names removed from it: the
+ * job's folder holds every live file, with no pixel work and no work per
+ * carried file; the base is superseded. */
+int export_chain_take_unchanged(axle_job *job, const char *outdir, json_t *dropped);
 
 /* The names of a chain's live rows, decided as a cold import's order
  * would (sorted by name), laid out for the slices: one uint64 byte offset

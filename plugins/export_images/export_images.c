@@ -280,7 +280,7 @@ prepare(axle_job *job)
     if (rc == AXLE_OK && dropped && dest)
         export_dest_keep_all_but(json_incref(dropped));
     else if (rc == AXLE_OK && dropped && !axle_prepare_again(job)) /* --mpi: rank 0 did */
-        rc = export_chain_link_unchanged(job, OUTDIR, dropped);
+        rc = export_chain_take_unchanged(job, OUTDIR, dropped);
     json_decref(dropped);
     return rc;
 }

@@ -295,6 +295,32 @@ export_names(const char *const *sources, size_t n, const char *ext, size_t max_l
     return finish_blob(blob, len, rc, blob_len);
 }
 
+bool
+export_names_plain(const char *const *sources, size_t n, const char *ext, size_t max_len)
+{
+    struct strset taken = {NULL, 0, 0}, folders = {NULL, 0, 0};
+    char **safe = calloc(n ? n : 1, sizeof *safe);
+    bool plain = safe != NULL;
+    for (size_t i = 0; plain && i < n; i++)
+        plain = (safe[i] = safe_name(sources[i])) != NULL;
+    plain = plain && collect_folders(&folders, safe, n) == 0;
+    char why[256];
+    for (size_t i = 0; plain && i < n; i++) {
+        /* the first candidate pick() tries, which a name alone gets */
+        size_t cap = strlen(safe[i]) + strlen(ext) + 1;
+        char *cand = malloc(cap);
+        if (cand)
+            snprintf(cand, cap, "%.*s%s", (int)stem_len(safe[i]), safe[i], ext);
+        plain = cand && set_add(&taken, cand) == 1 &&
+                !unwritable(&folders, cand, max_len, why, sizeof why);
+        free(cand);
+    }
+    free_names(safe, n);
+    set_free(&taken);
+    set_free(&folders);
+    return plain;
+}
+
 /* ---- names from a template ------------------------------------------- */
 
 /* The name `tmpl` gives one row, made safe like a source name; `safe` is

@@ -34,6 +34,13 @@ char *export_names_template(const char *tmpl, const struct export_row *rows, siz
                             const char *column, const char *ext, size_t max_len,
                             size_t *blob_len);
 
+/* True when export_names would give every source the name it gets alone
+ * (no two compete for a name, none is a folder of another or too long),
+ * found without making the names: an export built on its base checks
+ * this over every live item (export_chain.c). */
+bool export_names_plain(const char *const *sources, size_t n, const char *ext,
+                        size_t max_len);
+
 /* One entry: the output name, or (name NULL) the source and the reason it
  * is skipped. */
 struct export_name {

@@ -94,11 +94,10 @@ diff(axle_job *job, const struct import_list *l, json_t *old, struct import_chai
     int64_t dropped_bytes = 0, dropped = 0;
     for (size_t i = 0; i < l->n; i++) {
         json_t *was = json_object_get(old, l->paths[i]);
-        struct stat st;
+        struct import_stamp t = import_list_stamp(l, i);
         char stamp[64] = "-\t-";
-        if (stat(l->paths[i], &st) == 0)
-            snprintf(stamp, sizeof stamp, "%lld\t%lld.%09ld", (long long)st.st_size,
-                     (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+        if (t.ok)
+            snprintf(stamp, sizeof stamp, "%lld\t%lld.%09ld", t.size, t.sec, t.nsec);
         bool same = was && strcmp(json_string_value(was), stamp) == 0;
         if (was) {
             if (!same) {

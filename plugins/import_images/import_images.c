@@ -88,7 +88,10 @@ prepare(axle_job *job)
     void *blob = NULL;
     size_t len = 0;
     struct import_chain chain;
-    rc = import_list_save_text(job, &l);
+    rc = import_list_stamp_all(&l) == AXLE_OK ? AXLE_OK
+                                              : axle_error(job, AXLE_ENOMEM, "out of memory");
+    if (rc == AXLE_OK)
+        rc = import_list_save_text(job, &l);
     if (rc == AXLE_OK)
         rc = import_chain_plan(job, &l, &chain);
     bool chained = rc == AXLE_OK && axle_chain_base(job);

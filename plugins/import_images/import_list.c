@@ -10,11 +10,13 @@
 #include "import_read.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Length of the folder part of `path` (up to, not including, the last
  * slash; 1 for a file in "/"; 0 for a bare name). */
@@ -139,6 +141,50 @@ import_list_relname(const struct import_list *l, size_t i)
     return p;
 }
 
+static struct import_stamp
+stamp_of(int dirfd, const char *path)
+{
+    struct stat st;
+    struct import_stamp t = {0, 0, 0, false};
+    if (fstatat(dirfd, path, &st, 0) == 0)
+        t = (struct import_stamp){(long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                                  st.st_mtim.tv_nsec, true};
+    return t;
+}
+
+struct import_stamp
+import_list_stamp(const struct import_list *l, size_t i)
+{
+    return l->stamps ? l->stamps[i] : stamp_of(AT_FDCWD, l->paths[i]);
+}
+
+int
+import_list_stamp_all(struct import_list *l)
+{
+    free(l->stamps);
+    if (!(l->stamps = calloc(l->n ? l->n : 1, sizeof *l->stamps)))
+        return AXLE_ENOMEM;
+    int dirfd = -1;
+    size_t dirlen = 0; /* of the open folder's path, slash included */
+    for (size_t i = 0; i < l->n; i++) {
+        const char *p = l->paths[i], *slash = strrchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) + 1 : 0;
+        if (dirfd < 0 || len != dirlen || strncmp(p, l->paths[i - 1], len) != 0) {
+            if (dirfd >= 0)
+                close(dirfd);
+            char *dir = len ? strndup(p, len) : NULL;
+            dirfd = dir ? open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+            free(dir);
+            dirlen = len;
+        }
+        /* a folder that cannot be opened: the whole path says why */
+        l->stamps[i] = dirfd >= 0 ? stamp_of(dirfd, p + len) : stamp_of(AT_FDCWD, p);
+    }
+    if (dirfd >= 0)
+        close(dirfd);
+    return AXLE_OK;
+}
+
 int
 import_list_save_text(axle_job *job, const struct import_list *l)
 {
@@ -149,12 +195,11 @@ import_list_save_text(axle_job *job, const struct import_list *l)
         return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
     fprintf(f, "# size\tmtime\tpath (names are relative to %s)\n", l->base);
     for (size_t i = 0; i < l->n; i++) {
-        struct stat st;
-        if (stat(l->paths[i], &st) != 0)
+        struct import_stamp t = import_list_stamp(l, i);
+        if (!t.ok)
             fprintf(f, "-\t-\t%s\n", l->paths[i]);
         else
-            fprintf(f, "%lld\t%lld.%09ld\t%s\n", (long long)st.st_size,
-                    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, l->paths[i]);
+            fprintf(f, "%lld\t%lld.%09ld\t%s\n", t.size, t.sec, t.nsec, l->paths[i]);
     }
     if (fclose(f) != 0)
         return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
@@ -269,6 +314,7 @@ void
 import_list_free(struct import_list *l)
 {
     free(l->cuts);
+    free(l->stamps);
     if (l->blob) {
         free(l->paths); /* pointers into blob */
         free(l->blob);
@@ -328,8 +374,8 @@ import_list_balance(struct import_list *l, size_t nslices)
         return AXLE_ENOMEM;
     }
     for (size_t i = 0; i < l->n; i++) {
-        struct stat st; /* one that cannot be sized is skipped by its slice */
-        sizes[i] = stat(l->paths[i], &st) == 0 ? (uint64_t)st.st_size : 0;
+        struct import_stamp t = import_list_stamp(l, i); /* 0: skipped by its slice */
+        sizes[i] = t.ok ? (uint64_t)t.size : 0;
     }
     import_list_cut(sizes, l->n, nslices, cuts);
     free(sizes);

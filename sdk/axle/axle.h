@@ -614,7 +614,10 @@ const char *axle_rows_label(axle_rows *r);
 /* The current row's slice, and its index in that slice (from 0). */
 int axle_rows_slice(const axle_rows *r);
 int64_t axle_rows_index(const axle_rows *r);
-/* Rows read so far, and rows in all, for axle_progress(job, done, total). */
+/* Rows read so far, and rows in all, for axle_progress(job, done, total).
+ * Reading a chain's live rows, the total starts at every row of its links
+ * and goes down by one for each dead row passed, so it ends equal to the
+ * rows read. */
 int64_t axle_rows_done(const axle_rows *r);
 int64_t axle_rows_total(const axle_rows *r);
 void axle_rows_close(axle_rows *r);
@@ -1279,6 +1282,20 @@ int axle_chain_counts(axle_job *job, const char *input, int64_t *base_live,
 const char *axle_job_recipe(const axle_job *job);
 /* Live rows of ds's whole chain (all its rows without a chain), or -1. */
 int64_t axle_dataset_live_rows(axle_job *job, axle_dataset *ds);
+/* ---- a base's output folder taken over (issue 11 item 7, inc100k) ------ */
+
+/* In prepare of a job built on a base (axle_chain_base): moves the base
+ * job's folder `folder` (one name, such as "output") into this job with
+ * one rename, removes from it the files `left_out` names (NULL-terminated,
+ * paths relative to `folder`: the items the new link replaces or removes;
+ * a name not there is no error, folders left empty go too) and makes
+ * every other file the base registered below `folder` this job's, with
+ * the size and time the base's manifest recorded: no work per carried
+ * file.  The base is then superseded: its reuse check refuses it ("its
+ * output/ moved to axle-work-9") and a run needing it again rebuilds it.
+ * AXLE_OK also when the base has no such folder; under --mpi a no-op on
+ * the other ranks. */
+int axle_chain_take_folder(axle_job *job, const char *folder, const char *const *left_out);
 
 /* ---- thumbnails stored as export writes them (issue 12: one encode) ---- */
 

@@ -7,6 +7,8 @@
  * naming no key nor removed item: it inherits them from its parents.  The
  * chain's live rows are a, d (job 1), e, b (job 2): what a cold build of
  * a, b (changed), d, e holds. */
+#include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -224,6 +229,68 @@ test_a_chain_without_keys_is_read_whole(void **state)
     td_job_free(&job5);
 }
 
+/* Progress over a chain counts its live rows: the total starts at every
+ * row of its links and ends at the rows read (inc100k). */
+static void
+test_progress_counts_live_rows(void **state)
+{
+    (void)state;
+    axle_dataset *ds = td_open(&job2, "default");
+    axle_rows *r = axle_rows_open_dataset(&job3, ds, -1, (const char *[]){"filename", NULL},
+                                          AXLE_ROWS_CHAIN);
+    assert_non_null(r);
+    int64_t most = axle_rows_total(r);
+    assert_int_equal(most, 6); /* 4 + 2 rows in the two links */
+    while (axle_rows_next(r) == 1)
+        assert_true(axle_rows_done(r) <= axle_rows_total(r));
+    assert_int_equal(axle_rows_done(r), 4);
+    assert_int_equal(axle_rows_total(r), 4); /* b and c of the first link are dead */
+    axle_rows_close(r);
+    axle_dataset_close(ds);
+}
+
+/* Dataset paths resolve as realpath(3) does: "..", ".", symbolic links,
+ * a missing name, a file taken for a folder (inc100k). */
+static void
+test_paths_resolve_as_realpath_does(void **state)
+{
+    (void)state;
+    char base[PATH_MAX], p[PATH_MAX + 64];
+    snprintf(base, sizeof base, "%s/paths", job1.dir);
+    assert_int_equal(mkdir(base, 0755), 0);
+    snprintf(p, sizeof p, "%s/a", base);
+    assert_int_equal(mkdir(p, 0755), 0);
+    snprintf(p, sizeof p, "%s/a/b", base);
+    assert_int_equal(mkdir(p, 0755), 0);
+    snprintf(p, sizeof p, "%s/a/f", base);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/l", base);
+    assert_int_equal(symlink("a/b", p), 0);
+    static const char *const tails[] = {"a/b", "a/./b/", "a/b/../b", "a//b/..", "l",
+                                        "l/..", "l/../f", "a/b/../../a/f", "nope",
+                                        "a/nope/..", "a/f/x", "a/f/.."};
+    for (int pass = 0; pass < 2; pass++) /* the second finds folders remembered */
+        for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+            snprintf(p, sizeof p, "%s/%s", base, tails[i]);
+            errno = 0;
+            char *want = realpath(p, NULL);
+            int want_errno = errno;
+            errno = 0;
+            char *got = axle_internal_realpath(p);
+            if (!want) {
+                assert_null(got);
+                assert_int_equal(errno, want_errno);
+            } else {
+                assert_non_null(got);
+                assert_string_equal(got, want);
+            }
+            free(want);
+            free(got);
+        }
+}
+
 int
 main(void)
 {
@@ -236,6 +303,9 @@ main(void)
         cmocka_unit_test_setup_teardown(test_removing_needs_a_previous_dataset, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_a_chain_without_keys_is_read_whole, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_progress_counts_live_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paths_resolve_as_realpath_does, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
