@@ -1,22 +1,68 @@
 /* identity.c - building, hashing and comparing identity records. */
 #include "identity.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "axle_internal.h"
 #include "fsutil.h"
+#include "stat_batch.h"
 #include "libaxle_digest.h"
 #include "workdir.h"
+
+/* What the digest of one path option's files is made of, as they come. */
+struct files_digest {
+    stat_batch *batch;
+    digest_stream *d;
+    json_int_t count;
+    bool failed; /* out of memory: the identity must not match */
+};
+
+/* The batch's files into the digest, in their order: one line per file
+ * found (a file gone since the walk is left out); the path's NUL ends it
+ * unambiguously. */
+static void
+digest_batch(struct files_digest *fd)
+{
+    stat_batch_run(fd->batch);
+    for (size_t i = 0; i < stat_batch_count(fd->batch); i++) {
+        const stat_fact *f = stat_batch_fact(fd->batch, i);
+        if (f->err)
+            continue;
+        const char *path = stat_batch_path(fd->batch, i);
+        char line[96];
+        int len = snprintf(line, sizeof line, "\t%lld\t%lld.%09ld\n", f->size,
+                           f->mtime_sec, f->mtime_nsec);
+        digest_update(fd->d, path, strlen(path) + 1);
+        digest_update(fd->d, line, (size_t)len);
+        fd->count++;
+    }
+    stat_batch_clear(fd->batch);
+}
+
+static int
+digest_file(void *ctx, const char *path)
+{
+    struct files_digest *fd = ctx;
+    if (stat_batch_full(fd->batch))
+        digest_batch(fd);
+    if (!stat_batch_add(fd->batch, path)) {
+        fd->failed = true;
+        return AXLE_ENOMEM;
+    }
+    return AXLE_OK;
+}
 
 /* Input files named by path options: the SHA-256 and count of their
  * sorted list of paths with size and mtime, so a changed photo rebuilds
  * its import.  The list itself is not kept in the record (job.json would
- * grow with the collection): import_images writes it to its job folder
- * (inputs.txt), where an incremental import diffs it.  Expansion errors
- * are left for the method to report; identity just reflects what is
- * there now. */
+ * grow with the collection), nor in memory: the files come as a stream
+ * and are stat'ed in batches over threads (stat_batch.h).  import_images
+ * writes the list to its job folder (inputs.txt), where an incremental
+ * import diffs it.  Expansion errors are left for the method to report;
+ * identity just reflects what is there now. */
 static json_t *
 input_files(const method *m, json_t *options)
 {
@@ -33,34 +79,26 @@ input_files(const method *m, json_t *options)
         for (size_t i = 0; i < n; i++)
             pats[i] = json_is_array(v) ? json_string_value(json_array_get(v, i))
                                        : json_string_value(v);
-        char **paths = NULL;
-        size_t npaths = 0;
         char err[512];
-        json_int_t count = 0;
-        digest_stream *d = digest_begin();
-        if (n && axle_expand_paths(pats, n, recursive, &paths, &npaths, err,
-                                   sizeof err) == AXLE_OK) {
-            fs_folder_cursor cursor = FS_FOLDER_CURSOR_INIT;
-            for (size_t i = 0; i < npaths; i++) {
-                struct stat st;
-                if (fs_stat_in_folder(&cursor, paths[i], &st) != 0)
-                    continue;
-                /* one line per file; the path's NUL ends it unambiguously */
-                char line[96];
-                int len = snprintf(line, sizeof line, "\t%lld\t%lld.%09ld\n",
-                                   (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-                                   (long)st.st_mtim.tv_nsec);
-                digest_update(d, paths[i], strlen(paths[i]) + 1);
-                digest_update(d, line, (size_t)len);
-                count++;
-            }
-            fs_folder_cursor_close(&cursor);
-            axle_free_paths(paths, npaths);
-        }
+        struct files_digest fd = {stat_batch_new(AT_FDCWD), digest_begin(), 0, false};
+        fd.failed = !fd.batch;
+        int rc = AXLE_EINVAL; /* no paths, or no batch: no files */
+        if (fd.batch && pats && n)
+            rc = axle_internal_expand_each(pats, n, recursive, digest_file, &fd, err,
+                                           sizeof err);
+        if (rc == AXLE_OK)
+            digest_batch(&fd);
         char hex[DIGEST_HEX_LEN];
-        digest_end(d, hex);
+        digest_end(fd.d, hex);
+        if (rc != AXLE_OK) { /* as for no file at all; the method says why */
+            fd.count = 0;
+            digest_bytes("", 0, hex);
+        }
+        if (fd.failed) /* never the identity of a complete expansion */
+            snprintf(hex, sizeof hex, "out of memory");
+        stat_batch_free(fd.batch);
         json_object_set_new(files, o->name,
-                            json_pack("{s:I, s:s}", "count", count, "sha256", hex));
+                            json_pack("{s:I, s:s}", "count", fd.count, "sha256", hex));
         free(pats);
     }
     return files;

@@ -15,6 +15,7 @@
 #include "axle_internal.h"
 #include "fsutil.h"
 #include "manifest_file.h"
+#include "stat_batch.h"
 
 /* ---- the manifest, made at completion ---- */
 
@@ -277,68 +278,74 @@ job_folder_exists(const char *jobdir, const char *other)
     return there;
 }
 
-/* What a check of manifest entries needs: the job folder, open, so that
- * each entry costs one fstatat of its path as recorded (relative to the
- * job folder, or absolute). */
+/* What a check of manifest entries needs: the job folder, open, the
+ * entries read but not yet checked (their paths, relative to the job
+ * folder or absolute, in a batch stat'ed over threads, stat_batch.h),
+ * and what the manifest says of each. */
 struct entry_check {
     const char *jobdir;
     const char *id;
     int jobfd;
-    char *folder;  /* the folder of the last entry ("output/2023"), */
-    int folderfd;  /* open: its next file costs a lookup of one name */
+    stat_batch *batch;
+    long long size[STAT_BATCH_CAP];
+    long long mtime[STAT_BATCH_CAP];
 };
 
-/* fstatat of `rel` (relative to the job folder, or absolute), through the
- * folder of the previous entry when it is the same: 100,000 exported
- * files lie in a few folders, and the kernel's walk of each full path
- * was most of a reuse check. */
-static int
-stat_entry(struct entry_check *ec, const char *rel, struct stat *st)
-{
-    const char *slash = strrchr(rel, '/');
-    size_t len = slash ? (size_t)(slash - rel) : 0;
-    if (!slash || len == 0)
-        return fstatat(ec->jobfd, rel, st, 0);
-    if (!ec->folder || strlen(ec->folder) != len || memcmp(ec->folder, rel, len) != 0) {
-        if (ec->folderfd >= 0)
-            close(ec->folderfd);
-        free(ec->folder);
-        ec->folder = strndup(rel, len);
-        ec->folderfd = ec->folder ? openat(ec->jobfd, ec->folder,
-                                           O_PATH | O_DIRECTORY | O_CLOEXEC)
-                                  : -1;
-    }
-    if (ec->folderfd < 0) /* the error as the whole path gives it */
-        return fstatat(ec->jobfd, rel, st, 0);
-    return fstatat(ec->folderfd, slash + 1, st, 0);
-}
-
-/* One manifest entry against the file now there. */
+/* One manifest entry against what its stat found. */
 static char *
-check_file(const char *rel, long long size, long long mtime, void *ctx)
+judge_file(struct entry_check *ec, const char *rel, long long size, long long mtime,
+           const stat_fact *f)
 {
-    struct entry_check *ec = ctx;
     const char *id = ec->id;
     char owner[256];
     const char *shown = split_owner(rel, owner, sizeof owner);
-    struct stat st;
-    int rc = stat_entry(ec, rel, &st), e = errno;
-    if (rc < 0 && e == ENOENT && *owner && !job_folder_exists(ec->jobdir, owner))
+    int e = f->err;
+    if (e == ENOENT && *owner && !job_folder_exists(ec->jobdir, owner))
         return refusal_reason("%s, which %s links to, is gone", owner, id);
     char where[600];
     if (*owner)
         snprintf(where, sizeof where, "%s (linked from %s)", owner, id);
     else
         snprintf(where, sizeof where, "%s", id);
-    if (rc < 0 && e == ENOENT)
+    if (e == ENOENT)
         return refusal_reason("%s missing from %s", shown, where);
-    if (rc < 0)
+    if (e)
         return refusal_reason("%s in %s cannot be checked: %s", shown, where, strerror(e));
-    if ((long long)st.st_size != size)
+    if (f->size != size)
         return refusal_reason("%s in %s changed size (%lld bytes, was %lld)", shown, where,
-                      (long long)st.st_size, size);
-    if ((long long)mtime_ns(&st) != mtime)
+                              f->size, size);
+    if (f->mtime_sec * 1000000000 + f->mtime_nsec != mtime)
         return refusal_reason("%s in %s was modified after the job finished", shown, where);
+    return NULL;
+}
+
+/* The entries waiting in the batch, stat'ed, then judged in the order
+ * of the manifest: the first refusal is the same whatever the threads. */
+static char *
+check_batch(struct entry_check *ec)
+{
+    stat_batch_run(ec->batch);
+    char *r = NULL;
+    for (size_t i = 0; !r && i < stat_batch_count(ec->batch); i++)
+        r = judge_file(ec, stat_batch_path(ec->batch, i), ec->size[i], ec->mtime[i],
+                       stat_batch_fact(ec->batch, i));
+    stat_batch_clear(ec->batch);
+    return r;
+}
+
+/* One manifest entry: queued; a full batch is checked. */
+static char *
+check_file(const char *rel, long long size, long long mtime, void *ctx)
+{
+    struct entry_check *ec = ctx;
+    char *r = stat_batch_full(ec->batch) ? check_batch(ec) : NULL;
+    if (r)
+        return r;
+    size_t i = stat_batch_count(ec->batch);
+    if (!stat_batch_add(ec->batch, rel))
+        return refusal_reason("%s could not be checked (out of memory)", ec->id);
+    ec->size[i] = size;
+    ec->mtime[i] = mtime;
     return NULL;
 }
 
@@ -365,22 +372,33 @@ check_inline_entries(json_t *files, struct entry_check *ec)
 static char *
 check_files(const char *jobdir, const char *id, json_t *manifest)
 {
-    struct entry_check ec = {jobdir, id, open(jobdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
-                             NULL, -1};
-    if (ec.jobfd < 0)
-        return refusal_reason("%s cannot be checked: %s", id, strerror(errno));
+    struct entry_check *ec = calloc(1, sizeof *ec);
+    if (!ec)
+        return refusal_reason("%s could not be checked (out of memory)", id);
+    ec->jobdir = jobdir;
+    ec->id = id;
+    ec->jobfd = open(jobdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (ec->jobfd < 0) {
+        char *r = refusal_reason("%s cannot be checked: %s", id, strerror(errno));
+        free(ec);
+        return r;
+    }
+    ec->batch = stat_batch_new(ec->jobfd);
     char *r;
     json_t *inline_files = json_object_get(manifest, "files");
-    if (json_is_array(inline_files))
-        r = check_inline_entries(inline_files, &ec);
+    if (!ec->batch)
+        r = refusal_reason("%s could not be checked (out of memory)", id);
+    else if (json_is_array(inline_files))
+        r = check_inline_entries(inline_files, ec);
     else
         r = manifest_check(jobdir, id, json_string_value(json_object_get(manifest, "sha256")),
                            (size_t)json_integer_value(json_object_get(manifest, "entries")),
-                           check_file, &ec);
-    close(ec.jobfd);
-    if (ec.folderfd >= 0)
-        close(ec.folderfd);
-    free(ec.folder);
+                           check_file, ec);
+    if (!r && ec->batch) /* what the last, partial batch holds */
+        r = check_batch(ec);
+    close(ec->jobfd);
+    stat_batch_free(ec->batch);
+    free(ec);
     return r;
 }
 

@@ -53,6 +53,11 @@ struct expander {
     char *err;
     size_t errlen;
     int rc;
+    /* when set, files go here as they are found instead of into `list`
+     * (axle_internal_expand_each on one named folder: they come sorted) */
+    axle_internal_path_fn *each;
+    void *each_ctx;
+    size_t found; /* files found, streamed or listed */
 };
 
 static int
@@ -99,6 +104,11 @@ plist_free(struct plist *l)
 static int
 add(struct expander *x, const char *path)
 {
+    x->found++;
+    if (x->each) {
+        int rc = x->each(x->each_ctx, path);
+        return rc == AXLE_OK ? rc : fail(x, rc, "stopped at %s", path);
+    }
     if (plist_push(&x->list, path) != 0)
         return fail(x, AXLE_ENOMEM, "out of memory listing files");
     return AXLE_OK;
@@ -339,25 +349,52 @@ static void walk(struct expander *x, const char *dir, bool named);
  * and not a workdir), anything else reported; links to folders and
  * entries gone since the listing are passed over. */
 static void
-walk_entry(struct expander *x, const char *path, const char *name, bool known_file)
+walk_entry(struct expander *x, const char *path, const char *name, const struct look *l)
 {
-    struct look l = look_at(path, known_file);
-    if (l.kind == K_GONE || l.kind == K_LINKED_DIR || (l.kind == K_DIR && !x->recursive))
+    if (l->kind == K_GONE || l->kind == K_LINKED_DIR || (l->kind == K_DIR && !x->recursive))
         return;
     if (!axle_internal_is_utf8(name))
         report_bad_name(x, path);
-    else if (l.kind == K_FILE)
+    else if (l->kind == K_FILE)
         add(x, path);
-    else if (l.kind == K_DIR) {
+    else if (l->kind == K_DIR) {
         if (!is_workdir(path) && !is_export_dest(path))
             walk(x, path, false);
     } else
-        report_look(x, path, &l);
+        report_look(x, path, l);
 }
 
-/* Adds the regular files of `dir` (and below, when recursive).  A folder
- * the user named that cannot be read is an error; one met on the way is
- * reported. */
+/* An entry of the folder being walked, looked at. */
+struct walk_item {
+    const char *name; /* in the folder's list of names */
+    char *path;
+    struct look look;
+};
+
+/* The order a walk takes a folder's entries in: bytewise by name, with a
+ * folder's name read as if a "/" followed it, since that is where its
+ * files come among whole paths ("a.jpg" < "a/b.jpg" < "a0.jpg").  A walk
+ * of one folder then yields its files in the order of the sorted list,
+ * which can be streamed (axle_internal_expand_each) instead of held and
+ * sorted: names hold no "/", so the virtual one decides alone. */
+static int
+cmp_walk_order(const void *pa, const void *pb)
+{
+    const struct walk_item *a = pa, *b = pb;
+    const unsigned char *p = (const unsigned char *)a->name;
+    const unsigned char *q = (const unsigned char *)b->name;
+    while (*p && *p == *q) {
+        p++;
+        q++;
+    }
+    unsigned cp = *p ? *p : a->look.kind == K_DIR ? '/' : 0;
+    unsigned cq = *q ? *q : b->look.kind == K_DIR ? '/' : 0;
+    return (cp > cq) - (cp < cq);
+}
+
+/* Adds the regular files of `dir` (and below, when recursive), in the
+ * order of the sorted list.  A folder the user named that cannot be read
+ * is an error; one met on the way is reported. */
 static void
 walk(struct expander *x, const char *dir, bool named)
 {
@@ -375,21 +412,32 @@ walk(struct expander *x, const char *dir, bool named)
                    strerror(e));
         return;
     }
+    struct walk_item *ents = calloc(names.n + 1, sizeof *ents);
+    if (!ents)
+        fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
     /* `regular` is a sorted subsequence of `names`: one cursor finds
      * whether each name is in it, without a search per name */
-    size_t r = 0;
-    for (size_t i = 0; i < names.n && x->rc == AXLE_OK; i++) {
-        char *path = join(dir, names.v[i]);
-        if (!path) {
-            fail(x, AXLE_ENOMEM, "out of memory");
-            break;
-        }
+    size_t r = 0, n = 0;
+    bool folders = false;
+    for (size_t i = 0; i < names.n && x->rc == AXLE_OK; i++, n++) {
         bool known_file = r < regular.n && strcmp(regular.v[r], names.v[i]) == 0;
         if (known_file)
             r++;
-        walk_entry(x, path, names.v[i], known_file);
-        free(path);
+        ents[i].name = names.v[i];
+        if (!(ents[i].path = join(dir, names.v[i]))) {
+            fail(x, AXLE_ENOMEM, "out of memory");
+            break;
+        }
+        ents[i].look = look_at(ents[i].path, known_file);
+        folders |= ents[i].look.kind == K_DIR;
     }
+    if (folders && x->rc == AXLE_OK) /* without any, `names` is in order */
+        qsort(ents, n, sizeof *ents, cmp_walk_order);
+    for (size_t i = 0; i < n && x->rc == AXLE_OK; i++)
+        walk_entry(x, ents[i].path, ents[i].name, &ents[i].look);
+    for (size_t i = 0; ents && i < n; i++)
+        free(ents[i].path);
+    free(ents);
     plist_free(&names);
     plist_free(&regular);
 }
@@ -540,7 +588,7 @@ expand_named(struct expander *x, const char *pattern, const char *pat)
 static void
 expand_one(struct expander *x, const char *pattern)
 {
-    size_t files = x->list.n, skips = x->skips.n;
+    size_t files = x->found, skips = x->skips.n;
     char *pat = normalise(pattern);
     if (!pat) {
         fail(x, AXLE_ENOMEM, "out of memory");
@@ -550,7 +598,7 @@ expand_one(struct expander *x, const char *pattern)
         expand_glob(x, pat);
     else
         expand_named(x, pattern, pat);
-    if (x->rc == AXLE_OK && x->list.n == files && x->skips.n == skips)
+    if (x->rc == AXLE_OK && x->found == files && x->skips.n == skips)
         fail(x, AXLE_EINVAL, "%s: %s", pattern,
              has_wildcard(pat) ? "no file matches this pattern"
                                : "the folder holds no files");
@@ -609,7 +657,8 @@ axle_expand_paths_report(const char *const *patterns, size_t n, bool recursive,
                          axle_path_skip_fn *on_skip, void *ctx, char ***out,
                          size_t *nout, char *err, size_t errlen)
 {
-    struct expander x = {{NULL, 0, 0}, {NULL, 0, 0}, recursive, err, errlen, AXLE_OK};
+    struct expander x = {{NULL, 0, 0}, {NULL, 0, 0}, recursive, err, errlen, AXLE_OK,
+                         NULL, NULL, 0};
     if (err && errlen)
         err[0] = '\0';
     if (!out || !nout)
@@ -652,4 +701,30 @@ axle_free_paths(char **paths, size_t n)
     for (size_t i = 0; i < n; i++)
         free(paths[i]);
     free(paths);
+}
+
+int
+axle_internal_expand_each(const char *const *patterns, size_t n, bool recursive,
+                          axle_internal_path_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    /* One path without wildcards is one walk, whose files come sorted
+     * and each once: streamed, so memory holds a folder's names, not the
+     * collection's paths.  Anything else may overlap or come out of
+     * order: listed, sorted, then handed over. */
+    if (n == 1 && patterns[0] && patterns[0][0] && !has_wildcard(patterns[0])) {
+        struct expander x = {{NULL, 0, 0}, {NULL, 0, 0}, recursive, err, errlen, AXLE_OK,
+                             fn, ctx, 0};
+        if (err && errlen)
+            err[0] = '\0';
+        expand_one(&x, patterns[0]);
+        skips_free(&x.skips);
+        return x.rc;
+    }
+    char **paths = NULL;
+    size_t npaths = 0;
+    int rc = axle_expand_paths(patterns, n, recursive, &paths, &npaths, err, errlen);
+    for (size_t i = 0; i < npaths && rc == AXLE_OK; i++)
+        rc = fn(ctx, paths[i]);
+    axle_free_paths(paths, npaths);
+    return rc;
 }

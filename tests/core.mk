@@ -108,3 +108,7 @@ tests_unit_test_near_miss_SOURCES = tests/unit/test_near_miss.c core/near_miss.c
 	core/elf_symbols.c
 tests_unit_test_near_miss_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_near_miss_LDADD = $(TEST_LIBS)
+# noop2: identity.c stats its files in batches over threads
+tests_unit_test_identity_SOURCES += core/stat_batch.c
+tests_unit_test_identity_CFLAGS += -pthread
+tests_unit_test_identity_LDFLAGS = $(AM_LDFLAGS) -pthread
