@@ -20,6 +20,28 @@ struct files_digest {
     bool failed; /* out of memory: the identity must not match */
 };
 
+/* `v` in decimal at `out` ("%lld"), zero-padded to `width` digits; the
+ * end of what was written.  By hand: snprintf's cost showed at 100,000
+ * files a run. */
+static char *
+put_decimal(char *out, long long v, int width)
+{
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n < width)
+        digits[n++] = '0';
+    if (v < 0)
+        *out++ = '-';
+    while (n)
+        *out++ = digits[--n];
+    return out;
+}
+
 /* The batch's files into the digest, in their order: one line per file
  * found (a file gone since the walk is left out); the path's NUL ends it
  * unambiguously. */
@@ -32,11 +54,16 @@ digest_batch(struct files_digest *fd)
         if (f->err)
             continue;
         const char *path = stat_batch_path(fd->batch, i);
-        char line[96];
-        int len = snprintf(line, sizeof line, "\t%lld\t%lld.%09ld\n", f->size,
-                           f->mtime_sec, f->mtime_nsec);
+        char line[96], *end = line; /* "\t%lld\t%lld.%09ld\n" */
+        *end++ = '\t';
+        end = put_decimal(end, f->size, 0);
+        *end++ = '\t';
+        end = put_decimal(end, f->mtime_sec, 0);
+        *end++ = '.';
+        end = put_decimal(end, f->mtime_nsec, 9);
+        *end++ = '\n';
         digest_update(fd->d, path, strlen(path) + 1);
-        digest_update(fd->d, line, (size_t)len);
+        digest_update(fd->d, line, (size_t)(end - line));
         fd->count++;
     }
     stat_batch_clear(fd->batch);

@@ -164,12 +164,17 @@ skips_free(struct skips *s)
 static char *
 join(const char *dir, const char *name)
 {
-    char *p = NULL;
     if (strcmp(dir, ".") == 0) /* relative patterns give relative paths */
         return strdup(name);
-    if (strcmp(dir, "/") == 0)
-        return asprintf(&p, "/%s", name) < 0 ? NULL : p;
-    return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
+    /* by hand, not asprintf: a walk joins every photo's path */
+    size_t dl = strcmp(dir, "/") == 0 ? 0 : strlen(dir), nl = strlen(name);
+    char *p = malloc(dl + nl + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, dl);
+    p[dl] = '/';
+    memcpy(p + dl + 1, name, nl + 1);
+    return p;
 }
 
 /* Collapses "//" and "/./" and drops a trailing "/", lexically (no ".."
@@ -210,17 +215,11 @@ cmp_str(const void *a, const void *b)
 }
 
 /* Entry names of a folder, sorted bytewise; names starting with a dot only
- * when `dots` (never "." and "..").  When `regular` is given, it gets
- * (sorted too) the names the folder itself says are regular files
- * (d_type), which a walk then takes without an lstat each: at 100,000
- * photos that was a third of a no-op run's system calls.  0, or the errno
- * that stopped it. */
+ * when `dots` (never "." and "..").  0, or the errno that stopped it. */
 static int
-list_dir(const char *dir, bool dots, struct plist *names, struct plist *regular)
+list_dir(const char *dir, bool dots, struct plist *names)
 {
     memset(names, 0, sizeof *names);
-    if (regular)
-        memset(regular, 0, sizeof *regular);
     DIR *d = opendir(dir);
     if (!d)
         return errno;
@@ -235,8 +234,7 @@ list_dir(const char *dir, bool dots, struct plist *names, struct plist *regular)
         const char *nm = ent->d_name;
         if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0 || (nm[0] == '.' && !dots))
             continue;
-        if (plist_push(names, nm) != 0 ||
-            (regular && ent->d_type == DT_REG && plist_push(regular, nm) != 0)) {
+        if (plist_push(names, nm) != 0) {
             e = ENOMEM;
             break;
         }
@@ -244,14 +242,10 @@ list_dir(const char *dir, bool dots, struct plist *names, struct plist *regular)
     closedir(d);
     if (e) {
         plist_free(names);
-        if (regular)
-            plist_free(regular);
         return e;
     }
     if (names->n)
         qsort(names->v, names->n, sizeof *names->v, cmp_str);
-    if (regular && regular->n)
-        qsort(regular->v, regular->n, sizeof *regular->v, cmp_str);
     return 0;
 }
 
@@ -366,10 +360,72 @@ walk_entry(struct expander *x, const char *path, const char *name, const struct 
 
 /* An entry of the folder being walked, looked at. */
 struct walk_item {
-    const char *name; /* in the folder's list of names */
+    const char *name; /* the end of path */
     char *path;
+    bool known_file;  /* the folder's listing says: a regular file */
     struct look look;
 };
+
+struct walk_list {
+    struct walk_item *v;
+    size_t n, cap;
+};
+
+static void
+walk_list_free(struct walk_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].path);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* The entries of `dir` a walk takes (no names starting with a dot), each
+ * with its path, and known as a regular file when the folder's listing
+ * says so (d_type), to be taken without an lstat: at 100,000 photos that
+ * was a third of a no-op run's system calls.  0, or the errno that
+ * stopped it. */
+static int
+list_walk(const char *dir, struct walk_list *l)
+{
+    memset(l, 0, sizeof *l);
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno;
+    int e = 0;
+    for (;;) {
+        errno = 0;
+        struct dirent *ent = readdir(d);
+        if (!ent) {
+            e = errno; /* 0 at the end */
+            break;
+        }
+        const char *nm = ent->d_name;
+        if (nm[0] == '.') /* ".", "..", hidden */
+            continue;
+        if (l->n == l->cap) {
+            size_t cap = l->cap ? 2 * l->cap : 64;
+            struct walk_item *v = realloc(l->v, cap * sizeof *v);
+            if (!v) {
+                e = ENOMEM;
+                break;
+            }
+            l->v = v;
+            l->cap = cap;
+        }
+        char *path = join(dir, nm);
+        if (!path) {
+            e = ENOMEM;
+            break;
+        }
+        l->v[l->n++] = (struct walk_item){path + strlen(path) - strlen(nm), path,
+                                          ent->d_type == DT_REG, {K_GONE, NULL, 0}};
+    }
+    closedir(d);
+    if (e)
+        walk_list_free(l);
+    return e;
+}
 
 /* The order a walk takes a folder's entries in: bytewise by name, with a
  * folder's name read as if a "/" followed it, since that is where its
@@ -398,8 +454,8 @@ cmp_walk_order(const void *pa, const void *pb)
 static void
 walk(struct expander *x, const char *dir, bool named)
 {
-    struct plist names, regular;
-    int e = list_dir(dir, false, &names, &regular);
+    struct walk_list l;
+    int e = list_walk(dir, &l);
     if (e == ENOMEM) {
         fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
         return;
@@ -412,34 +468,13 @@ walk(struct expander *x, const char *dir, bool named)
                    strerror(e));
         return;
     }
-    struct walk_item *ents = calloc(names.n + 1, sizeof *ents);
-    if (!ents)
-        fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
-    /* `regular` is a sorted subsequence of `names`: one cursor finds
-     * whether each name is in it, without a search per name */
-    size_t r = 0, n = 0;
-    bool folders = false;
-    for (size_t i = 0; i < names.n && x->rc == AXLE_OK; i++, n++) {
-        bool known_file = r < regular.n && strcmp(regular.v[r], names.v[i]) == 0;
-        if (known_file)
-            r++;
-        ents[i].name = names.v[i];
-        if (!(ents[i].path = join(dir, names.v[i]))) {
-            fail(x, AXLE_ENOMEM, "out of memory");
-            break;
-        }
-        ents[i].look = look_at(ents[i].path, known_file);
-        folders |= ents[i].look.kind == K_DIR;
-    }
-    if (folders && x->rc == AXLE_OK) /* without any, `names` is in order */
-        qsort(ents, n, sizeof *ents, cmp_walk_order);
-    for (size_t i = 0; i < n && x->rc == AXLE_OK; i++)
-        walk_entry(x, ents[i].path, ents[i].name, &ents[i].look);
-    for (size_t i = 0; ents && i < n; i++)
-        free(ents[i].path);
-    free(ents);
-    plist_free(&names);
-    plist_free(&regular);
+    for (size_t i = 0; i < l.n; i++)
+        l.v[i].look = look_at(l.v[i].path, l.v[i].known_file);
+    if (l.n)
+        qsort(l.v, l.n, sizeof *l.v, cmp_walk_order);
+    for (size_t i = 0; i < l.n && x->rc == AXLE_OK; i++)
+        walk_entry(x, l.v[i].path, l.v[i].name, &l.v[i].look);
+    walk_list_free(&l);
 }
 
 /* A glob's full match: a file is taken, a folder walked (the match was
@@ -528,7 +563,7 @@ match(struct expander *x, const char *dir, char **comps, size_t i, size_t n)
     if (strcmp(c, "**") == 0)
         match(x, dir, comps, i + 1, n); /* zero folders */
     struct plist names;
-    int e = list_dir(dir, c[0] == '.', &names, NULL);
+    int e = list_dir(dir, c[0] == '.', &names);
     if (e == ENOMEM) {
         fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
         return;
