@@ -296,6 +296,9 @@ static char *
 judge_file(struct entry_check *ec, const char *rel, long long size, long long mtime,
            const stat_fact *f)
 {
+    if (f->err == 0 && f->size == size &&
+        f->mtime_sec * 1000000000 + f->mtime_nsec == mtime)
+        return NULL; /* the usual case: no words to make */
     const char *id = ec->id;
     char owner[256];
     const char *shown = split_owner(rel, owner, sizeof owner);
