@@ -14,7 +14,7 @@
 
 /* What the digest of one path option's files is made of, as they come. */
 struct files_digest {
-    stat_batch *batch;
+    stat_pipe *pipe;
     digest_stream *d;
     json_int_t count;
     bool failed; /* out of memory: the identity must not match */
@@ -42,18 +42,18 @@ put_decimal(char *out, long long v, int width)
     return out;
 }
 
-/* The batch's files into the digest, in their order: one line per file
+/* A batch's files into the digest, in their order: one line per file
  * found (a file gone since the walk is left out); the path's NUL ends it
  * unambiguously. */
-static void
-digest_batch(struct files_digest *fd)
+static bool
+digest_batch(void *ctx, const stat_batch *b)
 {
-    stat_batch_run(fd->batch);
-    for (size_t i = 0; i < stat_batch_count(fd->batch); i++) {
-        const stat_fact *f = stat_batch_fact(fd->batch, i);
+    struct files_digest *fd = ctx;
+    for (size_t i = 0; i < stat_batch_count(b); i++) {
+        const stat_fact *f = stat_batch_fact(b, i);
         if (f->err)
             continue;
-        const char *path = stat_batch_path(fd->batch, i);
+        const char *path = stat_batch_path(b, i);
         char line[96], *end = line; /* "\t%lld\t%lld.%09ld\n" */
         *end++ = '\t';
         end = put_decimal(end, f->size, 0);
@@ -66,16 +66,14 @@ digest_batch(struct files_digest *fd)
         digest_update(fd->d, line, (size_t)(end - line));
         fd->count++;
     }
-    stat_batch_clear(fd->batch);
+    return true;
 }
 
 static int
 digest_file(void *ctx, const char *path)
 {
     struct files_digest *fd = ctx;
-    if (stat_batch_full(fd->batch))
-        digest_batch(fd);
-    if (!stat_batch_add(fd->batch, path)) {
+    if (!stat_pipe_add(fd->pipe, path, 0, 0)) {
         fd->failed = true;
         return AXLE_ENOMEM;
     }
@@ -107,14 +105,15 @@ input_files(const method *m, json_t *options)
             pats[i] = json_is_array(v) ? json_string_value(json_array_get(v, i))
                                        : json_string_value(v);
         char err[512];
-        struct files_digest fd = {stat_batch_new(AT_FDCWD), digest_begin(), 0, false};
-        fd.failed = !fd.batch;
-        int rc = AXLE_EINVAL; /* no paths, or no batch: no files */
-        if (fd.batch && pats && n)
+        struct files_digest fd = {NULL, digest_begin(), 0, false};
+        fd.pipe = stat_pipe_new(AT_FDCWD, digest_batch, &fd);
+        fd.failed = !fd.pipe;
+        int rc = AXLE_EINVAL; /* no paths, or no pipe: no files */
+        if (fd.pipe && pats && n)
             rc = axle_internal_expand_each(pats, n, recursive, digest_file, &fd, err,
                                            sizeof err);
         if (rc == AXLE_OK)
-            digest_batch(&fd);
+            stat_pipe_finish(fd.pipe);
         char hex[DIGEST_HEX_LEN];
         digest_end(fd.d, hex);
         if (rc != AXLE_OK) { /* as for no file at all; the method says why */
@@ -123,7 +122,7 @@ input_files(const method *m, json_t *options)
         }
         if (fd.failed) /* never the identity of a complete expansion */
             snprintf(hex, sizeof hex, "out of memory");
-        stat_batch_free(fd.batch);
+        stat_pipe_free(fd.pipe);
         json_object_set_new(files, o->name,
                             json_pack("{s:I, s:s}", "count", fd.count, "sha256", hex));
         free(pats);

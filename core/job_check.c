@@ -279,16 +279,15 @@ job_folder_exists(const char *jobdir, const char *other)
 }
 
 /* What a check of manifest entries needs: the job folder, open, the
- * entries read but not yet checked (their paths, relative to the job
- * folder or absolute, in a batch stat'ed over threads, stat_batch.h),
- * and what the manifest says of each. */
+ * entries read but not yet judged (stat'ed over threads while the
+ * manifest is read on, stat_batch.h, with the size and time the manifest
+ * gives each), and the first refusal. */
 struct entry_check {
     const char *jobdir;
     const char *id;
     int jobfd;
-    stat_batch *batch;
-    long long size[STAT_BATCH_CAP];
-    long long mtime[STAT_BATCH_CAP];
+    stat_pipe *pipe;
+    char *refusal;
 };
 
 /* One manifest entry against what its stat found. */
@@ -322,34 +321,30 @@ judge_file(struct entry_check *ec, const char *rel, long long size, long long mt
     return NULL;
 }
 
-/* The entries waiting in the batch, stat'ed, then judged in the order
- * of the manifest: the first refusal is the same whatever the threads. */
-static char *
-check_batch(struct entry_check *ec)
+/* A batch of entries, stat'ed, judged in the order of the manifest: the
+ * first refusal is the same whatever the threads. */
+static bool
+judge_batch(void *ctx, const stat_batch *b)
 {
-    stat_batch_run(ec->batch);
-    char *r = NULL;
-    for (size_t i = 0; !r && i < stat_batch_count(ec->batch); i++)
-        r = judge_file(ec, stat_batch_path(ec->batch, i), ec->size[i], ec->mtime[i],
-                       stat_batch_fact(ec->batch, i));
-    stat_batch_clear(ec->batch);
-    return r;
+    struct entry_check *ec = ctx;
+    for (size_t i = 0; !ec->refusal && i < stat_batch_count(b); i++) {
+        const stat_fact *f = stat_batch_fact(b, i);
+        ec->refusal = judge_file(ec, stat_batch_path(b, i), f->tag[0], f->tag[1], f);
+    }
+    return !ec->refusal;
 }
 
-/* One manifest entry: queued; a full batch is checked. */
+/* One manifest entry: queued for its stat.  A refusal found in an earlier
+ * batch stops the checks. */
 static char *
 check_file(const char *rel, long long size, long long mtime, void *ctx)
 {
     struct entry_check *ec = ctx;
-    char *r = stat_batch_full(ec->batch) ? check_batch(ec) : NULL;
-    if (r)
-        return r;
-    size_t i = stat_batch_count(ec->batch);
-    if (!stat_batch_add(ec->batch, rel))
-        return refusal_reason("%s could not be checked (out of memory)", ec->id);
-    ec->size[i] = size;
-    ec->mtime[i] = mtime;
-    return NULL;
+    if (!stat_pipe_add(ec->pipe, rel, size, mtime) && !ec->refusal)
+        ec->refusal = refusal_reason("%s could not be checked (out of memory)", ec->id);
+    char *r = ec->refusal; /* the pipe has stopped; manifest_check stops too */
+    ec->refusal = NULL;    /* and owns it */
+    return r;
 }
 
 /* A job.json made before manifest.txt holds its entries itself:
@@ -375,33 +370,25 @@ check_inline_entries(json_t *files, struct entry_check *ec)
 static char *
 check_files(const char *jobdir, const char *id, json_t *manifest)
 {
-    struct entry_check *ec = calloc(1, sizeof *ec);
-    if (!ec)
-        return refusal_reason("%s could not be checked (out of memory)", id);
-    ec->jobdir = jobdir;
-    ec->id = id;
-    ec->jobfd = open(jobdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (ec->jobfd < 0) {
-        char *r = refusal_reason("%s cannot be checked: %s", id, strerror(errno));
-        free(ec);
-        return r;
-    }
-    ec->batch = stat_batch_new(ec->jobfd);
+    struct entry_check ec = {jobdir, id, open(jobdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+                             NULL, NULL};
+    if (ec.jobfd < 0)
+        return refusal_reason("%s cannot be checked: %s", id, strerror(errno));
+    ec.pipe = stat_pipe_new(ec.jobfd, judge_batch, &ec);
     char *r;
     json_t *inline_files = json_object_get(manifest, "files");
-    if (!ec->batch)
+    if (!ec.pipe)
         r = refusal_reason("%s could not be checked (out of memory)", id);
     else if (json_is_array(inline_files))
-        r = check_inline_entries(inline_files, ec);
+        r = check_inline_entries(inline_files, &ec);
     else
         r = manifest_check(jobdir, id, json_string_value(json_object_get(manifest, "sha256")),
                            (size_t)json_integer_value(json_object_get(manifest, "entries")),
-                           check_file, ec);
-    if (!r && ec->batch) /* what the last, partial batch holds */
-        r = check_batch(ec);
-    close(ec->jobfd);
-    stat_batch_free(ec->batch);
-    free(ec);
+                           check_file, &ec);
+    if (!r && ec.pipe && !stat_pipe_finish(ec.pipe)) /* the last batches */
+        r = ec.refusal;
+    stat_pipe_free(ec.pipe);
+    close(ec.jobfd);
     return r;
 }
 

@@ -1,4 +1,4 @@
-/* stat_batch.c - stat(2) of a batch of names over a few threads. */
+/* stat_batch.c - stat(2) of batches of names over a few threads. */
 #include "stat_batch.h"
 
 #include <errno.h>
@@ -35,52 +35,6 @@ stat_batch_set_threads(int slices)
     batch_threads = n > STAT_BATCH_MAX_THREADS ? STAT_BATCH_MAX_THREADS : n;
 }
 
-stat_batch *
-stat_batch_new(int basefd)
-{
-    stat_batch *b = calloc(1, sizeof *b);
-    if (b)
-        b->basefd = basefd;
-    return b;
-}
-
-void
-stat_batch_free(stat_batch *b)
-{
-    if (!b)
-        return;
-    free(b->names);
-    free(b);
-}
-
-bool
-stat_batch_add(stat_batch *b, const char *path)
-{
-    size_t len = strlen(path) + 1;
-    if (b->n == STAT_BATCH_CAP)
-        return false;
-    if (b->used + len > b->size) {
-        size_t size = b->size ? 2 * b->size : 64 * 1024;
-        while (size < b->used + len)
-            size *= 2;
-        char *names = realloc(b->names, size);
-        if (!names)
-            return false;
-        b->names = names;
-        b->size = size;
-    }
-    memcpy(b->names + b->used, path, len);
-    b->offset[b->n++] = b->used;
-    b->used += len;
-    return true;
-}
-
-bool
-stat_batch_full(const stat_batch *b)
-{
-    return b->n == STAT_BATCH_CAP;
-}
-
 size_t
 stat_batch_count(const stat_batch *b)
 {
@@ -99,11 +53,26 @@ stat_batch_fact(const stat_batch *b, size_t i)
     return &b->fact[i];
 }
 
-void
-stat_batch_clear(stat_batch *b)
+static bool
+batch_add(stat_batch *b, const char *path, long long tag0, long long tag1)
 {
-    b->n = 0;
-    b->used = 0;
+    size_t len = strlen(path) + 1;
+    if (b->used + len > b->size) {
+        size_t size = b->size ? 2 * b->size : 64 * 1024;
+        while (size < b->used + len)
+            size *= 2;
+        char *names = realloc(b->names, size);
+        if (!names)
+            return false;
+        b->names = names;
+        b->size = size;
+    }
+    memcpy(b->names + b->used, path, len);
+    b->fact[b->n].tag[0] = tag0;
+    b->fact[b->n].tag[1] = tag1;
+    b->offset[b->n++] = b->used;
+    b->used += len;
+    return true;
 }
 
 /* One thread's part: names [lo, hi).  Names come folder by folder, so
@@ -139,12 +108,15 @@ stat_one(stat_batch *b, size_t i, int *folderfd, const char **folder, size_t *fo
     }
     struct stat st;
     stat_fact *f = &b->fact[i];
-    if (fstatat(dirfd, name, &st, 0) != 0) {
-        *f = (stat_fact){errno, 0, 0, 0};
+    if (fstatat(dirfd, name, &st, 0) != 0) { /* the tags stay */
+        f->err = errno;
+        f->size = f->mtime_sec = f->mtime_nsec = 0;
         return;
     }
-    *f = (stat_fact){0, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-                     st.st_mtim.tv_nsec};
+    f->err = 0;
+    f->size = (long long)st.st_size;
+    f->mtime_sec = (long long)st.st_mtim.tv_sec;
+    f->mtime_nsec = st.st_mtim.tv_nsec;
 }
 
 static void *
@@ -161,27 +133,125 @@ run_share(void *arg)
     return NULL;
 }
 
-void
-stat_batch_run(stat_batch *b)
-{
-    size_t want = b->n / STAT_BATCH_MIN_SHARE;
-    size_t nthreads = want < (size_t)batch_threads ? want : (size_t)batch_threads;
-    if (nthreads < 1)
-        nthreads = 1;
+/* A batch being stat'ed: its threads, each with its part. */
+struct flight {
     struct share shares[STAT_BATCH_MAX_THREADS];
     pthread_t tids[STAT_BATCH_MAX_THREADS];
-    bool started[STAT_BATCH_MAX_THREADS] = {false};
-    for (size_t t = 0; t < nthreads; t++)
-        shares[t] = (struct share){b, b->n * t / nthreads, b->n * (t + 1) / nthreads};
-    /* this thread takes the first part; a thread that cannot be started
-     * leaves its part to this one, after */
-    for (size_t t = 1; t < nthreads; t++)
-        started[t] = pthread_create(&tids[t], NULL, run_share, &shares[t]) == 0;
-    run_share(&shares[0]);
-    for (size_t t = 1; t < nthreads; t++) {
-        if (started[t])
-            pthread_join(tids[t], NULL);
-        else
-            run_share(&shares[t]);
+    bool started[STAT_BATCH_MAX_THREADS];
+    size_t nthreads;
+    bool busy;
+};
+
+/* Starts the stats of b's names: by threads when there are enough names
+ * and threads to share them, else here and now. */
+static void
+flight_start(struct flight *fl, stat_batch *b)
+{
+    size_t want = b->n / STAT_BATCH_MIN_SHARE;
+    size_t n = want < (size_t)batch_threads ? want : (size_t)batch_threads;
+    fl->nthreads = n;
+    fl->busy = true;
+    if (batch_threads < 2 || n == 0) { /* one CPU, or a few names */
+        fl->nthreads = 0;
+        struct share all = {b, 0, b->n};
+        run_share(&all);
+        return;
     }
+    for (size_t t = 0; t < n; t++) {
+        fl->shares[t] = (struct share){b, b->n * t / n, b->n * (t + 1) / n};
+        fl->started[t] =
+            pthread_create(&fl->tids[t], NULL, run_share, &fl->shares[t]) == 0;
+    }
+}
+
+/* Waits for the threads; a part no thread could be started for is done
+ * here. */
+static void
+flight_wait(struct flight *fl)
+{
+    for (size_t t = 0; t < fl->nthreads; t++) {
+        if (fl->started[t])
+            pthread_join(fl->tids[t], NULL);
+        else
+            run_share(&fl->shares[t]);
+    }
+    fl->nthreads = 0;
+    fl->busy = false;
+}
+
+/* Two batches: one being filled while the other is stat'ed. */
+struct stat_pipe {
+    stat_batch batch[2];
+    int filling;           /* index of the batch names go to */
+    struct flight flight;  /* of the other batch, when busy */
+    stat_batch_fn *fn;
+    void *ctx;
+    bool stopped;
+};
+
+stat_pipe *
+stat_pipe_new(int basefd, stat_batch_fn *fn, void *ctx)
+{
+    stat_pipe *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->batch[0].basefd = p->batch[1].basefd = basefd;
+    p->fn = fn;
+    p->ctx = ctx;
+    return p;
+}
+
+/* The batch in flight, when there is one, waited for and handed over. */
+static void
+land(stat_pipe *p)
+{
+    if (!p->flight.busy)
+        return;
+    flight_wait(&p->flight);
+    stat_batch *done = &p->batch[1 - p->filling];
+    if (!p->stopped && !p->fn(p->ctx, done))
+        p->stopped = true;
+    done->n = done->used = 0;
+}
+
+/* The batch being filled takes off; names go to the other, landed first. */
+static void
+take_off(stat_pipe *p)
+{
+    land(p);
+    if (p->stopped)
+        return;
+    flight_start(&p->flight, &p->batch[p->filling]);
+    p->filling = 1 - p->filling;
+}
+
+bool
+stat_pipe_add(stat_pipe *p, const char *path, long long tag0, long long tag1)
+{
+    if (p->batch[p->filling].n == STAT_BATCH_CAP)
+        take_off(p);
+    if (p->stopped)
+        return false;
+    return batch_add(&p->batch[p->filling], path, tag0, tag1);
+}
+
+bool
+stat_pipe_finish(stat_pipe *p)
+{
+    if (p->batch[p->filling].n && !p->stopped)
+        take_off(p);
+    land(p);
+    return !p->stopped;
+}
+
+void
+stat_pipe_free(stat_pipe *p)
+{
+    if (!p)
+        return;
+    if (p->flight.busy)
+        flight_wait(&p->flight);
+    free(p->batch[0].names);
+    free(p->batch[1].names);
+    free(p);
 }

@@ -3,7 +3,8 @@
 # the core digests them as its walk finds them, a batch at a time, so its
 # memory does not grow with their number; and the batches, stat'ed over
 # threads, still see every change, wherever in the list it lies, with the
-# same digest whatever the thread count.
+# same digest whatever the thread count; the reuse check of registered
+# files, batched alike, names the first damaged one.
 . "$AXLE_SRCDIR/tests/lib.sh"
 
 make_files() {  # make_files DIR FOLDERS: FOLDERS folders of 1,000 empty files
@@ -66,6 +67,30 @@ is "$(run big 2)" built "the last file removed: built again"
 touch big/d39/p1001.jpg
 is "$(run big 2)" built "a file added at the end: built again"
 is "$(run big 2)" reused "then reused"
+
+# 9,000 registered files, checked in batches over threads: the refusal
+# names the first damaged file in the manifest's order, wherever the
+# damage is
+cat > reg-2.yaml <<YAML
+workdir: wd-reg
+jobs:
+  scan:
+    method: test_paths
+    options: {files: small, register: 9000}
+YAML
+is "$(run reg 2)" built "9,000 registered files: built"
+is "$(run reg 2)" reused "then reused"
+rm wd-reg/latest/scan/out/f08000.txt
+: > wd-reg/latest/scan/out/f00100.txt
+job=$(basename "$(readlink -f wd-reg/latest/scan)")
+is "$(run reg 2)" built "two of them damaged: built again"
+contains err "scan: rebuilt: out/f00100.txt in $job changed size (0 bytes, was 8)" \
+    "the first damaged file in the manifest is named"
+is "$(run reg 2)" reused "then reused"
+job=$(basename "$(readlink -f wd-reg/latest/scan)")
+rm wd-reg/latest/scan/out/f08999.txt
+is "$(run reg 2)" built "the last registered file removed: built again"
+contains err "scan: rebuilt: out/f08999.txt missing from $job" "and it is named"
 
 # the digest of the files is the same with one thread as with two
 is "$(run big 1)" built "one slice: a job of its own"
