@@ -437,6 +437,8 @@ static int
 cmp_walk_order(const void *pa, const void *pb)
 {
     const struct walk_item *a = pa, *b = pb;
+    if (a->look.kind != K_DIR && b->look.kind != K_DIR)
+        return strcmp(a->name, b->name); /* the usual case, and libc's is fast */
     const unsigned char *p = (const unsigned char *)a->name;
     const unsigned char *q = (const unsigned char *)b->name;
     while (*p && *p == *q) {
