@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -157,11 +158,17 @@ flight_start(struct flight *fl, stat_batch *b)
         run_share(&all);
         return;
     }
+    /* the threads block every signal: SIGINT and the status signal reach
+     * the core's own thread, whose handlers and checks expect them */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     for (size_t t = 0; t < n; t++) {
         fl->shares[t] = (struct share){b, b->n * t / n, b->n * (t + 1) / n};
         fl->started[t] =
             pthread_create(&fl->tids[t], NULL, run_share, &fl->shares[t]) == 0;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Waits for the threads; a part no thread could be started for is done
