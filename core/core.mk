@@ -62,3 +62,4 @@ endif
 core_axle_SOURCES += core/stat_batch.c core/stat_batch.h
 core_axle_CFLAGS += -pthread
 core_axle_LDFLAGS = $(AM_LDFLAGS) -pthread
+EXTRA_DIST += bench/stat_cost.c
