@@ -9,7 +9,8 @@
  * name looked up, not a whole path).  The caller reads every result in
  * the order of its names, so a digest over them, or the first refusal
  * among them, is the same whatever the thread count.  A batch holds at
- * most STAT_BATCH_CAP names: memory stays flat in the number of files. */
+ * most STAT_BATCH_CAP names, and a stream of them (stat_pipe) two batches:
+ * memory stays flat in the number of files. */
 #ifndef AXLE_STAT_BATCH_H
 #define AXLE_STAT_BATCH_H
 
