@@ -3,7 +3,8 @@
 # small images): the thumbnail pipeline on N tiny JPEGs, cold, then
 # re-run with nothing changed (every step reused), then with one exported
 # file removed, so that the export alone runs again, under `strace -c -f`
-# (system calls per exported file).
+# (system calls per exported file); and a no-op run under strace, whose
+# stat calls per photo are the no-op's floor.
 #
 # usage: bench/scale.sh [--build DIR] [--count N] [--runs R] [--no-strace]
 #                       [--results DIR]
@@ -92,6 +93,18 @@ noop=$(grep . "$results/noop.wall" | median)
 noop_cpu=$(for r in $(seq 1 "$runs"); do cpu "$results/noop-$r"; echo; done | median)
 noop_rss=$(for r in $(seq 1 "$runs"); do rss_mb "$results/noop-$r"; echo; done | median)
 
+noop_calls=''
+if [ "$use_strace" = 1 ] && command -v strace > /dev/null; then
+    # noop2: the no-op's system calls, the robust figure on a loaded machine
+    say "a no-op run under strace -c -f"
+    (cd "$work" && strace -c -f -o "$results/noop.strace" "$AXLE" run "$pipeline" \
+        input="$corpus" > "$results/noop-strace.out" 2>&1) || die "the no-op under strace failed"
+    noop_calls=$(awk -v n="$count" '
+        $NF == "newfstatat" || $NF == "statx" || $NF == "stat" || $NF == "lstat" { st += $4 }
+        $NF == "total" { all = $4 }
+        END { printf "%d in all, %d stat (%.2f a photo)", all, st, st / n }' "$results/noop.strace")
+fi
+
 export_line=''
 if [ "$use_strace" = 1 ] && command -v strace > /dev/null; then
     # One exported file removed: the export alone is built again, whole.
@@ -122,6 +135,7 @@ out "| cold run, wall | $(printf '%.1f' "$cold_wall") s |"
 out "| no-op re-run, wall | $(printf '%.3f' "$noop") s |"
 out "| no-op re-run, CPU | $noop_cpu s |"
 out "| no-op re-run, core max RSS | $noop_rss MB |"
+[ -n "$noop_calls" ] && out "| no-op re-run, system calls (strace -c -f) | $noop_calls |"
 [ -n "$export_line" ] && out "| export of $count files (strace -c -f) | $export_line |"
 out "| target | no-op < 0.2 s: $(awk -v m="$noop" 'BEGIN { print (m < 0.2 ? "met" : sprintf("missed by %.0f ms", (m - 0.2) * 1000)) }') |"
 out ""

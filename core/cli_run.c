@@ -30,6 +30,7 @@
 #include "pipeline_find.h"
 #include "run_log.h"
 #include "run_status.h"
+#include "stat_batch.h"
 #include "workdir.h"
 
 enum { EXIT_JOB_FAILED = 1, EXIT_LOAD = 2, EXIT_INTERRUPTED = 130 };
@@ -563,6 +564,7 @@ run_file(const char *file, int slices, char **overrides, int noverrides)
         pipeline_free(p);
         return dispatch_interrupted() ? EXIT_INTERRUPTED : EXIT_LOAD;
     }
+    stat_batch_set_threads(w->slices); /* the reuse checks' stats (noop2) */
     double t0 = clock_now();
     json_t *fields = start_fields(p, noverrides, overrides);
     free(overrides);

@@ -60,3 +60,8 @@ core_axle_LDADD += $(MPI_LIBS)
 else
 core_axle_SOURCES += core/mpi_none.c
 endif
+# noop2: the reuse checks' and identities' stats over threads, in order
+core_axle_SOURCES += core/stat_batch.c core/stat_batch.h
+core_axle_CFLAGS += -pthread
+core_axle_LDFLAGS = $(AM_LDFLAGS) -pthread
+EXTRA_DIST += bench/stat_cost.c

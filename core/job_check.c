@@ -16,6 +16,7 @@
 #include "fsutil.h"
 #include "job_carried.h"
 #include "manifest_file.h"
+#include "stat_batch.h"
 
 /* ---- the manifest, made at completion ---- */
 
@@ -290,69 +291,73 @@ job_folder_exists(const char *jobdir, const char *other)
     return there;
 }
 
-/* What a check of manifest entries needs: the job folder, open, so that
- * each entry costs one fstatat of its path as recorded (relative to the
- * job folder, or absolute). */
+/* What a check of manifest entries needs: the job folder, open, the
+ * entries read but not yet judged (stat'ed over threads while the
+ * manifest is read on, stat_batch.h, with the size and time the manifest
+ * gives each), and the first refusal. */
 struct entry_check {
     const char *jobdir;
     const char *id;
     int jobfd;
-    char *folder;  /* the folder of the last entry ("output/2023"), */
-    int folderfd;  /* open: its next file costs a lookup of one name */
+    stat_pipe *pipe;
+    char *refusal;
 };
 
-/* fstatat of `rel` (relative to the job folder, or absolute), through the
- * folder of the previous entry when it is the same: 100,000 exported
- * files lie in a few folders, and the kernel's walk of each full path
- * was most of a reuse check. */
-static int
-stat_entry(struct entry_check *ec, const char *rel, struct stat *st)
-{
-    const char *slash = strrchr(rel, '/');
-    size_t len = slash ? (size_t)(slash - rel) : 0;
-    if (!slash || len == 0)
-        return fstatat(ec->jobfd, rel, st, 0);
-    if (!ec->folder || strlen(ec->folder) != len || memcmp(ec->folder, rel, len) != 0) {
-        if (ec->folderfd >= 0)
-            close(ec->folderfd);
-        free(ec->folder);
-        ec->folder = strndup(rel, len);
-        ec->folderfd = ec->folder ? openat(ec->jobfd, ec->folder,
-                                           O_PATH | O_DIRECTORY | O_CLOEXEC)
-                                  : -1;
-    }
-    if (ec->folderfd < 0) /* the error as the whole path gives it */
-        return fstatat(ec->jobfd, rel, st, 0);
-    return fstatat(ec->folderfd, slash + 1, st, 0);
-}
-
-/* One manifest entry against the file now there. */
+/* One manifest entry against what its stat found. */
 static char *
-check_file(const char *rel, long long size, long long mtime, void *ctx)
+judge_file(struct entry_check *ec, const char *rel, long long size, long long mtime,
+           const stat_fact *f)
 {
-    struct entry_check *ec = ctx;
+    if (f->err == 0 && f->size == size &&
+        f->mtime_sec * 1000000000 + f->mtime_nsec == mtime)
+        return NULL; /* the usual case: no words to make */
     const char *id = ec->id;
     char owner[256];
     const char *shown = split_owner(rel, owner, sizeof owner);
-    struct stat st;
-    int rc = stat_entry(ec, rel, &st), e = errno;
-    if (rc < 0 && e == ENOENT && *owner && !job_folder_exists(ec->jobdir, owner))
+    int e = f->err;
+    if (e == ENOENT && *owner && !job_folder_exists(ec->jobdir, owner))
         return refusal_reason("%s, which %s links to, is gone", owner, id);
     char where[600];
     if (*owner)
         snprintf(where, sizeof where, "%s (linked from %s)", owner, id);
     else
         snprintf(where, sizeof where, "%s", id);
-    if (rc < 0 && e == ENOENT)
+    if (e == ENOENT)
         return refusal_reason("%s missing from %s", shown, where);
-    if (rc < 0)
+    if (e)
         return refusal_reason("%s in %s cannot be checked: %s", shown, where, strerror(e));
-    if ((long long)st.st_size != size)
+    if (f->size != size)
         return refusal_reason("%s in %s changed size (%lld bytes, was %lld)", shown, where,
-                      (long long)st.st_size, size);
-    if ((long long)mtime_ns(&st) != mtime)
+                              f->size, size);
+    if (f->mtime_sec * 1000000000 + f->mtime_nsec != mtime)
         return refusal_reason("%s in %s was modified after the job finished", shown, where);
     return NULL;
+}
+
+/* A batch of entries, stat'ed, judged in the order of the manifest: the
+ * first refusal is the same whatever the threads. */
+static bool
+judge_batch(void *ctx, const stat_batch *b)
+{
+    struct entry_check *ec = ctx;
+    for (size_t i = 0; !ec->refusal && i < stat_batch_count(b); i++) {
+        const stat_fact *f = stat_batch_fact(b, i);
+        ec->refusal = judge_file(ec, stat_batch_path(b, i), f->tag[0], f->tag[1], f);
+    }
+    return !ec->refusal;
+}
+
+/* One manifest entry: queued for its stat.  A refusal found in an earlier
+ * batch stops the checks. */
+static char *
+check_file(const char *rel, long long size, long long mtime, void *ctx)
+{
+    struct entry_check *ec = ctx;
+    if (!stat_pipe_add(ec->pipe, rel, size, mtime) && !ec->refusal)
+        ec->refusal = refusal_reason("%s could not be checked (out of memory)", ec->id);
+    char *r = ec->refusal; /* the pipe has stopped; manifest_check stops too */
+    ec->refusal = NULL;    /* and owns it */
+    return r;
 }
 
 /* A job.json made before manifest.txt holds its entries itself:
@@ -379,21 +384,24 @@ static char *
 check_files(const char *jobdir, const char *id, json_t *manifest)
 {
     struct entry_check ec = {jobdir, id, open(jobdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
-                             NULL, -1};
+                             NULL, NULL};
     if (ec.jobfd < 0)
         return refusal_reason("%s cannot be checked: %s", id, strerror(errno));
+    ec.pipe = stat_pipe_new(ec.jobfd, judge_batch, &ec);
     char *r;
     json_t *inline_files = json_object_get(manifest, "files");
-    if (json_is_array(inline_files))
+    if (!ec.pipe)
+        r = refusal_reason("%s could not be checked (out of memory)", id);
+    else if (json_is_array(inline_files))
         r = check_inline_entries(inline_files, &ec);
     else
         r = manifest_check(jobdir, id, json_string_value(json_object_get(manifest, "sha256")),
                            (size_t)json_integer_value(json_object_get(manifest, "entries")),
                            check_file, &ec);
+    if (!r && ec.pipe && !stat_pipe_finish(ec.pipe)) /* the last batches */
+        r = ec.refusal;
+    stat_pipe_free(ec.pipe);
     close(ec.jobfd);
-    if (ec.folderfd >= 0)
-        close(ec.folderfd);
-    free(ec.folder);
     return r;
 }
 

@@ -2,6 +2,7 @@
 #include "manifest_file.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,19 +124,41 @@ refusal_reason(const char *fmt, ...)
     return out;
 }
 
+/* A decimal "%lld" at *pp, which moves past it; false when there is none
+ * or it overflows.  By hand, not strtoll (locale, spaces, signs): a
+ * reuse check parses two a file, 200,000 at 100,000 exported files. */
+static bool
+parse_decimal(char **pp, long long *out)
+{
+    char *p = *pp;
+    bool negative = *p == '-';
+    if (negative)
+        p++;
+    char *digits = p;
+    long long v = 0;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        int d = *p - '0';
+        if (v > (LLONG_MAX - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    if (p == digits)
+        return false;
+    *out = negative ? -v : v;
+    *pp = p;
+    return true;
+}
+
 /* Parses "SIZE MTIME PATH" in place (the newline already cut); false
  * when the line is not one. */
 static bool
 parse_line(char *line, long long *size, long long *mtime, char **path)
 {
-    char *end;
-    errno = 0;
-    *size = strtoll(line, &end, 10);
-    if (end == line || *end != ' ' || errno)
+    char *end = line;
+    if (!parse_decimal(&end, size) || *end != ' ')
         return false;
-    char *p = end + 1;
-    *mtime = strtoll(p, &end, 10);
-    if (end == p || *end != ' ' || errno || !end[1])
+    end++;
+    if (!parse_decimal(&end, mtime) || *end != ' ' || !end[1])
         return false;
     char *in = end + 1, *out = in;
     *path = in;

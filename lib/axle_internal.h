@@ -116,6 +116,20 @@ json_t *axle_internal_library_versions(void);
  * image_codecs.c): their versions are part of every job's identity too. */
 void axle_internal_codec_versions(json_t *versions);
 
+/* ---- noop2: input files as a stream (lib/files.c) ---- */
+
+/* Called with each input file; AXLE_OK to go on, anything else stops the
+ * expansion and is returned. */
+typedef int axle_internal_path_fn(void *ctx, const char *path);
+/* The files axle_expand_paths lists, in the same (sorted) order, handed
+ * to fn one by one.  One path without wildcards (the usual `input:
+ * FOLDER`) is walked and streamed: memory stays that of one folder's
+ * names however many photos there are.  Returns as axle_expand_paths;
+ * files handed over before an error stay handed over. */
+int axle_internal_expand_each(const char *const *patterns, size_t n, bool recursive,
+                              axle_internal_path_fn *fn, void *ctx, char *err,
+                              size_t errlen);
+
 /* True when `s` is valid UTF-8 (no overlong forms, no surrogates). */
 bool axle_internal_is_utf8(const char *s);
 

@@ -53,6 +53,11 @@ struct expander {
     char *err;
     size_t errlen;
     int rc;
+    /* when set, files go here as they are found instead of into `list`
+     * (axle_internal_expand_each on one named folder: they come sorted) */
+    axle_internal_path_fn *each;
+    void *each_ctx;
+    size_t found; /* files found, streamed or listed */
 };
 
 static int
@@ -99,6 +104,11 @@ plist_free(struct plist *l)
 static int
 add(struct expander *x, const char *path)
 {
+    x->found++;
+    if (x->each) {
+        int rc = x->each(x->each_ctx, path);
+        return rc == AXLE_OK ? rc : fail(x, rc, "stopped at %s", path);
+    }
     if (plist_push(&x->list, path) != 0)
         return fail(x, AXLE_ENOMEM, "out of memory listing files");
     return AXLE_OK;
@@ -154,12 +164,17 @@ skips_free(struct skips *s)
 static char *
 join(const char *dir, const char *name)
 {
-    char *p = NULL;
     if (strcmp(dir, ".") == 0) /* relative patterns give relative paths */
         return strdup(name);
-    if (strcmp(dir, "/") == 0)
-        return asprintf(&p, "/%s", name) < 0 ? NULL : p;
-    return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
+    /* by hand, not asprintf: a walk joins every photo's path */
+    size_t dl = strcmp(dir, "/") == 0 ? 0 : strlen(dir), nl = strlen(name);
+    char *p = malloc(dl + nl + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, dl);
+    p[dl] = '/';
+    memcpy(p + dl + 1, name, nl + 1);
+    return p;
 }
 
 /* Collapses "//" and "/./" and drops a trailing "/", lexically (no ".."
@@ -200,17 +215,11 @@ cmp_str(const void *a, const void *b)
 }
 
 /* Entry names of a folder, sorted bytewise; names starting with a dot only
- * when `dots` (never "." and "..").  When `regular` is given, it gets
- * (sorted too) the names the folder itself says are regular files
- * (d_type), which a walk then takes without an lstat each: at 100,000
- * photos that was a third of a no-op run's system calls.  0, or the errno
- * that stopped it. */
+ * when `dots` (never "." and "..").  0, or the errno that stopped it. */
 static int
-list_dir(const char *dir, bool dots, struct plist *names, struct plist *regular)
+list_dir(const char *dir, bool dots, struct plist *names)
 {
     memset(names, 0, sizeof *names);
-    if (regular)
-        memset(regular, 0, sizeof *regular);
     DIR *d = opendir(dir);
     if (!d)
         return errno;
@@ -225,8 +234,7 @@ list_dir(const char *dir, bool dots, struct plist *names, struct plist *regular)
         const char *nm = ent->d_name;
         if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0 || (nm[0] == '.' && !dots))
             continue;
-        if (plist_push(names, nm) != 0 ||
-            (regular && ent->d_type == DT_REG && plist_push(regular, nm) != 0)) {
+        if (plist_push(names, nm) != 0) {
             e = ENOMEM;
             break;
         }
@@ -234,14 +242,10 @@ list_dir(const char *dir, bool dots, struct plist *names, struct plist *regular)
     closedir(d);
     if (e) {
         plist_free(names);
-        if (regular)
-            plist_free(regular);
         return e;
     }
     if (names->n)
         qsort(names->v, names->n, sizeof *names->v, cmp_str);
-    if (regular && regular->n)
-        qsort(regular->v, regular->n, sizeof *regular->v, cmp_str);
     return 0;
 }
 
@@ -339,30 +343,121 @@ static void walk(struct expander *x, const char *dir, bool named);
  * and not a workdir), anything else reported; links to folders and
  * entries gone since the listing are passed over. */
 static void
-walk_entry(struct expander *x, const char *path, const char *name, bool known_file)
+walk_entry(struct expander *x, const char *path, const char *name, const struct look *l)
 {
-    struct look l = look_at(path, known_file);
-    if (l.kind == K_GONE || l.kind == K_LINKED_DIR || (l.kind == K_DIR && !x->recursive))
+    if (l->kind == K_GONE || l->kind == K_LINKED_DIR || (l->kind == K_DIR && !x->recursive))
         return;
     if (!axle_internal_is_utf8(name))
         report_bad_name(x, path);
-    else if (l.kind == K_FILE)
+    else if (l->kind == K_FILE)
         add(x, path);
-    else if (l.kind == K_DIR) {
+    else if (l->kind == K_DIR) {
         if (!is_workdir(path) && !is_export_dest(path))
             walk(x, path, false);
     } else
-        report_look(x, path, &l);
+        report_look(x, path, l);
 }
 
-/* Adds the regular files of `dir` (and below, when recursive).  A folder
- * the user named that cannot be read is an error; one met on the way is
- * reported. */
+/* An entry of the folder being walked, looked at. */
+struct walk_item {
+    const char *name; /* the end of path */
+    char *path;
+    bool known_file;  /* the folder's listing says: a regular file */
+    struct look look;
+};
+
+struct walk_list {
+    struct walk_item *v;
+    size_t n, cap;
+};
+
+static void
+walk_list_free(struct walk_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].path);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* The entries of `dir` a walk takes (no names starting with a dot), each
+ * with its path, and known as a regular file when the folder's listing
+ * says so (d_type), to be taken without an lstat: at 100,000 photos that
+ * was a third of a no-op run's system calls.  0, or the errno that
+ * stopped it. */
+static int
+list_walk(const char *dir, struct walk_list *l)
+{
+    memset(l, 0, sizeof *l);
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno;
+    int e = 0;
+    for (;;) {
+        errno = 0;
+        struct dirent *ent = readdir(d);
+        if (!ent) {
+            e = errno; /* 0 at the end */
+            break;
+        }
+        const char *nm = ent->d_name;
+        if (nm[0] == '.') /* ".", "..", hidden */
+            continue;
+        if (l->n == l->cap) {
+            size_t cap = l->cap ? 2 * l->cap : 64;
+            struct walk_item *v = realloc(l->v, cap * sizeof *v);
+            if (!v) {
+                e = ENOMEM;
+                break;
+            }
+            l->v = v;
+            l->cap = cap;
+        }
+        char *path = join(dir, nm);
+        if (!path) {
+            e = ENOMEM;
+            break;
+        }
+        l->v[l->n++] = (struct walk_item){path + strlen(path) - strlen(nm), path,
+                                          ent->d_type == DT_REG, {K_GONE, NULL, 0}};
+    }
+    closedir(d);
+    if (e)
+        walk_list_free(l);
+    return e;
+}
+
+/* The order a walk takes a folder's entries in: bytewise by name, with a
+ * folder's name read as if a "/" followed it, since that is where its
+ * files come among whole paths ("a.jpg" < "a/b.jpg" < "a0.jpg").  A walk
+ * of one folder then yields its files in the order of the sorted list,
+ * which can be streamed (axle_internal_expand_each) instead of held and
+ * sorted: names hold no "/", so the virtual one decides alone. */
+static int
+cmp_walk_order(const void *pa, const void *pb)
+{
+    const struct walk_item *a = pa, *b = pb;
+    if (a->look.kind != K_DIR && b->look.kind != K_DIR)
+        return strcmp(a->name, b->name); /* the usual case, and libc's is fast */
+    const unsigned char *p = (const unsigned char *)a->name;
+    const unsigned char *q = (const unsigned char *)b->name;
+    while (*p && *p == *q) {
+        p++;
+        q++;
+    }
+    unsigned cp = *p ? *p : a->look.kind == K_DIR ? '/' : 0;
+    unsigned cq = *q ? *q : b->look.kind == K_DIR ? '/' : 0;
+    return (cp > cq) - (cp < cq);
+}
+
+/* Adds the regular files of `dir` (and below, when recursive), in the
+ * order of the sorted list.  A folder the user named that cannot be read
+ * is an error; one met on the way is reported. */
 static void
 walk(struct expander *x, const char *dir, bool named)
 {
-    struct plist names, regular;
-    int e = list_dir(dir, false, &names, &regular);
+    struct walk_list l;
+    int e = list_walk(dir, &l);
     if (e == ENOMEM) {
         fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
         return;
@@ -375,23 +470,13 @@ walk(struct expander *x, const char *dir, bool named)
                    strerror(e));
         return;
     }
-    /* `regular` is a sorted subsequence of `names`: one cursor finds
-     * whether each name is in it, without a search per name */
-    size_t r = 0;
-    for (size_t i = 0; i < names.n && x->rc == AXLE_OK; i++) {
-        char *path = join(dir, names.v[i]);
-        if (!path) {
-            fail(x, AXLE_ENOMEM, "out of memory");
-            break;
-        }
-        bool known_file = r < regular.n && strcmp(regular.v[r], names.v[i]) == 0;
-        if (known_file)
-            r++;
-        walk_entry(x, path, names.v[i], known_file);
-        free(path);
-    }
-    plist_free(&names);
-    plist_free(&regular);
+    for (size_t i = 0; i < l.n; i++)
+        l.v[i].look = look_at(l.v[i].path, l.v[i].known_file);
+    if (l.n)
+        qsort(l.v, l.n, sizeof *l.v, cmp_walk_order);
+    for (size_t i = 0; i < l.n && x->rc == AXLE_OK; i++)
+        walk_entry(x, l.v[i].path, l.v[i].name, &l.v[i].look);
+    walk_list_free(&l);
 }
 
 /* A glob's full match: a file is taken, a folder walked (the match was
@@ -480,7 +565,7 @@ match(struct expander *x, const char *dir, char **comps, size_t i, size_t n)
     if (strcmp(c, "**") == 0)
         match(x, dir, comps, i + 1, n); /* zero folders */
     struct plist names;
-    int e = list_dir(dir, c[0] == '.', &names, NULL);
+    int e = list_dir(dir, c[0] == '.', &names);
     if (e == ENOMEM) {
         fail(x, AXLE_ENOMEM, "out of memory listing %s", dir);
         return;
@@ -540,7 +625,7 @@ expand_named(struct expander *x, const char *pattern, const char *pat)
 static void
 expand_one(struct expander *x, const char *pattern)
 {
-    size_t files = x->list.n, skips = x->skips.n;
+    size_t files = x->found, skips = x->skips.n;
     char *pat = normalise(pattern);
     if (!pat) {
         fail(x, AXLE_ENOMEM, "out of memory");
@@ -550,7 +635,7 @@ expand_one(struct expander *x, const char *pattern)
         expand_glob(x, pat);
     else
         expand_named(x, pattern, pat);
-    if (x->rc == AXLE_OK && x->list.n == files && x->skips.n == skips)
+    if (x->rc == AXLE_OK && x->found == files && x->skips.n == skips)
         fail(x, AXLE_EINVAL, "%s: %s", pattern,
              has_wildcard(pat) ? "no file matches this pattern"
                                : "the folder holds no files");
@@ -609,7 +694,8 @@ axle_expand_paths_report(const char *const *patterns, size_t n, bool recursive,
                          axle_path_skip_fn *on_skip, void *ctx, char ***out,
                          size_t *nout, char *err, size_t errlen)
 {
-    struct expander x = {{NULL, 0, 0}, {NULL, 0, 0}, recursive, err, errlen, AXLE_OK};
+    struct expander x = {{NULL, 0, 0}, {NULL, 0, 0}, recursive, err, errlen, AXLE_OK,
+                         NULL, NULL, 0};
     if (err && errlen)
         err[0] = '\0';
     if (!out || !nout)
@@ -652,4 +738,30 @@ axle_free_paths(char **paths, size_t n)
     for (size_t i = 0; i < n; i++)
         free(paths[i]);
     free(paths);
+}
+
+int
+axle_internal_expand_each(const char *const *patterns, size_t n, bool recursive,
+                          axle_internal_path_fn *fn, void *ctx, char *err, size_t errlen)
+{
+    /* One path without wildcards is one walk, whose files come sorted
+     * and each once: streamed, so memory holds a folder's names, not the
+     * collection's paths.  Anything else may overlap or come out of
+     * order: listed, sorted, then handed over. */
+    if (n == 1 && patterns[0] && patterns[0][0] && !has_wildcard(patterns[0])) {
+        struct expander x = {{NULL, 0, 0}, {NULL, 0, 0}, recursive, err, errlen, AXLE_OK,
+                             fn, ctx, 0};
+        if (err && errlen)
+            err[0] = '\0';
+        expand_one(&x, patterns[0]);
+        skips_free(&x.skips);
+        return x.rc;
+    }
+    char **paths = NULL;
+    size_t npaths = 0;
+    int rc = axle_expand_paths(patterns, n, recursive, &paths, &npaths, err, errlen);
+    for (size_t i = 0; i < npaths && rc == AXLE_OK; i++)
+        rc = fn(ctx, paths[i]);
+    axle_free_paths(paths, npaths);
+    return rc;
 }

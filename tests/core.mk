@@ -110,3 +110,16 @@ tests_unit_test_near_miss_SOURCES = tests/unit/test_near_miss.c core/near_miss.c
 	core/elf_symbols.c
 tests_unit_test_near_miss_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_near_miss_LDADD = $(TEST_LIBS)
+# noop2: identity.c stats its files in batches over threads
+tests_unit_test_identity_SOURCES += core/stat_batch.c
+tests_unit_test_identity_CFLAGS += -pthread
+tests_unit_test_identity_LDFLAGS = $(AM_LDFLAGS) -pthread
+# noop2: a no-op over tens of thousands of input files keeps the core's
+# memory flat, and the batched, threaded stats still see every change
+check_LTLIBRARIES += tests/methods/test_paths.la
+tests_methods_test_paths_la_SOURCES = tests/methods/test_paths.c
+tests_methods_test_paths_la_CFLAGS = $(MODULE_CFLAGS)
+tests_methods_test_paths_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
+tests_methods_test_paths_la_LIBADD = lib/libaxle.la
+TESTS += tests/core/noop_scale.sh
+EXTRA_DIST += tests/core/noop_scale.sh

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "axle/axle.h"
+#include "../../lib/axle_internal.h"
 #include "../../plugins/export_images/export_names.h"
 #include "../../plugins/export_images/export_template.h"
 #include "../../plugins/import_images/import_list.h"
@@ -646,6 +647,99 @@ test_export_template_check(void **state)
     assert_false(export_template_uses("{stem}-{w}", "h"));
 }
 
+/* ---- noop2: the files of one folder as a stream ---- */
+
+struct streamed {
+    char text[4096];
+    size_t n, stop_at;
+    char last[512];
+    bool in_order;
+};
+
+static int
+take_streamed(void *ctx, const char *path)
+{
+    struct streamed *s = ctx;
+    if (s->n && strcmp(s->last, path) >= 0)
+        s->in_order = false;
+    snprintf(s->last, sizeof s->last, "%s", path);
+    size_t used = strlen(s->text);
+    snprintf(s->text + used, sizeof s->text - used, "%s%s", s->n ? " " : "", path);
+    return ++s->n == s->stop_at ? AXLE_EIO : AXLE_OK;
+}
+
+/* The list axle_expand_paths gives, joined with spaces. */
+static void
+listed(const char *const *pats, size_t n, char *text, size_t size)
+{
+    char **out, err[512];
+    size_t count;
+    assert_int_equal(axle_expand_paths(pats, n, true, &out, &count, err, sizeof err), AXLE_OK);
+    text[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        size_t used = strlen(text);
+        snprintf(text + used, size - used, "%s%s", i ? " " : "", out[i]);
+    }
+    axle_free_paths(out, count);
+}
+
+/* A walk yields the sorted list without sorting it, even where a folder's
+ * files come among its neighbours' ("a.jpg" < "a/b.jpg" < "a0.jpg"): the
+ * core digests a no-op's 100,000 photos as they come, holding none. */
+static void
+test_expand_each_streams_the_sorted_list(void **state)
+{
+    (void)state;
+    char base[300];
+    snprintf(base, sizeof base, "%s-order", root); /* beside the tree others list */
+    assert_int_equal(mkdir(base, 0755), 0);
+    static const char *const names[] = {"a.jpg", "a/b.jpg", "a/z/q.jpg", "a/z.jpg",
+                                        "a0.jpg", "a-b.jpg", "a b.jpg", "ab/c.jpg",
+                                        "ab.jpg", "a/z0/x.jpg", "\xc3\xa9t\xc3\xa9.jpg",
+                                        "Z/y.jpg", "zz/x.jpg"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        touch_in(base, names[i]);
+    const char *one[] = {base};
+    char want[4096];
+    listed(one, 1, want, sizeof want);
+    struct streamed s = {.in_order = true};
+    char err[512];
+    assert_int_equal(axle_internal_expand_each(one, 1, true, take_streamed, &s, err,
+                                               sizeof err), AXLE_OK);
+    assert_string_equal(s.text, want);
+    assert_true(s.in_order);
+    assert_int_equal(s.n, sizeof names / sizeof *names);
+
+    /* patterns that overlap: each file once, in order, as listed */
+    char sub[320];
+    snprintf(sub, sizeof sub, "%s/a", base);
+    const char *two[] = {sub, base};
+    listed(two, 2, want, sizeof want);
+    struct streamed s2 = {.in_order = true};
+    assert_int_equal(axle_internal_expand_each(two, 2, true, take_streamed, &s2, err,
+                                               sizeof err), AXLE_OK);
+    assert_string_equal(s2.text, want);
+    assert_true(s2.in_order);
+
+    /* the callback's error stops the walk and is returned */
+    struct streamed s3 = {.in_order = true, .stop_at = 3};
+    assert_int_equal(axle_internal_expand_each(one, 1, true, take_streamed, &s3, err,
+                                               sizeof err), AXLE_EIO);
+    assert_int_equal(s3.n, 3);
+
+    /* and a folder that is not there is the same error as for the list */
+    char gone[320];
+    snprintf(gone, sizeof gone, "%s/nope", base);
+    const char *missing[] = {gone};
+    struct streamed s4 = {.in_order = true};
+    assert_int_equal(axle_internal_expand_each(missing, 1, true, take_streamed, &s4, err,
+                                               sizeof err), AXLE_EIO);
+    assert_non_null(strstr(err, "No such file or directory"));
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -663,6 +757,7 @@ main(void)
         cmocka_unit_test(test_export_names_unwritable),
         cmocka_unit_test(test_export_names_template),
         cmocka_unit_test(test_export_template_check),
+        cmocka_unit_test(test_expand_each_streams_the_sorted_list),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
