@@ -30,6 +30,7 @@
 #include <jpeglib.h>
 
 #include "image_internal.h"
+#include "image_resize.h"
 
 /* Progressive files built to take forever (thousands of tiny scans) are
  * refused; real encoders write about ten. */
@@ -53,6 +54,11 @@ struct jpeg_state {
     int fatal_code;                /* the error that stopped it, or 0 */
     char problem[JMSG_LENGTH_MAX]; /* the first warning about pixel data */
     char fatal[JMSG_LENGTH_MAX];   /* the error that stopped it */
+    /* img_decode_resized: the size wanted, and the resize the rows go to
+     * when it takes them (else they go to the whole image, as always) */
+    uint32_t to_w, to_h;
+    struct img_stream *stream;
+    axle_pixels resized;
 };
 
 /* A few stray bytes before a marker are encoder padding (some cameras
@@ -213,8 +219,14 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
     c->scale_denom = (unsigned)denom;
     c->out_color_space = out_space(c->num_components);
     jpeg_calc_output_dimensions(c);
-    *rc = img_alloc(req, out, c->output_width, c->output_height,
-                    (uint32_t)c->output_components, err, errlen);
+    *rc = AXLE_OK;
+    if (s->to_w)
+        s->stream = img_stream_new(c->output_width, c->output_height,
+                                   (uint32_t)c->output_components, s->to_w, s->to_h,
+                                   &s->resized);
+    if (!s->stream)
+        *rc = img_alloc(req, out, c->output_width, c->output_height,
+                        (uint32_t)c->output_components, err, errlen);
     if (*rc != AXLE_OK)
         return 0;
     struct img_scan_plan plan;
@@ -252,9 +264,12 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
         JDIMENSION n = c->output_height - c->output_scanline;
         n = n < 8 ? n : 8;
         for (JDIMENSION i = 0; i < n; i++)
-            row[i] = out->data + (size_t)(c->output_scanline + i) * out->stride;
+            row[i] = s->stream ? img_stream_row(s->stream, c->output_scanline + i)
+                               : out->data + (size_t)(c->output_scanline + i) * out->stride;
         if (jpeg_read_scanlines(c, row, n) == 0)
             break; /* cannot happen with a memory source; stopped early if so */
+        if (s->stream)
+            img_stream_fed(s->stream, c->output_scanline);
     }
     *rows = c->output_scanline;
     /* Not jpeg_finish_output after an early stop: it would read on into
@@ -287,10 +302,13 @@ problem(const struct jpeg_state *s, int fatal, char *err, size_t errlen)
     return img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG: %s", what);
 }
 
-int
-img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
-                axle_pixels *out, char *err, size_t errlen)
+/* img_decode_jpeg, or with to_w x to_h (not 0) the decode resized to that
+ * on the fly when the resize takes the rows (*resized is then true). */
+static int
+run(const axle_image *img, const struct img_decode_req *req, uint32_t to_w, uint32_t to_h,
+    axle_pixels *out, bool *resized, char *err, size_t errlen)
 {
+    *resized = false;
     struct img_jpeg_info info;
     int rc = img_jpeg_scan(img->data, img->size, &info, NULL, err, errlen);
     if (rc != AXLE_OK) /* says plainly what libjpeg cannot decode */
@@ -298,15 +316,32 @@ img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
     struct jpeg_state state, *s = &state;
     if (start(s) != 0)
         return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG decoder");
+    s->to_w = to_w;
+    s->to_h = to_h;
     uint32_t rows;
     int fatal = decode(s, img, req, out, &rows, err, errlen, &rc);
     int inverted = s->cinfo.saw_Adobe_marker;
+    uint32_t height = s->cinfo.output_height;
     jpeg_destroy_decompress(&s->cinfo);
+    int whole = !fatal && rows == height && !s->truncated && !s->damaged;
+    if (s->stream) {
+        img_stream_free(s->stream);
+        if (rc == AXLE_OK && whole) {
+            *out = s->resized;
+            *resized = true;
+            return AXLE_OK;
+        }
+        axle_pixels_free(&s->resized);
+        if (rc == AXLE_OK && (req->flags & AXLE_DECODE_PARTIAL))
+            /* What is left of a damaged file, as the whole-image decode
+             * shows it: rare enough to decode again. */
+            return run(img, req, 0, 0, out, resized, err, errlen);
+        return rc != AXLE_OK ? rc : problem(s, fatal, err, errlen);
+    }
     if (rc != AXLE_OK) {
         axle_pixels_free(out);
         return rc;
     }
-    int whole = !fatal && rows == out->height && !s->truncated && !s->damaged;
     if (!whole) {
         rc = problem(s, fatal, err, errlen);
         int keep = (req->flags & AXLE_DECODE_PARTIAL) && rc == AXLE_EFORMAT && rows > 0;
@@ -323,4 +358,27 @@ img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
         return AXLE_OK;
     img_fill_missing(out, rows);
     return AXLE_PARTIAL;
+}
+
+int
+img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
+                axle_pixels *out, char *err, size_t errlen)
+{
+    bool resized;
+    return run(img, req, 0, 0, out, &resized, err, errlen);
+}
+
+int
+img_decode_resized(const axle_image *img, const struct img_decode_req *req, uint32_t to_w,
+                   uint32_t to_h, axle_pixels *out, bool *resized, char *err, size_t errlen)
+{
+    *resized = false;
+    bool plain = img && img->codec == AXLE_CODEC_JPEG && img->data && img->size && out &&
+                 !(req->flags & ~(AXLE_DECODE_PARTIAL | AXLE_DECODE_FAST)) && to_w && to_h;
+    if (!plain) /* img_decode says what is wrong, or decodes another format */
+        return img_decode(img, req, out, err, errlen);
+    if (err && errlen)
+        err[0] = '\0';
+    memset(out, 0, sizeof *out);
+    return run(img, req, to_w, to_h, out, resized, err, errlen);
 }
