@@ -216,8 +216,8 @@ has_word(int argc, char **argv, int from, const char *word)
  * to sRGB (srgb-first, what colour_order.sh compares; not for twostep,
  * what fused_resize.sh compares), then resize and orient. */
 static int
-in_steps(const axle_image *img, const axle_geometry *g, bool srgb, axle_pixels *out,
-         char *err, size_t errlen)
+in_steps(const axle_image *img, const axle_geometry *g, bool srgb, unsigned flags,
+         axle_pixels *out, char *err, size_t errlen)
 {
     uint32_t tw, th;
     int rc = axle_image_fit(img, g, &tw, &th);
@@ -226,7 +226,8 @@ in_steps(const axle_image *img, const axle_geometry *g, bool srgb, axle_pixels *
     int o = img->orientation >= 1 && img->orientation <= 8 ? img->orientation : 1;
     uint32_t sw = o >= 5 ? th : tw, sh = o >= 5 ? tw : th;
     axle_pixels dec, sized;
-    if ((rc = axle_image_decode(img, sw, sh, 0, &dec, err, errlen)) != AXLE_OK)
+    if ((rc = axle_image_decode_ex(img, sw, sh, 0, flags & AXLE_DECODE_FAST, &dec, err,
+                                   errlen)) != AXLE_OK)
         return rc;
     if (!srgb || (rc = axle_pixels_to_srgb(&dec, img, err, errlen)) == AXLE_OK)
         rc = axle_pixels_resize(&dec, sw, sh, &sized);
@@ -252,8 +253,9 @@ cmd_thumb(int argc, char **argv)
     unsigned flags = has_word(argc, argv, 4, "srgb") ? AXLE_TO_SRGB : 0;
     flags |= has_word(argc, argv, 4, "fast") ? AXLE_DECODE_FAST : 0;
     uint64_t skipped = axle_image_scans_skipped();
-    int rc = has_word(argc, argv, 4, "srgb-first") ? in_steps(&img, &g, true, &px, err, sizeof err)
-        : has_word(argc, argv, 4, "twostep") ? in_steps(&img, &g, false, &px, err, sizeof err)
+    int rc = has_word(argc, argv, 4, "srgb-first")
+        ? in_steps(&img, &g, true, flags, &px, err, sizeof err)
+        : has_word(argc, argv, 4, "twostep") ? in_steps(&img, &g, false, flags, &px, err, sizeof err)
         : axle_image_to_size(&img, &g, 200000000, flags, &px, err, sizeof err);
     free(data);
     if (rc != AXLE_OK) {
@@ -429,7 +431,7 @@ cmd_colour_bench(int argc, char **argv)
             double t0 = now();
             for (int i = 0; i < n; i++) {
                 axle_pixels px;
-                int rc = mode == 2 ? in_steps(&imgs[i], &g, true, &px, err, sizeof err)
+                int rc = mode == 2 ? in_steps(&imgs[i], &g, true, 0, &px, err, sizeof err)
                                    : axle_image_to_size(&imgs[i], &g, 0,
                                                         mode ? AXLE_TO_SRGB : 0, &px, err,
                                                         sizeof err);

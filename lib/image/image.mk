@@ -55,4 +55,4 @@ lib_libaxle_la_SOURCES += lib/image/image_exif_meta.c lib/image/image_heif_exif.
 	lib/image/image_photo_meta.c
 # Decode to resize, fused (issue 12 part `planes`): the resize fed row by
 # row from the JPEG decoder.
-lib_libaxle_la_SOURCES += lib/image/image_resize_stream.c
+lib_libaxle_la_SOURCES += lib/image/image_resize_stream.c lib/image/image_jpeg_planes.c

@@ -59,6 +59,7 @@ struct jpeg_state {
     uint32_t to_w, to_h;
     struct img_stream *stream;
     axle_pixels resized;
+    bool planes; /* the stream takes raw YCbCr planes (image_jpeg_planes.c) */
 };
 
 /* A few stray bytes before a marker are encoder padding (some cameras
@@ -186,6 +187,73 @@ rest_of_file(struct jpeg_state *s)
     return 0;
 }
 
+/* Whether the decode can go out as raw YCbCr planes, each resized on its
+ * own: three components that libjpeg gives at the output size (at a
+ * reduced scale it makes 4:2:0 and 4:4:4 chroma full size in the IDCT),
+ * a batch of rows the rings hold, and no buffered-image mode (progressive
+ * files keep the RGB rows). */
+static bool
+planes_fit(const struct jpeg_decompress_struct *c, bool early)
+{
+    if (early || c->num_components != 3 || c->jpeg_color_space != JCS_YCbCr ||
+        c->out_color_space != JCS_RGB || c->scale_denom == c->scale_num ||
+        c->max_v_samp_factor * c->min_DCT_scaled_size > IMG_STREAM_BATCH)
+        return false;
+    for (int i = 0; i < 3; i++) {
+        const jpeg_component_info *p = &c->comp_info[i];
+        if (p->downsampled_width != c->output_width ||
+            p->downsampled_height != c->output_height ||
+            p->v_samp_factor * p->DCT_scaled_size != c->max_v_samp_factor * c->min_DCT_scaled_size)
+            return false;
+    }
+    return true;
+}
+
+/* Where the rows go: the three plane resizes, else the RGB (or grey)
+ * resize, else (neither can take them) the whole image. */
+static int
+make_target(struct jpeg_state *s, const struct img_decode_req *req, bool early,
+            axle_pixels *out, char *err, size_t errlen)
+{
+    struct jpeg_decompress_struct *c = &s->cinfo;
+    if (s->to_w && planes_fit(c, early) &&
+        (s->stream = img_stream_new_ycc(c->output_width, c->output_height, s->to_w, s->to_h,
+                                        &s->resized))) {
+        s->planes = true;
+        c->raw_data_out = TRUE;
+        return AXLE_OK;
+    }
+    if (s->to_w)
+        s->stream = img_stream_new(c->output_width, c->output_height,
+                                   (uint32_t)c->output_components, s->to_w, s->to_h,
+                                   &s->resized);
+    if (s->stream)
+        return AXLE_OK;
+    return img_alloc(req, out, c->output_width, c->output_height,
+                     (uint32_t)c->output_components, err, errlen);
+}
+
+/* The planes' rows, one iMCU row (all components alike) per call. */
+static void
+read_planes(struct jpeg_state *s)
+{
+    struct jpeg_decompress_struct *c = &s->cinfo;
+    JDIMENSION lines = (JDIMENSION)(c->max_v_samp_factor * c->min_DCT_scaled_size);
+    JSAMPROW rows[3][IMG_STREAM_BATCH];
+    JSAMPARRAY planes[3] = {rows[0], rows[1], rows[2]};
+    while (c->output_scanline < c->output_height) {
+        JDIMENSION y = c->output_scanline;
+        for (int k = 0; k < 3; k++)
+            for (JDIMENSION i = 0; i < lines; i++)
+                rows[k][i] = img_stream_plane_row(s->stream, (uint32_t)k, y + i);
+        if (jpeg_read_raw_data(c, planes, lines) == 0)
+            break; /* cannot happen with a memory source */
+        JDIMENSION done = c->output_scanline < c->output_height ? c->output_scanline
+                                                                : c->output_height;
+        img_stream_fed(s->stream, done);
+    }
+}
+
 /* Header, scale, buffer, scanlines.  Returns 0 when libjpeg got to the
  * last row (warnings are in `s`), 1 after a fatal error; *rows is the
  * number of rows written either way. */
@@ -197,7 +265,9 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
     *rows = 0;
     *rc = AXLE_OK;
     if (setjmp(s->jump)) {
-        *rows = s->started ? c->output_scanline : 0;
+        *rows = !s->started ? 0
+                : c->output_scanline < c->output_height ? c->output_scanline
+                                                        : c->output_height;
         return 1;
     }
     jpeg_mem_src(c, img->data, (unsigned long)img->size);
@@ -219,20 +289,13 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
     c->scale_denom = (unsigned)denom;
     c->out_color_space = out_space(c->num_components);
     jpeg_calc_output_dimensions(c);
-    *rc = AXLE_OK;
-    if (s->to_w)
-        s->stream = img_stream_new(c->output_width, c->output_height,
-                                   (uint32_t)c->output_components, s->to_w, s->to_h,
-                                   &s->resized);
-    if (!s->stream)
-        *rc = img_alloc(req, out, c->output_width, c->output_height,
-                        (uint32_t)c->output_components, err, errlen);
-    if (*rc != AXLE_OK)
-        return 0;
     struct img_scan_plan plan;
     int early = c->progressive_mode &&
                 img_jpeg_scan_plan(c->image_width, c->image_height, req->want_w, req->want_h,
                                    &plan);
+    *rc = make_target(s, req, early, out, err, errlen);
+    if (*rc != AXLE_OK)
+        return 0;
     if (early) {
         /* Buffered-image mode, to stop after the scans the result needs
          * (image_jpeg_scans.c).  libjpeg's block smoothing, which guesses
@@ -259,6 +322,8 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
         s->stopped_early = status == JPEG_SCAN_COMPLETED;
         jpeg_start_output(c, c->input_scan_number);
     }
+    if (s->planes)
+        read_planes(s);
     while (c->output_scanline < c->output_height) {
         JSAMPROW row[8];
         JDIMENSION n = c->output_height - c->output_scanline;
@@ -271,7 +336,7 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
         if (s->stream)
             img_stream_fed(s->stream, c->output_scanline);
     }
-    *rows = c->output_scanline;
+    *rows = c->output_scanline < c->output_height ? c->output_scanline : c->output_height;
     /* Not jpeg_finish_output after an early stop: it would read on into
      * the next scan. */
     if (s->stopped_early && *rows == c->output_height)

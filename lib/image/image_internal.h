@@ -110,7 +110,9 @@ int img_decode_webp(const axle_image *img, const struct img_decode_req *req,
  * img_decode, and for a JPEG whose resize can take the decoder's rows as
  * they come (image_resize_stream.c) the result resized to to_w x to_h
  * (stored orientation) without a whole decoded image: *resized says which
- * *out holds.  The pixels are those of img_decode then img_resize_owned. */
+ * *out holds.  The pixels are those of img_decode then img_resize_owned,
+ * except that a YCbCr JPEG decoded at a reduced scale is resized as its
+ * three planes and converted to RGB after (image_jpeg_planes.c). */
 int img_decode_resized(const axle_image *img, const struct img_decode_req *req,
                        uint32_t to_w, uint32_t to_h, axle_pixels *out, bool *resized,
                        char *err, size_t errlen);

@@ -102,13 +102,29 @@ struct img_stream;
  * (then a whole-image resize is as cheap: the caller decodes as before). */
 struct img_stream *img_stream_new(uint32_t in_w, uint32_t in_h, uint32_t channels,
                                   uint32_t out_w, uint32_t out_h, axle_pixels *out);
-/* Where input row y goes (in_w * channels bytes).  Rows come in order,
- * at most IMG_STREAM_BATCH asked for ahead of the last img_stream_fed. */
+/* Where input row y goes (in_w * channels bytes, and IMG_STREAM_PAD more
+ * a decoder may write: libjpeg's raw output fills whole blocks).  Rows
+ * come in order, at most IMG_STREAM_BATCH asked for ahead of the last
+ * img_stream_fed; a row past in_h is scratch. */
 #define IMG_STREAM_BATCH 16
+#define IMG_STREAM_PAD 32
 uint8_t *img_stream_row(struct img_stream *s, uint32_t y);
+/* A stream of the three planes of a YCbCr image, in_w x in_h each, to
+ * RGB `out` (allocated here): the planes are resized each and converted
+ * as libjpeg converts (image_jpeg_planes.c).  Plane p's row y goes to
+ * img_stream_plane_row (img_stream_row is plane 0's). */
+struct img_stream *img_stream_new_ycc(uint32_t in_w, uint32_t in_h, uint32_t out_w,
+                                      uint32_t out_h, axle_pixels *out);
+uint8_t *img_stream_plane_row(struct img_stream *s, uint32_t plane, uint32_t y);
 /* Rows [0, rows) are written: makes every output row they complete. */
 void img_stream_fed(struct img_stream *s, uint32_t rows);
 /* Frees the stream (not `out`, which the caller owns). */
 void img_stream_free(struct img_stream *s);
+
+/* One output row of a YCbCr stream: the horizontal pass of each plane's
+ * row (IMG_RESIZE_SLACK bytes of buffer after each), each pixel then
+ * converted to RGB into dst (image_jpeg_planes.c). */
+void img_ycc_horizontal_row(const struct img_weights *w, const uint8_t *y,
+                            const uint8_t *cb, const uint8_t *cr, uint8_t *dst);
 
 #endif
