@@ -189,13 +189,13 @@ rest_of_file(struct jpeg_state *s)
 
 /* Whether the decode can go out as raw YCbCr planes, each resized on its
  * own: three components that libjpeg gives at the output size (at a
- * reduced scale it makes 4:2:0 and 4:4:4 chroma full size in the IDCT)
- * and a batch of rows the rings hold.  A progressive file stopped early
- * (buffered-image mode) gives its planes the same way. */
+ * reduced scale it makes 4:2:0 and 4:4:4 chroma full size in the IDCT),
+ * a batch of rows the rings hold, and no buffered-image mode (progressive
+ * files keep the RGB rows). */
 static bool
-planes_fit(const struct jpeg_decompress_struct *c)
+planes_fit(const struct jpeg_decompress_struct *c, bool early)
 {
-    if (c->num_components != 3 || c->jpeg_color_space != JCS_YCbCr ||
+    if (early || c->num_components != 3 || c->jpeg_color_space != JCS_YCbCr ||
         c->out_color_space != JCS_RGB || c->scale_denom == c->scale_num ||
         c->max_v_samp_factor * c->min_DCT_scaled_size > IMG_STREAM_BATCH)
         return false;
@@ -212,11 +212,11 @@ planes_fit(const struct jpeg_decompress_struct *c)
 /* Where the rows go: the three plane resizes, else the RGB (or grey)
  * resize, else (neither can take them) the whole image. */
 static int
-make_target(struct jpeg_state *s, const struct img_decode_req *req, axle_pixels *out,
-            char *err, size_t errlen)
+make_target(struct jpeg_state *s, const struct img_decode_req *req, bool early,
+            axle_pixels *out, char *err, size_t errlen)
 {
     struct jpeg_decompress_struct *c = &s->cinfo;
-    if (s->to_w && planes_fit(c) &&
+    if (s->to_w && planes_fit(c, early) &&
         (s->stream = img_stream_new_ycc(c->output_width, c->output_height, s->to_w, s->to_h,
                                         &s->resized))) {
         s->planes = true;
@@ -293,7 +293,7 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
     int early = c->progressive_mode &&
                 img_jpeg_scan_plan(c->image_width, c->image_height, req->want_w, req->want_h,
                                    &plan);
-    *rc = make_target(s, req, out, err, errlen);
+    *rc = make_target(s, req, early, out, err, errlen);
     if (*rc != AXLE_OK)
         return 0;
     if (early) {
