@@ -129,6 +129,8 @@ IMAGE_SHELL_TESTS += tests/image/progressive.sh
 IMAGE_SHELL_TESTS += tests/image/quality_fast.sh
 # Speed (issue 12): import slices cut at equal bytes.
 IMAGE_SHELL_TESTS += tests/image/slice_bytes.sh
+# Speed (issue 12, planes): JPEG rows straight into the resize, the same pixels.
+IMAGE_SHELL_TESTS += tests/image/fused_resize.sh
 # Storing thumbnails (issue 12, store): the passing trial's bytes kept,
 # the same bytes whatever the order of the images and the slice count.
 IMAGE_UNIT_TESTS += tests/unit/test_image_store

@@ -6,12 +6,15 @@
  *   image_tool prefix FILE LEN                        (probe of the first LEN bytes)
  *   image_tool decode FILE WANT_W WANT_H OUT.axr [MAX_PIXELS]  (0 0: full size)
  *   image_tool orient FILE ORIENTATION OUT.axr        (full decode, then orient)
- *   image_tool thumb FILE BOX_W BOX_H OUT [upscale] [srgb | srgb-first] [fast]
+ *   image_tool thumb FILE BOX_W BOX_H OUT [upscale] [srgb | srgb-first | twostep] [fast] [rss]
  *                                          (OUT.axr raw, .jpg/.webp q95; srgb:
  *                                          AXLE_TO_SRGB; srgb-first: converted
  *                                          before the resize, to measure the order;
+ *                                          twostep: decoded whole at the same scale,
+ *                                          then resized, as before the fused path;
  *                                          fast: AXLE_DECODE_FAST; prints the
- *                                          progressive scans skipped, if any)
+ *                                          progressive scans skipped, if any;
+ *                                          rss: prints "peak N kB", the process's)
  *   image_tool colour FILE                            (what AXLE_TO_SRGB does with it)
  *   image_tool colour-bench BOX_W BOX_H ROUNDS FILE...  (its cost, CPU time)
  *   image_tool encode FILE jpeg|webp QUALITY OUT      (full decode, encode)
@@ -23,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sys/resource.h>
 
 #include "axle/axle.h"
 
@@ -207,11 +212,12 @@ has_word(int argc, char **argv, int from, const char *word)
     return false;
 }
 
-/* axle_image_to_size in the other order: decode at the same scale, convert
- * to sRGB, then resize and orient (what colour_order.sh compares). */
+/* axle_image_to_size in steps: decode whole at the same scale, convert
+ * to sRGB (srgb-first, what colour_order.sh compares; not for twostep,
+ * what fused_resize.sh compares), then resize and orient. */
 static int
-srgb_first(const axle_image *img, const axle_geometry *g, axle_pixels *out, char *err,
-           size_t errlen)
+in_steps(const axle_image *img, const axle_geometry *g, bool srgb, unsigned flags,
+         axle_pixels *out, char *err, size_t errlen)
 {
     uint32_t tw, th;
     int rc = axle_image_fit(img, g, &tw, &th);
@@ -220,9 +226,10 @@ srgb_first(const axle_image *img, const axle_geometry *g, axle_pixels *out, char
     int o = img->orientation >= 1 && img->orientation <= 8 ? img->orientation : 1;
     uint32_t sw = o >= 5 ? th : tw, sh = o >= 5 ? tw : th;
     axle_pixels dec, sized;
-    if ((rc = axle_image_decode(img, sw, sh, 0, &dec, err, errlen)) != AXLE_OK)
+    if ((rc = axle_image_decode_ex(img, sw, sh, 0, flags & AXLE_DECODE_FAST, &dec, err,
+                                   errlen)) != AXLE_OK)
         return rc;
-    if ((rc = axle_pixels_to_srgb(&dec, img, err, errlen)) == AXLE_OK)
+    if (!srgb || (rc = axle_pixels_to_srgb(&dec, img, err, errlen)) == AXLE_OK)
         rc = axle_pixels_resize(&dec, sw, sh, &sized);
     axle_pixels_free(&dec);
     if (rc != AXLE_OK)
@@ -247,7 +254,8 @@ cmd_thumb(int argc, char **argv)
     flags |= has_word(argc, argv, 4, "fast") ? AXLE_DECODE_FAST : 0;
     uint64_t skipped = axle_image_scans_skipped();
     int rc = has_word(argc, argv, 4, "srgb-first")
-        ? srgb_first(&img, &g, &px, err, sizeof err)
+        ? in_steps(&img, &g, true, flags, &px, err, sizeof err)
+        : has_word(argc, argv, 4, "twostep") ? in_steps(&img, &g, false, flags, &px, err, sizeof err)
         : axle_image_to_size(&img, &g, 200000000, flags, &px, err, sizeof err);
     free(data);
     if (rc != AXLE_OK) {
@@ -258,6 +266,9 @@ cmd_thumb(int argc, char **argv)
     skipped = axle_image_scans_skipped() - skipped;
     if (skipped)
         printf("skipped %llu progressive scans\n", (unsigned long long)skipped);
+    struct rusage ru;
+    if (has_word(argc, argv, 4, "rss") && getrusage(RUSAGE_SELF, &ru) == 0)
+        printf("peak %ld kB\n", ru.ru_maxrss);
     rc = write_out(argv[3], &px);
     axle_pixels_free(&px);
     return rc;
@@ -420,7 +431,7 @@ cmd_colour_bench(int argc, char **argv)
             double t0 = now();
             for (int i = 0; i < n; i++) {
                 axle_pixels px;
-                int rc = mode == 2 ? srgb_first(&imgs[i], &g, &px, err, sizeof err)
+                int rc = mode == 2 ? in_steps(&imgs[i], &g, true, 0, &px, err, sizeof err)
                                    : axle_image_to_size(&imgs[i], &g, 0,
                                                         mode ? AXLE_TO_SRGB : 0, &px, err,
                                                         sizeof err);
@@ -460,7 +471,7 @@ main(int argc, char **argv)
         return cmd_orient(a);
     if (strcmp(cmd, "colour") == 0 && n == 1)
         return cmd_colour(a);
-    if (strcmp(cmd, "thumb") == 0 && n >= 4 && n <= 7)
+    if (strcmp(cmd, "thumb") == 0 && n >= 4 && n <= 8)
         return cmd_thumb(n, a);
     if (strcmp(cmd, "encode") == 0 && n == 4)
         return cmd_encode(a);

@@ -62,3 +62,6 @@ lib_libaxle_la_SOURCES += lib/image/image_deep.h lib/image/image_deep.c \
 	lib/image/image_resize16.c
 # metadata: keep for every format, read from the photo's headers only.
 lib_libaxle_la_SOURCES += lib/image/image_exif_head.c
+# Decode to resize, fused (issue 12 part `planes`): the resize fed row by
+# row from the JPEG decoder.
+lib_libaxle_la_SOURCES += lib/image/image_resize_stream.c lib/image/image_jpeg_planes.c

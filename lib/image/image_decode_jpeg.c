@@ -30,6 +30,7 @@
 #include <jpeglib.h>
 
 #include "image_internal.h"
+#include "image_resize.h"
 
 /* Progressive files built to take forever (thousands of tiny scans) are
  * refused; real encoders write about ten. */
@@ -53,6 +54,12 @@ struct jpeg_state {
     int fatal_code;                /* the error that stopped it, or 0 */
     char problem[JMSG_LENGTH_MAX]; /* the first warning about pixel data */
     char fatal[JMSG_LENGTH_MAX];   /* the error that stopped it */
+    /* img_decode_resized: the size wanted, and the resize the rows go to
+     * when it takes them (else they go to the whole image, as always) */
+    uint32_t to_w, to_h;
+    struct img_stream *stream;
+    axle_pixels resized;
+    bool planes; /* the stream takes raw YCbCr planes (image_jpeg_planes.c) */
 };
 
 /* A few stray bytes before a marker are encoder padding (some cameras
@@ -180,6 +187,73 @@ rest_of_file(struct jpeg_state *s)
     return 0;
 }
 
+/* Whether the decode can go out as raw YCbCr planes, each resized on its
+ * own: three components that libjpeg gives at the output size (at a
+ * reduced scale it makes 4:2:0 and 4:4:4 chroma full size in the IDCT),
+ * a batch of rows the rings hold, and no buffered-image mode (progressive
+ * files keep the RGB rows). */
+static bool
+planes_fit(const struct jpeg_decompress_struct *c, bool early)
+{
+    if (early || c->num_components != 3 || c->jpeg_color_space != JCS_YCbCr ||
+        c->out_color_space != JCS_RGB || c->scale_denom == c->scale_num ||
+        c->max_v_samp_factor * c->min_DCT_scaled_size > IMG_STREAM_BATCH)
+        return false;
+    for (int i = 0; i < 3; i++) {
+        const jpeg_component_info *p = &c->comp_info[i];
+        if (p->downsampled_width != c->output_width ||
+            p->downsampled_height != c->output_height ||
+            p->v_samp_factor * p->DCT_scaled_size != c->max_v_samp_factor * c->min_DCT_scaled_size)
+            return false;
+    }
+    return true;
+}
+
+/* Where the rows go: the three plane resizes, else the RGB (or grey)
+ * resize, else (neither can take them) the whole image. */
+static int
+make_target(struct jpeg_state *s, const struct img_decode_req *req, bool early,
+            axle_pixels *out, char *err, size_t errlen)
+{
+    struct jpeg_decompress_struct *c = &s->cinfo;
+    if (s->to_w && planes_fit(c, early) &&
+        (s->stream = img_stream_new_ycc(c->output_width, c->output_height, s->to_w, s->to_h,
+                                        &s->resized))) {
+        s->planes = true;
+        c->raw_data_out = TRUE;
+        return AXLE_OK;
+    }
+    if (s->to_w)
+        s->stream = img_stream_new(c->output_width, c->output_height,
+                                   (uint32_t)c->output_components, s->to_w, s->to_h,
+                                   &s->resized);
+    if (s->stream)
+        return AXLE_OK;
+    return img_alloc(req, out, c->output_width, c->output_height,
+                     (uint32_t)c->output_components, err, errlen);
+}
+
+/* The planes' rows, one iMCU row (all components alike) per call. */
+static void
+read_planes(struct jpeg_state *s)
+{
+    struct jpeg_decompress_struct *c = &s->cinfo;
+    JDIMENSION lines = (JDIMENSION)(c->max_v_samp_factor * c->min_DCT_scaled_size);
+    JSAMPROW rows[3][IMG_STREAM_BATCH];
+    JSAMPARRAY planes[3] = {rows[0], rows[1], rows[2]};
+    while (c->output_scanline < c->output_height) {
+        JDIMENSION y = c->output_scanline;
+        for (int k = 0; k < 3; k++)
+            for (JDIMENSION i = 0; i < lines; i++)
+                rows[k][i] = img_stream_plane_row(s->stream, (uint32_t)k, y + i);
+        if (jpeg_read_raw_data(c, planes, lines) == 0)
+            break; /* cannot happen with a memory source */
+        JDIMENSION done = c->output_scanline < c->output_height ? c->output_scanline
+                                                                : c->output_height;
+        img_stream_fed(s->stream, done);
+    }
+}
+
 /* Header, scale, buffer, scanlines.  Returns 0 when libjpeg got to the
  * last row (warnings are in `s`), 1 after a fatal error; *rows is the
  * number of rows written either way. */
@@ -191,7 +265,9 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
     *rows = 0;
     *rc = AXLE_OK;
     if (setjmp(s->jump)) {
-        *rows = s->started ? c->output_scanline : 0;
+        *rows = !s->started ? 0
+                : c->output_scanline < c->output_height ? c->output_scanline
+                                                        : c->output_height;
         return 1;
     }
     jpeg_mem_src(c, img->data, (unsigned long)img->size);
@@ -213,14 +289,13 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
     c->scale_denom = (unsigned)denom;
     c->out_color_space = out_space(c->num_components);
     jpeg_calc_output_dimensions(c);
-    *rc = img_alloc(req, out, c->output_width, c->output_height,
-                    (uint32_t)c->output_components, err, errlen);
-    if (*rc != AXLE_OK)
-        return 0;
     struct img_scan_plan plan;
     int early = c->progressive_mode &&
                 img_jpeg_scan_plan(c->image_width, c->image_height, req->want_w, req->want_h,
                                    &plan);
+    *rc = make_target(s, req, early, out, err, errlen);
+    if (*rc != AXLE_OK)
+        return 0;
     if (early) {
         /* Buffered-image mode, to stop after the scans the result needs
          * (image_jpeg_scans.c).  libjpeg's block smoothing, which guesses
@@ -247,16 +322,21 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
         s->stopped_early = status == JPEG_SCAN_COMPLETED;
         jpeg_start_output(c, c->input_scan_number);
     }
+    if (s->planes)
+        read_planes(s);
     while (c->output_scanline < c->output_height) {
         JSAMPROW row[8];
         JDIMENSION n = c->output_height - c->output_scanline;
         n = n < 8 ? n : 8;
         for (JDIMENSION i = 0; i < n; i++)
-            row[i] = out->data + (size_t)(c->output_scanline + i) * out->stride;
+            row[i] = s->stream ? img_stream_row(s->stream, c->output_scanline + i)
+                               : out->data + (size_t)(c->output_scanline + i) * out->stride;
         if (jpeg_read_scanlines(c, row, n) == 0)
             break; /* cannot happen with a memory source; stopped early if so */
+        if (s->stream)
+            img_stream_fed(s->stream, c->output_scanline);
     }
-    *rows = c->output_scanline;
+    *rows = c->output_scanline < c->output_height ? c->output_scanline : c->output_height;
     /* Not jpeg_finish_output after an early stop: it would read on into
      * the next scan. */
     if (s->stopped_early && *rows == c->output_height)
@@ -287,10 +367,13 @@ problem(const struct jpeg_state *s, int fatal, char *err, size_t errlen)
     return img_fail(err, errlen, AXLE_EFORMAT, "corrupt JPEG: %s", what);
 }
 
-int
-img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
-                axle_pixels *out, char *err, size_t errlen)
+/* img_decode_jpeg, or with to_w x to_h (not 0) the decode resized to that
+ * on the fly when the resize takes the rows (*resized is then true). */
+static int
+run(const axle_image *img, const struct img_decode_req *req, uint32_t to_w, uint32_t to_h,
+    axle_pixels *out, bool *resized, char *err, size_t errlen)
 {
+    *resized = false;
     struct img_jpeg_info info;
     int rc = img_jpeg_scan(img->data, img->size, &info, NULL, err, errlen);
     if (rc != AXLE_OK) /* says plainly what libjpeg cannot decode */
@@ -298,15 +381,32 @@ img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
     struct jpeg_state state, *s = &state;
     if (start(s) != 0)
         return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG decoder");
+    s->to_w = to_w;
+    s->to_h = to_h;
     uint32_t rows;
     int fatal = decode(s, img, req, out, &rows, err, errlen, &rc);
     int inverted = s->cinfo.saw_Adobe_marker;
+    uint32_t height = s->cinfo.output_height;
     jpeg_destroy_decompress(&s->cinfo);
+    int whole = !fatal && rows == height && !s->truncated && !s->damaged;
+    if (s->stream) {
+        img_stream_free(s->stream);
+        if (rc == AXLE_OK && whole) {
+            *out = s->resized;
+            *resized = true;
+            return AXLE_OK;
+        }
+        axle_pixels_free(&s->resized);
+        if (rc == AXLE_OK && (req->flags & AXLE_DECODE_PARTIAL))
+            /* What is left of a damaged file, as the whole-image decode
+             * shows it: rare enough to decode again. */
+            return run(img, req, 0, 0, out, resized, err, errlen);
+        return rc != AXLE_OK ? rc : problem(s, fatal, err, errlen);
+    }
     if (rc != AXLE_OK) {
         axle_pixels_free(out);
         return rc;
     }
-    int whole = !fatal && rows == out->height && !s->truncated && !s->damaged;
     if (!whole) {
         rc = problem(s, fatal, err, errlen);
         int keep = (req->flags & AXLE_DECODE_PARTIAL) && rc == AXLE_EFORMAT && rows > 0;
@@ -323,4 +423,27 @@ img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
         return AXLE_OK;
     img_fill_missing(out, rows);
     return AXLE_PARTIAL;
+}
+
+int
+img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
+                axle_pixels *out, char *err, size_t errlen)
+{
+    bool resized;
+    return run(img, req, 0, 0, out, &resized, err, errlen);
+}
+
+int
+img_decode_resized(const axle_image *img, const struct img_decode_req *req, uint32_t to_w,
+                   uint32_t to_h, axle_pixels *out, bool *resized, char *err, size_t errlen)
+{
+    *resized = false;
+    bool plain = img && img->codec == AXLE_CODEC_JPEG && img->data && img->size && out &&
+                 !(req->flags & ~(AXLE_DECODE_PARTIAL | AXLE_DECODE_FAST)) && to_w && to_h;
+    if (!plain) /* img_decode says what is wrong, or decodes another format */
+        return img_decode(img, req, out, err, errlen);
+    if (err && errlen)
+        err[0] = '\0';
+    memset(out, 0, sizeof *out);
+    return run(img, req, to_w, to_h, out, resized, err, errlen);
 }

@@ -106,6 +106,17 @@ int img_decode_jpeg(const axle_image *img, const struct img_decode_req *req,
 int img_decode_webp(const axle_image *img, const struct img_decode_req *req,
                     axle_pixels *out, char *err, size_t errlen);
 
+/* ---- decode to resize, fused (image_decode_jpeg.c; issue 12) ----
+ * img_decode, and for a JPEG whose resize can take the decoder's rows as
+ * they come (image_resize_stream.c) the result resized to to_w x to_h
+ * (stored orientation) without a whole decoded image: *resized says which
+ * *out holds.  The pixels are those of img_decode then img_resize_owned,
+ * except that a YCbCr JPEG decoded at a reduced scale is resized as its
+ * three planes and converted to RGB after (image_jpeg_planes.c). */
+int img_decode_resized(const axle_image *img, const struct img_decode_req *req,
+                       uint32_t to_w, uint32_t to_h, axle_pixels *out, bool *resized,
+                       char *err, size_t errlen);
+
 /* ---- the codec table (image_codecs.c) ----
  *
  * One row per format: adding a format is one file (image_FORMAT.c) and one

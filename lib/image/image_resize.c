@@ -30,7 +30,7 @@
 /* Bytes past a window the SIMD horizontal loops may read (at most 16:
  * a 16-byte load at the last group of taps); rows read that way need this
  * much buffer after them. */
-#define MID_SLACK 64
+#define MID_SLACK IMG_RESIZE_SLACK
 
 static inline uint8_t
 clip8(int32_t v)
@@ -41,15 +41,21 @@ clip8(int32_t v)
 
 /* ---- vertical pass: out row y = sum over taps j of k[j] * in row ---- */
 
+/* The kernels take the input rows as pointers, rows[j] for tap j, so that
+ * the rows may lie anywhere: in a whole image (vertical, below) or in the
+ * ring of a resize fed row by row (image_resize_stream.c).  Each does bytes
+ * [from, n) of one output row, or as many of them as its width allows, and
+ * returns where it stopped. */
+
 /* Bytes [from, n) of one output row, one byte at a time. */
 static void
-vertical_tail(const uint8_t *rows, size_t stride, const int16_t *k, int32_t count,
-              size_t from, size_t n, uint8_t *dst)
+vertical_tail(const uint8_t *const *rows, const int16_t *k, int32_t count, size_t from,
+              size_t n, uint8_t *dst)
 {
     for (size_t i = from; i < n; i++) {
         int32_t acc = HALF;
         for (int32_t j = 0; j < count; j++)
-            acc += rows[(size_t)j * stride + i] * k[j];
+            acc += rows[j][i] * k[j];
         dst[i] = clip8(acc);
     }
 }
@@ -58,16 +64,16 @@ vertical_tail(const uint8_t *rows, size_t stride, const int16_t *k, int32_t coun
 /* 16 bytes at a time; two input rows are interleaved so that one pmaddwd
  * does a tap pair.  An odd last tap pairs with weight 0 on the same row. */
 static size_t
-vertical_sse2(const uint8_t *rows, size_t stride, const int16_t *k, int32_t count,
+vertical_sse2(const uint8_t *const *rows, const int16_t *k, int32_t count, size_t from,
               size_t n, uint8_t *dst)
 {
     const __m128i zero = _mm_setzero_si128();
-    size_t i = 0;
+    size_t i = from;
     for (; i + 16 <= n; i += 16) {
         __m128i a0 = _mm_set1_epi32(HALF), a1 = a0, a2 = a0, a3 = a0;
         for (int32_t j = 0; j < count; j += 2) {
-            const uint8_t *r0 = rows + (size_t)j * stride + i;
-            const uint8_t *r1 = j + 1 < count ? r0 + stride : r0;
+            const uint8_t *r0 = rows[j] + i;
+            const uint8_t *r1 = j + 1 < count ? rows[j + 1] + i : r0;
             int32_t pair;
             memcpy(&pair, k + j, 4); /* k[j] low, k[j + 1] high */
             __m128i kk = _mm_set1_epi32(pair);
@@ -95,16 +101,16 @@ vertical_sse2(const uint8_t *rows, size_t stride, const int16_t *k, int32_t coun
  * so libaxle still runs on any x86-64).  AVX2 unpacks and packs work
  * within 128-bit lanes; doing both keeps the bytes in order. */
 __attribute__((target("avx2"))) static size_t
-vertical_avx2(const uint8_t *rows, size_t stride, const int16_t *k, int32_t count,
-              size_t n, uint8_t *dst)
+vertical_avx2(const uint8_t *const *rows, const int16_t *k, int32_t count, size_t n,
+              uint8_t *dst)
 {
     const __m256i zero = _mm256_setzero_si256();
     size_t i = 0;
     for (; i + 32 <= n; i += 32) {
         __m256i a0 = _mm256_set1_epi32(HALF), a1 = a0, a2 = a0, a3 = a0;
         for (int32_t j = 0; j < count; j += 2) {
-            const uint8_t *r0 = rows + (size_t)j * stride + i;
-            const uint8_t *r1 = j + 1 < count ? r0 + stride : r0;
+            const uint8_t *r0 = rows[j] + i;
+            const uint8_t *r1 = j + 1 < count ? rows[j + 1] + i : r0;
             int32_t pair;
             memcpy(&pair, k + j, 4);
             __m256i kk = _mm256_set1_epi32(pair);
@@ -124,28 +130,39 @@ vertical_avx2(const uint8_t *rows, size_t stride, const int16_t *k, int32_t coun
 }
 #endif
 
-static void
+void
+img_resize_vertical_row(const struct img_weights *c, uint32_t y, const uint8_t *const *rows,
+                        size_t n, uint8_t *dst)
+{
+    const int16_t *k = c->k + (size_t)y * c->kstride;
+    int32_t count = c->bounds[2 * y + 1];
+    size_t done = 0;
+#ifdef HAVE_AVX2_CLONE
+    if (__builtin_cpu_supports("avx2"))
+        done = vertical_avx2(rows, k, count, n, dst);
+#endif
+#ifdef __SSE2__
+    done = vertical_sse2(rows, k, count, done, n, dst);
+#endif
+    vertical_tail(rows, k, count, done, n, dst);
+}
+
+/* The whole vertical pass over an image in memory. */
+static int
 vertical(const struct img_weights *c, const axle_pixels *in, uint8_t *mid)
 {
     size_t n = (size_t)in->width * in->channels;
-#ifdef HAVE_AVX2_CLONE
-    bool avx2 = __builtin_cpu_supports("avx2");
-#endif
+    const uint8_t **rows = malloc((size_t)(c->ksize > 0 ? c->ksize : 1) * sizeof *rows);
+    if (!rows)
+        return AXLE_ENOMEM;
     for (uint32_t y = 0; y < c->out_size; y++) {
-        const int16_t *k = c->k + (size_t)y * c->kstride;
-        int32_t count = c->bounds[2 * y + 1];
-        const uint8_t *rows = in->data + (size_t)c->bounds[2 * y] * in->stride;
-        uint8_t *dst = mid + y * n;
-        size_t done = 0;
-#ifdef HAVE_AVX2_CLONE
-        if (avx2)
-            done = vertical_avx2(rows, in->stride, k, count, n, dst);
-#endif
-#ifdef __SSE2__
-        done += vertical_sse2(rows + done, in->stride, k, count, n - done, dst + done);
-#endif
-        vertical_tail(rows, in->stride, k, count, done, n, dst);
+        const uint8_t *first = in->data + (size_t)c->bounds[2 * y] * in->stride;
+        for (int32_t j = 0; j < c->bounds[2 * y + 1]; j++)
+            rows[j] = first + (size_t)j * in->stride;
+        img_resize_vertical_row(c, y, rows, n, mid + y * n);
     }
+    free(rows);
+    return AXLE_OK;
 }
 
 /* ---- horizontal pass: a dot product per output pixel ---- */
@@ -274,6 +291,44 @@ horizontal_row_grey_sse2(const struct img_weights *c, const uint8_t *src, uint8_
 }
 #endif
 
+/* One row of the horizontal pass; `simd`: src has MID_SLACK bytes of
+ * buffer after the row, which the SIMD loops may read. */
+static void
+horizontal_one(const struct img_weights *c, const uint8_t *src, uint8_t *dst,
+               uint32_t channels, bool simd)
+{
+#ifdef HAVE_SSSE3_CLONE
+    if (simd && channels >= 3 && __builtin_cpu_supports("ssse3")) {
+        horizontal_row_ssse3(c, src, dst, (int)channels);
+        return;
+    }
+#endif
+#ifdef __SSE2__
+    if (simd && channels >= 3) {
+        horizontal_row_sse2(c, src, dst, (int)channels);
+        return;
+    }
+    if (simd && channels == 1) {
+        horizontal_row_grey_sse2(c, src, dst);
+        return;
+    }
+#endif
+    (void)simd;
+    switch (channels) {
+    case 1: horizontal_row(c, src, dst, 1); break;
+    case 2: horizontal_row(c, src, dst, 2); break;
+    case 3: horizontal_row(c, src, dst, 3); break;
+    default: horizontal_row(c, src, dst, 4); break;
+    }
+}
+
+void
+img_resize_horizontal_row(const struct img_weights *c, const uint8_t *src, uint8_t *dst,
+                          uint32_t channels)
+{
+    horizontal_one(c, src, dst, channels, true);
+}
+
 /* `slack`: the buffer has MID_SLACK bytes after its last row, so SIMD
  * may read past any window; otherwise only rows with that much data after
  * them take the SIMD loops. */
@@ -281,36 +336,10 @@ static void
 horizontal(const struct img_weights *c, const uint8_t *src0, size_t stride,
            uint32_t rows, axle_pixels *out, bool slack)
 {
-#ifdef HAVE_SSSE3_CLONE
-    bool ssse3 = __builtin_cpu_supports("ssse3");
-#endif
     for (uint32_t y = 0; y < rows; y++) {
-        const uint8_t *src = src0 + y * stride;
-        uint8_t *dst = out->data + y * out->stride;
         size_t after = (size_t)(rows - 1 - y) * stride + (slack ? MID_SLACK : 0);
-        bool simd = after >= MID_SLACK;
-#ifdef HAVE_SSSE3_CLONE
-        if (simd && ssse3 && out->channels >= 3) {
-            horizontal_row_ssse3(c, src, dst, (int)out->channels);
-            continue;
-        }
-#endif
-#ifdef __SSE2__
-        if (simd && out->channels >= 3) {
-            horizontal_row_sse2(c, src, dst, (int)out->channels);
-            continue;
-        }
-        if (simd && out->channels == 1) {
-            horizontal_row_grey_sse2(c, src, dst);
-            continue;
-        }
-#endif
-        switch (out->channels) {
-        case 1: horizontal_row(c, src, dst, 1); break;
-        case 2: horizontal_row(c, src, dst, 2); break;
-        case 3: horizontal_row(c, src, dst, 3); break;
-        default: horizontal_row(c, src, dst, 4); break;
-        }
+        horizontal_one(c, src0 + y * stride, out->data + y * out->stride, out->channels,
+                       after >= MID_SLACK);
     }
 }
 
@@ -394,6 +423,23 @@ cache_get(void)
     return c;
 }
 
+/* A resize fed row by row (image_resize_stream.c) uses the same kept
+ * weights as a whole-image resize of the same sizes. */
+int
+img_resize_weights(uint32_t in_w, uint32_t in_h, uint32_t out_w, uint32_t out_h,
+                   struct img_weights own[2], const struct img_weights **vert,
+                   const struct img_weights **horiz)
+{
+    struct weight_cache *w = cache_get();
+    struct img_weights *v = w ? &w->vert : &own[0], *h = w ? &w->horiz : &own[1];
+    if (img_weights_make(v, in_h, out_h) != AXLE_OK ||
+        img_weights_make(h, in_w, out_w) != AXLE_OK)
+        return AXLE_ENOMEM;
+    *vert = v;
+    *horiz = h;
+    return AXLE_OK;
+}
+
 /* ---- the resize ---- */
 
 /* A pass over the whole of a side that keeps its size is the identity. */
@@ -414,7 +460,10 @@ run_passes(const struct weight_cache *w, const axle_pixels *in, axle_pixels *out
         mid = malloc(row * out->height + MID_SLACK);
         if (!mid)
             return AXLE_ENOMEM;
-        vertical(&w->vert, in, mid);
+        if (vertical(&w->vert, in, mid) != AXLE_OK) {
+            free(mid);
+            return AXLE_ENOMEM;
+        }
         src = mid;
         src_stride = row;
     }

@@ -69,4 +69,62 @@ int img_resize_box_owned(axle_pixels *in, const struct img_box *box, axle_pixels
 void img_crop_place(const axle_pixels *px, axle_crop crop, double cw, double ch,
                     double *x0, double *y0);
 
+/* ---- the resize fed row by row (image_resize.c, image_resize_stream.c;
+ * issue 12, decode to resize fused) ---- */
+
+/* Bytes of buffer after a row given to img_resize_horizontal_row that
+ * its SIMD loops may read. */
+#define IMG_RESIZE_SLACK 64
+
+/* Output row y of the vertical pass: bytes [0, n) from input rows
+ * rows[0 .. count) (count and weights: w's for y). */
+void img_resize_vertical_row(const struct img_weights *w, uint32_t y,
+                             const uint8_t *const *rows, size_t n, uint8_t *dst);
+/* One row of the horizontal pass; src has IMG_RESIZE_SLACK bytes of
+ * buffer after its w->in_size pixels. */
+void img_resize_horizontal_row(const struct img_weights *w, const uint8_t *src,
+                               uint8_t *dst, uint32_t channels);
+/* The weights img_resize_owned uses for in_w x in_h -> out_w x out_h:
+ * this thread's kept ones (valid until its next resize), or made into
+ * `own` (zeroed by the caller, freed with img_weights_free) when the
+ * thread keeps none.  AXLE_ENOMEM. */
+int img_resize_weights(uint32_t in_w, uint32_t in_h, uint32_t out_w, uint32_t out_h,
+                       struct img_weights own[2], const struct img_weights **vert,
+                       const struct img_weights **horiz);
+
+/* A resize that takes its input rows as a decoder makes them, keeping
+ * only the rows the vertical filter still needs (a ring), never the
+ * whole image; the result is the very pixels img_resize_owned gives. */
+struct img_stream;
+
+/* A stream from in_w x in_h x channels (1 or 3) to `out` (allocated here,
+ * out_w x out_h).  NULL when out of memory, or when a side keeps its size
+ * (then a whole-image resize is as cheap: the caller decodes as before). */
+struct img_stream *img_stream_new(uint32_t in_w, uint32_t in_h, uint32_t channels,
+                                  uint32_t out_w, uint32_t out_h, axle_pixels *out);
+/* Where input row y goes (in_w * channels bytes, and IMG_STREAM_PAD more
+ * a decoder may write: libjpeg's raw output fills whole blocks).  Rows
+ * come in order, at most IMG_STREAM_BATCH asked for ahead of the last
+ * img_stream_fed; a row past in_h is scratch. */
+#define IMG_STREAM_BATCH 16
+#define IMG_STREAM_PAD 32
+uint8_t *img_stream_row(struct img_stream *s, uint32_t y);
+/* A stream of the three planes of a YCbCr image, in_w x in_h each, to
+ * RGB `out` (allocated here): the planes are resized each and converted
+ * as libjpeg converts (image_jpeg_planes.c).  Plane p's row y goes to
+ * img_stream_plane_row (img_stream_row is plane 0's). */
+struct img_stream *img_stream_new_ycc(uint32_t in_w, uint32_t in_h, uint32_t out_w,
+                                      uint32_t out_h, axle_pixels *out);
+uint8_t *img_stream_plane_row(struct img_stream *s, uint32_t plane, uint32_t y);
+/* Rows [0, rows) are written: makes every output row they complete. */
+void img_stream_fed(struct img_stream *s, uint32_t rows);
+/* Frees the stream (not `out`, which the caller owns). */
+void img_stream_free(struct img_stream *s);
+
+/* One output row of a YCbCr stream: the horizontal pass of each plane's
+ * row (IMG_RESIZE_SLACK bytes of buffer after each), each pixel then
+ * converted to RGB into dst (image_jpeg_planes.c). */
+void img_ycc_horizontal_row(const struct img_weights *w, const uint8_t *y,
+                            const uint8_t *cb, const uint8_t *cr, uint8_t *dst);
+
 #endif

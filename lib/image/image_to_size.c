@@ -164,19 +164,25 @@ decode_wish(const struct plan *p, size_t n, int o, uint32_t *sw, uint32_t *sh)
 }
 
 /* One decode for all plans: at the scale the largest needs (stored
- * orientation). */
+ * orientation).  The usual case, one size without a crop, goes straight
+ * from the decoder's rows into the resize where the codec can
+ * (img_decode_resized): *resized says *px is that result, not yet turned. */
 static int
 decode_for(const axle_image *img, const struct plan *p, size_t n, uint64_t max_pixels,
-           unsigned flags, int o, axle_pixels *px, char *err, size_t errlen)
+           unsigned flags, int o, axle_pixels *px, bool *resized, char *err, size_t errlen)
 {
     uint32_t sw, sh;
     decode_wish(p, n, o, &sw, &sh);
     decodes++;
     /* The decoder knows only AXLE_DECODE_PARTIAL and AXLE_DECODE_FAST; the
      * other flags are axle_images_to_sizes's. */
-    return axle_image_decode_ex(img, sw, sh, max_pixels,
-                                flags & (AXLE_DECODE_PARTIAL | AXLE_DECODE_FAST), px, err,
-                                errlen);
+    struct img_decode_req req = {sw, sh, max_pixels,
+                                 flags & (AXLE_DECODE_PARTIAL | AXLE_DECODE_FAST), NULL, NULL};
+    if (n == 1 && !p->fills)
+        return img_decode_resized(img, &req, o >= 5 ? p->th : p->tw, o >= 5 ? p->tw : p->th,
+                                  px, resized, err, errlen);
+    *resized = false;
+    return img_decode(img, &req, px, err, errlen);
 }
 
 /* A copy of px that a resize may change (it premultiplies alpha). */
@@ -541,14 +547,18 @@ axle_images_to_sizes(const axle_image *img, const axle_geometry *g, size_t n,
     int o = img->orientation >= 1 && img->orientation <= 8 ? img->orientation : 1;
     axle_pixels px;
     img_deep deep;
+    bool resized = false;
     int status = rc;
     if (rc == AXLE_OK && deep_decode_for(img, p, n, max_pixels, flags, o, &deep) == AXLE_OK) {
         rc = make_all_deep(&deep, img, g, p, n, o, flags, out, err, errlen);
         flags &= ~AXLE_TO_SRGB; /* done at 16 bits */
     } else {
-        status = rc == AXLE_OK ? decode_for(img, p, n, max_pixels, flags, o, &px, err, errlen)
-                               : rc;
-        if (status >= 0)
+        status = rc == AXLE_OK
+            ? decode_for(img, p, n, max_pixels, flags, o, &px, &resized, err, errlen) : rc;
+        if (status >= 0 && resized) {
+            *out = px;
+            rc = orient_in_place(out, o, err, errlen);
+        } else if (status >= 0)
             rc = make_all(&px, img, g, p, n, o, out, err, errlen);
     }
     if (status >= 0 && rc == AXLE_OK)

@@ -463,8 +463,27 @@ test_resize_refuses(void **state)
     axle_pixels_free(&in);
 }
 
-/* A JPEG cell to the size asked, and the same pixels as its steps done
- * one by one: decode at the reduced scale, resize, orient. */
+/* Largest difference of two images of one size and layout. */
+static int
+largest_difference(const axle_pixels *a, const axle_pixels *b)
+{
+    assert_int_equal(a->width, b->width);
+    assert_int_equal(a->height, b->height);
+    assert_int_equal(a->channels, b->channels);
+    int most = 0;
+    for (uint32_t y = 0; y < a->height; y++)
+        for (size_t i = 0; i < (size_t)a->width * a->channels; i++) {
+            int d = abs(a->data[y * a->stride + i] - b->data[y * b->stride + i]);
+            most = d > most ? d : most;
+        }
+    return most;
+}
+
+/* A JPEG cell to the size asked, and the pixels of its steps done one by
+ * one: decode at the reduced scale, resize, orient.  A YCbCr JPEG at a
+ * reduced scale is resized as its planes and converted after
+ * (image_jpeg_planes.c): a level or two apart from converting first; a
+ * grey one is the same bytes. */
 static void
 test_to_size_jpeg(void **state)
 {
@@ -483,11 +502,24 @@ test_to_size_jpeg(void **state)
     assert_int_equal(axle_image_decode(&img, 100, 50, 0, &dec, err, sizeof err), AXLE_OK);
     assert_int_equal(axle_pixels_resize(&dec, 100, 50, &sized), AXLE_OK);
     assert_int_equal(axle_pixels_orient(&sized, 6, &turned), AXLE_OK);
-    assert_memory_equal(px.data, turned.data, turned.stride * turned.height);
+    assert_in_range(largest_difference(&px, &turned), 1, 4);
     axle_pixels_free(&px);
     axle_pixels_free(&dec);
     axle_pixels_free(&sized);
     axle_pixels_free(&turned);
+    {
+        size_t glen;
+        uint8_t *grey = ti_encoded(AXLE_CODEC_JPEG, 400, 200, 1, 90, &glen);
+        axle_image gimg = ti_probe_ok(grey, glen);
+        assert_int_equal(axle_image_to_size(&gimg, &g, 0, 0, &px, err, sizeof err), AXLE_OK);
+        assert_int_equal(axle_image_decode(&gimg, 100, 50, 0, &dec, err, sizeof err), AXLE_OK);
+        assert_int_equal(axle_pixels_resize(&dec, 100, 50, &sized), AXLE_OK);
+        assert_int_equal(largest_difference(&px, &sized), 0);
+        axle_pixels_free(&px);
+        axle_pixels_free(&dec);
+        axle_pixels_free(&sized);
+        free(grey);
+    }
     /* exactly the size asked, aspect not kept; the box is as shown */
     g = box(123, 45);
     g.mode = AXLE_FIT_EXACT;
@@ -647,7 +679,8 @@ test_fit_fill(void **state)
 }
 
 /* Several sizes from one decode: the count says one, and the largest is
- * byte for byte its own axle_image_to_size. */
+ * its own axle_image_to_size (which resizes a YCbCr JPEG's planes: a
+ * level or two apart). */
 static void
 test_sizes_one_decode(void **state)
 {
@@ -670,7 +703,7 @@ test_sizes_one_decode(void **state)
     assert_int_equal(px[2].height, 50);
     assert_int_equal(axle_image_to_size(&img, &g[0], 0, 0, &one, err, sizeof err), AXLE_OK);
     assert_int_equal(one.width, 200);
-    assert_memory_equal(one.data, px[0].data, one.stride * one.height);
+    assert_in_range(largest_difference(&one, &px[0]), 0, 4);
     for (int i = 0; i < 3; i++)
         axle_pixels_free(&px[i]);
     axle_pixels_free(&one);

@@ -1,0 +1,103 @@
+/* decode_resize.c - what a JPEG thumbnail costs from file bytes to resized
+ * pixels (axle_image_to_size: shrink-on-load decode, resize, orientation),
+ * counted in instructions rather than wall time, which the shared machine
+ * makes noise of (BENCHMARKS.md "Decode to resize, fused (issue 12)").
+ *
+ *   cc -O2 bench/decode_resize.c -Isdk -Lbuild/lib/.libs -laxle -o /tmp/decode_resize
+ *   LD_LIBRARY_PATH=build/lib/.libs valgrind --tool=callgrind \
+ *      --toggle-collect=axle_images_to_sizes /tmp/decode_resize 640 338 IMAGES.jpg
+ *   callgrind_annotate --inclusive=yes callgrind.out.PID | head -40
+ *
+ * Without valgrind it prints the CPU time per image (best of ROUNDS, set
+ * by AXLE_BENCH_ROUNDS, default 1), and for each photo its result's size
+ * and an FNV-1a hash of the pixels, so that two builds can be compared for
+ * identical output (diff of the two outputs).  AXLE_BENCH_FLAGS sets the
+ * axle_image_to_size flags (default 0; the thumbnailer passes AXLE_TO_SRGB
+ * when colour: srgb). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "axle/axle.h"
+
+static uint64_t
+fnv1a(const axle_pixels *px)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (uint32_t y = 0; y < px->height; y++) {
+        const unsigned char *p = px->data + (size_t)y * px->stride;
+        for (size_t i = 0; i < (size_t)px->width * px->channels; i++)
+            h = (h ^ p[i]) * 0x100000001b3u;
+    }
+    return h;
+}
+
+static void *
+read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    void *buf = n > 0 ? malloc((size_t)n) : NULL;
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    *len = buf ? (size_t)n : 0;
+    return buf;
+}
+
+static double
+cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: decode_resize BOX_W BOX_H IMAGE.jpg...\n");
+        return 2;
+    }
+    axle_geometry g = {.width = (uint32_t)atoi(argv[1]), .height = (uint32_t)atoi(argv[2])};
+    const char *r = getenv("AXLE_BENCH_ROUNDS"), *fl = getenv("AXLE_BENCH_FLAGS");
+    int rounds = r ? atoi(r) : 1;
+    unsigned flags = fl ? (unsigned)strtoul(fl, NULL, 0) : 0;
+    double best = 1e9;
+    for (int round = 0; round < rounds; round++) {
+        double cpu = 0;
+        for (int i = 3; i < argc; i++) {
+            size_t len;
+            void *data = read_all(argv[i], &len);
+            axle_image img;
+            char err[512];
+            if (!data || axle_image_probe(data, len, &img, err, sizeof err) != AXLE_OK) {
+                fprintf(stderr, "%s: cannot read or probe\n", argv[i]);
+                return 1;
+            }
+            axle_pixels px;
+            double t0 = cpu_now();
+            int rc = axle_image_to_size(&img, &g, 0, flags, &px, err, sizeof err);
+            cpu += cpu_now() - t0;
+            if (rc != AXLE_OK) {
+                fprintf(stderr, "%s: %s\n", argv[i], err);
+                return 1;
+            }
+            if (round == 0)
+                printf("%s %ux%ux%u %016llx\n", argv[i], px.width, px.height, px.channels,
+                       (unsigned long long)fnv1a(&px));
+            axle_pixels_free(&px);
+            free(data);
+        }
+        best = cpu < best ? cpu : best;
+    }
+    printf("cpu %.2f ms/image (best of %d)\n", 1e3 * best / (argc - 3), rounds);
+    return 0;
+}
