@@ -419,6 +419,44 @@ axle_image_colour(const axle_image *img, axle_colour *out)
     return AXLE_OK;
 }
 
+static cmsHTRANSFORM transform16_for(struct colour_cache *c, struct colour_entry *e,
+                                     uint32_t channels);
+
+/* Converts `height` rows of `width` pixels of `ch` channels, `bytes` a
+ * sample, `stride` bytes apart, from img's profile to sRGB in place: at 8
+ * bits for axle_pixels, at 16 for a deep decode (image_deep.h). */
+static int
+rows_to_srgb(void *data, uint32_t width, uint32_t height, size_t stride, uint32_t ch,
+             size_t bytes, const axle_image *img, char *err, size_t errlen)
+{
+    axle_colour info;
+    struct colour_entry *e = judge(img, &info);
+    if (!e)
+        return AXLE_OK; /* nothing to convert, or nothing axle can */
+    if (ch < 1 || ch > 4 || (ch <= 2) != (e->space == SPACE_GREY))
+        return img_fail(err, errlen, AXLE_EINVAL,
+                        "%u-channel pixels do not fit the %s profile '%s'", ch,
+                        e->space == SPACE_GREY ? "grey" : "RGB", info.profile);
+    struct colour_cache *c = cache_get(); /* judge made it */
+    cmsHTRANSFORM xf = bytes == 2 ? transform16_for(c, e, ch) : transform_for(c, e, ch);
+    if (!xf)
+        return img_fail(err, errlen, AXLE_EFORMAT, "ICC profile '%s' cannot be converted "
+                        "to sRGB for %u channels: %s", info.profile, ch,
+                        c->lcms_err[0] ? c->lcms_err : "lcms2 refused");
+    size_t row = (size_t)width * ch * bytes;
+    uint8_t *scratch = malloc(row ? row : 1);
+    if (!scratch)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory converting '%s' to sRGB",
+                        info.profile);
+    for (uint32_t y = 0; y < height; y++) {
+        uint8_t *line = (uint8_t *)data + y * stride;
+        cmsDoTransform(xf, line, scratch, width);
+        memcpy(line, scratch, row);
+    }
+    free(scratch);
+    return AXLE_OK;
+}
+
 int
 axle_pixels_to_srgb(axle_pixels *px, const axle_image *img, char *err, size_t errlen)
 {
@@ -426,34 +464,8 @@ axle_pixels_to_srgb(axle_pixels *px, const axle_image *img, char *err, size_t er
         err[0] = '\0';
     if (!px || !img || !px->data)
         return img_fail(err, errlen, AXLE_EINVAL, "axle_pixels_to_srgb: NULL argument");
-    axle_colour info;
-    struct colour_entry *e = judge(img, &info);
-    if (!e)
-        return AXLE_OK; /* nothing to convert, or nothing axle can */
-    uint32_t ch = px->channels;
-    if (ch < 1 || ch > 4 || (ch <= 2) != (e->space == SPACE_GREY))
-        return img_fail(err, errlen, AXLE_EINVAL,
-                        "%u-channel pixels do not fit the %s profile '%s'", ch,
-                        e->space == SPACE_GREY ? "grey" : "RGB", info.profile);
-    struct colour_cache *c = cache_get(); /* judge made it */
-    cmsHTRANSFORM xf = transform_for(c, e, ch);
-    if (!xf)
-        return img_fail(err, errlen, AXLE_EFORMAT, "ICC profile '%s' cannot be converted "
-                        "to sRGB for %u channels: %s", info.profile, ch,
-                        c->lcms_err[0] ? c->lcms_err : "lcms2 refused");
-    size_t row = (size_t)px->width * ch;
-    uint8_t *scratch = malloc(row ? row : 1);
-    if (!scratch) {
-        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory converting '%s' to sRGB",
-                        info.profile);
-    }
-    for (uint32_t y = 0; y < px->height; y++) {
-        uint8_t *line = px->data + y * px->stride;
-        cmsDoTransform(xf, line, scratch, px->width);
-        memcpy(line, scratch, row);
-    }
-    free(scratch);
-    return AXLE_OK;
+    return rows_to_srgb(px->data, px->width, px->height, px->stride, px->channels, 1, img,
+                        err, errlen);
 }
 
 bool
@@ -505,31 +517,6 @@ transform16_for(struct colour_cache *c, struct colour_entry *e, uint32_t channel
 int
 img_deep_to_srgb(img_deep *px, const axle_image *img, char *err, size_t errlen)
 {
-    axle_colour info;
-    struct colour_entry *e = judge(img, &info);
-    if (!e)
-        return AXLE_OK; /* nothing to convert, or nothing axle can */
-    uint32_t ch = px->channels;
-    if (ch < 1 || ch > 4 || (ch <= 2) != (e->space == SPACE_GREY))
-        return img_fail(err, errlen, AXLE_EINVAL,
-                        "%u-channel pixels do not fit the %s profile '%s'", ch,
-                        e->space == SPACE_GREY ? "grey" : "RGB", info.profile);
-    struct colour_cache *c = cache_get(); /* judge made it */
-    cmsHTRANSFORM xf = transform16_for(c, e, ch);
-    if (!xf)
-        return img_fail(err, errlen, AXLE_EFORMAT, "ICC profile '%s' cannot be converted "
-                        "to sRGB for %u channels: %s", info.profile, ch,
-                        c->lcms_err[0] ? c->lcms_err : "lcms2 refused");
-    size_t row = (size_t)px->width * ch * sizeof *px->data;
-    uint16_t *scratch = malloc(row);
-    if (!scratch)
-        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory converting '%s' to sRGB",
-                        info.profile);
-    for (uint32_t y = 0; y < px->height; y++) {
-        uint16_t *line = px->data + y * px->stride;
-        cmsDoTransform(xf, line, scratch, px->width);
-        memcpy(line, scratch, row);
-    }
-    free(scratch);
-    return AXLE_OK;
+    return rows_to_srgb(px->data, px->width, px->height, px->stride * sizeof *px->data,
+                        px->channels, 2, img, err, errlen);
 }
