@@ -160,28 +160,41 @@ load_open(struct ref *f, int fd, uint64_t size, int64_t mtime)
     return AXLE_OK;
 }
 
+/* Opens the photo a reference cell names, recording in *f its path and
+ * the import job (for the messages) and in *size, *mtime what the import
+ * saw: *fd, or an error (missing: AXLE_ESTALE) with r->err set. */
+static int
+open_ref(struct ds_ref_reader *r, const uint8_t *cell, size_t len, const char *coldir,
+         struct ref *f, int *fd, uint64_t *size, int64_t *mtime)
+{
+    const char *path;
+    size_t pathlen;
+    ds_ref_fields(cell, len, &path, &pathlen, size, mtime);
+    snprintf(f->path, sizeof f->path, "%.*s", (int)pathlen, path);
+    job_of(coldir, f->job, sizeof f->job);
+    r->err[0] = '\0';
+    /* O_NONBLOCK: a FIFO put in the photo's place must not hang us. */
+    *fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (*fd >= 0)
+        return AXLE_OK;
+    if (errno == ENOENT || errno == ENOTDIR)
+        return stale(f, "missing since import %s", f->job);
+    snprintf(r->err, sizeof r->err, "%s: cannot open: %s", f->path, strerror(errno));
+    return AXLE_EIO;
+}
+
 int
 ds_ref_load(struct ds_ref_reader *r, const uint8_t *cell, size_t len, const char *coldir,
             axle_image *out)
 {
     struct ref f = {.r = r};
-    const char *path;
-    size_t pathlen;
     uint64_t size;
     int64_t mtime;
-    ds_ref_fields(cell, len, &path, &pathlen, &size, &mtime);
-    snprintf(f.path, sizeof f.path, "%.*s", (int)pathlen, path);
-    job_of(coldir, f.job, sizeof f.job);
-    r->err[0] = '\0';
-    /* O_NONBLOCK: a FIFO put in the photo's place must not hang us. */
-    int fd = open(f.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return stale(&f, "missing since import %s", f.job);
-        snprintf(r->err, sizeof r->err, "%s: cannot open: %s", f.path, strerror(errno));
-        return AXLE_EIO;
-    }
-    int rc = load_open(&f, fd, size, mtime);
+    int fd;
+    int rc = open_ref(r, cell, len, coldir, &f, &fd, &size, &mtime);
+    if (rc != AXLE_OK)
+        return rc;
+    rc = load_open(&f, fd, size, mtime);
     close(fd);
     if (rc != AXLE_OK)
         return rc;
@@ -262,22 +275,13 @@ ds_ref_exif(struct ds_ref_reader *r, const uint8_t *cell, size_t len, const char
             void **exif, size_t *exif_len)
 {
     struct ref f = {.r = r};
-    const char *path;
-    size_t pathlen;
     uint64_t size;
     int64_t mtime;
-    ds_ref_fields(cell, len, &path, &pathlen, &size, &mtime);
-    snprintf(f.path, sizeof f.path, "%.*s", (int)pathlen, path);
-    job_of(coldir, f.job, sizeof f.job);
-    r->err[0] = '\0';
-    int fd = open(f.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return stale(&f, "missing since import %s", f.job);
-        snprintf(r->err, sizeof r->err, "%s: cannot open: %s", f.path, strerror(errno));
-        return AXLE_EIO;
-    }
-    int rc = exif_open(&f, fd, size, mtime, exif, exif_len);
+    int fd;
+    int rc = open_ref(r, cell, len, coldir, &f, &fd, &size, &mtime);
+    if (rc != AXLE_OK)
+        return rc;
+    rc = exif_open(&f, fd, size, mtime, exif, exif_len);
     close(fd);
     return rc;
 }
