@@ -186,13 +186,13 @@ def read_axr(path):
         return int(head[1]), int(head[2]), int(head[3]), f.read()
 
 
-def check(path, w, h, turned=False, ref=None):
+def check(path, w, h, turned=False, decoded=None):
     aw, ah, ac, px = read_axr(path)
     if (aw, ah) != ((h, w) if turned else (w, h)):
         sys.exit("%s is %dx%d, not as wanted" % (path, aw, ah))
     colours = 1 if ac in (1, 2) else 3
     total, worst, n = 0.0, 0.0, 0
-    size, levels = ref if ref else ((W, H), source_levels)
+    size, levels = decoded if decoded else ((W, H), source_levels)
     for c, band in enumerate(reference(ac, w, h, levels, size)):
         if turned:  # EXIF orientation 6: turned 90 degrees clockwise
             band = band.transpose(Image.ROTATE_270)
@@ -239,6 +239,7 @@ def sensor(x, y, tiled):
 
 def write_raw(path, tiled):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    sys.dont_write_bytecode = True  # the source tree stays as it was
     import make_raw
     data = b"".join(struct.pack("<%dH" % RW, *[sensor(x, y, tiled) for x in range(RW)])
                     for y in range(RH))
@@ -273,7 +274,7 @@ if __name__ == "__main__":
         check(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:] == ["o6"])
     elif sys.argv[1] == "check-ref":
         check(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]),
-              ref=decoded_levels(sys.argv[5], int(sys.argv[6])))
+              decoded=decoded_levels(sys.argv[5], int(sys.argv[6])))
     elif sys.argv[1] == "make-raw":
         write_raw(sys.argv[2], sys.argv[3] == "tiled")
     elif sys.argv[1] == "diff":
