@@ -108,6 +108,15 @@ if [ -x "$AXLE_BUILDDIR/tests/icc_tool" ] && "$TOOL" colour rgb16.png >/dev/null
         "16-bit Display P3 converted to sRGB"
     at_least "$("$PYTHON_PIL" "$AXLE_SRCDIR/tests/image/colourref.py" mad p3_16.png \
         p3.raw.axr)" 3 "without the conversion the colours are off"
+    # A 10-bit HEIF keeps the profile (heif-enc copies it): converted too.
+    if [ -f rgb10.heic.axr ] && heif-enc $lossless -b 10 -o p3_10.heic p3_16.png \
+        >/dev/null 2>&1; then
+        "$TOOL" thumb p3_10.heic 120 40 p3h.axr srgb >/dev/null
+        at_most "$("$PYTHON_PIL" "$AXLE_SRCDIR/tests/image/colourref.py" mad p3_16.png \
+            p3h.axr)" 2 "10-bit HEIF in Display P3 converted to sRGB"
+    else
+        skip "no 10-bit HEIF"
+    fi
 else
     skip "no icc_tool or no colour management"
 fi
