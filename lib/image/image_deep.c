@@ -48,6 +48,13 @@ deep_decoder(axle_codec codec)
 #ifdef AXLE_HAVE_JXL
     case AXLE_CODEC_JXL: return img_jxl_decode_deep;
 #endif
+#ifdef AXLE_HAVE_HEIF
+    case AXLE_CODEC_HEIF:
+    case AXLE_CODEC_AVIF: return img_heif_decode_deep;
+#endif
+#ifdef AXLE_HAVE_RAW
+    case AXLE_CODEC_CAMRAW: return img_raw_decode_deep;
+#endif
     default: return NULL;
     }
 }

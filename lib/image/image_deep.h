@@ -54,6 +54,10 @@ int img_tiff_decode_deep(const axle_image *img, const struct img_decode_req *req
                          img_deep *out, char *err, size_t errlen);
 int img_jxl_decode_deep(const axle_image *img, const struct img_decode_req *req,
                         img_deep *out, char *err, size_t errlen);
+int img_heif_decode_deep(const axle_image *img, const struct img_decode_req *req,
+                         img_deep *out, char *err, size_t errlen); /* HEIF and AVIF */
+int img_raw_decode_deep(const axle_image *img, const struct img_decode_req *req,
+                        img_deep *out, char *err, size_t errlen); /* camera RAW */
 
 /* Alpha (2 or 4 channels) multiplied into the colour, in place, and back
  * (image_deep.c): the resize filters premultiplied pixels. */

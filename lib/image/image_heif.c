@@ -4,7 +4,9 @@
  * probe reports the displayed size and orientation 1.  Alpha is kept.
  * Shrink-on-load: an embedded thumbnail is decoded instead of the image
  * when it covers the wanted size times the margin.  Images deeper than 8
- * bits are reduced to 8 by libheif as they are decoded.
+ * bits (10-bit iPhone HEIC, 10- and 12-bit AVIF) are decoded at 16 bits
+ * by img_heif_decode_deep for the resize (image_deep.h); decode_heif
+ * lets libheif reduce them to 8 bits.
  *
  * The probe walks the top-level boxes to the end of meta (the item
  * descriptions), then lets libheif parse them through a reader that knows
@@ -15,6 +17,7 @@
 
 #include <libheif/heif.h>
 
+#include "image_deep.h"
 #include "image_internal.h"
 
 /* HEIC's thumbnails are small JPEG-like HEVC stills: the JPEG margin. */
@@ -369,6 +372,27 @@ decode_handle(struct heif_image_handle *handle, const char *label,
     return rc;
 }
 
+/* The primary image of img, checked against max_pixels, or the thumbnail
+ * that serves the size wanted: *ctx and *handle for close_primary. */
+static int
+open_for_decode(const axle_image *img, const struct img_decode_req *req,
+                struct heif_context **ctx, struct heif_image_handle **handle, char *err,
+                size_t errlen)
+{
+    const char *label = img->codec == AXLE_CODEC_AVIF ? "AVIF" : "HEIF";
+    struct heif_error e = open_primary(img->data, img->size, ctx, handle);
+    if (e.code != heif_error_Ok)
+        return heif_fail(e, label, err, errlen); /* before close: libheif owns the text */
+    int w = heif_image_handle_get_width(*handle), h = heif_image_handle_get_height(*handle);
+    int rc = w > 0 && h > 0
+                 ? img_check_pixels((uint32_t)w, (uint32_t)h, req->max_pixels, err, errlen)
+                 : img_fail(err, errlen, AXLE_EFORMAT, "corrupt %s: its image is %dx%d", label,
+                            w, h);
+    if (rc == AXLE_OK)
+        pick_thumbnail(handle, req->want_w, req->want_h);
+    return rc;
+}
+
 static int
 decode_heif(const axle_image *img, const struct img_decode_req *req, axle_pixels *out,
             char *err, size_t errlen)
@@ -376,22 +400,94 @@ decode_heif(const axle_image *img, const struct img_decode_req *req, axle_pixels
     const char *label = img->codec == AXLE_CODEC_AVIF ? "AVIF" : "HEIF";
     struct heif_context *ctx;
     struct heif_image_handle *handle;
-    struct heif_error e = open_primary(img->data, img->size, &ctx, &handle);
-    if (e.code != heif_error_Ok) {
-        int rc = heif_fail(e, label, err, errlen);
-        close_primary(ctx, handle); /* after the message: it owns the text */
-        return rc;
-    }
-    int w = heif_image_handle_get_width(handle), h = heif_image_handle_get_height(handle);
-    int rc = w > 0 && h > 0
-                 ? img_check_pixels((uint32_t)w, (uint32_t)h, req->max_pixels, err, errlen)
-                 : img_fail(err, errlen, AXLE_EFORMAT, "corrupt %s: its image is %dx%d", label,
-                            w, h);
-    if (rc == AXLE_OK) {
-        pick_thumbnail(&handle, req->want_w, req->want_h);
+    int rc = open_for_decode(img, req, &ctx, &handle, err, errlen);
+    if (rc == AXLE_OK)
         rc = decode_handle(handle, label, req, out, err, errlen);
-    }
     close_primary(ctx, handle);
+    return rc;
+}
+
+/* ---- more than 8 bits kept for the resize (image_deep.h) ---- */
+
+/* Rows of `bits`-bit samples in 16-bit little-endian words (libheif's
+ * RRGGBB(AA)_LE) scaled to the full 16-bit range, rounded: 1023 (10 bits)
+ * is 65535, as white must be. */
+static void
+widen_rows(const uint8_t *plane, size_t stride, int bits, img_deep *out)
+{
+    uint32_t top = (1u << bits) - 1;
+    size_t n = (size_t)out->width * out->channels;
+    for (uint32_t y = 0; y < out->height; y++) {
+        const uint8_t *s = plane + y * stride;
+        uint16_t *d = out->data + y * out->stride;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = (uint32_t)s[2 * i] | (uint32_t)s[2 * i + 1] << 8;
+            d[i] = (uint16_t)(((v < top ? v : top) * 65535 + top / 2) / top);
+        }
+    }
+}
+
+/* decode_handle at 16 bits: IMG_NOT_DEEP for an image of 8 bits or
+ * fewer (an 8-bit thumbnail of a 10-bit image too). */
+static int
+decode_handle_deep(struct heif_image_handle *handle, const char *label,
+                   const struct img_decode_req *req, img_deep *out, char *err, size_t errlen)
+{
+    if (heif_image_handle_get_luma_bits_per_pixel(handle) <= 8)
+        return IMG_NOT_DEEP;
+    int alpha = heif_image_handle_has_alpha_channel(handle);
+    struct heif_decoding_options *opts = heif_decoding_options_alloc();
+    if (!opts)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the %s", label);
+    opts->convert_hdr_to_8bit = 0;
+    struct heif_image *im = NULL;
+    struct heif_error e = heif_decode_image(
+        handle, &im, heif_colorspace_RGB,
+        alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE, opts);
+    heif_decoding_options_free(opts);
+    if (e.code != heif_error_Ok)
+        return heif_fail(e, label, err, errlen);
+    int stride = 0;
+    const uint8_t *plane = heif_image_get_plane_readonly(im, heif_channel_interleaved, &stride);
+    int w = heif_image_get_width(im, heif_channel_interleaved);
+    int h = heif_image_get_height(im, heif_channel_interleaved);
+    int bits = heif_image_get_bits_per_pixel_range(im, heif_channel_interleaved);
+    uint32_t channels = alpha ? 4 : 3;
+    int rc = AXLE_OK;
+    if (!plane || w <= 0 || h <= 0 || (size_t)stride < (size_t)w * channels * 2 || bits <= 8 ||
+        bits > 16)
+        rc = img_fail(err, errlen, AXLE_EFORMAT,
+                      "corrupt %s: the decoder gave no image of more than 8 bits", label);
+    /* As decode_handle: the header's size is what max_pixels was checked
+     * against. */
+    int hw = heif_image_handle_get_width(handle), hh = heif_image_handle_get_height(handle);
+    if (rc == AXLE_OK && (w != hw || h != hh))
+        rc = img_fail(err, errlen, AXLE_EFORMAT,
+                      "corrupt %s: its image data is %dx%d, its header says %dx%d", label, w, h,
+                      hw, hh);
+    if (rc == AXLE_OK)
+        rc = img_check_pixels((uint32_t)w, (uint32_t)h, req->max_pixels, err, errlen);
+    if (rc == AXLE_OK && (rc = img_deep_alloc(out, (uint32_t)w, (uint32_t)h, channels)) != AXLE_OK)
+        rc = img_fail(err, errlen, rc, "out of memory decoding the %s", label);
+    if (rc == AXLE_OK)
+        widen_rows(plane, (size_t)stride, bits, out);
+    heif_image_release(im);
+    return rc;
+}
+
+int
+img_heif_decode_deep(const axle_image *img, const struct img_decode_req *req, img_deep *out,
+                     char *err, size_t errlen)
+{
+    const char *label = img->codec == AXLE_CODEC_AVIF ? "AVIF" : "HEIF";
+    struct heif_context *ctx;
+    struct heif_image_handle *handle;
+    int rc = open_for_decode(img, req, &ctx, &handle, err, errlen);
+    if (rc == AXLE_OK)
+        rc = decode_handle_deep(handle, label, req, out, err, errlen);
+    close_primary(ctx, handle);
+    if (rc != AXLE_OK)
+        img_deep_free(out);
     return rc;
 }
 

@@ -11,7 +11,9 @@
  * much faster) when half still covers the size asked, else at full size.
  * The demosaic uses the camera's white balance and libraw's sRGB output
  * with sRGB's curve and libraw's default brightening (what dcraw and the
- * tools built on it show).
+ * tools built on it show).  Sensor data has 10 to 14 bits: the demosaic
+ * is kept at 16 bits for the resize (img_raw_decode_deep, image_deep.h)
+ * and rounded to 8 after it; the preview, a JPEG, is 8-bit anyway.
  *
  * The probe reports the sensor image's size as stored and libraw's
  * orientation as EXIF's, so that the pipeline rotates the pixels as for a
@@ -29,6 +31,7 @@
 
 #include <libraw/libraw.h>
 
+#include "image_deep.h"
 #include "image_internal.h"
 
 static bool
@@ -154,28 +157,38 @@ probe_raw(const uint8_t *p, size_t len, uint64_t file_size, size_t *need, axle_i
 }
 
 /* The preview, when it is a JPEG of the image's shape that covers the
- * wanted size times the margin: decoded at the JPEG decoder's reduced
- * scale.  AXLE_EUNSUPPORTED (and nothing said) when it does not serve. */
+ * wanted size times the margin: true, and *jpeg its probe. */
+static bool
+preview_serves(libraw_data_t *lr, const struct img_decode_req *req, axle_image *jpeg)
+{
+    if ((req->want_w == 0 && req->want_h == 0) || libraw_unpack_thumb(lr) != LIBRAW_SUCCESS ||
+        lr->thumbnail.tformat != LIBRAW_THUMBNAIL_JPEG || !lr->thumbnail.thumb)
+        return false;
+    char why[160];
+    if (axle_image_probe(lr->thumbnail.thumb, lr->thumbnail.tlength, jpeg, why,
+                         sizeof why) != AXLE_OK ||
+        jpeg->codec != AXLE_CODEC_JPEG)
+        return false;
+    double aspect = (double)lr->sizes.width / lr->sizes.height;
+    double preview = (double)jpeg->width / jpeg->height;
+    return preview >= aspect * 0.99 && preview <= aspect * 1.01 &&
+           jpeg->width >= req->want_w * AXLE_MARGIN_RAW &&
+           jpeg->height >= req->want_h * AXLE_MARGIN_RAW;
+}
+
+/* The preview, when it serves (preview_serves), decoded at the JPEG
+ * decoder's reduced scale.  AXLE_EUNSUPPORTED (and nothing said) when it
+ * does not serve. */
 static int
 decode_preview(libraw_data_t *lr, const struct img_decode_req *req, axle_pixels *out,
                char *err, size_t errlen)
 {
-    if ((req->want_w == 0 && req->want_h == 0) || libraw_unpack_thumb(lr) != LIBRAW_SUCCESS ||
-        lr->thumbnail.tformat != LIBRAW_THUMBNAIL_JPEG || !lr->thumbnail.thumb)
-        return AXLE_EUNSUPPORTED;
     axle_image jpeg;
-    char why[160];
-    if (axle_image_probe(lr->thumbnail.thumb, lr->thumbnail.tlength, &jpeg, why,
-                         sizeof why) != AXLE_OK ||
-        jpeg.codec != AXLE_CODEC_JPEG)
-        return AXLE_EUNSUPPORTED;
-    double aspect = (double)lr->sizes.width / lr->sizes.height;
-    double preview = (double)jpeg.width / jpeg.height;
-    if (preview < aspect * 0.99 || preview > aspect * 1.01 ||
-        jpeg.width < req->want_w * AXLE_MARGIN_RAW || jpeg.height < req->want_h * AXLE_MARGIN_RAW)
+    if (!preview_serves(lr, req, &jpeg))
         return AXLE_EUNSUPPORTED;
     struct img_decode_req sub = *req;
     sub.flags = 0; /* a damaged preview: the sensor data instead */
+    char why[160];
     int rc = img_decode_jpeg(&jpeg, &sub, out, why, sizeof why);
     if (rc == AXLE_ENOMEM || rc == AXLE_ETOOBIG)
         return img_fail(err, errlen, rc, "%s", why);
@@ -187,13 +200,7 @@ static int
 copy_bitmap(const libraw_processed_image_t *im, const struct img_decode_req *req,
             axle_pixels *out, char *err, size_t errlen)
 {
-    if (im->type != LIBRAW_IMAGE_BITMAP || im->bits != 8 || (im->colors != 3 && im->colors != 1))
-        return img_fail(err, errlen, AXLE_EFORMAT,
-                        "corrupt camera RAW: the demosaic gave %d colours of %d bits",
-                        im->colors, im->bits);
-    int rc = img_check_pixels(im->width, im->height, req->max_pixels, err, errlen);
-    if (rc == AXLE_OK)
-        rc = img_alloc(req, out, im->width, im->height, 3, err, errlen);
+    int rc = img_alloc(req, out, im->width, im->height, 3, err, errlen);
     if (rc != AXLE_OK)
         return rc;
     for (uint32_t y = 0; y < out->height; y++) {
@@ -208,9 +215,11 @@ copy_bitmap(const libraw_processed_image_t *im, const struct img_decode_req *req
     return AXLE_OK;
 }
 
+/* The sensor data demosaicked to `bps` (8 or 16) bits a sample: *im,
+ * for libraw_dcraw_clear_mem. */
 static int
-demosaic(libraw_data_t *lr, struct raw_state *s, const struct img_decode_req *req,
-         axle_pixels *out, char *err, size_t errlen)
+develop(libraw_data_t *lr, struct raw_state *s, const struct img_decode_req *req, int bps,
+        libraw_processed_image_t **im, char *err, size_t errlen)
 {
     /* The sensor's own size bounds what unpack allocates. */
     int rc = img_check_pixels(lr->sizes.raw_width, lr->sizes.raw_height, req->max_pixels, err,
@@ -221,7 +230,7 @@ demosaic(libraw_data_t *lr, struct raw_state *s, const struct img_decode_req *re
     lr->params.half_size = wants && lr->sizes.width / 2 >= req->want_w * AXLE_MARGIN_RAW &&
                            lr->sizes.height / 2 >= req->want_h * AXLE_MARGIN_RAW;
     lr->params.use_camera_wb = 1;
-    lr->params.output_bps = 8;
+    lr->params.output_bps = bps;
     lr->params.output_color = 1; /* sRGB */
     lr->params.gamm[0] = 1 / 2.4;
     lr->params.gamm[1] = 12.92;
@@ -231,11 +240,30 @@ demosaic(libraw_data_t *lr, struct raw_state *s, const struct img_decode_req *re
         code = libraw_dcraw_process(lr);
     if (code != LIBRAW_SUCCESS)
         return raw_fail(code, s, err, errlen);
-    libraw_processed_image_t *im = libraw_dcraw_make_mem_image(lr, &code);
-    if (!im)
+    if (!(*im = libraw_dcraw_make_mem_image(lr, &code)))
         return raw_fail(code, s, err, errlen);
-    rc = copy_bitmap(im, req, out, err, errlen);
-    libraw_dcraw_clear_mem(im);
+    if ((*im)->type != LIBRAW_IMAGE_BITMAP || (*im)->bits != bps ||
+        ((*im)->colors != 3 && (*im)->colors != 1)) {
+        rc = img_fail(err, errlen, AXLE_EFORMAT,
+                      "corrupt camera RAW: the demosaic gave %d colours of %d bits",
+                      (*im)->colors, (*im)->bits);
+        libraw_dcraw_clear_mem(*im);
+        *im = NULL;
+        return rc;
+    }
+    return img_check_pixels((*im)->width, (*im)->height, req->max_pixels, err, errlen);
+}
+
+static int
+demosaic(libraw_data_t *lr, struct raw_state *s, const struct img_decode_req *req,
+         axle_pixels *out, char *err, size_t errlen)
+{
+    libraw_processed_image_t *im = NULL;
+    int rc = develop(lr, s, req, 8, &im, err, errlen);
+    if (rc == AXLE_OK)
+        rc = copy_bitmap(im, req, out, err, errlen);
+    if (im)
+        libraw_dcraw_clear_mem(im);
     return rc;
 }
 
@@ -257,6 +285,56 @@ decode_raw(const axle_image *img, const struct img_decode_req *req, axle_pixels 
     libraw_close(lr);
     if (rc != AXLE_OK)
         axle_pixels_free(out);
+    return rc;
+}
+
+/* ---- 16 bits kept for the resize (image_deep.h) ---- */
+
+/* libraw's 16-bit bitmap (native byte order; RGB, or grey) into *out. */
+static int
+copy_bitmap16(const libraw_processed_image_t *im, img_deep *out)
+{
+    int rc = img_deep_alloc(out, im->width, im->height, 3);
+    if (rc != AXLE_OK)
+        return rc;
+    const uint16_t *samples = (const uint16_t *)(const void *)im->data;
+    for (uint32_t y = 0; y < out->height; y++) {
+        const uint16_t *s = samples + (size_t)y * im->width * im->colors;
+        uint16_t *d = out->data + y * out->stride;
+        if (im->colors == 3)
+            memcpy(d, s, (size_t)out->width * 3 * sizeof *d);
+        else
+            for (uint32_t x = 0; x < out->width; x++)
+                d[3 * x] = d[3 * x + 1] = d[3 * x + 2] = s[x];
+    }
+    return AXLE_OK;
+}
+
+/* The demosaic at 16 bits; IMG_NOT_DEEP when the preview serves (the
+ * 8-bit decoder then decodes it). */
+int
+img_raw_decode_deep(const axle_image *img, const struct img_decode_req *req, img_deep *out,
+                    char *err, size_t errlen)
+{
+    struct raw_state s = {false, ""};
+    int code;
+    libraw_data_t *lr = open_raw(img->data, img->size, &s, &code);
+    if (!lr)
+        return raw_fail(code, &s, err, errlen);
+    axle_image jpeg;
+    libraw_processed_image_t *im = NULL;
+    int rc = img_check_pixels(lr->sizes.width, lr->sizes.height, req->max_pixels, err, errlen);
+    if (rc == AXLE_OK && preview_serves(lr, req, &jpeg))
+        rc = IMG_NOT_DEEP;
+    if (rc == AXLE_OK)
+        rc = develop(lr, &s, req, 16, &im, err, errlen);
+    if (rc == AXLE_OK && (rc = copy_bitmap16(im, out)) != AXLE_OK)
+        rc = img_fail(err, errlen, rc, "out of memory decoding the camera RAW");
+    if (im)
+        libraw_dcraw_clear_mem(im);
+    libraw_close(lr);
+    if (rc != AXLE_OK)
+        img_deep_free(out);
     return rc;
 }
 
