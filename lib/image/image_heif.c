@@ -327,28 +327,39 @@ pick_thumbnail(struct heif_image_handle **handle, uint32_t want_w, uint32_t want
     }
 }
 
+/* Decodes `handle` to interleaved RGB(A): 8 bits a sample (HDR reduced
+ * by libheif), or with `deep` 16-bit little-endian words holding the
+ * image's own bit depth.  *im is the caller's to release. */
+static int
+decode_interleaved(struct heif_image_handle *handle, const char *label, bool deep, int alpha,
+                   struct heif_image **im, char *err, size_t errlen)
+{
+    struct heif_decoding_options *opts = heif_decoding_options_alloc();
+    if (!opts)
+        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the %s", label);
+    opts->convert_hdr_to_8bit = !deep;
+    enum heif_chroma chroma =
+        deep ? (alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE)
+             : (alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB);
+    struct heif_error e = heif_decode_image(handle, im, heif_colorspace_RGB, chroma, opts);
+    heif_decoding_options_free(opts);
+    return e.code == heif_error_Ok ? AXLE_OK : heif_fail(e, label, err, errlen);
+}
+
 static int
 decode_handle(struct heif_image_handle *handle, const char *label,
               const struct img_decode_req *req, axle_pixels *out, char *err, size_t errlen)
 {
     int alpha = heif_image_handle_has_alpha_channel(handle);
-    struct heif_decoding_options *opts = heif_decoding_options_alloc();
-    if (!opts)
-        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the %s", label);
-    opts->convert_hdr_to_8bit = 1;
     struct heif_image *im = NULL;
-    struct heif_error e = heif_decode_image(
-        handle, &im, heif_colorspace_RGB,
-        alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB, opts);
-    heif_decoding_options_free(opts);
-    if (e.code != heif_error_Ok)
-        return heif_fail(e, label, err, errlen);
+    int rc = decode_interleaved(handle, label, false, alpha, &im, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
     int stride = 0;
     const uint8_t *plane = heif_image_get_plane_readonly(im, heif_channel_interleaved, &stride);
     int w = heif_image_get_width(im, heif_channel_interleaved);
     int h = heif_image_get_height(im, heif_channel_interleaved);
     uint32_t channels = alpha ? 4 : 3;
-    int rc = AXLE_OK;
     if (!plane || w <= 0 || h <= 0 || stride < w * (int)channels ||
         heif_image_get_bits_per_pixel_range(im, heif_channel_interleaved) != 8)
         rc = img_fail(err, errlen, AXLE_EFORMAT, "corrupt %s: the decoder gave no 8-bit image",
@@ -436,24 +447,16 @@ decode_handle_deep(struct heif_image_handle *handle, const char *label,
     if (heif_image_handle_get_luma_bits_per_pixel(handle) <= 8)
         return IMG_NOT_DEEP;
     int alpha = heif_image_handle_has_alpha_channel(handle);
-    struct heif_decoding_options *opts = heif_decoding_options_alloc();
-    if (!opts)
-        return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the %s", label);
-    opts->convert_hdr_to_8bit = 0;
     struct heif_image *im = NULL;
-    struct heif_error e = heif_decode_image(
-        handle, &im, heif_colorspace_RGB,
-        alpha ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RRGGBB_LE, opts);
-    heif_decoding_options_free(opts);
-    if (e.code != heif_error_Ok)
-        return heif_fail(e, label, err, errlen);
+    int rc = decode_interleaved(handle, label, true, alpha, &im, err, errlen);
+    if (rc != AXLE_OK)
+        return rc;
     int stride = 0;
     const uint8_t *plane = heif_image_get_plane_readonly(im, heif_channel_interleaved, &stride);
     int w = heif_image_get_width(im, heif_channel_interleaved);
     int h = heif_image_get_height(im, heif_channel_interleaved);
     int bits = heif_image_get_bits_per_pixel_range(im, heif_channel_interleaved);
     uint32_t channels = alpha ? 4 : 3;
-    int rc = AXLE_OK;
     if (!plane || w <= 0 || h <= 0 || (size_t)stride < (size_t)w * channels * 2 || bits <= 8 ||
         bits > 16)
         rc = img_fail(err, errlen, AXLE_EFORMAT,
