@@ -41,29 +41,29 @@ for n in 1 3; do
 done
 job() { awk -v s="$2" '$1 == s {print $2}' "$1"; }
 
-# cells.py DS COLUMN: one line per row, in row order: "quality sha256" of
-# the stored bitstream, or of the raw pixels' bytes.
-cat > cells.py <<'EOF'
-import hashlib, json, os, sys
-ds, column = sys.argv[1:3]
-meta = json.load(open(os.path.join(ds, "meta.json")))
-col = [c for c in meta["columns"] if c["name"] == column][0]
-for name in col["files"]:
-    if not name:
-        continue
-    data, pos = open(os.path.join(ds, col["location"], name), "rb").read(), 0
-    while pos < len(data):
-        length, shift = 0, 0
-        while True:
-            b = data[pos]; pos += 1
-            length |= (b & 0x7F) << shift; shift += 7
-            if not b & 0x80:
-                break
-        cell = data[pos:pos + length - 1]; pos += length - 1
-        print(cell[0], cell[3], hashlib.sha256(cell[12:]).hexdigest())
+# The cells of a column, in row order: tests/image/cells.py's reader.
+cat > column.py <<'EOF'
+import json, os, sys
+sys.dont_write_bytecode = True  # nothing written into the source tree
+sys.path.insert(0, os.path.join(os.environ["AXLE_SRCDIR"], "tests", "image"))
+from cells import cells
+def column_cells(ds, column):
+    meta = json.load(open(os.path.join(ds, "meta.json")))
+    col = [c for c in meta["columns"] if c["name"] == column][0]
+    for name in col["files"]:
+        if name:
+            yield from cells(open(os.path.join(ds, col["location"], name), "rb").read())
 EOF
-"$PYTHON_PIL" cells.py wd1/$(job out1 thumbs)/ds/default thumb > one.txt
-"$PYTHON_PIL" cells.py wd3/$(job out3 thumbs)/ds/default thumb > three.txt
+# digests.py DS COLUMN: one line per row: "codec quality sha256" of the
+# stored bitstream, or of the raw pixels' bytes.
+cat > digests.py <<'EOF'
+import hashlib, sys
+from column import column_cells
+for cell in column_cells(*sys.argv[1:3]):
+    print(cell[0], cell[3], hashlib.sha256(cell[12:]).hexdigest())
+EOF
+"$PYTHON_PIL" digests.py wd1/$(job out1 thumbs)/ds/default thumb > one.txt
+"$PYTHON_PIL" digests.py wd3/$(job out3 thumbs)/ds/default thumb > three.txt
 sed 's/^/# 1 slice: /' one.txt
 is "$(wc -l < one.txt | tr -d ' ')" 8 "eight thumbnails stored"
 is "$(awk '$1 == 1' one.txt | wc -l | tr -d ' ')" 8 "all of them JPEG"
@@ -73,23 +73,9 @@ is "$(cat three.txt)" "$(cat one.txt)" "3 slices store the very bytes 1 slice do
 
 # Each stored cell still within 45 dB of its raw pixels.
 cat > psnr.py <<'EOF'
-import hashlib, json, io, math, os, sys
+import io, math, sys
 from PIL import Image, ImageChops, ImageStat
-def cells(ds, column):
-    meta = json.load(open(os.path.join(ds, "meta.json")))
-    col = [c for c in meta["columns"] if c["name"] == column][0]
-    for name in col["files"]:
-        if not name:
-            continue
-        data, pos = open(os.path.join(ds, col["location"], name), "rb").read(), 0
-        while pos < len(data):
-            length, shift = 0, 0
-            while True:
-                b = data[pos]; pos += 1
-                length |= (b & 0x7F) << shift; shift += 7
-                if not b & 0x80:
-                    break
-            yield data[pos:pos + length - 1]; pos += length - 1
+from column import column_cells as cells
 for s, r in zip(cells(sys.argv[1], "thumb"), cells(sys.argv[2], "thumb")):
     w, h = int.from_bytes(r[4:8], "little"), int.from_bytes(r[8:12], "little")
     a = Image.frombytes("RGB", (w, h), r[12:])
