@@ -27,3 +27,22 @@ contains() { # contains HAYSTACK_FILE NEEDLE DESCRIPTION
 }
 done_testing() { echo "1..$T_NUM"; [ "$T_FAILED" -eq 0 ]; }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+# wait_for DESCRIPTION COMMAND...: polls until COMMAND succeeds, for a
+# state a run writes (a file, a line, a lock), never for a time.  The
+# bound (120 s) only catches a hung run on a loaded machine; a test that
+# orders on it must say what it gave up on, and fail.
+wait_for() {
+    wf_desc=$1; shift
+    wf_i=0
+    while [ $wf_i -lt 1200 ]; do
+        "$@" && return 0
+        sleep 0.1; wf_i=$((wf_i + 1))
+    done
+    echo "# gave up waiting (120 s): $wf_desc"
+    return 1
+}
+# lines_at_least N FILE: FILE exists and has N lines or more.
+lines_at_least() { [ "$(cat "$2" 2>/dev/null | wc -l)" -ge "$1" ]; }
+# waits_for_flock PID: PID is blocked on a flock (a "->" waiter in
+# /proc/locks), so it is past any message it printed before blocking.
+waits_for_flock() { grep -q "^[0-9]*: -> FLOCK  *[A-Z]*  *[A-Z]*  *$1 " /proc/locks; }

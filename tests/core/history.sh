@@ -97,15 +97,16 @@ jobs:
 YAML
 "$AXLE" run slow.yaml > out6 2> err6 &
 pid=$!
-for i in $(seq 1 300); do
-    [ "$(cat ready.txt 2>/dev/null | wc -l)" -ge 2 ] && break
-    sleep 0.1
-done
+wait_for "both slices half-way" lines_at_least 2 ready.txt
 "$AXLE" runs --workdir wd > runs6
 is "$(awk 'NR == 2 {print $1, $8}' runs6)" "6 running" "a run in progress is listed as running"
 kill -KILL $pid
 wait $pid 2>/dev/null
-sleep 0.2
+# Its slices die with it, a moment later; the run is cut-off once they have.
+cut_off() {
+    "$AXLE" runs --workdir wd | awk 'NR == 2 {print $8}' | grep -qx cut-off
+}
+wait_for "the killed run listed as cut-off" cut_off
 "$AXLE" runs --workdir wd > runs7
 is "$(awk 'NR == 2 {print $1, $8}' runs7)" "6 cut-off" "a killed run is listed as cut-off"
 "$AXLE" runs 6 --workdir wd > run6

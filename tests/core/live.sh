@@ -5,18 +5,7 @@
 # jobs and slices ignore SIGUSR1, and the run ends as it would have.
 . "$AXLE_SRCDIR/tests/lib.sh"
 
-# wait_for DESCRIPTION COMMAND...: polls until COMMAND succeeds (60 s at
-# most: a bound for a hung run, not a timing assertion).
-wait_for() {
-    desc=$1; shift
-    for i in $(seq 1 600); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    echo "# gave up waiting: $desc"
-    return 1
-}
-ready_slices() { [ "$(cat "$1" 2>/dev/null | wc -l)" -ge 2 ]; }
+ready_slices() { lines_at_least 2 "$1"; }
 
 cat > p.yaml <<'YAML'
 workdir: wd
