@@ -214,12 +214,16 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Entry names of a folder, sorted bytewise; names starting with a dot only
- * when `dots` (never "." and "..").  0, or the errno that stopped it. */
+/* What a folder's reading hands each entry to: its name and d_type; 0 to
+ * go on, or an errno to stop with. */
+typedef int folder_entry_fn(void *ctx, const char *name, unsigned char d_type);
+
+/* Reads `dir`, handing `take` each entry but "." and "..", and names
+ * starting with a dot only when `dots`.  0, or the errno that stopped it
+ * (the folder's, or take's). */
 static int
-list_dir(const char *dir, bool dots, struct plist *names)
+read_folder(const char *dir, bool dots, folder_entry_fn *take, void *ctx)
 {
-    memset(names, 0, sizeof *names);
     DIR *d = opendir(dir);
     if (!d)
         return errno;
@@ -234,12 +238,27 @@ list_dir(const char *dir, bool dots, struct plist *names)
         const char *nm = ent->d_name;
         if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0 || (nm[0] == '.' && !dots))
             continue;
-        if (plist_push(names, nm) != 0) {
-            e = ENOMEM;
+        if ((e = take(ctx, nm, ent->d_type)) != 0)
             break;
-        }
     }
     closedir(d);
+    return e;
+}
+
+static int
+take_name(void *names, const char *name, unsigned char d_type)
+{
+    (void)d_type;
+    return plist_push(names, name) == 0 ? 0 : ENOMEM;
+}
+
+/* Entry names of a folder, sorted bytewise; names starting with a dot only
+ * when `dots` (never "." and "..").  0, or the errno that stopped it. */
+static int
+list_dir(const char *dir, bool dots, struct plist *names)
+{
+    memset(names, 0, sizeof *names);
+    int e = read_folder(dir, dots, take_name, names);
     if (e) {
         plist_free(names);
         return e;
@@ -380,6 +399,32 @@ walk_list_free(struct walk_list *l)
     memset(l, 0, sizeof *l);
 }
 
+struct walk_take {
+    const char *dir;
+    struct walk_list *list;
+};
+
+static int
+take_walk_item(void *ctx, const char *name, unsigned char d_type)
+{
+    struct walk_take *t = ctx;
+    struct walk_list *l = t->list;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        struct walk_item *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    char *path = join(t->dir, name);
+    if (!path)
+        return ENOMEM;
+    l->v[l->n++] = (struct walk_item){path + strlen(path) - strlen(name), path,
+                                      d_type == DT_REG, {K_GONE, NULL, 0}};
+    return 0;
+}
+
 /* The entries of `dir` a walk takes (no names starting with a dot), each
  * with its path, and known as a regular file when the folder's listing
  * says so (d_type), to be taken without an lstat: at 100,000 photos that
@@ -389,39 +434,7 @@ static int
 list_walk(const char *dir, struct walk_list *l)
 {
     memset(l, 0, sizeof *l);
-    DIR *d = opendir(dir);
-    if (!d)
-        return errno;
-    int e = 0;
-    for (;;) {
-        errno = 0;
-        struct dirent *ent = readdir(d);
-        if (!ent) {
-            e = errno; /* 0 at the end */
-            break;
-        }
-        const char *nm = ent->d_name;
-        if (nm[0] == '.') /* ".", "..", hidden */
-            continue;
-        if (l->n == l->cap) {
-            size_t cap = l->cap ? 2 * l->cap : 64;
-            struct walk_item *v = realloc(l->v, cap * sizeof *v);
-            if (!v) {
-                e = ENOMEM;
-                break;
-            }
-            l->v = v;
-            l->cap = cap;
-        }
-        char *path = join(dir, nm);
-        if (!path) {
-            e = ENOMEM;
-            break;
-        }
-        l->v[l->n++] = (struct walk_item){path + strlen(path) - strlen(nm), path,
-                                          ent->d_type == DT_REG, {K_GONE, NULL, 0}};
-    }
-    closedir(d);
+    int e = read_folder(dir, false, take_walk_item, &(struct walk_take){dir, l});
     if (e)
         walk_list_free(l);
     return e;
