@@ -3,7 +3,7 @@
  * counted in instructions rather than wall time, which the shared machine
  * makes noise of (BENCHMARKS.md "Decode to resize, fused (issue 12)").
  *
- *   cc -O2 bench/decode_resize.c -Isdk -Lbuild/lib/.libs -laxle -o /tmp/decode_resize
+ *   cc -O2 bench/decode_resize.c bench/corpus_load.c -Isdk -Lbuild/lib/.libs -laxle -o /tmp/decode_resize
  *   LD_LIBRARY_PATH=build/lib/.libs valgrind --tool=callgrind \
  *      --toggle-collect=axle_images_to_sizes /tmp/decode_resize 640 338 IMAGES.jpg
  *   callgrind_annotate --inclusive=yes callgrind.out.PID | head -40
@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "axle/axle.h"
+#include "corpus_load.h"
 
 static uint64_t
 fnv1a(const axle_pixels *px)
@@ -30,25 +31,6 @@ fnv1a(const axle_pixels *px)
             h = (h ^ p[i]) * 0x100000001b3u;
     }
     return h;
-}
-
-static void *
-read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    void *buf = n > 0 ? malloc((size_t)n) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = buf ? (size_t)n : 0;
-    return buf;
 }
 
 static double
@@ -74,14 +56,11 @@ main(int argc, char **argv)
     for (int round = 0; round < rounds; round++) {
         double cpu = 0;
         for (int i = 3; i < argc; i++) {
-            size_t len;
-            void *data = read_all(argv[i], &len);
             axle_image img;
             char err[512];
-            if (!data || axle_image_probe(data, len, &img, err, sizeof err) != AXLE_OK) {
-                fprintf(stderr, "%s: cannot read or probe\n", argv[i]);
+            void *data = bench_load_photo(argv[i], &img);
+            if (!data)
                 return 1;
-            }
             axle_pixels px;
             double t0 = cpu_now();
             int rc = axle_image_to_size(&img, &g, 0, flags, &px, err, sizeof err);

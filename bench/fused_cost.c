@@ -3,7 +3,7 @@
  * "One encode per thumbnail (issue 12)"), in instructions rather than wall
  * time, which the shared machine makes noise of.
  *
- *   cc -O2 bench/fused_cost.c -Isdk -Lbuild/lib/.libs -laxle -o /tmp/fused_cost
+ *   cc -O2 bench/fused_cost.c bench/corpus_load.c -Isdk -Lbuild/lib/.libs -laxle -o /tmp/fused_cost
  *   LD_LIBRARY_PATH=build/lib/.libs valgrind --tool=callgrind \
  *      --toggle-collect=way_encoded --toggle-collect=way_raw \
  *      --toggle-collect=way_jpeg /tmp/fused_cost 640 338 85 IMAGES.jpg
@@ -27,27 +27,9 @@
 #include <string.h>
 
 #include "axle/axle.h"
+#include "corpus_load.h"
 
 static const char xmp[] = "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">bench</x:xmpmeta>";
-
-static void *
-read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    void *buf = n > 0 ? malloc((size_t)n) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
 
 /* The export's file of encoded pixels: encoded, then its XMP. */
 static int
@@ -130,13 +112,13 @@ main(int argc, char **argv)
     char err[256];
     int same = 0;
     for (int i = 4; i < argc; i++) {
-        size_t len;
-        void *data = read_all(argv[i], &len);
         axle_image img;
         axle_pixels px = {0};
-        if (!data || axle_image_probe(data, len, &img, err, sizeof err) != AXLE_OK ||
-            axle_image_to_size(&img, &g, 0, 0, &px, err, sizeof err) != AXLE_OK) {
-            fprintf(stderr, "%s: %s\n", argv[i], data ? err : "cannot read");
+        void *data = bench_load_photo(argv[i], &img);
+        if (!data)
+            return 1;
+        if (axle_image_to_size(&img, &g, 0, 0, &px, err, sizeof err) != AXLE_OK) {
+            fprintf(stderr, "%s: %s\n", argv[i], err);
             return 1;
         }
         free(data);

@@ -2,7 +2,7 @@
  * in instructions rather than wall time, which the shared machine makes noise
  * of (BENCHMARKS.md "Storing thumbnails, cheaper").
  *
- *   cc -O2 bench/store_cost.c -Isdk -Lbuild/lib/.libs -laxle -o /tmp/store_cost
+ *   cc -O2 bench/store_cost.c bench/corpus_load.c -Isdk -Lbuild/lib/.libs -laxle -o /tmp/store_cost
  *   LD_LIBRARY_PATH=build/lib/.libs valgrind --tool=callgrind \
  *      --toggle-collect=axle_image_encode_stored /tmp/store_cost 640 338 IMAGES.jpg
  *   callgrind_annotate --inclusive=yes callgrind.out.PID | head -40
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 #include "axle/axle.h"
+#include "corpus_load.h"
 
 static uint64_t
 fnv1a(const void *data, size_t n)
@@ -25,25 +26,6 @@ fnv1a(const void *data, size_t n)
     for (size_t i = 0; i < n; i++)
         h = (h ^ p[i]) * 0x100000001b3u;
     return h;
-}
-
-static void *
-read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    void *buf = n > 0 ? malloc((size_t)n) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
 }
 
 int
@@ -57,13 +39,13 @@ main(int argc, char **argv)
     char err[256];
     size_t total = 0;
     for (int i = 3; i < argc; i++) {
-        size_t len;
-        void *data = read_all(argv[i], &len);
         axle_image img, stored;
         axle_pixels px = {0};
-        if (!data || axle_image_probe(data, len, &img, err, sizeof err) != AXLE_OK ||
-            axle_image_to_size(&img, &g, 0, 0, &px, err, sizeof err) != AXLE_OK) {
-            fprintf(stderr, "%s: %s\n", argv[i], data ? err : "cannot read");
+        void *data = bench_load_photo(argv[i], &img);
+        if (!data)
+            return 1;
+        if (axle_image_to_size(&img, &g, 0, 0, &px, err, sizeof err) != AXLE_OK) {
+            fprintf(stderr, "%s: %s\n", argv[i], err);
             return 1;
         }
         free(data);
