@@ -158,3 +158,5 @@ IMAGE_SHELL_TESTS += tests/image/deep16.sh
 EXTRA_DIST += tests/image/deep16.py
 IMAGE_SHELL_TESTS += tests/image/keep_exif.sh
 IMAGE_SHELL_TESTS += tests/image/jxl_dc.sh
+# tidy: store: webp and WebP's 16383 pixels a side
+IMAGE_SHELL_TESTS += tests/image/store_webp_limit.sh

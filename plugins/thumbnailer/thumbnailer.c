@@ -168,6 +168,9 @@ read_options(axle_job *job, struct slice *s)
         s->flags |= AXLE_DECODE_FAST;
     if (rc == AXLE_OK)
         rc = thumb_store_read(job, &s->store);
+    for (size_t i = 0; i < s->nsizes && rc == AXLE_OK; i++)
+        rc = thumb_store_check_size(job, &s->store, &s->sizes[i],
+                                    i ? axle_opt_string_at(job, "sizes", i - 1) : "size");
     return rc;
 }
 
@@ -287,6 +290,12 @@ one_row(struct slice *s, axle_cursor *images, axle_cursor *names)
                               sizeof err);
     if (rc != AXLE_OK)
         return bad_row(s, name, rc, err);
+    rc = thumb_store_fits(&s->store, px, s->nsizes, err, sizeof err);
+    if (rc != AXLE_OK) { /* too big for the store's format: this photo's failure */
+        for (size_t i = 0; i < s->nsizes; i++)
+            axle_pixels_free(&px[i]);
+        return bad_row(s, name, rc, err);
+    }
     thumb_colour_note(s->job, &img, name); /* once per image, whatever its sizes */
     size_t icclen = 0;
     void *icc = thumb_colour_profile(s->job, &img, px[0].channels, &icclen);

@@ -14,7 +14,15 @@
  * export's decode and encode again (issue 12).  The column is then the
  * export's bytes, smaller than `encoded` at export's usual quality.
  * AVIF is not offered: it takes its XMP only when encoded, so export
- * would encode it again anyway. */
+ * would encode it again anyway.
+ *
+ * `store: webp` holds no side over 16383 pixels: a photo whose thumbnail
+ * would be larger is skipped (its row null, its reason in the skipped
+ * list; on_error: fail fails the job), as a photo that cannot be decoded
+ * is; a size that makes every thumbnail larger is refused before any
+ * work. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "thumbnailer_colour.h"
@@ -25,6 +33,7 @@ static const axle_codec store_codecs[] = {AXLE_CODEC_NONE, AXLE_CODEC_NONE, AXLE
                                           AXLE_CODEC_WEBP, AXLE_CODEC_PNG};
 #define STORE_RAW 1
 #define DEFAULT_QUALITY 85 /* store_quality's default, export's too */
+#define WEBP_MAX_SIDE 16383 /* WebP stores its sides in 14 bits */
 
 /* Options the chosen store has no use for are refused, as export does,
  * rather than ignored: a user would believe they had what they asked. */
@@ -127,4 +136,59 @@ thumb_store_put(axle_job *job, const struct thumb_store *st, axle_writer *out, i
     axle_image raw = axle_image_from_pixels(px);
     int rc = thumb_colour_attach(job, icc, icclen, &raw, NULL, name);
     return rc == AXLE_OK ? axle_put_image(out, col, &raw) : rc;
+}
+
+/* The largest side the store holds: WebP's, else any a size may ask for
+ * (the size options stop at JPEG's). */
+static uint32_t
+max_side(const struct thumb_store *st)
+{
+    return st->codec == AXLE_CODEC_WEBP ? WEBP_MAX_SIDE : UINT32_MAX;
+}
+
+/* Whether every thumbnail of `g` is surely over `max` on a side: a box the
+ * thumbnail is exactly (exact, or filled and cut with upscale), or, with
+ * upscale, one it reaches on its given side or on one of both. */
+static bool
+surely_over(const axle_geometry *g, uint32_t max)
+{
+    bool fills = g->mode == AXLE_FIT_EXACT || (g->upscale && g->crop != AXLE_CROP_NONE);
+    if (fills)
+        return g->width > max || g->height > max;
+    if (!g->upscale)
+        return false; /* a photo smaller than the box keeps its size */
+    if (g->width == 0 || g->height == 0)
+        return g->width > max || g->height > max;
+    return g->width > max && g->height > max;
+}
+
+int
+thumb_store_check_size(axle_job *job, const struct thumb_store *st, const axle_geometry *g,
+                       const char *option)
+{
+    uint32_t max = max_side(st);
+    if (!surely_over(g, max))
+        return AXLE_OK;
+    return axle_error(job, AXLE_ETOOBIG,
+                      "option '%s' [%u, %u] %s makes every thumbnail over WebP's %u pixels "
+                      "a side (option 'store: %s'): store jpeg or png, or a smaller size",
+                      option, g->width, g->height,
+                      g->mode == AXLE_FIT_EXACT ? "(exact)" : "with 'upscale: true'", max,
+                      axle_codec_name(st->codec));
+}
+
+int
+thumb_store_fits(const struct thumb_store *st, const axle_pixels *px, size_t n, char *why,
+                 size_t whylen)
+{
+    uint32_t max = max_side(st);
+    for (size_t i = 0; i < n; i++)
+        if (px[i].width > max || px[i].height > max) {
+            snprintf(why, whylen,
+                     "a %ux%u thumbnail is over WebP's %u pixels a side (option 'store: "
+                     "%s'): store jpeg or png, or ask for a smaller size",
+                     px[i].width, px[i].height, max, axle_codec_name(st->codec));
+            return AXLE_ETOOBIG;
+        }
+    return AXLE_OK;
 }

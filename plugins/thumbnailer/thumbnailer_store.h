@@ -33,6 +33,16 @@ struct thumb_store {
  * for, a format this libaxle cannot write, are errors naming the option. */
 int thumb_store_read(axle_job *job, struct thumb_store *st);
 
+/* A size the store cannot hold any thumbnail of (WebP's 16383 pixels a
+ * side): an error naming `option` and the fix.  Before any work. */
+int thumb_store_check_size(axle_job *job, const struct thumb_store *st,
+                           const axle_geometry *g, const char *option);
+
+/* Whether the store holds each of a photo's `n` thumbnails; else
+ * AXLE_ETOOBIG and in `why` the reason, to skip the photo by. */
+int thumb_store_fits(const struct thumb_store *st, const axle_pixels *px, size_t n, char *why,
+                     size_t whylen);
+
 /* Stores `px` in column `col` of the current row of `out`, carrying the
  * photo's profile `icc` (NULL: none), as *st says; `name` names the row
  * in messages. */
