@@ -160,3 +160,5 @@ IMAGE_SHELL_TESTS += tests/image/keep_exif.sh
 IMAGE_SHELL_TESTS += tests/image/jxl_dc.sh
 # tidy: store: webp and WebP's 16383 pixels a side
 IMAGE_SHELL_TESTS += tests/image/store_webp_limit.sh
+# tidy: export journals named by host and pid (--mpi)
+IMAGE_SHELL_TESTS += tests/image/dest_journal.sh

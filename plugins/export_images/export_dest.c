@@ -24,14 +24,17 @@
  *
  * Crash safety: before a file is renamed into place, its slice appends
  * its name, size and time to a journal in dest
- * (.axle-export.journal-PID.jsonl); the next job folds the journals of a
- * job cut off into the manifest, so files it wrote stay axle's.
+ * (.axle-export.journal-HOST-PID.jsonl: under --mpi slices on two hosts
+ * may have the same pid, and one must not truncate the other's); the
+ * next job folds the journals of a job cut off into the manifest, so
+ * files it wrote stay axle's.
  *
  * One export step keeps one dest: the manifest names its workdir and
  * step, and another step (or workdir) using the same dest is refused
  * while that workdir exists.  The folder is flock()ed for the job. */
 #include "export_dest.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -414,12 +417,27 @@ export_dest_open(axle_job *job, const char *path)
 
 /* ---- a slice: one file ---- */
 
+/* This slice's journal: host and pid name one process among every host
+ * sharing dest.  A host name is kept to what a file name may safely
+ * hold (letters, digits, '.', '-', '_'; anything else becomes '_'). */
+static void
+journal_name(char *out, size_t outlen)
+{
+    char host[65] = "";
+    if (gethostname(host, sizeof host - 1) < 0 || !host[0])
+        snprintf(host, sizeof host, "unknown-host");
+    for (char *c = host; *c; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '.' || *c == '-' || *c == '_'))
+            *c = '_';
+    snprintf(out, outlen, JOURNAL_PREFIX "%s-%ld" JOURNAL_SUFFIX, host, (long)getpid());
+}
+
 static int
 journal(axle_job *job, const char *name, const struct stat *st, const char *sha, bool written)
 {
     if (journal_fd < 0) {
-        char jname[64];
-        snprintf(jname, sizeof jname, JOURNAL_PREFIX "%ld" JOURNAL_SUFFIX, (long)getpid());
+        char jname[160];
+        journal_name(jname, sizeof jname);
         journal_fd = openat(dest_fd, jname,
                             O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
                             0644);
