@@ -255,7 +255,7 @@ check_folders(const job_spec *spec, const job_folders *f, job_outcome *out)
  * kill.  It wakes at least every 100 ms (poll), also once every stage has
  * closed its output, so the status is kept fresh to the very end. */
 static int
-watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
+watch_job(const job_spec *spec, job_shared *sh, pid_t pid,
           stream *streams, int n, job_outcome *out)
 {
     progress_view pv;
@@ -293,7 +293,7 @@ watch_job(const job_spec *spec, const job_shared *sh, pid_t pid,
             kill(-pid, SIGKILL);
             out->interrupted = true;
         }
-        if (remote && remote->tick(remote->ctx))
+        if (remote && remote->tick(remote->ctx, sh))
             kill(-pid, SIGKILL); /* called off by rank 0 */
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid || (r < 0 && errno != EINTR))
@@ -364,7 +364,7 @@ run_job_process(const job_spec *spec, job_shared *sh, stream *streams,
     else
         describe_end(spec, sh, status, out);
     if (spec->remote)
-        spec->remote->finish(spec->remote->ctx, out);
+        spec->remote->finish(spec->remote->ctx, out, sh);
     memcpy(out->seconds, (const void *)sh->seconds, sizeof out->seconds);
     out->stages = stage_times(spec, sh);
 }

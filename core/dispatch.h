@@ -53,16 +53,19 @@ typedef struct job_outcome {
 
 /* --mpi (core/mpi_*.c): the ranks a job's slices are shared with.  NULL
  * in job_spec.remote for a run on one machine. */
+struct job_shared; /* job_process.h */
 typedef struct job_remote {
     struct slice_share *share;  /* MAP_SHARED, read by the job process */
     void *ctx;
-    /* Each turn of the core's loop (every 2 ms at most): move messages.
-     * True asks to end the job now (rank 0 called it off). */
-    bool (*tick)(void *ctx);
+    /* Each turn of the core's loop (every 2 ms at most): move messages,
+     * and the progress of slices (sh: the job's shared state; a worker
+     * rank reports its slices', rank 0 takes the others' in).  True asks
+     * to end the job now (rank 0 called it off). */
+    bool (*tick)(void *ctx, struct job_shared *sh);
     /* The job process has ended and *out says how; other ranks still at
      * work are called off and waited for, and a rank that never answered
      * turns the outcome into a failure naming it. */
-    void (*finish)(void *ctx, job_outcome *out);
+    void (*finish)(void *ctx, job_outcome *out, struct job_shared *sh);
 } job_remote;
 
 void dispatch_run(const job_spec *spec, job_outcome *out);

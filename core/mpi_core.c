@@ -32,6 +32,7 @@ typedef struct core_side {
     bool sent;            /* the job went out to the other ranks */
     bool *busy;           /* rank r has not said how its slices ended */
     int outstanding;      /* how many are busy */
+    job_shared *sh;       /* the job's shared state: other ranks' progress goes in */
 } core_side;
 
 static int world_size = 1;
@@ -160,6 +161,9 @@ take_messages(void)
     while (wire_take(MPI_ANY_SOURCE, MPI_ANY_TAG, &from, &tag, &text)) {
         if (tag == WIRE_DONE || tag == WIRE_TERM)
             heard(from, tag, text);
+        else if (tag == WIRE_PROGRESS && side.sh)
+            wire_progress_take(text, side.spec->id, side.sh, side.spec->slices, from,
+                               world_size);
         free(text);
     }
 }
@@ -190,9 +194,10 @@ send_work(void)
 }
 
 static bool
-core_tick(void *ctx)
+core_tick(void *ctx, job_shared *sh)
 {
     (void)ctx;
+    side.sh = sh;
     if (!side.sent && side.share->remote == REMOTE_GO)
         send_work();
     if (side.sent)
@@ -217,9 +222,10 @@ slices_of(int r, int slices, char *out, size_t outlen)
  * rank dies; each live rank says so at once (WIRE_TERM), so a short wait
  * then tells the dead from the living. */
 static void
-core_finish(void *ctx, job_outcome *out)
+core_finish(void *ctx, job_outcome *out, job_shared *sh)
 {
     (void)ctx;
+    side.sh = sh; /* the ranks' last progress comes before their answers */
     if (side.sent) {
         for (int r = 1; r < world_size; r++)
             if (side.busy[r] && !dispatch_interrupted())
@@ -252,6 +258,7 @@ core_finish(void *ctx, job_outcome *out)
     }
     side.sent = false;
     side.outstanding = 0;
+    side.sh = NULL;
     side.share->remote = REMOTE_IDLE;
 }
 

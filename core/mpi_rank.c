@@ -10,14 +10,52 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "job_process.h"
 #include "mpi_wire.h"
 
-/* Rank 0 called the job off (a slice failed elsewhere, or Ctrl-C). */
-static bool
-called_off(void *ctx)
+/* A job this rank runs slices of, as its core loop sees it. */
+typedef struct worker_job {
+    const wire_job *wj;
+    double last_report; /* clock_now() of the last progress sent */
+    int ended;          /* slices seen ended then */
+} worker_job;
+
+#define REPORT_INTERVAL 0.25 /* seconds; rank 0 publishes its status each 1 s */
+
+/* Tells rank 0 how far this rank's slices are, for its status. */
+static void
+report_progress(worker_job *w, const job_shared *sh, int ended)
 {
-    (void)ctx;
+    char *text = wire_progress_text(w->wj->spec.id, sh, w->wj->mine, w->wj->spec.slices);
+    if (text)
+        wire_send(0, WIRE_PROGRESS, text);
+    free(text);
+    w->last_report = clock_now();
+    w->ended = ended;
+}
+
+static int
+ended_slices(const worker_job *w, const job_shared *sh)
+{
+    int n = 0;
+    for (int s = 0; s < w->wj->spec.slices && s < SLICE_SHARE_MAX; s++)
+        n += w->wj->mine[s] && sh->slice_ends[s].state != END_NONE;
+    return n;
+}
+
+/* Each turn of the loop: progress now and then in analysis (at once when
+ * a slice has ended), and whether rank 0 called the job off (a slice
+ * failed elsewhere, or Ctrl-C). */
+static bool
+worker_tick(void *ctx, job_shared *sh)
+{
+    worker_job *w = ctx;
+    if (sh->stage == STAGE_ANALYSIS) {
+        int ended = ended_slices(w, sh);
+        if (ended != w->ended || clock_now() - w->last_report >= REPORT_INTERVAL)
+            report_progress(w, sh, ended);
+    }
     int from, tag;
     char *text;
     if (!wire_take(0, WIRE_CANCEL, &from, &tag, &text))
@@ -26,11 +64,13 @@ called_off(void *ctx)
     return true;
 }
 
+/* The job process has ended: the slices' last state, before the answer. */
 static void
-nothing_to_finish(void *ctx, job_outcome *out)
+worker_finish(void *ctx, job_outcome *out, job_shared *sh)
 {
-    (void)ctx;
     (void)out;
+    worker_job *w = ctx;
+    report_progress(w, sh, ended_slices(w, sh));
 }
 
 static void
@@ -76,7 +116,8 @@ serve_job(const char *text, slice_share *share, int rank)
     memset(share, 0, sizeof *share);
     share->rank = rank;
     memcpy(share->mine, wj.mine, sizeof share->mine);
-    job_remote here = {share, NULL, called_off, nothing_to_finish};
+    worker_job w = {&wj, -1e9, 0};
+    job_remote here = {share, &w, worker_tick, worker_finish};
     wj.spec.remote = &here;
     job_outcome *out = calloc(1, sizeof *out);
     if (!out) {

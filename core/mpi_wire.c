@@ -136,3 +136,52 @@ wire_job_free(wire_job *wj)
     json_decref(wj->root);
     wj->root = NULL;
 }
+
+/* ---- progress, for the status ---- */
+
+char *
+wire_progress_text(const char *job, const job_shared *sh, const bool *mine, int slices)
+{
+    json_t *list = json_array();
+    for (int s = 0; s < slices && s < SLICE_SHARE_MAX; s++) {
+        if (!mine[s])
+            continue;
+        const stage_end *end = &sh->slice_ends[s];
+        bool ended = end->state != END_NONE;
+        json_array_append_new(list, json_pack("[i, I, I, b, f]", s,
+                                              (json_int_t)sh->slots[s].done,
+                                              (json_int_t)sh->slots[s].total, ended,
+                                              ended ? end->seconds : 0.0));
+    }
+    json_t *j = json_pack("{s:s, s:o}", "job", job, "slices", list);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    return text;
+}
+
+void
+wire_progress_take(const char *text, const char *job, job_shared *sh, int slices,
+                   int from, int world)
+{
+    json_t *j = json_loads(text, 0, NULL);
+    const char *id = json_string_value(json_object_get(j, "job"));
+    size_t i;
+    json_t *e;
+    if (id && strcmp(id, job) == 0)
+        json_array_foreach(json_object_get(j, "slices"), i, e) {
+            json_int_t s = json_integer_value(json_array_get(e, 0));
+            if (s < 0 || s >= slices || world <= 0 || s % world != from || from == 0)
+                continue; /* not a slice that rank runs */
+            sh->slots[s].done = (uint64_t)json_integer_value(json_array_get(e, 1));
+            sh->slots[s].total = (uint64_t)json_integer_value(json_array_get(e, 2));
+            if (!json_is_true(json_array_get(e, 3)))
+                continue;
+            /* Ended there: its time, then the state that says read it.  Only
+             * the status and the job's slice times read a remote slice's
+             * end; how it ended comes in the rank's answer. */
+            sh->slice_ends[s].seconds = json_number_value(json_array_get(e, 4));
+            __sync_synchronize();
+            sh->slice_ends[s].state = END_RETURNED;
+        }
+    json_decref(j);
+}

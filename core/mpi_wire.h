@@ -16,7 +16,8 @@ enum wire_tag {
     WIRE_DONE,     /* r -> 0: how they ended: {"ok": .., "message": ..} */
     WIRE_CANCEL,   /* 0 -> r: stop the job's slices now, then say DONE */
     WIRE_QUIT,     /* 0 -> r: the run is over */
-    WIRE_TERM      /* r -> 0: the launcher is ending the run (SIGTERM) */
+    WIRE_TERM,     /* r -> 0: the launcher is ending the run (SIGTERM) */
+    WIRE_PROGRESS  /* r -> 0: its slices' items and ends, for the status (JSON) */
 };
 
 /* Sends `text` ("" for NULL) to `rank` with `tag`.  0 or -1. */
@@ -44,5 +45,17 @@ typedef struct wire_job {
 /* Parses `text` and loads its method: 0, or -1 with the reason in err. */
 int wire_job_read(const char *text, wire_job *wj, char *err, size_t errlen);
 void wire_job_free(wire_job *wj);
+
+/* The progress of the slices `mine` of job `job` as `sh` holds it:
+ * {"job": ID, "slices": [[slice, done, total, ended, seconds], ...]}. */
+char *wire_progress_text(const char *job, const job_shared *sh, const bool *mine,
+                         int slices);
+
+/* Rank 0: a progress message of rank `from` taken into `sh`, for the
+ * slices of job `job` that rank runs (s % world == from; others, or
+ * another job's, are ignored), so that the status and the slice times
+ * count every rank's slices. */
+void wire_progress_take(const char *text, const char *job, job_shared *sh, int slices,
+                        int from, int world);
 
 #endif

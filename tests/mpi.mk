@@ -18,3 +18,5 @@ EXTRA_DIST += $(MPI_TESTS) tests/mpi/lib_mpi.sh bench/mpi_overhead.sh
 if HAVE_MPI
 AM_TESTS_ENVIRONMENT += AXLE_MPIRUN='$(MPIRUN)'; export AXLE_MPIRUN;
 endif
+# tidy: axle status of an --mpi run counts every rank's slices
+MPI_TESTS += tests/mpi/status.sh

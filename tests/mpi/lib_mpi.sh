@@ -34,12 +34,13 @@ axle_left() {
     echo "$n"
 }
 
-# left_after_ends: axle processes still running here 3 s at most after
-# the launcher ended (at once, usually; a slice goes with its parent by
-# PR_SET_PDEATHSIG, which the kernel delivers on its own time).
+# left_after_ends: axle processes still running here once the launcher
+# ended and they had their time to go (at once, usually; a slice goes
+# with its parent by PR_SET_PDEATHSIG, which the kernel delivers on its
+# own time, late on a loaded machine): 0, or what is left after 120 s.
 left_after_ends() {
     i=0
-    while [ "$(axle_left)" -gt 0 ] && [ "$i" -lt 30 ]; do
+    while [ "$(axle_left)" -gt 0 ] && [ "$i" -lt 1200 ]; do
         i=$((i + 1))
         sleep 0.1
     done
