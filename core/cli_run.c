@@ -378,7 +378,7 @@ print_summary(const pipeline *p, const step_plan *plans)
     if (skipped == 0)
         printf("; no items skipped\n");
     else if (skipjobs == 1)
-        printf("; %zu items skipped, listed in %s/skipped.json\n", skipped,
+        printf("; %zu item%s skipped, listed in %s/skipped.json\n", skipped, skipped == 1 ? "" : "s",
                skipped_where);
     else
         printf("; %zu items skipped, listed in the skipped.json of %zu jobs "

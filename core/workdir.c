@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,27 @@ wd_read_config(workdir *w)
     return w->slices > 0 ? 0 : -1;
 }
 
+/* Waits for the lock; Ctrl-C or SIGTERM ends the wait with EINTR.  A
+ * blocking flock would miss a signal that lands just before it is entered
+ * (the core's handler only sets a flag), so the two stay blocked while
+ * waiting and are taken with sigtimedwait between tries of the lock (every
+ * 100 ms), then raised again once unblocked, for the handler (or the
+ * default action) to see. */
+static int
+wait_for_lock(int fd, const sigset_t *stop)
+{
+    const struct timespec tick = {0, 100 * 1000 * 1000};
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return 0;
+        if (errno != EWOULDBLOCK)
+            return -1;
+        int sig = sigtimedwait(stop, NULL, &tick);
+        if (sig > 0)
+            return -sig;
+    }
+}
+
 static int
 wd_lock(workdir *w)
 {
@@ -60,11 +82,20 @@ wd_lock(workdir *w)
         return 0;
     if (errno != EWOULDBLOCK)
         return -1;
+    sigset_t stop, before;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop, &before);
+    /* said once the signals are held: a Ctrl-C after it ends the wait */
     fprintf(stderr, "axle: workdir %s is in use by another run; waiting for it\n",
             w->path);
-    /* The core's SIGINT/SIGTERM handlers do not restart calls, so Ctrl-C
-     * while waiting ends the wait (EINTR) instead of being swallowed. */
-    if (flock(w->lock_fd, LOCK_EX) < 0)
+    int rc = wait_for_lock(w->lock_fd, &stop), saved = errno;
+    if (rc < -1)
+        raise(-rc); /* pending until the mask is restored */
+    sigprocmask(SIG_SETMASK, &before, NULL);
+    errno = rc < -1 ? EINTR : saved;
+    if (rc < 0)
         return -1;
     fprintf(stderr, "axle: workdir %s is free; going on\n", w->path);
     return 0;

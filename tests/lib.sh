@@ -43,6 +43,6 @@ wait_for() {
 }
 # lines_at_least N FILE: FILE exists and has N lines or more.
 lines_at_least() { [ "$(cat "$2" 2>/dev/null | wc -l)" -ge "$1" ]; }
-# waits_for_flock PID: PID is blocked on a flock (a "->" waiter in
-# /proc/locks), so it is past any message it printed before blocking.
-waits_for_flock() { grep -q "^[0-9]*: -> FLOCK  *[A-Z]*  *[A-Z]*  *$1 " /proc/locks; }
+# says_waiting ERRFILE: a run printed that it waits for the workdir; it
+# holds Ctrl-C and SIGTERM from then on, so a signal after it ends the wait.
+says_waiting() { grep -q "in use by another run; waiting for it" "$1"; }

@@ -32,7 +32,7 @@ wait_for "the first run's slices half-way" lines_at_least 2 ready1 ||
     give_up "the first run never got half-way (err1: $(cat err1))"
 "$AXLE" run p.yaml > out2 2> err2 &
 p2=$!
-wait_for "the second run blocked on the workdir" waits_for_flock $p2 ||
+wait_for "the second run waiting for the workdir" says_waiting err2 ||
     give_up "the second run never waited for the workdir"
 ok $(kill -0 $p1; echo $?) "(the first run still holds the workdir)"
 touch gate1
@@ -52,7 +52,7 @@ wait_for "the third run's slices half-way" lines_at_least 2 ready2 ||
     give_up "the third run never got half-way (err3: $(cat err3))"
 "$AXLE" run p.yaml > out4 2> err4 &
 p2=$!
-wait_for "the fourth run blocked on the workdir" waits_for_flock $p2 ||
+wait_for "the fourth run waiting for the workdir" says_waiting err4 ||
     give_up "the fourth run never waited for the workdir"
 kill -INT $p2
 wait $p2; r2=$?
