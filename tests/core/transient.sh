@@ -51,7 +51,7 @@ rm in/c.txt.eio             # readable again
 "$AXLE" run p.yaml > out3 2> err3
 ok $? "the run after the file became readable succeeds"
 is "$(rows)" '"source_rows": 4' "the file that was unreadable is in the result now"
-contains out3 "1 items skipped" "only the permanent skip is left"
+contains out3 "1 item skipped" "only the permanent skip is left"
 
 "$AXLE" run p.yaml > out4 2> err4
 is "$(awk '{print $1, $3}' out4 | head -2 | tr '\n' ' ')" "read reused count reused " \

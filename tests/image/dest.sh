@@ -60,7 +60,7 @@ check "the manifest does not claim the user's file" -- sh -c '! grep -q "\"tiny.
 check "the user's notes are untouched" -- cmp out/notes.txt notes.keep
 check "the user's picture is untouched" -- cmp out/2023/mine.jpg mine.keep
 is "$(cat out/tiny.jpg)" "not a thumbnail" "a file of the user's in the way is not overwritten"
-contains a.out "1 items skipped" "the run says an item was skipped"
+contains a.out "1 item skipped" "the run says an item was skipped"
 contains a.err "tiny.jpg: a file axle did not write" "stderr says why"
 check "no temporary or journal files are left" -- \
     sh -c '! find out -name ".axle-export.*" ! -name .axle-export.json | grep -q .'
