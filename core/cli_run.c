@@ -578,7 +578,12 @@ run_file(const char *file, int slices, char **overrides, int noverrides)
     run_status_begin(&rs, w->path, json_string_value(json_object_get(fields, "pipeline")),
                      run, names, p->nsteps);
     json_decref(fields);
-    reuse_early_start(w, p); /* later steps' checks beside the first identities */
+    char (*recipes)[DIGEST_HEX_LEN] = calloc(p->nsteps + 1, sizeof *recipes);
+    for (size_t i = 0; recipes && i < p->nsteps; i++)
+        identity_recipe_of(plans[i].m, plans[i].options, w->slices, recipes[i]);
+    if (recipes) /* later steps' checks beside the first identities */
+        reuse_early_start(w, p, recipes);
+    free(recipes);
     int rc = run_steps(p, w, plans, run, &rs);
     reuse_early_forget();
     workdir_save_steps(w);

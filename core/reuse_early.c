@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "identity.h"
 #include "job_check.h"
 #include "job_record.h"
 
@@ -76,8 +77,20 @@ check_all(void *arg)
     return NULL;
 }
 
+/* Whether the job of job.json `j` has the recipe `want`. */
+static bool
+same_recipe(json_t *j, const char *want)
+{
+    json_t *record = json_object_get(j, "identity_record");
+    if (!json_is_object(record))
+        return false;
+    char hex[DIGEST_HEX_LEN];
+    identity_recipe(record, hex);
+    return strcmp(hex, want) == 0;
+}
+
 void
-reuse_early_start(const workdir *w, const pipeline *p)
+reuse_early_start(const workdir *w, const pipeline *p, char (*recipes)[DIGEST_HEX_LEN])
 {
     early.jobs = calloc(p->nsteps ? p->nsteps : 1, sizeof *early.jobs);
     if (!early.jobs)
@@ -85,7 +98,8 @@ reuse_early_start(const workdir *w, const pipeline *p)
     for (size_t i = 0; i < p->nsteps; i++) {
         char *dir = latest_job_dir(w, p->steps[i].name);
         json_t *j = dir ? job_record_load(dir) : NULL;
-        if (!j) { /* a missing job is refused at use, as it always was */
+        if (!j || !same_recipe(j, recipes[i])) { /* checked at use, if at all */
+            json_decref(j);
             free(dir);
             continue;
         }

@@ -24,13 +24,16 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "digest.h"
 #include "pipeline.h"
 #include "workdir.h"
 
 /* Reads WORKDIR/latest/STEP and each job's job.json (here: a run's first
- * system calls after its workdir) and starts checking them on a thread.
- * Without memory or a thread nothing is checked early. */
-void reuse_early_start(const workdir *w, const pipeline *p);
+ * system calls after its workdir) and starts checking, on a thread, those
+ * whose recipe (identity.h) is the step's now, recipes[i] for step i: a
+ * job of other options, another .so or libaxle is not the one the run
+ * will want.  Without memory or a thread nothing is checked early. */
+void reuse_early_start(const workdir *w, const pipeline *p, char (*recipes)[DIGEST_HEX_LEN]);
 
 /* The early verdict on the job in `jobdir` as job.json `jobjson` describes
  * it, waited for if its check is still running: true with *refusal set

@@ -57,7 +57,12 @@ if command -v strace > /dev/null 2>&1; then
         test -n "$first_photo" -a "${keep_json:-999999999}" -lt "${first_photo:-0}"
     manifest=$(grep -c "$keep/manifest.txt" trace)
     is "$manifest" 1 "its manifest is read once in the run, not again at use"
+    main=$(grep -m1 "$keep/job.json" trace | cut -d' ' -f1)
+    reader=$(grep -m1 "$keep/manifest.txt" trace | cut -d' ' -f1)
+    check "by a thread beside the run's own ($reader, not $main)" -- \
+        test -n "$reader" -a "$reader" != "$main"
 else
+    ok 0 "# SKIP no strace"
     ok 0 "# SKIP no strace"
     ok 0 "# SKIP no strace"
     ok 0 "# SKIP no strace"
