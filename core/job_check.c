@@ -302,7 +302,7 @@ struct entry_check {
     int jobfd;
     stat_pipe *pipe;
     char *refusal;
-    atomic_bool *stop;  /* set: the run no longer wants the verdict */
+    job_check_pace *pace; /* NULL, or how a check beside other work runs */
 };
 
 /* One manifest entry against what its stat found. */
@@ -342,7 +342,7 @@ static bool
 judge_batch(void *ctx, const stat_batch *b)
 {
     struct entry_check *ec = ctx;
-    if (ec->stop && atomic_load(ec->stop) && !ec->refusal)
+    if (ec->pace && atomic_load(&ec->pace->stop) && !ec->refusal)
         ec->refusal = refusal_reason("the check of %s was stopped", ec->id);
     for (size_t i = 0; !ec->refusal && i < stat_batch_count(b); i++) {
         const stat_fact *f = stat_batch_fact(b, i);
@@ -385,13 +385,15 @@ check_inline_entries(json_t *files, struct entry_check *ec)
 
 /* Every file the manifest lists, as it was when the job finished. */
 static char *
-check_files(const char *jobdir, const char *id, json_t *manifest, atomic_bool *stop)
+check_files(const char *jobdir, const char *id, json_t *manifest, job_check_pace *pace)
 {
     struct entry_check ec = {jobdir, id, open(jobdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
-                             NULL, NULL, stop};
+                             NULL, NULL, pace};
     if (ec.jobfd < 0)
         return refusal_reason("%s cannot be checked: %s", id, strerror(errno));
     ec.pipe = stat_pipe_new(ec.jobfd, judge_batch, &ec);
+    if (ec.pipe && pace)
+        stat_pipe_cap(ec.pipe, &pace->threads);
     char *r;
     json_t *inline_files = json_object_get(manifest, "files");
     if (!ec.pipe)
@@ -443,7 +445,7 @@ check_inputs(const char *id, json_t *recorded, json_t *now)
 }
 
 char *
-job_intact_refusal(const char *jobdir, json_t *jobjson, atomic_bool *stop)
+job_intact_refusal(const char *jobdir, json_t *jobjson, job_check_pace *pace)
 {
     const char *id = base_name(jobdir);
     const char *status = json_string_value(json_object_get(jobjson, "status"));
@@ -459,7 +461,7 @@ job_intact_refusal(const char *jobdir, json_t *jobjson, atomic_bool *stop)
     json_t *manifest = json_object_get(jobjson, "manifest");
     if (!json_is_object(manifest))
         return refusal_reason("%s has no record of its files (made by an older axle)", id);
-    return check_files(jobdir, id, manifest, stop);
+    return check_files(jobdir, id, manifest, pace);
 }
 
 char *

@@ -51,13 +51,21 @@ char *job_reuse_refusal(const char *jobdir, json_t *jobjson, const char *identit
 
 /* ---- overlap: the part of the check that needs no identity ---- */
 
+/* How a check made beside other work runs (reuse_early.h): `stop` set
+ * makes it stop soon, with a refusal saying so that is no verdict on the
+ * job; `threads` caps its stat threads, read at each batch
+ * (stat_pipe_cap). */
+typedef struct job_check_pace {
+    atomic_bool stop;
+    atomic_int threads;
+} job_check_pace;
+
 /* Why the job in `jobdir` (job.json `jobjson`, not NULL) is not intact:
  * not complete, with transient skips, its folder carried away, no record
  * of its files, or a file of its manifest missing or changed; NULL when
  * intact.  job_reuse_refusal is the identity's check, this, and the
  * inputs'; it takes this part from reuse_early.h when the run checked the
- * job early.  `stop` (NULL: never) set makes a check stop soon with a
- * refusal saying so, which is then no verdict on the job. */
-char *job_intact_refusal(const char *jobdir, json_t *jobjson, atomic_bool *stop);
+ * job early.  `pace`: NULL for a check the run waits for. */
+char *job_intact_refusal(const char *jobdir, json_t *jobjson, job_check_pace *pace);
 
 #endif

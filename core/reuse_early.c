@@ -34,7 +34,7 @@ static struct {
     pthread_t tid;
     pthread_mutex_t lock;
     pthread_cond_t changed;
-    atomic_bool stop;
+    job_check_pace pace;
 } early = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
 
 /* The job WORKDIR/latest/STEP names (a link to ../ID), or NULL. */
@@ -57,11 +57,11 @@ static void *
 check_all(void *arg)
 {
     (void)arg;
-    for (size_t i = 0; i < early.n && !atomic_load(&early.stop); i++) {
+    for (size_t i = 0; i < early.n && !atomic_load(&early.pace.stop); i++) {
         struct early_job *j = &early.jobs[i];
-        char *r = job_intact_refusal(j->dir, j->jobjson, &early.stop);
+        char *r = job_intact_refusal(j->dir, j->jobjson, &early.pace);
         pthread_mutex_lock(&early.lock);
-        if (atomic_load(&early.stop)) { /* a stopped check is no verdict */
+        if (atomic_load(&early.pace.stop)) { /* a stopped check is no verdict */
             free(r);
         } else {
             j->refusal = r;
@@ -105,7 +105,11 @@ reuse_early_start(const workdir *w, const pipeline *p, char (*recipes)[DIGEST_HE
         }
         early.jobs[early.n++] = (struct early_job){dir, j, NULL, false};
     }
-    atomic_store(&early.stop, false);
+    atomic_store(&early.pace.stop, false);
+    /* one thread while the run computes identities beside it: a run whose
+     * first step is not reused spends no more than that on checks it then
+     * drops; all the stat threads once the run waits for a verdict */
+    atomic_store(&early.pace.threads, 1);
     early.finished = false;
     if (early.n == 0)
         return;
@@ -134,6 +138,8 @@ reuse_early_verdict(const char *jobdir, json_t *jobjson, char **refusal)
     if (!j || !jobjson || !json_equal(j->jobjson, jobjson))
         return false;
     pthread_mutex_lock(&early.lock);
+    if (!j->done && !early.finished)
+        atomic_store(&early.pace.threads, INT_MAX); /* the run waits: all of them */
     while (!j->done && !early.finished)
         pthread_cond_wait(&early.changed, &early.lock);
     bool have = j->done;
@@ -149,7 +155,7 @@ void
 reuse_early_forget(void)
 {
     if (early.running) {
-        atomic_store(&early.stop, true);
+        atomic_store(&early.pace.stop, true);
         pthread_join(early.tid, NULL);
         early.running = false;
     }
