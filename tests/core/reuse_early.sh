@@ -47,7 +47,7 @@ keep=$(basename "$(readlink -f wd/latest/keep)")
 # The later step's job is taken up before the first step's walk: its
 # job.json is read before any photo is stat'ed (without the early check,
 # only once the walk and the first step's reuse were done).
-if command -v strace > /dev/null 2>&1; then
+if strace -f -qq -o /dev/null true > /dev/null 2>&1; then # (ptrace may be refused)
     strace -f -qq -e trace=openat,newfstatat,statx -o trace "$AXLE" run p.yaml > out 2> err
     is "$?" 0 "under strace: the run succeeds"
     first_photo=$(grep -n 'photos/p[0-9]*\.jpg\|"p[0-9]*\.jpg"' trace | head -1 | cut -d: -f1)
@@ -62,11 +62,7 @@ if command -v strace > /dev/null 2>&1; then
     check "by a thread beside the run's own ($reader, not $main)" -- \
         test -n "$reader" -a "$reader" != "$main"
 else
-    ok 0 "# SKIP no strace"
-    ok 0 "# SKIP no strace"
-    ok 0 "# SKIP no strace"
-    ok 0 "# SKIP no strace"
-    ok 0 "# SKIP no strace"
+    for i in 1 2 3 4 5; do ok 0 "# SKIP no working strace"; done
 fi
 
 # A damaged later job: refused with the words of a check made in turn,
