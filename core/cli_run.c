@@ -28,6 +28,7 @@
 #include "mpi_run.h"
 #include "pipeline.h"
 #include "pipeline_find.h"
+#include "reuse_early.h"
 #include "run_log.h"
 #include "run_status.h"
 #include "stat_batch.h"
@@ -226,6 +227,7 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
                         &cp);
         spec.chain_base = cp.base_dir;
         spec.chain_inputs = cp.inputs;
+        reuse_early_forget(); /* no thread across the fork, no verdict past a job */
         dispatch_run(&spec, &out);
     }
     if (out.ok && (delta = chain_delta(pl->job_dir, &cp, ds_dirs)) != NULL &&
@@ -576,7 +578,14 @@ run_file(const char *file, int slices, char **overrides, int noverrides)
     run_status_begin(&rs, w->path, json_string_value(json_object_get(fields, "pipeline")),
                      run, names, p->nsteps);
     json_decref(fields);
+    char (*recipes)[DIGEST_HEX_LEN] = calloc(p->nsteps + 1, sizeof *recipes);
+    for (size_t i = 0; recipes && i < p->nsteps; i++)
+        identity_recipe_of(plans[i].m, plans[i].options, w->slices, recipes[i]);
+    if (recipes) /* later steps' checks beside the first identities */
+        reuse_early_start(w, p, recipes);
+    free(recipes);
     int rc = run_steps(p, w, plans, run, &rs);
+    reuse_early_forget();
     workdir_save_steps(w);
     run_log_end(w->path, run, rc, clock_now() - t0);
     run_status_end(&rs);

@@ -65,3 +65,6 @@ core_axle_SOURCES += core/stat_batch.c core/stat_batch.h
 core_axle_CFLAGS += -pthread
 core_axle_LDFLAGS = $(AM_LDFLAGS) -pthread
 EXTRA_DIST += bench/stat_cost.c
+# overlap: every step's likely job checked early, beside the first identities
+core_axle_SOURCES += core/reuse_early.c core/reuse_early.h
+EXTRA_DIST += bench/noop_pairs.sh

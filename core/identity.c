@@ -265,3 +265,26 @@ identity_explain(json_t *before, json_t *now)
                                                "which did not complete"));
     return out;
 }
+
+/* ---- overlap: a step's recipe before its input files are walked ---- */
+
+void
+identity_recipe_of(const method *m, json_t *options, int slices, char hex[DIGEST_HEX_LEN])
+{
+    /* identity_record's fields but the inputs and files, which the recipe
+     * leaves out: a field missing here only makes reuse_early.h skip (or
+     * waste) an early check, never trust a wrong job */
+    char err[512];
+    const char *libaxle = libaxle_sha256(NULL, err, sizeof err);
+    json_t *r = json_pack("{s:s, s:s, s:O, s:i, s:i, s:o, s:s}", "method", m->desc->name,
+                          "so_sha256", m->sha256, "options", options, "slices", slices,
+                          "format", WORKDIR_FORMAT, "libraries",
+                          axle_internal_library_versions(), "libaxle_sha256",
+                          libaxle ? libaxle : err);
+    if (!r) {
+        hex[0] = '\0'; /* the recipe of no job */
+        return;
+    }
+    identity_digest(r, hex);
+    json_decref(r);
+}

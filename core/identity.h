@@ -30,4 +30,11 @@ void identity_recipe(json_t *record, char hex[DIGEST_HEX_LEN]);
  * "the .so changed", "libaxle changed", "option size changed: [256,256] -> [128,128]", ... */
 json_t *identity_explain(json_t *before, json_t *now);
 
+/* ---- overlap ---- */
+/* The recipe identity_recipe gives the record of step (m, options,
+ * slices), made without walking its input files: whether a step's latest
+ * job is of the same recipe, before the run knows its identity. */
+void identity_recipe_of(const method *m, json_t *options, int slices,
+                        char hex[DIGEST_HEX_LEN]);
+
 #endif

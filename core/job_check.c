@@ -16,6 +16,7 @@
 #include "fsutil.h"
 #include "job_carried.h"
 #include "manifest_file.h"
+#include "reuse_early.h"
 #include "stat_batch.h"
 
 /* ---- the manifest, made at completion ---- */
@@ -301,6 +302,7 @@ struct entry_check {
     int jobfd;
     stat_pipe *pipe;
     char *refusal;
+    job_check_pace *pace; /* NULL, or how a check beside other work runs */
 };
 
 /* One manifest entry against what its stat found. */
@@ -340,6 +342,8 @@ static bool
 judge_batch(void *ctx, const stat_batch *b)
 {
     struct entry_check *ec = ctx;
+    if (ec->pace && atomic_load(&ec->pace->stop) && !ec->refusal)
+        ec->refusal = refusal_reason("the check of %s was stopped", ec->id);
     for (size_t i = 0; !ec->refusal && i < stat_batch_count(b); i++) {
         const stat_fact *f = stat_batch_fact(b, i);
         ec->refusal = judge_file(ec, stat_batch_path(b, i), f->tag[0], f->tag[1], f);
@@ -381,13 +385,15 @@ check_inline_entries(json_t *files, struct entry_check *ec)
 
 /* Every file the manifest lists, as it was when the job finished. */
 static char *
-check_files(const char *jobdir, const char *id, json_t *manifest)
+check_files(const char *jobdir, const char *id, json_t *manifest, job_check_pace *pace)
 {
     struct entry_check ec = {jobdir, id, open(jobdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
-                             NULL, NULL};
+                             NULL, NULL, pace};
     if (ec.jobfd < 0)
         return refusal_reason("%s cannot be checked: %s", id, strerror(errno));
     ec.pipe = stat_pipe_new(ec.jobfd, judge_batch, &ec);
+    if (ec.pipe && pace)
+        stat_pipe_cap(ec.pipe, &pace->threads);
     char *r;
     json_t *inline_files = json_object_get(manifest, "files");
     if (!ec.pipe)
@@ -439,17 +445,9 @@ check_inputs(const char *id, json_t *recorded, json_t *now)
 }
 
 char *
-job_reuse_refusal(const char *jobdir, json_t *jobjson, const char *identity,
-                  json_t *input_jobs)
+job_intact_refusal(const char *jobdir, json_t *jobjson, job_check_pace *pace)
 {
     const char *id = base_name(jobdir);
-    if (!jobjson)
-        return fs_exists(jobdir)
-                   ? refusal_reason("%s, which the index names, has no readable job.json", id)
-                   : refusal_reason("%s, which the index names, is gone", id);
-    const char *recorded = json_string_value(json_object_get(jobjson, "identity"));
-    if (!recorded || strcmp(recorded, identity) != 0)
-        return refusal_reason("the index names %s, which is a job of another identity", id);
     const char *status = json_string_value(json_object_get(jobjson, "status"));
     if (!status || strcmp(status, "complete") != 0)
         return refusal_reason("%s did not complete (status %s)", id, status ? status : "unknown");
@@ -463,9 +461,27 @@ job_reuse_refusal(const char *jobdir, json_t *jobjson, const char *identity,
     json_t *manifest = json_object_get(jobjson, "manifest");
     if (!json_is_object(manifest))
         return refusal_reason("%s has no record of its files (made by an older axle)", id);
+    return check_files(jobdir, id, manifest, pace);
+}
+
+char *
+job_reuse_refusal(const char *jobdir, json_t *jobjson, const char *identity,
+                  json_t *input_jobs)
+{
+    const char *id = base_name(jobdir);
+    if (!jobjson)
+        return fs_exists(jobdir)
+                   ? refusal_reason("%s, which the index names, has no readable job.json", id)
+                   : refusal_reason("%s, which the index names, is gone", id);
+    const char *recorded = json_string_value(json_object_get(jobjson, "identity"));
+    if (!recorded || strcmp(recorded, identity) != 0)
+        return refusal_reason("the index names %s, which is a job of another identity", id);
+    char *r;
+    if (!reuse_early_verdict(jobdir, jobjson, &r)) /* checked early in this run? */
+        r = job_intact_refusal(jobdir, jobjson, NULL);
     /* Damage is named first: it says more than "an input was rebuilt". */
-    char *r = check_files(jobdir, id, manifest);
     if (r)
         return r;
+    json_t *manifest = json_object_get(jobjson, "manifest");
     return check_inputs(id, json_object_get(manifest, "input_jobs"), input_jobs);
 }

@@ -21,6 +21,7 @@
 #define AXLE_JOB_CHECK_H
 
 #include <jansson.h>
+#include <stdatomic.h>
 
 /* The manifest of the finished job in `jobdir`, written as it is made:
  * begin lists the job's dataset files, add one registered file (a path
@@ -47,5 +48,24 @@ void job_manifest_abort(job_manifest *mf);
  * axle-work-7"), or NULL when it may. */
 char *job_reuse_refusal(const char *jobdir, json_t *jobjson, const char *identity,
                         json_t *input_jobs);
+
+/* ---- overlap: the part of the check that needs no identity ---- */
+
+/* How a check made beside other work runs (reuse_early.h): `stop` set
+ * makes it stop soon, with a refusal saying so that is no verdict on the
+ * job; `threads` caps its stat threads, read at each batch
+ * (stat_pipe_cap). */
+typedef struct job_check_pace {
+    atomic_bool stop;
+    atomic_int threads;
+} job_check_pace;
+
+/* Why the job in `jobdir` (job.json `jobjson`, not NULL) is not intact:
+ * not complete, with transient skips, its folder carried away, no record
+ * of its files, or a file of its manifest missing or changed; NULL when
+ * intact.  job_reuse_refusal is the identity's check, this, and the
+ * inputs'; it takes this part from reuse_early.h when the run checked the
+ * job early.  `pace`: NULL for a check the run waits for. */
+char *job_intact_refusal(const char *jobdir, json_t *jobjson, job_check_pace *pace);
 
 #endif

@@ -146,13 +146,13 @@ struct flight {
 /* Starts the stats of b's names: by threads when there are enough names
  * and threads to share them, else here and now. */
 static void
-flight_start(struct flight *fl, stat_batch *b)
+flight_start(struct flight *fl, stat_batch *b, int threads)
 {
     size_t want = b->n / STAT_BATCH_MIN_SHARE;
-    size_t n = want < (size_t)batch_threads ? want : (size_t)batch_threads;
+    size_t n = want < (size_t)threads ? want : (size_t)threads;
     fl->nthreads = n;
     fl->busy = true;
-    if (batch_threads < 2 || n == 0) { /* one CPU, or a few names */
+    if (threads < 2 || n == 0) { /* one CPU, or a few names */
         fl->nthreads = 0;
         struct share all = {b, 0, b->n};
         run_share(&all);
@@ -194,6 +194,7 @@ struct stat_pipe {
     stat_batch_fn *fn;
     void *ctx;
     bool stopped;
+    atomic_int *cap;       /* NULL, or at most this many threads */
 };
 
 stat_pipe *
@@ -228,7 +229,10 @@ take_off(stat_pipe *p)
     land(p);
     if (p->stopped)
         return;
-    flight_start(&p->flight, &p->batch[p->filling]);
+    int threads = batch_threads;
+    if (p->cap && atomic_load(p->cap) < threads)
+        threads = atomic_load(p->cap);
+    flight_start(&p->flight, &p->batch[p->filling], threads);
     p->filling = 1 - p->filling;
 }
 
@@ -261,4 +265,10 @@ stat_pipe_free(stat_pipe *p)
     free(p->batch[0].names);
     free(p->batch[1].names);
     free(p);
+}
+
+void
+stat_pipe_cap(stat_pipe *p, atomic_int *cap)
+{
+    p->cap = cap;
 }

@@ -14,6 +14,7 @@
 #ifndef AXLE_STAT_BATCH_H
 #define AXLE_STAT_BATCH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -58,5 +59,12 @@ bool stat_pipe_add(stat_pipe *p, const char *path, long long tag0, long long tag
 bool stat_pipe_finish(stat_pipe *p);
 /* Waits for a batch still being stat'ed, and frees. */
 void stat_pipe_free(stat_pipe *p);
+
+/* ---- overlap ---- */
+/* At most *cap threads for this pipe's batches from the next one on (1:
+ * the stats in the caller's thread), read as each batch takes off: a
+ * check running beside other work takes one core's share, and all of
+ * them once the run waits for it (reuse_early.h). */
+void stat_pipe_cap(stat_pipe *p, atomic_int *cap);
 
 #endif

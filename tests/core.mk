@@ -123,3 +123,6 @@ tests_methods_test_paths_la_LDFLAGS = $(AM_LDFLAGS) $(TEST_MODULE_FLAGS)
 tests_methods_test_paths_la_LIBADD = lib/libaxle.la
 TESTS += tests/core/noop_scale.sh
 EXTRA_DIST += tests/core/noop_scale.sh
+# overlap: every step's latest job checked early
+TESTS += tests/core/reuse_early.sh
+EXTRA_DIST += tests/core/reuse_early.sh

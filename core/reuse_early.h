@@ -1,0 +1,49 @@
+/* reuse_early.h - the reuse checks of every step's likely job, started
+ * when the run starts, beside the first step's identity.
+ *
+ * A no-op re-run at 100,000 photos is two passes of 100,000 stats: the
+ * photos (the import's identity) and the exported files (the export's
+ * reuse check).  Run one after the other, each leaves the cores idle at
+ * its serial parts (listing, sorting, hashing, reading the manifest).  The
+ * job WORKDIR/latest/STEP names is the one a no-op reuses, and the one a
+ * change run builds on, so it is checked at once, on a thread of its own,
+ * while the run computes the first identities.
+ *
+ * The verdict (what job_check.h's checks of the job's own state and files
+ * say; the identity and the inputs are judged at use, when they are known)
+ * is kept per job folder, with the job.json it was made from.  It is used
+ * only for that job folder, only when its job.json is still the same, and
+ * only until the run builds its first job: a job's process may run for
+ * hours and do anything, so after it the checks are made again, as they
+ * were before.  The verdict is never written anywhere: the next run checks
+ * again.  The early thread prints nothing; the first refusal's text and
+ * the order of messages are those of the checks made in turn. */
+#ifndef AXLE_REUSE_EARLY_H
+#define AXLE_REUSE_EARLY_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "digest.h"
+#include "pipeline.h"
+#include "workdir.h"
+
+/* Reads WORKDIR/latest/STEP and each job's job.json (here: a run's first
+ * system calls after its workdir) and starts checking, on a thread, those
+ * whose recipe (identity.h) is the step's now, recipes[i] for step i: a
+ * job of other options, another .so or libaxle is not the one the run
+ * will want.  Without memory or a thread nothing is checked early. */
+void reuse_early_start(const workdir *w, const pipeline *p, char (*recipes)[DIGEST_HEX_LEN]);
+
+/* The early verdict on the job in `jobdir` as job.json `jobjson` describes
+ * it, waited for if its check is still running: true with *refusal set
+ * (a malloc'd reason, or NULL for an intact job) when there is one; false
+ * when that job was not checked early, or its job.json changed since. */
+bool reuse_early_verdict(const char *jobdir, json_t *jobjson, char **refusal);
+
+/* Stops the checks still running, waits for the thread and forgets every
+ * verdict: before the run builds a job (no thread of ours may run across
+ * a fork, and no verdict outlives a job's process), and at the run's end. */
+void reuse_early_forget(void);
+
+#endif
