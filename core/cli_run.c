@@ -227,7 +227,7 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
                         &cp);
         spec.chain_base = cp.base_dir;
         spec.chain_inputs = cp.inputs;
-        reuse_early_forget(); /* no thread across the fork, no verdict past a job */
+        reuse_early_settle(); /* no thread of ours across the fork */
         dispatch_run(&spec, &out);
     }
     if (out.ok && (delta = chain_delta(pl->job_dir, &cp, ds_dirs)) != NULL &&

@@ -30,6 +30,7 @@ static struct {
     struct early_job *jobs;
     size_t n;
     bool running;       /* the thread was started and not yet joined */
+    bool settled;       /* joined after its last job: the verdicts stand */
     bool finished;      /* the thread has passed its last job */
     pthread_t tid;
     pthread_mutex_t lock;
@@ -128,7 +129,7 @@ bool
 reuse_early_verdict(const char *jobdir, json_t *jobjson, char **refusal)
 {
     *refusal = NULL;
-    if (!early.running)
+    if (!early.running && !early.settled)
         return false;
     struct early_job *j = NULL;
     for (size_t i = 0; i < early.n && !j; i++)
@@ -152,6 +153,17 @@ reuse_early_verdict(const char *jobdir, json_t *jobjson, char **refusal)
 }
 
 void
+reuse_early_settle(void)
+{
+    if (!early.running)
+        return;
+    atomic_store(&early.pace.threads, INT_MAX); /* the run waits: all of them */
+    pthread_join(early.tid, NULL);
+    early.running = false;
+    early.settled = true;
+}
+
+void
 reuse_early_forget(void)
 {
     if (early.running) {
@@ -159,6 +171,7 @@ reuse_early_forget(void)
         pthread_join(early.tid, NULL);
         early.running = false;
     }
+    early.settled = false;
     for (size_t i = 0; i < early.n; i++) {
         free(early.jobs[i].dir);
         json_decref(early.jobs[i].jobjson);

@@ -3,21 +3,9 @@
 # first step's identity (issue 11 item 7, overlap): the check of a later
 # step's job starts before the first step's walk; a damaged later job is
 # refused with the words and in the order of a check made in turn; the
-# verdict is for that job only, and never outlives a job the run builds
-# (one that damages the later job while it runs is seen).
+# verdict is for that job only, on the job as the run found it (damage
+# made while the run builds an earlier step is the next run's to see).
 . "$AXLE_SRCDIR/tests/lib.sh"
-
-# wait_for DESCRIPTION COMMAND...: polls until COMMAND succeeds (60 s at
-# most: a bound for a hung run, not a timing assertion).
-wait_for() {
-    desc=$1; shift
-    for i in $(seq 1 600); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    echo "# gave up waiting: $desc"
-    return 1
-}
 
 mkdir photos
 (cd photos && seq -f 'p%04g.jpg' 3000 | xargs touch)
@@ -127,12 +115,19 @@ keep=$(basename "$(readlink -f wq/latest/keep)")
 rm -f gate.txt ready.txt
 "$AXLE" run q.yaml items=11 > out 2> err &
 pid=$!
-wait_for "both slices half-way" sh -c '[ "$(cat ready.txt 2>/dev/null | wc -l)" -ge 2 ]'
+wait_for "both slices half-way" lines_at_least 2 ready.txt
 ok $? "the first step's job is running (half-way)"
 rm wq/latest/keep/out/f00010.txt
 touch gate.txt
 wait $pid
 is "$?" 0 "the run ends"
-is "$(awk '$1 == "keep" { print $3 }' out)" built "the job damaged while the first ran is not reused"
+# The verdict is on the job as the run found it (README, "Every step's
+# latest job is checked from the run's start"): this run reuses it, the
+# next one finds the damage, names it and rebuilds.
+is "$(awk '$1 == "keep" { print $3 }' out)" reused "a job damaged after the run's check is this run's as checked"
+"$AXLE" run q.yaml items=11 > out 2> err
+is "$(awk '$1 == "keep" { print $3 }' out)" built "the next run does not reuse it"
 contains err "keep: rebuilt: out/f00010.txt missing from $keep" "and the damage is named"
+test -f "wq/latest/keep/out/f00010.txt"
+ok $? "the rebuilt job has the file again"
 done_testing
