@@ -173,12 +173,10 @@ superseded_refusal(const char *dir, json_t *j, char *moved)
     json_t *hj = holder ? job_record_load(holder) : NULL;
     const char *identity = json_string_value(json_object_get(hj, "identity"));
     json_t *manifest = json_object_get(hj, "manifest");
-    char *r = identity && json_is_object(manifest)
-        ? job_reuse_refusal(holder, hj, identity, json_object_get(manifest, "input_jobs"))
-        : NULL;
-    if (identity && json_is_object(manifest)) {
+    if (identity && json_is_object(manifest)) { /* else the folder is lost */
         free(moved);
-        moved = r;
+        moved = job_reuse_refusal(holder, hj, identity,
+                                  json_object_get(manifest, "input_jobs"));
     }
     json_decref(hj);
     free(holder);
@@ -321,7 +319,8 @@ chain_plan_find(workdir *w, const char *step, const method *m, json_t *record,
     if (json_object_size(ds_dirs) == 0) {
         /* the newest job; at the limit the compaction's choice */
         pick = c[0].links < CHAIN_MAX_LINKS ? 0 : compaction_choice(c, n, stored);
-        if (pick >= 0 && fit(c[pick].dir, pick ? c[0].dir : NULL, recipe, ds_dirs, inputs) != USABLE)
+        const char *newest = pick > 0 ? c[0].dir : NULL;
+        if (pick >= 0 && fit(c[pick].dir, newest, recipe, ds_dirs, inputs) != USABLE)
             pick = -1;
     } else {
         /* the newest job whose input the new input's chain holds: after
@@ -329,8 +328,9 @@ chain_plan_find(workdir *w, const char *step, const method *m, json_t *record,
          * that matches but is refused ends the search: cold is right, and
          * older ones would check the same folder again. */
         for (int k = 0; k < n && pick < 0; k++) {
+            const char *newest = k > 0 ? c[0].dir : NULL;
             enum fit f = c[k].links < CHAIN_MAX_LINKS
-                             ? fit(c[k].dir, k ? c[0].dir : NULL, recipe, ds_dirs, inputs) : NO_MATCH;
+                             ? fit(c[k].dir, newest, recipe, ds_dirs, inputs) : NO_MATCH;
             if (f == REFUSED)
                 break;
             if (f == USABLE)

@@ -110,6 +110,33 @@ gen photo lib/n18.jpg --size 16x20 --seed 118 || exit 99
 is "$(grep -c 'built incrementally' r18.out)" 4 "after gc the next change builds on the chain"
 same_as_cold aftergc
 
+# A photo moved out and back (its time kept) has changed since the root
+# and come back as the root had it: the new link does not hold it, but the
+# files of the newest export are of its removal, so the exports are built
+# cold; import and thumbnailer still build on their roots.
+mkdir back back/lib
+cd back || exit 99
+cp ../p.yaml . && cp ../lib/p*.jpg lib/
+"$AXLE" run p.yaml dest="$T_TMP/back/out" >b0.out 2>&1 || exit 99
+i=1
+while [ $i -le 16 ]; do
+    gen photo lib/n$i.jpg --size 16x20 --seed $((200 + i)) || exit 99
+    [ $i = 3 ] && mv lib/p2.jpg p2.jpg
+    [ $i = 14 ] && mv p2.jpg lib/p2.jpg
+    "$AXLE" run p.yaml dest="$T_TMP/back/out" >b$i.out 2>&1
+    i=$((i + 1))
+done
+check "moved back: the import builds on its root" -- grep -q "^import .*built incrementally on" b16.out
+check "moved back: so does the thumbnailer" -- grep -q "^thumbs .*built incrementally on" b16.out
+is "$(grep -c '^export .*built incrementally\|^mirror .*built incrementally' b16.out)" 0 \
+    "moved back: the exports are built cold"
+mv out chain-out
+"$AXLE" run p.yaml wd="$T_TMP/back/cold" dest="$T_TMP/back/out" >cold.out 2>&1
+check "moved back: the exported files are a cold run's" -- \
+    diff -r wd/latest/export/output cold/latest/export/output
+check "moved back: the dest mirror is a cold run's" -- diff -r -x .axle-export.json chain-out out
+cd "$T_TMP" || exit 99
+
 # A small library that grew a lot: the links after the root hold most of
 # the chain's rows, so re-processing them costs about a cold build.
 cat > q.yaml <<'YAML'
