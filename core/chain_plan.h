@@ -5,9 +5,12 @@
  * record equals this job's but for its inputs and input files (same
  * method, .so, libaxle, libraries, options, slices: the *family*), and
  * every dataset input of the new job is a chain holding the dataset the
- * base read, strictly older and at most CHAIN_MAX_LINKS links back.  A
- * chain grown past that bound is built cold: that is the compaction.  The
- * method decides the rest (axle_chain_cold). */
+ * base read, strictly older and at most CHAIN_MAX_LINKS links back.  At
+ * that bound the step builds on an older job of latest's chain instead
+ * (compaction, README "Compaction without a cold build"): a step without
+ * dataset inputs on the one that costs least per run, or cold; a step with
+ * them on the newest whose input its input's chain holds.  The method
+ * decides the rest (axle_chain_cold). */
 #ifndef AXLE_CHAIN_PLAN_H
 #define AXLE_CHAIN_PLAN_H
 
@@ -17,7 +20,7 @@
 #include "loader.h"
 #include "workdir.h"
 
-/* Links a chain may have before the next build is cold. */
+/* Links a chain may have; the build that would make it longer compacts. */
 #define CHAIN_MAX_LINKS 16
 /* Names of items a step's "why" shows at most. */
 #define CHAIN_NAMES_SHOWN 5

@@ -75,6 +75,12 @@ int axle_internal_register_written(axle_job *job, const char *relpath);
  * "folder"}: its reuse check refuses it). */
 #define AXLE_CARRIED_FILE "carried-files.json"
 #define AXLE_SUPERSEDED_FILE "superseded.json"
+/* rebase (issue 11 item 2): the job folder that holds `base`'s `folder`
+ * now: `base` itself unless its superseded.json says the folder moved,
+ * else the job that mark names, followed on (a compacted chain's base
+ * gave its folder away several jobs ago).  malloc'd; NULL when a mark
+ * names no job. */
+char *axle_internal_folder_holder(const char *base);
 /* realpath(3) for datasets' paths, with the folders found real remembered
  * by the process: a chain of 16 links is read by every job's stages, and
  * glibc's realpath reads each component of each path again. */

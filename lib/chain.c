@@ -5,6 +5,7 @@
  * lib/dataset/dataset_chain.c. */
 #include "axle_internal.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,5 +158,108 @@ axle_chain_counts(axle_job *job, const char *input, int64_t *base_live, int64_t 
     if (*base_live < 0 || now < 0)
         return AXLE_EIO; /* the message is set */
     *dropped = *base_live + axle_dataset_rows(links[0], -1) - now;
+    return AXLE_OK;
+}
+
+/* ---- rebase: what the step's newest job read beyond the base ---- */
+
+/* The step's newest complete job (WORKDIR/latest/STEP), real, or NULL.
+ * realpath(3), not the remembering one: latest moves between runs. */
+static char *
+newest_job(const axle_job *job)
+{
+    const char *slash = job->dir ? strrchr(job->dir, '/') : NULL;
+    char link[PATH_MAX];
+    if (!slash || !job->step)
+        return NULL;
+    snprintf(link, sizeof link, "%.*s/latest/%s", (int)(slash - job->dir), job->dir,
+             job->step);
+    return realpath(link, NULL);
+}
+
+/* The dataset `input` of job folder `dir` read (job.json "inputs"), or NULL. */
+static char *
+read_input(const char *dir, const char *input)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/job.json", dir);
+    json_t *j = json_load_file(path, 0, NULL);
+    const char *ds = json_string_value(json_object_get(json_object_get(j, "inputs"), input));
+    char *r = NULL;
+    if (ds && ds[0] == '/')
+        r = strdup(ds);
+    else if (ds && asprintf(&r, "%s/%s", dir, ds) < 0)
+        r = NULL;
+    json_decref(j);
+    return r;
+}
+
+/* The links from `head` back to (not including) `stop`, oldest first and
+ * NULL-terminated; NULL with *why when stop is not in head's chain. */
+static axle_dataset **
+links_down_to(axle_dataset *head, const char *stop, const char **why)
+{
+    char *stop_real = axle_internal_realpath(stop);
+    size_t count = 0;
+    axle_dataset *d = head;
+    while (d && !(stop_real && strcmp(axle_dataset_path(d), stop_real) == 0)) {
+        count++;
+        d = axle_dataset_previous(d);
+    }
+    free(stop_real);
+    if (!d) {
+        *why = "it does not hold the dataset the job built on read";
+        return NULL;
+    }
+    axle_dataset **list = calloc(count + 1, sizeof *list);
+    size_t i = count;
+    for (d = head; list && i > 0; d = axle_dataset_previous(d))
+        list[--i] = d;
+    if (!list)
+        *why = "out of memory";
+    return list;
+}
+
+int
+axle_chain_newer_links(axle_job *job, const char *input, axle_dataset ***links, size_t *n)
+{
+    *links = NULL;
+    *n = 0;
+    if (!job || !input)
+        return AXLE_EINVAL;
+    const char *was = json_string_value(json_object_get(job->chain_inputs, input));
+    char key[600];
+    snprintf(key, sizeof key, "newer:%s", input);
+    axle_dataset **list = cached(job, key);
+    if (!list && was) {
+        char *newest = newest_job(job), *base = realpath(job->chain_base, NULL);
+        char *read = newest && base && strcmp(newest, base) != 0
+                         ? read_input(newest, input) : NULL;
+        char err[4400] = "";
+        const char *why = NULL;
+        axle_dataset *head = read ? axle_dataset_open(read, err, sizeof err) : NULL;
+        if (read && !head)
+            why = err;
+        if (head) {
+            snprintf(key, sizeof key, "newest:%s", input); /* keeps head open */
+            keep(job, key, head);
+            snprintf(key, sizeof key, "newer:%s", input);
+            list = links_down_to(head, was, &why);
+        } else if (!why)
+            list = calloc(1, sizeof *list); /* the base is the newest job */
+        int rc = AXLE_OK;
+        if (!list)
+            rc = axle_error(job, AXLE_EIO, "input '%s' of the step's newest job %s: %s",
+                            input, newest ? newest : "?", why ? why : "out of memory");
+        free(newest);
+        free(base);
+        free(read);
+        if (rc != AXLE_OK)
+            return rc;
+        keep(job, key, list);
+    }
+    while (list && list[*n])
+        (*n)++;
+    *links = list;
     return AXLE_OK;
 }

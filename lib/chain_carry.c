@@ -71,6 +71,51 @@ write_json(const char *path, json_t *value)
     return rc;
 }
 
+/* Marks beyond this many jobs are a loop, not a chain's history. */
+#define HOLDER_HOPS 64
+
+char *
+axle_internal_folder_holder(const char *base)
+{
+    char *at = strdup(base);
+    for (int hop = 0; at && hop < HOLDER_HOPS; hop++) {
+        char mark[PATH_MAX];
+        snprintf(mark, sizeof mark, "%s/" AXLE_SUPERSEDED_FILE, at);
+        json_t *m = json_load_file(mark, 0, NULL);
+        if (!m)
+            return at; /* unmarked: it holds what it wrote */
+        const char *by = json_string_value(json_object_get(m, "by"));
+        const char *slash = strrchr(at, '/');
+        char *next = NULL;
+        if (by && *by && !strchr(by, '/') && slash &&
+            asprintf(&next, "%.*s/%s", (int)(slash - at), at, by) < 0)
+            next = NULL;
+        json_decref(m);
+        free(at);
+        at = next;
+    }
+    free(at);
+    return NULL;
+}
+
+/* The marks: `holder` gave its folder to the job; so did `base`, when a
+ * compaction built on it though a newer job held the folder (its old mark
+ * named a job gc may remove since). */
+static int
+mark_superseded(const axle_job *job, const char *base, const char *holder,
+                const char *folder)
+{
+    json_t *m = json_pack("{s:s, s:s}", "by", job->id ? job->id : "", "folder", folder);
+    char mark[PATH_MAX];
+    snprintf(mark, sizeof mark, "%s/" AXLE_SUPERSEDED_FILE, holder);
+    int rc = m && write_json(mark, m) == 0 ? 0 : -1;
+    snprintf(mark, sizeof mark, "%s/" AXLE_SUPERSEDED_FILE, base);
+    if (rc == 0 && strcmp(base, holder) != 0)
+        rc = write_json(mark, m);
+    json_decref(m);
+    return rc;
+}
+
 int
 axle_chain_take_folder(axle_job *job, const char *folder, const char *const *left_out)
 {
@@ -88,27 +133,35 @@ axle_chain_take_folder(axle_job *job, const char *folder, const char *const *lef
                               "below the folder %s", *p, folder);
     if (job->replay)
         return AXLE_OK; /* --mpi: rank 0's prepare moved it */
-    char from[PATH_MAX], to[PATH_MAX], note[PATH_MAX], mark[PATH_MAX];
-    snprintf(from, sizeof from, "%s/%s", base, folder);
+    /* A compaction builds on an older job of the chain, whose folder a
+     * newer one holds now (the core checked that holder as it checks a
+     * base): take it from there. */
+    char *holder = axle_internal_folder_holder(base);
+    if (!holder)
+        return axle_error(job, AXLE_EIO, "axle_chain_take_folder: %s gave its %s/ to a job "
+                          "that is gone", base, folder);
+    char from[PATH_MAX], to[PATH_MAX], note[PATH_MAX];
+    snprintf(from, sizeof from, "%s/%s", holder, folder);
     snprintf(to, sizeof to, "%s/%s", job->dir, folder);
     snprintf(note, sizeof note, "%s/" AXLE_CARRIED_FILE, job->dir);
-    snprintf(mark, sizeof mark, "%s/" AXLE_SUPERSEDED_FILE, base);
     struct stat st;
-    if (lstat(from, &st) < 0 && errno == ENOENT)
+    if (lstat(from, &st) < 0 && errno == ENOENT) {
+        free(holder);
         return AXLE_OK; /* the base wrote no file */
+    }
     /* The note first: a job cut off after the rename still says where its
      * files came from.  The mark next, so the base is never checked
      * against files it no longer has without the reason. */
     json_t *gone = json_array();
     for (const char *const *p = left_out; p && *p; p++)
         json_array_append_new(gone, json_string(*p));
-    json_t *n = json_pack("{s:s, s:s, s:s, s:o}", "base", base, "base_id",
-                          strrchr(base, '/') ? strrchr(base, '/') + 1 : base, "folder",
+    json_t *n = json_pack("{s:s, s:s, s:s, s:o}", "base", holder, "base_id",
+                          strrchr(holder, '/') ? strrchr(holder, '/') + 1 : holder, "folder",
                           folder, "left_out", gone);
-    json_t *m = json_pack("{s:s, s:s}", "by", job->id ? job->id : "", "folder", folder);
-    int rc = n && m && write_json(note, n) == 0 && write_json(mark, m) == 0 ? 0 : -1;
+    int rc = n && write_json(note, n) == 0 &&
+             mark_superseded(job, base, holder, folder) == 0 ? 0 : -1;
     json_decref(n);
-    json_decref(m);
+    free(holder);
     if (rc < 0)
         return axle_error(job, AXLE_EIO, "cannot record the files carried over from %s: %s",
                           base, strerror(errno));

@@ -3,6 +3,8 @@
 CHAINS_TESTS = tests/chains/random.sh tests/chains/incremental.sh tests/chains/compaction.sh
 # inc100k: the export takes its base's folder over (issue 11 item 7)
 CHAINS_TESTS += tests/chains/carry.sh
+# rebase: random edits across the chain's limit (compaction without a cold build)
+CHAINS_TESTS += tests/chains/random_long.sh
 TESTS += $(CHAINS_TESTS)
 EXTRA_DIST += $(CHAINS_TESTS)
 CHAINS_UNIT_TESTS = tests/unit/test_dataset_chain

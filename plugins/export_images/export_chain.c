@@ -22,6 +22,8 @@
 #include "export_names.h"
 
 #define CARRIED "carried.json"
+/* dropped_names: the job called axle_chain_cold (not an AXLE_E code) */
+#define WENT_COLD 1
 
 /* The entry export_names gives `name` alone (malloc'd text of the entry). */
 static char *
@@ -77,10 +79,10 @@ drop(json_t *dropped, const char *key, const char *ext, size_t max_len)
     return own ? 0 : -1;
 }
 
-/* The names of the new link's items and of those it removes. */
+/* Calls fn with each key a link holds or removes; stops on its error. */
 static int
-dropped_names(axle_job *job, axle_dataset *link, const char *ext, size_t max_len,
-              json_t *dropped)
+each_key(axle_job *job, axle_dataset *link, int (*fn)(axle_job *, const char *, void *),
+         void *ctx)
 {
     char err[512];
     axle_cursor *c = axle_cursor_open(link, "filename", -1, err, sizeof err);
@@ -91,8 +93,8 @@ dropped_names(axle_job *job, axle_dataset *link, const char *ext, size_t max_len
         size_t len;
         const char *s = axle_cursor_is_null(c) ? NULL : axle_cursor_bytes(c, &len);
         char *key = s ? strndup(s, len) : NULL;
-        if (key && drop(dropped, key, ext, max_len) < 0)
-            rc = axle_error(job, AXLE_ENOMEM, "out of memory");
+        if (key)
+            rc = fn(job, key, ctx);
         free(key);
     }
     axle_cursor_close(c);
@@ -100,8 +102,62 @@ dropped_names(axle_job *job, axle_dataset *link, const char *ext, size_t max_len
     if (!gone)
         return AXLE_EIO; /* the SDK has set the message */
     for (; rc == AXLE_OK && *gone; gone++)
-        if (drop(dropped, *gone, ext, max_len) < 0)
-            rc = axle_error(job, AXLE_ENOMEM, "out of memory");
+        rc = fn(job, *gone, ctx);
+    return rc;
+}
+
+struct dropping {
+    json_t *dropped;  /* {output name: true} */
+    json_t *live;     /* {key: true} of the chain's live rows, or NULL */
+    const char *ext;
+    size_t max_len;
+};
+
+/* An item of the new link: its file goes. */
+static int
+drop_new(axle_job *job, const char *key, void *ctx)
+{
+    struct dropping *d = ctx;
+    return drop(d->dropped, key, d->ext, d->max_len) < 0
+               ? axle_error(job, AXLE_ENOMEM, "out of memory") : AXLE_OK;
+}
+
+/* An item of a link the step's newest job read beyond the base (a
+ * compaction): its file there is of a version newer than the base's.  Gone
+ * since, or in the new link, it goes; live but not in the new link (it
+ * changed and came back as the base had it), only a cold build rewrites it. */
+static int
+drop_newer(axle_job *job, const char *key, void *ctx)
+{
+    struct dropping *d = ctx;
+    char *own = alone(key, d->ext, d->max_len);
+    bool have = own && json_object_get(d->dropped, own);
+    free(own);
+    if (have)
+        return AXLE_OK;
+    if (json_object_get(d->live, key)) {
+        int rc = axle_chain_cold(job, "an item changed after the job built on and came "
+                                 "back as it was");
+        return rc == AXLE_OK ? WENT_COLD : rc;
+    }
+    return drop_new(job, key, ctx);
+}
+
+/* The names of the new link's items and of those it removes; with a base
+ * older than the step's newest job, also those of the links that job read
+ * beyond it.  WENT_COLD: built cold instead. */
+static int
+dropped_names(axle_job *job, axle_dataset *link, json_t *live, const char *ext,
+              size_t max_len, json_t *dropped)
+{
+    struct dropping d = {dropped, live, ext, max_len};
+    int rc = each_key(job, link, drop_new, &d);
+    axle_dataset **newer;
+    size_t n = 0;
+    if (rc == AXLE_OK)
+        rc = axle_chain_newer_links(job, "source", &newer, &n);
+    for (size_t i = 0; rc == AXLE_OK && i < n; i++)
+        rc = each_key(job, newer[i], drop_newer, &d);
     return rc;
 }
 
@@ -149,14 +205,30 @@ export_chain_plan(axle_job *job, axle_dataset *src, const char *ext, size_t max_
     if ((rc = live_names(job, src, &names, &n)) != AXLE_OK)
         return rc;
     bool plain = export_names_plain((const char *const *)names, n, ext, max_len);
-    for (size_t i = 0; i < n; i++)
+    axle_dataset **newer;
+    size_t nnewer = 0;
+    json_t *keys = NULL;
+    rc = axle_chain_newer_links(job, "source", &newer, &nnewer);
+    if (rc == AXLE_OK && nnewer && plain && !(keys = json_object()))
+        rc = axle_error(job, AXLE_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (keys)
+            json_object_set_new(keys, names[i], json_true());
         free(names[i]);
+    }
     free(names);
-    if (!plain)
-        return axle_chain_cold(job, "two items compete for a file name");
+    if (rc != AXLE_OK || !plain) {
+        json_decref(keys);
+        return rc != AXLE_OK ? rc : axle_chain_cold(job, "two items compete for a file name");
+    }
     *dropped = json_object();
-    if ((rc = dropped_names(job, links[0], ext, max_len, *dropped)) != AXLE_OK)
-        return rc;
+    rc = dropped_names(job, links[0], keys, ext, max_len, *dropped);
+    json_decref(keys);
+    if (rc != AXLE_OK) {
+        json_decref(*dropped);
+        *dropped = NULL;
+        return rc == WENT_COLD ? AXLE_OK : rc;
+    }
     char path[4096];
     snprintf(path, sizeof path, "%s/" CARRIED, axle_job_dir(job));
     FILE *f = fopen(path, "w"); /* beside the outputs, not one of them */

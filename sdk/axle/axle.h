@@ -1297,6 +1297,19 @@ int64_t axle_dataset_live_rows(axle_job *job, axle_dataset *ds);
  * the other ranks. */
 int axle_chain_take_folder(axle_job *job, const char *folder, const char *const *left_out);
 
+/* ---- compaction without a cold build (issue 11 item 2, rebase) -------- */
+
+/* At a chain's link limit the core builds a step on an older job of its
+ * chain (the root, or a newer link that keeps the work bounded), not on
+ * the step's newest job.  Files that newest job holds (a folder
+ * axle_chain_take_folder takes over, a `dest` mirror) are those of the
+ * input links it read beyond the base's: this gives those links of dataset
+ * input `input`, oldest first, into *links (owned by the job; *n of them;
+ * none when the base is the newest job).  The items they hold or remove
+ * differ in those files from the base's: leave them out too. */
+int axle_chain_newer_links(axle_job *job, const char *input, axle_dataset ***links,
+                           size_t *n);
+
 /* ---- thumbnails stored as export writes them (issue 12: one encode) ---- */
 
 /* Whether an encoded cell, stored with the recorded quality `quality`
