@@ -27,9 +27,9 @@
 #define PRECISION IMG_WEIGHT_BITS
 #define HALF (1 << (PRECISION - 1))
 
-/* Bytes past a window the SIMD horizontal loops may read (at most 16:
- * a 16-byte load at the last group of taps); rows read that way need this
- * much buffer after them. */
+/* Bytes past a window the SIMD horizontal loops may read (at most 28:
+ * the AVX2 RGBA loop's last 16-byte load, 3 pixels of zero weight past
+ * the window); rows read that way need this much buffer after them. */
 #define MID_SLACK IMG_RESIZE_SLACK
 
 static inline uint8_t
@@ -338,6 +338,100 @@ horizontal_row_ssse3(const struct img_weights *c, const uint8_t *src, uint8_t *d
 #define HAVE_SSSE3_CLONE 1
 #endif
 
+#ifdef HAVE_AVX2_CLONE
+/* One RGB(A) output pixel's sums with AVX2, eight taps a step: pixels
+ * 0-3 of the step in the low 128-bit lane and 4-7 in the high one, the
+ * same two pshufb as horizontal_row_ssse3 in each lane, and the weight
+ * pairs spread to match (k01 | k45, then k23 | k67).  n: the count rounded
+ * up to 8 (never past kstride; the weights after the count are 0), so the
+ * reads end at most 3 * C + 16 bytes past the window.  Returns the sums
+ * (R, G, B, A or unused) without the rounding half. */
+__attribute__((target("avx2"), always_inline)) static inline __m128i
+rgb_sums_avx2(const int16_t *k, const uint8_t *s, int32_t n, int C, __m256i lo, __m256i hi)
+{
+    const __m256i pairs_a = _mm256_setr_epi32(0, 0, 0, 0, 2, 2, 2, 2);
+    const __m256i pairs_b = _mm256_setr_epi32(1, 1, 1, 1, 3, 3, 3, 3);
+    __m256i acc = _mm256_setzero_si256();
+    for (int32_t j = 0; j < n; j += 8, s += 8 * C) {
+        __m256i px = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)s)),
+            _mm_loadu_si128((const __m128i *)(s + 4 * C)), 1);
+        __m256i kw = _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(k + j)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_shuffle_epi8(px, lo),
+                                                      _mm256_permutevar8x32_epi32(kw, pairs_a)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_shuffle_epi8(px, hi),
+                                                      _mm256_permutevar8x32_epi32(kw, pairs_b)));
+    }
+    return _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+}
+
+/* Output pixels x .. x+3 (each index cut to the row's last pixel) as 16
+ * bytes, each pixel's four channels rounded as clip8 does (the fourth
+ * unused for RGB). */
+__attribute__((target("avx2"), always_inline)) static inline __m128i
+rgb_four_avx2(const struct img_weights *c, const uint8_t *src, uint32_t x, int C, __m256i lo,
+              __m256i hi)
+{
+    const __m128i half = _mm_set1_epi32(HALF);
+    __m128i a[4];
+    uint32_t last = c->out_size - 1;
+    for (uint32_t i = 0; i < 4; i++) {
+        uint32_t at = x + i < last ? x + i : last;
+        int32_t n = (c->bounds[2 * at + 1] + 7) & ~7;
+        a[i] = rgb_sums_avx2(c->k + (size_t)at * c->kstride,
+                             src + (size_t)c->bounds[2 * at] * C, n, C, lo, hi);
+        a[i] = _mm_srai_epi32(_mm_add_epi32(a[i], half), PRECISION);
+    }
+    return _mm_packus_epi16(_mm_packs_epi32(a[0], a[1]), _mm_packs_epi32(a[2], a[3]));
+}
+
+/* RGB or RGBA with AVX2: eight taps per step, four output pixels rounded
+ * and stored together.  Same integers as the other loops.  Inlined into
+ * one function per channel count (horizontal_rgb_avx2, _rgba_). */
+__attribute__((target("avx2"), always_inline)) static inline void
+horizontal_row_avx2(const struct img_weights *c, const uint8_t *src, uint8_t *dst, int C)
+{
+    const __m128i lo3 = _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1);
+    const __m128i hi3 = _mm_setr_epi8(6, -1, 9, -1, 7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1);
+    const __m128i lo4 = _mm_setr_epi8(0, -1, 4, -1, 1, -1, 5, -1, 2, -1, 6, -1, 3, -1, 7, -1);
+    const __m128i hi4 = _mm_setr_epi8(8, -1, 12, -1, 9, -1, 13, -1, 10, -1, 14, -1, 11, -1, 15, -1);
+    /* the four pixels' RGB without their unused fourth bytes */
+    const __m128i drop4th = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14,
+                                          -1, -1, -1, -1);
+    __m256i lo = _mm256_broadcastsi128_si256(C == 4 ? lo4 : lo3);
+    __m256i hi = _mm256_broadcastsi128_si256(C == 4 ? hi4 : hi3);
+    uint32_t x = 0;
+    for (; x < c->out_size; x += 4, dst += 4 * C) {
+        __m128i v = rgb_four_avx2(c, src, x, C, lo, hi);
+        uint8_t tmp[16];
+        bool whole = x + 4 <= c->out_size;
+        uint8_t *to = whole ? dst : tmp;
+        if (C == 4) {
+            _mm_storeu_si128((__m128i *)to, v);
+        } else {
+            v = _mm_shuffle_epi8(v, drop4th);
+            _mm_storel_epi64((__m128i *)to, v);
+            uint32_t rest = (uint32_t)_mm_extract_epi32(v, 2);
+            memcpy(to + 8, &rest, 4);
+        }
+        if (!whole)
+            memcpy(dst, tmp, (size_t)(c->out_size - x) * C);
+    }
+}
+
+__attribute__((target("avx2"))) static void
+horizontal_rgb_avx2(const struct img_weights *c, const uint8_t *src, uint8_t *dst)
+{
+    horizontal_row_avx2(c, src, dst, 3);
+}
+
+__attribute__((target("avx2"))) static void
+horizontal_rgba_avx2(const struct img_weights *c, const uint8_t *src, uint8_t *dst)
+{
+    horizontal_row_avx2(c, src, dst, 4);
+}
+#endif
+
 #ifdef __SSE2__
 /* Grey: eight taps per step, the weights used as they lie in memory. */
 static void
@@ -366,6 +460,15 @@ static void
 horizontal_one(const struct img_weights *c, const uint8_t *src, uint8_t *dst,
                uint32_t channels, bool simd)
 {
+#ifdef HAVE_AVX2_CLONE
+    if (simd && channels >= 3 && __builtin_cpu_supports("avx2")) {
+        if (channels == 3)
+            horizontal_rgb_avx2(c, src, dst);
+        else
+            horizontal_rgba_avx2(c, src, dst);
+        return;
+    }
+#endif
 #ifdef HAVE_SSSE3_CLONE
     if (simd && channels >= 3 && __builtin_cpu_supports("ssse3")) {
         horizontal_row_ssse3(c, src, dst, (int)channels);
