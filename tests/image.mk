@@ -162,3 +162,12 @@ IMAGE_SHELL_TESTS += tests/image/jxl_dc.sh
 IMAGE_SHELL_TESTS += tests/image/store_webp_limit.sh
 # tidy: export journals named by host and pid (--mpi)
 IMAGE_SHELL_TESTS += tests/image/dest_journal.sh
+
+# cpu12 (issue 12): the fused resize's row kernels against plain integers;
+# libaxle's own (not exported), so their files are built in.
+check_PROGRAMS += tests/unit/test_image_rows
+TESTS += tests/unit/test_image_rows
+tests_unit_test_image_rows_SOURCES = tests/unit/test_image_rows.c \
+	lib/image/image_resize.c lib/image/image_resize_weights.c lib/image/image_jpeg_planes.c
+tests_unit_test_image_rows_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/lib/image
+tests_unit_test_image_rows_LDADD = $(TEST_LIBS) -lm

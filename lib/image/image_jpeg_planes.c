@@ -127,10 +127,150 @@ row_plain(const struct img_weights *c, const uint8_t *py, const uint8_t *pb,
 }
 #endif
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_CLONE 1
+
+/* The three planes' sums for one output pixel, 16 taps a step (one
+ * AVX2 pmaddwd each), then the last 8 when n asks: n is a multiple of 8
+ * no larger than kstride, so the weights read are the pixel's own or its
+ * zero padding.  Four lanes each, added up by four_to8.  Inlined with n a
+ * constant (row_fixed), the loop unrolls. */
+__attribute__((target("avx2"), always_inline)) static inline void
+pixel_sums_avx2(const int16_t *k, const uint8_t *sy, const uint8_t *sb, const uint8_t *sr,
+                int32_t n, __m128i *ay, __m128i *ab, __m128i *ar)
+{
+    __m256i y = _mm256_setzero_si256(), b = y, r = y;
+    int32_t j = 0;
+    for (; j + 16 <= n; j += 16) {
+        __m256i kk = _mm256_loadu_si256((const __m256i *)(k + j));
+        y = _mm256_add_epi32(y, _mm256_madd_epi16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(sy + j))), kk));
+        b = _mm256_add_epi32(b, _mm256_madd_epi16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(sb + j))), kk));
+        r = _mm256_add_epi32(r, _mm256_madd_epi16(
+            _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(sr + j))), kk));
+    }
+    *ay = _mm_add_epi32(_mm256_castsi256_si128(y), _mm256_extracti128_si256(y, 1));
+    *ab = _mm_add_epi32(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1));
+    *ar = _mm_add_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
+    if (j < n) {
+        __m128i kk = _mm_loadu_si128((const __m128i *)(k + j));
+        *ay = _mm_add_epi32(*ay, _mm_madd_epi16(
+            _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)(sy + j))), kk));
+        *ab = _mm_add_epi32(*ab, _mm_madd_epi16(
+            _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)(sb + j))), kk));
+        *ar = _mm_add_epi32(*ar, _mm_madd_epi16(
+            _mm_cvtepu8_epi16(_mm_loadl_epi64((const __m128i *)(sr + j))), kk));
+    }
+}
+
+/* Four pixels' lanes (a0..a3: each pixel's four partial sums) to their
+ * four 8-bit values as to8 rounds them, one per 32-bit lane. */
+__attribute__((target("avx2"), always_inline)) static inline __m128i
+four_to8(__m128i a0, __m128i a1, __m128i a2, __m128i a3)
+{
+    __m128i s = _mm_hadd_epi32(_mm_hadd_epi32(a0, a1), _mm_hadd_epi32(a2, a3));
+    s = _mm_srai_epi32(_mm_add_epi32(s, _mm_set1_epi32(HALF)), IMG_WEIGHT_BITS);
+    return _mm_min_epi32(_mm_max_epi32(s, _mm_setzero_si128()), _mm_set1_epi32(255));
+}
+
+/* Four pixels of 8-bit Y, Cb, Cr (one per 32-bit lane) to 12 bytes of
+ * RGB: libjpeg's tables computed rather than looked up (the same
+ * products, offsets and arithmetic shifts), and its clamp by saturating
+ * packs. */
+__attribute__((target("avx2"), always_inline)) static inline __m128i
+four_to_rgb(__m128i y, __m128i cb, __m128i cr)
+{
+    const __m128i centre = _mm_set1_epi32(128), half = _mm_set1_epi32(ONE_HALF);
+    cb = _mm_sub_epi32(cb, centre);
+    cr = _mm_sub_epi32(cr, centre);
+    __m128i r = _mm_mullo_epi32(cr, _mm_set1_epi32(FIX(1.40200)));
+    __m128i b = _mm_mullo_epi32(cb, _mm_set1_epi32(FIX(1.77200)));
+    __m128i g = _mm_add_epi32(_mm_mullo_epi32(cb, _mm_set1_epi32(-FIX(0.34414))),
+                              _mm_mullo_epi32(cr, _mm_set1_epi32(-FIX(0.71414))));
+    r = _mm_add_epi32(y, _mm_srai_epi32(_mm_add_epi32(r, half), SCALEBITS));
+    g = _mm_add_epi32(y, _mm_srai_epi32(_mm_add_epi32(g, half), SCALEBITS));
+    b = _mm_add_epi32(y, _mm_srai_epi32(_mm_add_epi32(b, half), SCALEBITS));
+    /* R0-3 G0-3 B0-3 as bytes, then in pixel order */
+    __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(r, g), _mm_packs_epi32(b, b));
+    return _mm_shuffle_epi8(bytes, _mm_setr_epi8(0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11,
+                                                 -1, -1, -1, -1));
+}
+
+/* Output pixels x .. x+3 (each index cut to the row's last pixel) as 12
+ * bytes of RGB; n as for pixel_sums_avx2, or 0: each pixel's own count
+ * rounded up to 8. */
+__attribute__((target("avx2"), always_inline)) static inline __m128i
+four_pixels(const struct img_weights *c, const uint8_t *py, const uint8_t *pb,
+            const uint8_t *pr, uint32_t x, int32_t n)
+{
+    __m128i ay[4], ab[4], ar[4];
+    uint32_t last = c->out_size - 1;
+#pragma GCC unroll 4
+    for (uint32_t i = 0; i < 4; i++) {
+        uint32_t at = x + i < last ? x + i : last;
+        int32_t first = c->bounds[2 * at];
+        int32_t taps = n ? n : (c->bounds[2 * at + 1] + 7) & ~7;
+        pixel_sums_avx2(c->k + (size_t)at * c->kstride, py + first, pb + first, pr + first,
+                        taps, &ay[i], &ab[i], &ar[i]);
+    }
+    return four_to_rgb(four_to8(ay[0], ay[1], ay[2], ay[3]),
+                       four_to8(ab[0], ab[1], ab[2], ab[3]),
+                       four_to8(ar[0], ar[1], ar[2], ar[3]));
+}
+
+/* The row four output pixels at a time: their sums are added up, rounded
+ * and converted together, which costs about what one pixel's does alone.
+ * With n (a constant here) every pixel takes kstride taps, the zero
+ * padding included, so the loops unroll; the same integers either way,
+ * and as row_sse2's. */
+__attribute__((target("avx2"), always_inline)) static inline void
+row_fixed(const struct img_weights *c, const uint8_t *py, const uint8_t *pb,
+          const uint8_t *pr, uint8_t *dst, int32_t n)
+{
+    uint32_t x = 0;
+    for (; x + 4 <= c->out_size; x += 4, dst += 12) {
+        __m128i rgb = four_pixels(c, py, pb, pr, x, n);
+        _mm_storel_epi64((__m128i *)dst, rgb);
+        uint32_t tail = (uint32_t)_mm_extract_epi32(rgb, 2);
+        memcpy(dst + 8, &tail, 4);
+    }
+    if (x < c->out_size) {
+        uint8_t tmp[16];
+        _mm_storeu_si128((__m128i *)tmp, four_pixels(c, py, pb, pr, x, n));
+        memcpy(dst, tmp, 3 * (size_t)(c->out_size - x));
+    }
+}
+
+/* Every pixel takes kstride taps when that is one of the usual 8 to 32
+ * (a window ends at the row's end at the latest, so its reads stay
+ * within IMG_RESIZE_SLACK past it); larger reductions take each pixel's
+ * own count. */
+__attribute__((target("avx2"))) static void
+row_avx2(const struct img_weights *c, const uint8_t *py, const uint8_t *pb,
+         const uint8_t *pr, uint8_t *dst)
+{
+    switch (c->kstride) {
+    case 8: row_fixed(c, py, pb, pr, dst, 8); break;
+    case 16: row_fixed(c, py, pb, pr, dst, 16); break;
+    case 24: row_fixed(c, py, pb, pr, dst, 24); break;
+    case 32: row_fixed(c, py, pb, pr, dst, 32); break;
+    default: row_fixed(c, py, pb, pr, dst, 0); break;
+    }
+}
+#endif
+
 void
 img_ycc_horizontal_row(const struct img_weights *w, const uint8_t *y, const uint8_t *cb,
                        const uint8_t *cr, uint8_t *dst)
 {
+#ifdef HAVE_AVX2_CLONE
+    if (__builtin_cpu_supports("avx2")) {
+        row_avx2(w, y, cb, cr, dst);
+        return;
+    }
+#endif
     pthread_once(&tables_once, tables_make);
 #ifdef __SSE2__
     row_sse2(w, y, cb, cr, dst);

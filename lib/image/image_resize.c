@@ -27,9 +27,9 @@
 #define PRECISION IMG_WEIGHT_BITS
 #define HALF (1 << (PRECISION - 1))
 
-/* Bytes past a window the SIMD horizontal loops may read (at most 16:
- * a 16-byte load at the last group of taps); rows read that way need this
- * much buffer after them. */
+/* Bytes past a window the SIMD horizontal loops may read (at most 28:
+ * the AVX2 RGBA loop's last 16-byte load, 3 pixels of zero weight past
+ * the window); rows read that way need this much buffer after them. */
 #define MID_SLACK IMG_RESIZE_SLACK
 
 static inline uint8_t
@@ -97,15 +97,84 @@ vertical_sse2(const uint8_t *const *rows, const int16_t *k, int32_t count, size_
 #include <immintrin.h>
 #define HAVE_AVX2_CLONE 1
 
+/* One tap pair on 32 bytes: rows p0 and p1 interleaved, so that one
+ * pmaddwd does both taps of 8 bytes, into four sums of 8 bytes each.
+ * AVX2 unpacks and packs work within 128-bit lanes; doing both keeps the
+ * bytes in order. */
+__attribute__((target("avx2"), always_inline)) static inline void
+pair_avx2(__m256i p0, __m256i p1, __m256i kk, __m256i *a0, __m256i *a1, __m256i *a2,
+          __m256i *a3)
+{
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i lo = _mm256_unpacklo_epi8(p0, p1), hi = _mm256_unpackhi_epi8(p0, p1);
+    *a0 = _mm256_add_epi32(*a0, _mm256_madd_epi16(_mm256_unpacklo_epi8(lo, zero), kk));
+    *a1 = _mm256_add_epi32(*a1, _mm256_madd_epi16(_mm256_unpackhi_epi8(lo, zero), kk));
+    *a2 = _mm256_add_epi32(*a2, _mm256_madd_epi16(_mm256_unpacklo_epi8(hi, zero), kk));
+    *a3 = _mm256_add_epi32(*a3, _mm256_madd_epi16(_mm256_unpackhi_epi8(hi, zero), kk));
+}
+
+/* The four sums of 32 bytes rounded into them. */
+__attribute__((target("avx2"), always_inline)) static inline void
+store32_avx2(__m256i a0, __m256i a1, __m256i a2, __m256i a3, uint8_t *dst)
+{
+    a0 = _mm256_packs_epi32(_mm256_srai_epi32(a0, PRECISION), _mm256_srai_epi32(a1, PRECISION));
+    a2 = _mm256_packs_epi32(_mm256_srai_epi32(a2, PRECISION), _mm256_srai_epi32(a3, PRECISION));
+    _mm256_storeu_si256((__m256i *)dst, _mm256_packus_epi16(a0, a2));
+}
+
+/* Tap pair j's weights, k[j] low and k[j + 1] high, in every lane (an odd
+ * last tap pairs with the zero padding after it). */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+weights_avx2(const int16_t *k, int32_t j)
+{
+    int32_t pair;
+    memcpy(&pair, k + j, 4);
+    return _mm256_set1_epi32(pair);
+}
+
+/* 64 bytes a step: each tap pair's weights and row pointers, loaded once,
+ * serve two 32-byte halves (half the loop's bookkeeping per byte, which
+ * the front end, not the multiplies, was spending its time on). */
+__attribute__((target("avx2"))) static size_t
+vertical64_avx2(const uint8_t *const *rows, const int16_t *k, int32_t count, size_t n,
+                uint8_t *dst)
+{
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        __m256i a0 = _mm256_set1_epi32(HALF), a1 = a0, a2 = a0, a3 = a0;
+        __m256i b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int32_t j = 0;
+        for (; j + 1 < count; j += 2) {
+            const uint8_t *r0 = rows[j] + i, *r1 = rows[j + 1] + i;
+            __m256i kk = weights_avx2(k, j);
+            pair_avx2(_mm256_loadu_si256((const __m256i *)r0),
+                      _mm256_loadu_si256((const __m256i *)r1), kk, &a0, &a1, &a2, &a3);
+            pair_avx2(_mm256_loadu_si256((const __m256i *)(r0 + 32)),
+                      _mm256_loadu_si256((const __m256i *)(r1 + 32)), kk, &b0, &b1, &b2,
+                      &b3);
+        }
+        if (j < count) { /* the odd last tap, with itself at weight 0 */
+            const uint8_t *r0 = rows[j] + i;
+            __m256i kk = weights_avx2(k, j);
+            __m256i p = _mm256_loadu_si256((const __m256i *)r0);
+            pair_avx2(p, p, kk, &a0, &a1, &a2, &a3);
+            p = _mm256_loadu_si256((const __m256i *)(r0 + 32));
+            pair_avx2(p, p, kk, &b0, &b1, &b2, &b3);
+        }
+        store32_avx2(a0, a1, a2, a3, dst + i);
+        store32_avx2(b0, b1, b2, b3, dst + i + 32);
+    }
+    return i;
+}
+
 /* The same 32 bytes at a time, for CPUs with AVX2 (checked at run time,
- * so libaxle still runs on any x86-64).  AVX2 unpacks and packs work
- * within 128-bit lanes; doing both keeps the bytes in order. */
+ * so libaxle still runs on any x86-64), after vertical64_avx2. */
 __attribute__((target("avx2"))) static size_t
 vertical_avx2(const uint8_t *const *rows, const int16_t *k, int32_t count, size_t n,
               uint8_t *dst)
 {
     const __m256i zero = _mm256_setzero_si256();
-    size_t i = 0;
+    size_t i = vertical64_avx2(rows, k, count, n, dst);
     for (; i + 32 <= n; i += 32) {
         __m256i a0 = _mm256_set1_epi32(HALF), a1 = a0, a2 = a0, a3 = a0;
         for (int32_t j = 0; j < count; j += 2) {
@@ -269,6 +338,100 @@ horizontal_row_ssse3(const struct img_weights *c, const uint8_t *src, uint8_t *d
 #define HAVE_SSSE3_CLONE 1
 #endif
 
+#ifdef HAVE_AVX2_CLONE
+/* One RGB(A) output pixel's sums with AVX2, eight taps a step: pixels
+ * 0-3 of the step in the low 128-bit lane and 4-7 in the high one, the
+ * same two pshufb as horizontal_row_ssse3 in each lane, and the weight
+ * pairs spread to match (k01 | k45, then k23 | k67).  n: the count rounded
+ * up to 8 (never past kstride; the weights after the count are 0), so the
+ * reads end at most 3 * C + 16 bytes past the window.  Returns the sums
+ * (R, G, B, A or unused) without the rounding half. */
+__attribute__((target("avx2"), always_inline)) static inline __m128i
+rgb_sums_avx2(const int16_t *k, const uint8_t *s, int32_t n, int C, __m256i lo, __m256i hi)
+{
+    const __m256i pairs_a = _mm256_setr_epi32(0, 0, 0, 0, 2, 2, 2, 2);
+    const __m256i pairs_b = _mm256_setr_epi32(1, 1, 1, 1, 3, 3, 3, 3);
+    __m256i acc = _mm256_setzero_si256();
+    for (int32_t j = 0; j < n; j += 8, s += 8 * C) {
+        __m256i px = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)s)),
+            _mm_loadu_si128((const __m128i *)(s + 4 * C)), 1);
+        __m256i kw = _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(k + j)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_shuffle_epi8(px, lo),
+                                                      _mm256_permutevar8x32_epi32(kw, pairs_a)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_shuffle_epi8(px, hi),
+                                                      _mm256_permutevar8x32_epi32(kw, pairs_b)));
+    }
+    return _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+}
+
+/* Output pixels x .. x+3 (each index cut to the row's last pixel) as 16
+ * bytes, each pixel's four channels rounded as clip8 does (the fourth
+ * unused for RGB). */
+__attribute__((target("avx2"), always_inline)) static inline __m128i
+rgb_four_avx2(const struct img_weights *c, const uint8_t *src, uint32_t x, int C, __m256i lo,
+              __m256i hi)
+{
+    const __m128i half = _mm_set1_epi32(HALF);
+    __m128i a[4];
+    uint32_t last = c->out_size - 1;
+    for (uint32_t i = 0; i < 4; i++) {
+        uint32_t at = x + i < last ? x + i : last;
+        int32_t n = (c->bounds[2 * at + 1] + 7) & ~7;
+        a[i] = rgb_sums_avx2(c->k + (size_t)at * c->kstride,
+                             src + (size_t)c->bounds[2 * at] * C, n, C, lo, hi);
+        a[i] = _mm_srai_epi32(_mm_add_epi32(a[i], half), PRECISION);
+    }
+    return _mm_packus_epi16(_mm_packs_epi32(a[0], a[1]), _mm_packs_epi32(a[2], a[3]));
+}
+
+/* RGB or RGBA with AVX2: eight taps per step, four output pixels rounded
+ * and stored together.  Same integers as the other loops.  Inlined into
+ * one function per channel count (horizontal_rgb_avx2, _rgba_). */
+__attribute__((target("avx2"), always_inline)) static inline void
+horizontal_row_avx2(const struct img_weights *c, const uint8_t *src, uint8_t *dst, int C)
+{
+    const __m128i lo3 = _mm_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1);
+    const __m128i hi3 = _mm_setr_epi8(6, -1, 9, -1, 7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1);
+    const __m128i lo4 = _mm_setr_epi8(0, -1, 4, -1, 1, -1, 5, -1, 2, -1, 6, -1, 3, -1, 7, -1);
+    const __m128i hi4 = _mm_setr_epi8(8, -1, 12, -1, 9, -1, 13, -1, 10, -1, 14, -1, 11, -1, 15, -1);
+    /* the four pixels' RGB without their unused fourth bytes */
+    const __m128i drop4th = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14,
+                                          -1, -1, -1, -1);
+    __m256i lo = _mm256_broadcastsi128_si256(C == 4 ? lo4 : lo3);
+    __m256i hi = _mm256_broadcastsi128_si256(C == 4 ? hi4 : hi3);
+    uint32_t x = 0;
+    for (; x < c->out_size; x += 4, dst += 4 * C) {
+        __m128i v = rgb_four_avx2(c, src, x, C, lo, hi);
+        uint8_t tmp[16];
+        bool whole = x + 4 <= c->out_size;
+        uint8_t *to = whole ? dst : tmp;
+        if (C == 4) {
+            _mm_storeu_si128((__m128i *)to, v);
+        } else {
+            v = _mm_shuffle_epi8(v, drop4th);
+            _mm_storel_epi64((__m128i *)to, v);
+            uint32_t rest = (uint32_t)_mm_extract_epi32(v, 2);
+            memcpy(to + 8, &rest, 4);
+        }
+        if (!whole)
+            memcpy(dst, tmp, (size_t)(c->out_size - x) * C);
+    }
+}
+
+__attribute__((target("avx2"))) static void
+horizontal_rgb_avx2(const struct img_weights *c, const uint8_t *src, uint8_t *dst)
+{
+    horizontal_row_avx2(c, src, dst, 3);
+}
+
+__attribute__((target("avx2"))) static void
+horizontal_rgba_avx2(const struct img_weights *c, const uint8_t *src, uint8_t *dst)
+{
+    horizontal_row_avx2(c, src, dst, 4);
+}
+#endif
+
 #ifdef __SSE2__
 /* Grey: eight taps per step, the weights used as they lie in memory. */
 static void
@@ -297,6 +460,15 @@ static void
 horizontal_one(const struct img_weights *c, const uint8_t *src, uint8_t *dst,
                uint32_t channels, bool simd)
 {
+#ifdef HAVE_AVX2_CLONE
+    if (simd && channels >= 3 && __builtin_cpu_supports("avx2")) {
+        if (channels == 3)
+            horizontal_rgb_avx2(c, src, dst);
+        else
+            horizontal_rgba_avx2(c, src, dst);
+        return;
+    }
+#endif
 #ifdef HAVE_SSSE3_CLONE
     if (simd && channels >= 3 && __builtin_cpu_supports("ssse3")) {
         horizontal_row_ssse3(c, src, dst, (int)channels);

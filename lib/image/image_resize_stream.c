@@ -70,7 +70,8 @@ stream_new(uint32_t in_w, uint32_t in_h, uint32_t channels, uint32_t planes, uin
     uint32_t ksize = (uint32_t)s->vert->ksize;
     s->slots = ksize + IMG_STREAM_BATCH < in_h ? ksize + IMG_STREAM_BATCH : in_h;
     s->ring = malloc(planes * s->slots * s->stride);
-    s->mid = malloc(planes * (s->row + IMG_RESIZE_SLACK));
+    /* zeroed: the horizontal pass reads into the slack (times weight 0) */
+    s->mid = calloc(planes, s->row + IMG_RESIZE_SLACK);
     s->taps = malloc((ksize ? ksize : 1) * sizeof *s->taps);
     if (!s->ring || !s->mid || !s->taps ||
         axle_pixels_alloc(out, out_w, out_h, planes == 3 ? 3 : channels) != AXLE_OK) {
