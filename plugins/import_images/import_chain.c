@@ -286,7 +286,9 @@ import_chain_record(axle_job *job, axle_writer *out, const struct import_chain *
     /* beside inputs.txt, not an output: the core reads it for "why" */
     char path[4096];
     snprintf(path, sizeof path, "%s/delta.json", axle_job_dir(job));
-    FILE *f = rc == AXLE_OK && text ? fopen(path, "w") : NULL;
+    FILE *f = rc == AXLE_OK && text
+                  ? fopen(axle_prepare_again(job) ? "/dev/null" : path, "w") /* rank 0's */
+                  : NULL;
     if (rc == AXLE_OK && (!f || fputs(text, f) < 0))
         rc = axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
     if (f && fclose(f) != 0 && rc == AXLE_OK)

@@ -234,7 +234,9 @@ import_inputs_open(axle_job *job, const char *folder)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/inputs.txt", axle_job_dir(job));
-    FILE *f = fopen(path, "w");
+    /* a worker rank's prepare again (--mpi) writes nothing: rank 0's
+     * inputs.txt is the one that agrees with the identity */
+    FILE *f = fopen(axle_prepare_again(job) ? "/dev/null" : path, "w");
     if (!f) {
         axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
         return NULL;
