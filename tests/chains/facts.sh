@@ -76,6 +76,24 @@ same_as_cold window
 "$AXLE" run p.yaml wd="$T_TMP/wd" > run4.out 2> run4.err
 contains run4.out "3 jobs: 0 built, 3 reused" "then nothing is left to do"
 
+# A photo the identity saw changed, changed again in the window: the
+# import reads what is there and its reference records that (readers
+# check it), and the next run, whose identity differs, imports it again.
+gen photo spare2.jpg --size 72x54 --seed 11 >/dev/null
+touch -d '2003-02-03 04:05:06' photos/a.jpg
+next=wd-$(cat wd/.next)
+AXLE_WINDOW_AT=$next AXLE_WINDOW_CMD="cp '$T_TMP/spare2.jpg' '$T_TMP/photos/a.jpg'" \
+    LD_PRELOAD="$SHIM" "$AXLE" run p.yaml wd="$T_TMP/wd" > run7.out 2> run7.err
+is $? 0 "a changed photo changed again in the window: the run succeeds"
+contains run7.out "0 added, 1 changed, 0 removed (a.jpg)" "the import reads it again"
+"$AXLE" ds "$next" --workdir wd --column image > cells7.txt
+contains cells7.txt "72x54 jpeg $(size_of spare2.jpg) ref $T_TMP/photos/a.jpg" \
+    "its reference records the photo as read, not as the identity saw it"
+"$AXLE" run p.yaml wd="$T_TMP/wd" > run8.out 2> run8.err
+contains run8.out "0 added, 1 changed, 0 removed (a.jpg)" \
+    "the next run's identity differs: a is imported again"
+same_as_cold twice
+
 # An entry the walk leaves out (a FIFO, not named like a photo): the core
 # hands no facts over; the import lists and stats the photos itself and
 # still builds on its last job.
