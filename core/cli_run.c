@@ -211,12 +211,13 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     job_outcome out = {0};
     job_spec spec = {pl->m, st->name, pl->job_id, pl->job_dir, w->slices,
                      pl->options, p->dir, ds_dirs, job_dirs, pl->identity, idx + 1,
-                     p->nsteps, rs, NULL, NULL, NULL, NULL};
+                     p->nsteps, rs, NULL, NULL, NULL, NULL, NULL};
     if (run_mpi)
         spec.remote = mpi_run_remote(&spec);
     char recipe[DIGEST_HEX_LEN];
     identity_recipe(record, recipe);
     spec.recipe = recipe;
+    spec.file_facts = identity_file_facts(record); /* diff: the files as hashed */
     chain_plan cp = {0};
     json_t *delta = NULL;
     if (bind_inputs(st, plans, ds_dirs, job_dirs, err, sizeof err) < 0) {
@@ -237,6 +238,7 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
         why = json_pack("[s]", pl->chained);
     }
     chain_plan_free(&cp);
+    json_decref(spec.file_facts);
     pl->seconds = clock_now() - t0;
     json_t *j = job_record_write(&spec, pl->identity, record, why, input_jobs,
                                  &out, pl->seconds);
@@ -305,6 +307,7 @@ run_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     } else {
         rc = build_step(p, w, idx, plans, record, input_jobs, rs);
     }
+    identity_forget_files(record); /* diff: the step is done with them */
     json_decref(record);
     json_decref(input_jobs);
     return rc;

@@ -39,6 +39,9 @@ typedef struct job_spec {
     const char *chain_base; /* the job it builds on (chain_plan.h), or NULL */
     json_t *chain_inputs;   /* name -> dataset folder that job read, or NULL */
     const char *recipe;     /* identity_recipe of its record: exported files carry it */
+    /* diff: path option -> descriptor of the identity pass's file facts
+     * (identity_file_facts), or NULL; read with axle_file_facts_open */
+    json_t *file_facts;
 } job_spec;
 
 typedef struct job_outcome {

@@ -1,10 +1,14 @@
 /* identity.c - building, hashing and comparing identity records. */
 #include "identity.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "axle_internal.h"
 #include "fsutil.h"
@@ -18,16 +22,38 @@ struct files_digest {
     digest_stream *d;
     json_int_t count;
     bool failed; /* out of memory: the identity must not match */
+    int facts_fd; /* the same bytes, kept for the job (identity_file_facts), or -1 */
     /* lines gathered, hashed a buffer at a time: the same bytes, without
      * a digest call (and its overhead) per path and per line */
     size_t used;
     char buf[64 * 1024];
 };
 
+/* Appends bytes to the facts file; a failed write only costs the
+ * hand-over (the job then lists and stats the files itself). */
+static void
+facts_write(struct files_digest *fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (fd->facts_fd >= 0 && len > 0) {
+        ssize_t n = write(fd->facts_fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd->facts_fd);
+            fd->facts_fd = -1;
+            break;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
 static void
 digest_flush(struct files_digest *fd)
 {
     digest_update(fd->d, fd->buf, fd->used);
+    facts_write(fd, fd->buf, fd->used);
     fd->used = 0;
 }
 
@@ -39,6 +65,7 @@ digest_put(struct files_digest *fd, const void *data, size_t len)
         digest_flush(fd);
         if (len > sizeof fd->buf) {
             digest_update(fd->d, data, len);
+            facts_write(fd, data, len);
             return;
         }
     }
@@ -106,6 +133,108 @@ digest_file(void *ctx, const char *path)
     return AXLE_OK;
 }
 
+/* ---- the identity pass's file facts, handed over to the job ----
+ *
+ * The lines hashed for a path option ("PATH\0\tSIZE\tSEC.NSEC\n", sorted)
+ * are written as they are hashed to an unnamed temporary file, so that a
+ * job built for this identity (import_images) takes the files and their
+ * stat as the identity saw them instead of walking and stat'ing the
+ * collection again (axle_file_facts_open).  A temporary file, not memory:
+ * the core's memory stays flat in the number of photos.  The file lives
+ * until the step is done (identity_forget_files). */
+
+struct kept_facts {
+    const json_t *record; /* the identity record they belong to */
+    char *option;
+    int fd;
+};
+
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct kept_facts *kept;
+static size_t nkept;
+
+/* An unnamed file for the facts: in TMPDIR (else /tmp), else in memory;
+ * -1 when neither can be made (no hand-over, nothing else lost). */
+static int
+facts_file(void)
+{
+    const char *dir = getenv("TMPDIR");
+    int fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0 && dir && *dir)
+        fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0)
+        fd = memfd_create("axle-identity-files", MFD_CLOEXEC);
+    return fd;
+}
+
+/* Keeps `fd` as record's facts for `option`; closes it when it cannot. */
+static void
+keep_facts(const json_t *record, const char *option, int fd)
+{
+    pthread_mutex_lock(&kept_lock);
+    struct kept_facts *grown = realloc(kept, (nkept + 1) * sizeof *kept);
+    char *name = strdup(option);
+    if (grown && name) {
+        kept = grown;
+        kept[nkept++] = (struct kept_facts){record, name, fd};
+        fd = -1;
+    } else {
+        kept = grown ? grown : kept;
+        free(name);
+    }
+    pthread_mutex_unlock(&kept_lock);
+    if (fd >= 0)
+        close(fd);
+}
+
+json_t *
+identity_file_facts(const json_t *record)
+{
+    json_t *facts = NULL;
+    pthread_mutex_lock(&kept_lock);
+    for (size_t i = 0; i < nkept; i++) {
+        if (kept[i].record != record)
+            continue;
+        if (!facts)
+            facts = json_object();
+        json_object_set_new(facts, kept[i].option, json_integer(kept[i].fd));
+    }
+    pthread_mutex_unlock(&kept_lock);
+    return facts;
+}
+
+void
+identity_forget_files(const json_t *record)
+{
+    pthread_mutex_lock(&kept_lock);
+    size_t k = 0;
+    for (size_t i = 0; i < nkept; i++) {
+        if (kept[i].record == record) {
+            close(kept[i].fd);
+            free(kept[i].option);
+        } else {
+            kept[k++] = kept[i];
+        }
+    }
+    nkept = k;
+    pthread_mutex_unlock(&kept_lock);
+}
+
+/* The digested lines of one option, ready to be kept for the job; -1
+ * when they are not the whole story of its files (an expansion that
+ * failed or left entries out, which the job must report itself). */
+static int
+facts_ready(struct files_digest *fd, int rc, size_t left_out)
+{
+    int facts = fd->facts_fd;
+    fd->facts_fd = -1;
+    if (facts >= 0 && (rc != AXLE_OK || left_out || fd->failed || fd->count == 0)) {
+        close(facts);
+        facts = -1;
+    }
+    return facts;
+}
+
 /* Input files named by path options: the SHA-256 and count of their
  * sorted list of paths with size and mtime, so a changed photo rebuilds
  * its import.  The list itself is not kept in the record (job.json would
@@ -115,7 +244,7 @@ digest_file(void *ctx, const char *path)
  * import diffs it.  Expansion errors are left for the method to report;
  * identity just reflects what is there now. */
 static json_t *
-input_files(const method *m, json_t *options)
+input_files(const method *m, json_t *options, json_t *record)
 {
     json_t *files = json_object();
     const axle_option *o = m->desc->options;
@@ -139,13 +268,14 @@ input_files(const method *m, json_t *options)
             free(pats);
             continue;
         }
-        *fd = (struct files_digest){NULL, digest_begin(), 0, false, 0, {0}};
+        *fd = (struct files_digest){NULL, digest_begin(), 0, false, facts_file(), 0, {0}};
         fd->pipe = stat_pipe_new(AT_FDCWD, digest_batch, fd);
         fd->failed = !fd->pipe;
         int rc = AXLE_EINVAL; /* no paths, or no pipe: no files */
+        size_t left_out = 0;
         if (fd->pipe && pats && n)
-            rc = axle_internal_expand_each(pats, n, recursive, digest_file, fd, err,
-                                           sizeof err);
+            rc = axle_internal_expand_each(pats, n, recursive, digest_file, fd, &left_out,
+                                           err, sizeof err);
         if (rc == AXLE_OK) {
             stat_pipe_finish(fd->pipe);
             digest_flush(fd);
@@ -161,6 +291,9 @@ input_files(const method *m, json_t *options)
         stat_pipe_free(fd->pipe);
         json_object_set_new(files, o->name,
                             json_pack("{s:I, s:s}", "count", fd->count, "sha256", hex));
+        int facts = facts_ready(fd, rc, left_out);
+        if (facts >= 0)
+            keep_facts(record, o->name, facts);
         free(fd);
         free(pats);
     }
@@ -174,13 +307,16 @@ identity_record(const method *m, json_t *options, json_t *inputs, int slices)
      * not have, no identity may match an earlier one. */
     char err[512];
     const char *libaxle = libaxle_sha256(NULL, err, sizeof err);
-    return json_pack("{s:s, s:s, s:O, s:O, s:i, s:i, s:o, s:o, s:s}",
-                     "method", m->desc->name, "so_sha256", m->sha256,
-                     "options", options, "inputs", inputs, "slices", slices,
-                     "format", WORKDIR_FORMAT, "libraries",
-                     axle_internal_library_versions(), "files",
-                     input_files(m, options), "libaxle_sha256",
-                     libaxle ? libaxle : err);
+    json_t *record = json_pack("{s:s, s:s, s:O, s:O, s:i, s:i, s:o, s:s}",
+                               "method", m->desc->name, "so_sha256", m->sha256,
+                               "options", options, "inputs", inputs, "slices", slices,
+                               "format", WORKDIR_FORMAT, "libraries",
+                               axle_internal_library_versions(), "libaxle_sha256",
+                               libaxle ? libaxle : err);
+    /* after the record exists: the files' facts are kept under it */
+    if (record)
+        json_object_set_new(record, "files", input_files(m, options, record));
+    return record;
 }
 
 void

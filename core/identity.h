@@ -26,6 +26,17 @@ void identity_digest(json_t *record, char hex[DIGEST_HEX_LEN]);
  * it builds on; what an exported file carries instead of a job identity. */
 void identity_recipe(json_t *record, char hex[DIGEST_HEX_LEN]);
 
+/* ---- diff: the identity pass's file facts, for the job (issue 11 item 7) ----
+ * identity_record keeps, per path option whose expansion was complete
+ * (nothing left out, no error), the lines it hashed in an unnamed
+ * temporary file.  identity_file_facts: {option: file descriptor} for the
+ * job_spec (NULL when none), read by the job through axle_file_facts_open
+ * (the job process inherits the descriptors through fork); the
+ * descriptors stay the core's.  identity_forget_files closes them: call it
+ * when the step is done, before the record is freed. */
+json_t *identity_file_facts(const json_t *record);
+void identity_forget_files(const json_t *record);
+
 /* Human reasons why `now` differs from `before` (JSON array of strings):
  * "the .so changed", "libaxle changed", "option size changed: [256,256] -> [128,128]", ... */
 json_t *identity_explain(json_t *before, json_t *now);

@@ -32,8 +32,10 @@ put_path(FILE *f, const char *path)
     bool plain = true;
     for (const unsigned char *p = (const unsigned char *)path; plain && *p; p++)
         plain = *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\';
-    if (plain) {
-        fprintf(f, "\"%s\"", path);
+    if (plain) { /* by hand: fprintf's cost showed at 100,000 carried files */
+        putc('"', f);
+        fputs(path, f);
+        putc('"', f);
         return;
     }
     json_t *s = json_string(path);

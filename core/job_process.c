@@ -349,6 +349,7 @@ build_job(axle_job *job, const job_spec *spec)
     job->chain_base = (char *)spec->chain_base;
     job->chain_inputs = spec->chain_inputs;
     job->recipe = (char *)spec->recipe;
+    job->file_facts = spec->file_facts;
 }
 
 void

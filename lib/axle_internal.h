@@ -57,6 +57,9 @@ struct axle_job {
     json_t *chain_inputs; /* name -> "JOBDIR/ds/NAME" */
     json_t *chain_cache;  /* opened datasets and link lists (pointers) */
     char *recipe;         /* the identity without inputs (axle_job_recipe) */
+    /* diff: path option -> descriptor of the core's file facts
+     * (axle_file_facts_open, lib/file_facts.c), or NULL */
+    json_t *file_facts;
 };
 
 /* Skipped items each stage process prints on stderr; the rest are only
@@ -131,10 +134,13 @@ typedef int axle_internal_path_fn(void *ctx, const char *path);
  * to fn one by one.  One path without wildcards (the usual `input:
  * FOLDER`) is walked and streamed: memory stays that of one folder's
  * names however many photos there are.  Returns as axle_expand_paths;
- * files handed over before an error stay handed over. */
+ * files handed over before an error stay handed over.  *left_out (when
+ * not NULL): how many entries the expansion left out and would have
+ * reported (axle_expand_paths_report); such a list is not the import's
+ * whole story, so the core hands it over only when that is 0. */
 int axle_internal_expand_each(const char *const *patterns, size_t n, bool recursive,
-                              axle_internal_path_fn *fn, void *ctx, char *err,
-                              size_t errlen);
+                              axle_internal_path_fn *fn, void *ctx, size_t *left_out,
+                              char *err, size_t errlen);
 
 /* True when `s` is valid UTF-8 (no overlong forms, no surrogates). */
 bool axle_internal_is_utf8(const char *s);

@@ -753,10 +753,20 @@ axle_free_paths(char **paths, size_t n)
     free(paths);
 }
 
+/* Counts the entries an expansion left out (axle_internal_expand_each). */
+static void
+count_left_out(void *ctx, const axle_path_skip *s)
+{
+    (void)s;
+    ++*(size_t *)ctx;
+}
+
 int
 axle_internal_expand_each(const char *const *patterns, size_t n, bool recursive,
-                          axle_internal_path_fn *fn, void *ctx, char *err, size_t errlen)
+                          axle_internal_path_fn *fn, void *ctx, size_t *left_out,
+                          char *err, size_t errlen)
 {
+    size_t skipped = 0;
     /* One path without wildcards is one walk, whose files come sorted
      * and each once: streamed, so memory holds a folder's names, not the
      * collection's paths.  Anything else may overlap or come out of
@@ -767,12 +777,17 @@ axle_internal_expand_each(const char *const *patterns, size_t n, bool recursive,
         if (err && errlen)
             err[0] = '\0';
         expand_one(&x, patterns[0]);
+        if (left_out)
+            *left_out = x.skips.n;
         skips_free(&x.skips);
         return x.rc;
     }
     char **paths = NULL;
     size_t npaths = 0;
-    int rc = axle_expand_paths(patterns, n, recursive, &paths, &npaths, err, errlen);
+    int rc = axle_expand_paths_report(patterns, n, recursive, count_left_out, &skipped,
+                                      &paths, &npaths, err, errlen);
+    if (left_out)
+        *left_out = skipped;
     for (size_t i = 0; i < npaths && rc == AXLE_OK; i++)
         rc = fn(ctx, paths[i]);
     axle_free_paths(paths, npaths);

@@ -28,3 +28,5 @@ lib_libaxle_la_SOURCES += lib/template_check.c
 # JSON text with floats in their shortest exact form (also the core's).
 lib_libaxle_la_SOURCES += lib/results.c lib/result_json.c lib/json_text.c \
 	lib/json_read.c
+# diff (issue 11 item 7): the core's file facts for the import
+lib_libaxle_la_SOURCES += lib/file_facts.c

@@ -1,9 +1,11 @@
 /* import_chain.c - an incremental import.
  *
  * The base job's inputs.txt lists every file it read with its size and
- * modification time; this job's list is diffed against it: a path that is
+ * modification time, sorted; this job's list (sorted too: the core's
+ * facts, or the import's own expansion) is merged with it: a path that is
  * new is added, one with another size or time is changed, one no longer
- * listed is removed.  Only added and changed files are read (the new
+ * listed is removed.  Both lists are streamed, so memory holds the delta,
+ * not the collection.  Only added and changed files are read (the new
  * link's rows); removed ones are recorded by name, the chain's key.  The
  * import goes cold instead when the names would not be the base's (the
  * folder they are relative to moved) or when the base skipped files (its
@@ -18,50 +20,113 @@
 
 #include <jansson.h>
 
-/* What the base recorded of one file: "size\tmtime". */
-struct old_file {
-    char *stamp;
-    bool seen;
+/* ---- this run's files, from the core's facts or the import's own list ---- */
+
+void
+import_source_rewind(struct import_source *s)
+{
+    s->next = 0;
+    if (s->facts)
+        axle_file_facts_rewind(s->facts);
+}
+
+bool
+import_source_next(struct import_source *s, const char **path, struct import_stamp *t)
+{
+    if (s->facts) {
+        const axle_file_fact *f = axle_file_facts_next(s->facts);
+        if (!f)
+            return false;
+        *path = f->path;
+        *t = (struct import_stamp){f->size, f->mtime_sec, f->mtime_nsec, true};
+        return true;
+    }
+    if (s->next >= s->list->n)
+        return false;
+    *path = s->list->paths[s->next];
+    *t = import_list_stamp(s->list, s->next++);
+    return true;
+}
+
+/* ---- the base's inputs.txt, a line at a time ---- */
+
+struct base_list {
+    FILE *f;
+    char *line;         /* "SIZE\tMTIME\tPATH", its newline cut */
+    size_t cap, len;
+    const char *path;   /* into line */
+    size_t stamp_len;   /* "SIZE\tMTIME" */
+    char *prev;         /* the path before, for the order check */
+    size_t prev_cap;
+    bool at_end;
 };
 
-/* Loads the base's inputs.txt: path -> "size\tmtime" into `files`, the
- * folder names are relative to into *base.  A reason, or NULL. */
+/* Opens the base's inputs.txt and reads its header: the folder names are
+ * relative to into *folder.  A reason, or NULL. */
 static const char *
-load_base_list(const char *jobdir, json_t *files, char **base)
+base_open(struct base_list *b, const char *jobdir, char **folder)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/inputs.txt", jobdir);
-    FILE *f = fopen(path, "r");
-    if (!f)
+    memset(b, 0, sizeof *b);
+    if (!(b->f = fopen(path, "r")))
         return "its inputs.txt cannot be read";
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    const char *why = NULL;
     static const char head[] = "(names are relative to ";
-    for (bool first = true; !why && (n = getline(&line, &cap, f)) > 0; first = false) {
-        if (line[n - 1] == '\n')
-            line[--n] = '\0';
-        if (first) {
-            char *at = strstr(line, head);
-            size_t len = at ? strlen(at + sizeof head - 1) : 0;
-            if (!at || len == 0 || at[sizeof head - 1 + len - 1] != ')')
-                why = "its inputs.txt has no header";
-            else
-                *base = strndup(at + sizeof head - 1, len - 1);
-            continue;
+    ssize_t n = getline(&b->line, &b->cap, b->f);
+    if (n > 0 && b->line[n - 1] == '\n')
+        b->line[--n] = '\0';
+    char *at = n > 0 ? strstr(b->line, head) : NULL;
+    size_t len = at ? strlen(at + sizeof head - 1) : 0;
+    if (!at || len == 0 || at[sizeof head - 1 + len - 1] != ')')
+        return "its inputs.txt has no header";
+    *folder = strndup(at + sizeof head - 1, len - 1);
+    return *folder ? NULL : "out of memory";
+}
+
+/* The next file of the base's list into b->path and its stamp; a reason
+ * when the list is damaged or out of order, else NULL (b->at_end at the
+ * end). */
+static const char *
+base_next(struct base_list *b)
+{
+    if (b->path) { /* the order check: each path after the one before */
+        size_t len = strlen(b->path) + 1;
+        if (len > b->prev_cap) {
+            char *grown = realloc(b->prev, len);
+            if (!grown)
+                return "out of memory";
+            b->prev = grown;
+            b->prev_cap = len;
         }
-        char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-        if (!t2) {
-            why = "its inputs.txt is damaged";
-            break;
-        }
-        *t2 = '\0';
-        json_object_set_new(files, t2 + 1, json_string(line));
+        memcpy(b->prev, b->path, len);
     }
-    free(line);
-    fclose(f);
-    return why;
+    ssize_t n = getline(&b->line, &b->cap, b->f);
+    if (n <= 0) {
+        b->at_end = true;
+        b->path = NULL;
+        return ferror(b->f) ? "its inputs.txt cannot be read" : NULL;
+    }
+    if (b->line[n - 1] == '\n')
+        b->line[--n] = '\0';
+    b->len = (size_t)n;
+    char *t1 = strchr(b->line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+    if (!t2)
+        return "its inputs.txt is damaged";
+    b->path = t2 + 1;
+    b->stamp_len = (size_t)(t2 - b->line);
+    if (b->prev && strcmp(b->prev, b->path) >= 0)
+        return "its inputs.txt is not sorted";
+    return NULL;
+}
+
+static void
+base_close(struct base_list *b)
+{
+    if (b->f)
+        fclose(b->f);
+    free(b->line);
+    free(b->prev);
+    memset(b, 0, sizeof *b);
 }
 
 /* The base's result number `key`, or -1. */
@@ -87,80 +152,115 @@ push(char ***v, size_t *n, const char *s)
     return (grown[(*n)++] = strdup(s)) ? 0 : -1;
 }
 
-/* The diff proper, base list in `old`. */
+/* A file new or changed since the base: read by the slices. */
 static int
-diff(axle_job *job, const struct import_list *l, json_t *old, struct import_chain *c)
+push_delta(struct import_chain *c, const char *path, struct import_stamp t)
 {
-    int64_t dropped_bytes = 0, dropped = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        json_t *was = json_object_get(old, l->paths[i]);
-        struct import_stamp t = import_list_stamp(l, i);
-        char stamp[64] = "-\t-";
-        if (t.ok)
-            snprintf(stamp, sizeof stamp, "%lld\t%lld.%09ld", t.size, t.sec, t.nsec);
-        bool same = was && strcmp(json_string_value(was), stamp) == 0;
-        if (was) {
-            if (!same) {
-                dropped++;
-                dropped_bytes += strtoll(json_string_value(was), NULL, 10);
+    struct import_list *d = &c->delta;
+    if (push(&d->paths, &d->n, path) < 0)
+        return -1;
+    struct import_stamp *grown = realloc(d->stamps, d->n * sizeof *grown);
+    if (!grown)
+        return -1;
+    d->stamps = grown;
+    d->stamps[d->n - 1] = t;
+    return 0;
+}
+
+/* One of the base's files is no longer read as it was: its row goes. */
+static void
+drop(struct import_chain *c, const struct base_list *b)
+{
+    c->images--;
+    c->bytes -= strtoll(b->line, NULL, 10); /* "-": 0 */
+}
+
+/* The diff proper, as a merge of two sorted lists (memory flat in the
+ * collection: two lines at a time): a path only in this run's list is
+ * added, one in both with another stamp changed, one only in the base's
+ * removed.  inputs.txt is written as it goes; a line the base has as it
+ * is now is copied.  A reason to go cold (the base's list damaged), -1
+ * out of memory, or 0. */
+static int
+merge(struct import_source *src, struct base_list *b, FILE *out, const char *folder,
+      struct import_chain *c, const char **why)
+{
+    const char *path = NULL;
+    struct import_stamp t;
+    bool have = import_source_next(src, &path, &t);
+    if ((*why = base_next(b)) != NULL)
+        return 0;
+    while (have || !b->at_end) {
+        int cmp = !have ? 1 : b->at_end ? -1 : strcmp(path, b->path);
+        if (cmp > 0) { /* only in the base's list: removed */
+            drop(c, b);
+            if (push(&c->removed, &c->nremoved, import_name_below(folder, b->path)) < 0)
+                return -1;
+        } else if (cmp == 0) {
+            char stamp[IMPORT_STAMP_TEXT];
+            size_t n = import_stamp_text(t, stamp);
+            if (n == b->stamp_len && memcmp(stamp, b->line, n) == 0) {
+                fwrite(b->line, 1, b->len, out); /* unchanged: as the base has it */
+                putc('\n', out);
+            } else {
+                drop(c, b);
+                c->changed++;
+                import_inputs_put(out, path, t);
+                if (push_delta(c, path, t) < 0)
+                    return -1;
             }
-            json_object_del(old, l->paths[i]);
+        } else { /* only in this run's: added */
+            c->added++;
+            import_inputs_put(out, path, t);
+            if (push_delta(c, path, t) < 0)
+                return -1;
         }
-        if (same)
-            continue;
-        c->added += !was;
-        c->changed += was != NULL;
-        if (push(&c->delta.paths, &c->delta.n, l->paths[i]) < 0)
-            return axle_error(job, AXLE_ENOMEM, "out of memory");
+        if (cmp >= 0 && (*why = base_next(b)) != NULL)
+            return 0;
+        if (cmp <= 0)
+            have = import_source_next(src, &path, &t);
     }
-    /* what is left of the old list is gone */
-    const char *path;
-    json_t *was;
-    size_t bl = strlen(l->base);
-    json_object_foreach(old, path, was) {
-        const char *name = bl && strncmp(path, l->base, bl) == 0 && path[bl] == '/'
-                               ? path + bl + 1 : path;
-        if (bl == 1 && l->base[0] == '/')
-            name = path + 1;
-        dropped++;
-        dropped_bytes += strtoll(json_string_value(was), NULL, 10);
-        if (push(&c->removed, &c->nremoved, name) < 0)
-            return axle_error(job, AXLE_ENOMEM, "out of memory");
-    }
-    c->images -= dropped;
-    c->bytes -= dropped_bytes;
-    return AXLE_OK;
+    return 0;
 }
 
 int
-import_chain_plan(axle_job *job, const struct import_list *l, struct import_chain *c)
+import_chain_plan(axle_job *job, struct import_source *src, const char *folder,
+                  struct import_chain *c)
 {
     memset(c, 0, sizeof *c);
     const char *base = axle_chain_base(job);
     if (!base)
         return AXLE_OK;
-    json_t *old = json_object();
-    char *folder = NULL;
-    const char *why = load_base_list(base, old, &folder);
+    struct base_list b;
+    char *was_folder = NULL;
+    const char *why = base_open(&b, base, &was_folder);
     axle_dataset *prev = why ? NULL : axle_chain_base_dataset(job, "default");
     c->images = base_result(base, "images");
     c->bytes = base_result(base, "bytes");
-    if (!why && (!folder || strcmp(folder, l->base) != 0))
+    if (!why && strcmp(was_folder, folder) != 0)
         why = "the folder the names are relative to is not the same";
     else if (!why && (!prev || !axle_dataset_key(prev)))
         why = "its dataset has no key column";
     else if (!why && (base_result(base, "skipped") != 0 || c->images < 0 || c->bytes < 0))
         why = "it skipped files (or its result is unreadable)";
+    free(was_folder);
     int rc = AXLE_OK;
-    if (!why) {
-        c->delta.base = strdup(l->base);
-        rc = c->delta.base ? diff(job, l, old, c) : axle_error(job, AXLE_ENOMEM, "oom");
+    FILE *out = NULL;
+    if (!why && !(c->delta.base = strdup(folder)))
+        rc = axle_error(job, AXLE_ENOMEM, "out of memory");
+    else if (!why && !(out = import_inputs_open(job, folder)))
+        rc = AXLE_EIO;
+    if (out) {
+        import_source_rewind(src);
+        if (merge(src, &b, out, folder, c, &why) < 0)
+            rc = axle_error(job, AXLE_ENOMEM, "out of memory");
+        int closed = import_inputs_close(job, out);
+        rc = rc == AXLE_OK && !why ? closed : rc;
     }
-    json_decref(old);
-    free(folder);
+    base_close(&b);
     if (why || rc != AXLE_OK) {
         import_chain_free(c);
-        return why ? axle_chain_cold(job, why) : rc;
+        return why && rc == AXLE_OK ? axle_chain_cold(job, why) : rc;
     }
     return AXLE_OK;
 }
@@ -186,7 +286,9 @@ import_chain_record(axle_job *job, axle_writer *out, const struct import_chain *
     /* beside inputs.txt, not an output: the core reads it for "why" */
     char path[4096];
     snprintf(path, sizeof path, "%s/delta.json", axle_job_dir(job));
-    FILE *f = rc == AXLE_OK && text ? fopen(path, "w") : NULL;
+    FILE *f = rc == AXLE_OK && text
+                  ? fopen(axle_prepare_again(job) ? "/dev/null" : path, "w") /* rank 0's */
+                  : NULL;
     if (rc == AXLE_OK && (!f || fputs(text, f) < 0))
         rc = axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
     if (f && fclose(f) != 0 && rc == AXLE_OK)

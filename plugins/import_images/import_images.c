@@ -1,9 +1,11 @@
 /* import_images.c - files, folders and globs to a dataset of images.
  *
- * prepare expands `files` into the sorted list of input files (the SDK's
- * axle_expand_paths_report, the expansion the core also hashes into the
- * job's identity), writes it to inputs.txt and passes it to the slices as
- * the prepare result.  What the walk could not list (an unreadable
+ * prepare takes the sorted list of input files with their size and time
+ * as the core found them for the job's identity (axle_file_facts_open),
+ * or, when the core has none to hand over, expands `files` itself (the
+ * SDK's axle_expand_paths_report, the expansion the core hashes) and stats
+ * each; writes it to inputs.txt and passes it to the slices as the
+ * prepare result.  What the walk could not list (an unreadable
  * folder, a FIFO named like a photo, a name that is not UTF-8) is listed
  * as skipped there.  Slicing: slice s of N takes a contiguous range of
  * the sorted list, the ranges cut at about equal bytes (import_list.c),
@@ -78,26 +80,48 @@ struct slice {
     unsigned long long rows, skipped, bytes;
 };
 
-int
-prepare(axle_job *job)
+/* This run's files as a sorted source: the core's facts when it handed
+ * them over (no second walk, no second stat), else the import's own
+ * expansion, each file stat'ed once.  *folder: the folder names are
+ * relative to (malloc'd).  AXLE_OK or an error with the job's message. */
+static int
+list_files(axle_job *job, struct import_source *src, struct import_list *l, char **folder)
 {
-    struct import_list l;
-    int rc = import_list_expand(job, &l);
-    if (rc != AXLE_OK)
-        return rc;
+    memset(l, 0, sizeof *l);
+    *src = (struct import_source){axle_file_facts_open(job, "files"), l, 0};
+    *folder = NULL;
+    size_t count = 0;
+    if (src->facts && (*folder = import_facts_folder(src->facts, &count)) != NULL)
+        return AXLE_OK;
+    if (src->facts) { /* damaged (an error), or none after all: walk */
+        int rc = axle_file_facts_close(src->facts);
+        src->facts = NULL;
+        if (rc != AXLE_OK)
+            return rc;
+    }
+    int rc = import_list_expand(job, l);
+    if (rc == AXLE_OK && import_list_stamp_all(l) != AXLE_OK)
+        rc = axle_error(job, AXLE_ENOMEM, "out of memory");
+    if (rc == AXLE_OK && !(*folder = strdup(l->base)))
+        rc = axle_error(job, AXLE_ENOMEM, "out of memory");
+    return rc;
+}
+
+/* What the slices read: the delta of a build on a base, else every file
+ * (then inputs.txt is written here), cut at equal bytes, as the prepare
+ * result. */
+static int
+hand_to_slices(axle_job *job, struct import_source *src, struct import_list *l,
+               const char *folder, struct import_chain *chain, bool chained)
+{
+    int rc = AXLE_OK;
+    if (!chained && src->facts)
+        rc = import_list_from_facts(job, src->facts, folder, l);
+    if (rc == AXLE_OK && !chained)
+        rc = import_list_save_text(job, l);
+    struct import_list *todo = chained ? &chain->delta : l;
     void *blob = NULL;
     size_t len = 0;
-    struct import_chain chain;
-    rc = import_list_stamp_all(&l) == AXLE_OK ? AXLE_OK
-                                              : axle_error(job, AXLE_ENOMEM, "out of memory");
-    if (rc == AXLE_OK)
-        rc = import_list_save_text(job, &l);
-    if (rc == AXLE_OK)
-        rc = import_chain_plan(job, &l, &chain);
-    bool chained = rc == AXLE_OK && axle_chain_base(job);
-    /* the slices read what is new or changed, or everything, cut at
-     * equal bytes */
-    struct import_list *todo = chained ? &chain.delta : &l;
     if (rc == AXLE_OK && import_list_balance(todo, (size_t)axle_slices(job)) != AXLE_OK)
         rc = axle_error(job, AXLE_ENOMEM, "out of memory");
     if (rc == AXLE_OK && import_list_encode(todo, &blob, &len) != AXLE_OK)
@@ -105,7 +129,27 @@ prepare(axle_job *job)
     if (rc == AXLE_OK)
         rc = axle_set_prepare_result(job, blob, len);
     free(blob);
+    return rc;
+}
+
+int
+prepare(axle_job *job)
+{
+    struct import_list l;
+    struct import_source src;
+    char *folder;
+    int rc = list_files(job, &src, &l, &folder);
+    struct import_chain chain = {0};
+    if (rc == AXLE_OK)
+        rc = import_chain_plan(job, &src, folder, &chain);
+    bool chained = rc == AXLE_OK && axle_chain_base(job);
+    if (rc == AXLE_OK)
+        rc = hand_to_slices(job, &src, &l, folder, &chain, chained);
+    /* facts damaged on the way: nothing built from them may stand */
+    int closed = axle_file_facts_close(src.facts);
+    rc = rc == AXLE_OK ? closed : rc;
     import_list_free(&l);
+    free(folder);
     if (rc == AXLE_OK &&
         !(out = axle_writer_new(job, "default", NULL,
                                 chained ? axle_chain_base_dataset(job, "default") : NULL)))
@@ -119,8 +163,7 @@ prepare(axle_job *job)
         rc = axle_writer_key(out, "filename");
     if (rc == AXLE_OK && chained)
         rc = import_chain_record(job, out, &chain);
-    if (chained)
-        import_chain_free(&chain);
+    import_chain_free(&chain);
     return rc;
 }
 

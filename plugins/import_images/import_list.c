@@ -128,17 +128,22 @@ import_list_expand(axle_job *job, struct import_list *l)
 }
 
 const char *
-import_list_relname(const struct import_list *l, size_t i)
+import_name_below(const char *folder, const char *p)
 {
-    const char *p = l->paths[i];
-    size_t bl = strlen(l->base);
+    size_t bl = strlen(folder);
     if (bl == 0)
         return p;
-    if (strncmp(p, l->base, bl) == 0 && p[bl] == '/')
+    if (strncmp(p, folder, bl) == 0 && p[bl] == '/')
         return p + bl + 1;
-    if (bl == 1 && l->base[0] == '/' && p[0] == '/')
+    if (bl == 1 && folder[0] == '/' && p[0] == '/')
         return p + 1;
     return p;
+}
+
+const char *
+import_list_relname(const struct import_list *l, size_t i)
+{
+    return import_name_below(l->base, l->paths[i]);
 }
 
 static struct import_stamp
@@ -185,24 +190,148 @@ import_list_stamp_all(struct import_list *l)
     return AXLE_OK;
 }
 
-int
-import_list_save_text(axle_job *job, const struct import_list *l)
+/* `v` in decimal at `out`, zero-padded to `width` digits; the end.  By
+ * hand: printf's cost showed at 100,000 lines a run. */
+static char *
+put_decimal(char *out, long long v, int width)
+{
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (n < width)
+        digits[n++] = '0';
+    if (v < 0)
+        *out++ = '-';
+    while (n)
+        *out++ = digits[--n];
+    return out;
+}
+
+size_t
+import_stamp_text(struct import_stamp t, char out[IMPORT_STAMP_TEXT])
+{
+    char *end = out;
+    if (!t.ok) {
+        memcpy(out, "-\t-", 4);
+        end = out + 3;
+    } else {
+        end = put_decimal(end, t.size, 0);
+        *end++ = '\t';
+        end = put_decimal(end, t.sec, 0);
+        *end++ = '.';
+        end = put_decimal(end, t.nsec, 9);
+    }
+    *end = '\0';
+    return (size_t)(end - out);
+}
+
+FILE *
+import_inputs_open(axle_job *job, const char *folder)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/inputs.txt", axle_job_dir(job));
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
-    fprintf(f, "# size\tmtime\tpath (names are relative to %s)\n", l->base);
-    for (size_t i = 0; i < l->n; i++) {
-        struct import_stamp t = import_list_stamp(l, i);
-        if (!t.ok)
-            fprintf(f, "-\t-\t%s\n", l->paths[i]);
-        else
-            fprintf(f, "%lld\t%lld.%09ld\t%s\n", t.size, t.sec, t.nsec, l->paths[i]);
+    /* a worker rank's prepare again (--mpi) writes nothing: rank 0's
+     * inputs.txt is the one that agrees with the identity */
+    FILE *f = fopen(axle_prepare_again(job) ? "/dev/null" : path, "w");
+    if (!f) {
+        axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
+        return NULL;
     }
-    if (fclose(f) != 0)
-        return axle_error(job, AXLE_EIO, "%s: %s", path, strerror(errno));
+    setvbuf(f, NULL, _IOFBF, 1 << 20);
+    fprintf(f, "# size\tmtime\tpath (names are relative to %s)\n", folder);
+    return f;
+}
+
+void
+import_inputs_put(FILE *f, const char *path, struct import_stamp t)
+{
+    char stamp[IMPORT_STAMP_TEXT];
+    size_t n = import_stamp_text(t, stamp);
+    stamp[n++] = '\t';
+    fwrite(stamp, 1, n, f);
+    fputs(path, f);
+    putc('\n', f);
+}
+
+int
+import_inputs_close(axle_job *job, FILE *f)
+{
+    bool failed = ferror(f) != 0;
+    if (fclose(f) != 0 || failed)
+        return axle_error(job, AXLE_EIO, "%s/inputs.txt: %s", axle_job_dir(job),
+                          strerror(errno ? errno : EIO));
+    return AXLE_OK;
+}
+
+int
+import_list_save_text(axle_job *job, const struct import_list *l)
+{
+    FILE *f = import_inputs_open(job, l->base);
+    if (!f)
+        return AXLE_EIO;
+    for (size_t i = 0; i < l->n; i++)
+        import_inputs_put(f, l->paths[i], import_list_stamp(l, i));
+    return import_inputs_close(job, f);
+}
+
+/* ---- from the core's facts (axle_file_facts_open) ---- */
+
+char *
+import_facts_folder(axle_file_facts *facts, size_t *count)
+{
+    axle_file_facts_rewind(facts);
+    char *first = NULL;
+    size_t len = 0, n = 0;
+    for (const axle_file_fact *f; (f = axle_file_facts_next(facts)) != NULL; n++) {
+        if (!first) {
+            if (!(first = strdup(f->path)))
+                return NULL;
+            len = dir_len(first);
+            continue;
+        }
+        while (len > 0 && !holds(first, len, f->path))
+            len = parent_len(first, len);
+    }
+    *count = n;
+    if (!first)
+        return NULL;
+    first[len] = '\0';
+    return first;
+}
+
+int
+import_list_from_facts(axle_job *job, axle_file_facts *facts, const char *folder,
+                       struct import_list *l)
+{
+    memset(l, 0, sizeof *l);
+    size_t cap = 0;
+    bool oom = !(l->base = strdup(folder));
+    axle_file_facts_rewind(facts);
+    for (const axle_file_fact *f; !oom && (f = axle_file_facts_next(facts)) != NULL;) {
+        if (l->n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            char **paths = realloc(l->paths, cap * sizeof *paths);
+            if (paths)
+                l->paths = paths;
+            struct import_stamp *stamps = realloc(l->stamps, cap * sizeof *stamps);
+            if (stamps)
+                l->stamps = stamps;
+            if ((oom = !paths || !stamps))
+                break;
+        }
+        if ((oom = !(l->paths[l->n] = strdup(f->path))))
+            break;
+        l->stamps[l->n++] = (struct import_stamp){f->size, f->mtime_sec, f->mtime_nsec,
+                                                  true};
+    }
+    if (oom) {
+        import_list_free(l);
+        return axle_error(job, AXLE_ENOMEM, "out of memory");
+    }
     return AXLE_OK;
 }
 

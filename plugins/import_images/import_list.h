@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "axle/axle.h"
 
@@ -52,10 +53,37 @@ char *import_list_common_folder(char **paths, size_t n);
 
 /* The name a file gets in the dataset: its path below l->base. */
 const char *import_list_relname(const struct import_list *l, size_t i);
+/* The same for any path below `folder`. */
+const char *import_name_below(const char *folder, const char *path);
 
 /* Writes "size<TAB>mtime<TAB>path" per file to JOBDIR/inputs.txt, so a
  * user can see what was read (the core hashes the same facts). */
 int import_list_save_text(axle_job *job, const struct import_list *l);
+
+/* inputs.txt line by line (import_chain.c writes it as it merges):
+ * open writes the header (NULL with the job's message set on failure),
+ * put one file, close says whether it all got written. */
+FILE *import_inputs_open(axle_job *job, const char *folder);
+void import_inputs_put(FILE *f, const char *path, struct import_stamp t);
+int import_inputs_close(axle_job *job, FILE *f);
+
+/* A stamp as inputs.txt has it: "SIZE\tSEC.NSEC" (nine digits), "-\t-"
+ * for a file that could not be stat'ed; its length. */
+#define IMPORT_STAMP_TEXT 64
+size_t import_stamp_text(struct import_stamp t, char out[IMPORT_STAMP_TEXT]);
+
+/* ---- from the core's file facts (axle_file_facts_open) ---- */
+
+/* One pass over the facts: the deepest folder holding every file
+ * (malloc'd), and their count; NULL when there is none, the facts are
+ * damaged (axle_file_facts_close says) or out of memory. */
+char *import_facts_folder(axle_file_facts *facts, size_t *count);
+
+/* The whole list with its stamps, names relative to `folder`, from the
+ * facts (a cold build needs every file).  AXLE_OK or AXLE_ENOMEM; damage
+ * is for axle_file_facts_close to say. */
+int import_list_from_facts(axle_job *job, axle_file_facts *facts, const char *folder,
+                           struct import_list *l);
 
 /* The list as bytes for the prepare result (base, the skipped count in
  * decimal, then each path, each NUL-terminated), and back.  Parsing keeps pointers into a copy. */

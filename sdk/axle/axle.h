@@ -1353,6 +1353,40 @@ int axle_cursor_image_exif(const axle_cursor *c, void **exif, size_t *len, char 
  * NULL for a null cell; an error (set as the job's message) otherwise. */
 int axle_rows_image_exif(axle_rows *r, int col, void **exif, size_t *len);
 
+/* ---- the core's file facts: an import without a second walk (issue 11
+ * item 7: diff) ---------------------------------------------------------- */
+
+/* One input file as the core found it for the job's identity: the path as
+ * the expansion gives it (axle_expand_paths_report), its size and
+ * modification time.  Valid until the next axle_file_facts_next. */
+typedef struct axle_file_fact {
+    const char *path;
+    int64_t size;
+    int64_t mtime_sec;
+    long mtime_nsec;
+} axle_file_fact;
+
+typedef struct axle_file_facts axle_file_facts;
+
+/* In prepare: the files of path option `option` exactly as `axle run`
+ * listed and stat'ed them for this job's identity in this run, sorted
+ * bytewise, each once, so a method need not walk and stat the collection a
+ * second time.  They are facts of that moment: a file changed since
+ * changes the next run's identity, and a reference to it is refused by
+ * readers (AXLE_ESTALE).  NULL when the core has none to hand over: the
+ * expansion left entries out (an unreadable folder, a FIFO) or failed, a
+ * worker rank under --mpi, a job not started by `axle run`, or out of
+ * memory; then expand (axle_expand_paths_report) and stat as before. */
+axle_file_facts *axle_file_facts_open(axle_job *job, const char *option);
+/* The next file, or NULL at the end or when the list is damaged (then
+ * axle_file_facts_close says so). */
+const axle_file_fact *axle_file_facts_next(axle_file_facts *f);
+/* Back to the first file, for a second pass. */
+void axle_file_facts_rewind(axle_file_facts *f);
+/* Ends the reading: AXLE_OK, or AXLE_EFORMAT (the job's message set) when
+ * the list was damaged or out of order.  NULL is fine. */
+int axle_file_facts_close(axle_file_facts *f);
+
 #ifdef __cplusplus
 }
 #endif

@@ -704,8 +704,8 @@ test_expand_each_streams_the_sorted_list(void **state)
     listed(one, 1, want, sizeof want);
     struct streamed s = {.in_order = true};
     char err[512];
-    assert_int_equal(axle_internal_expand_each(one, 1, true, take_streamed, &s, err,
-                                               sizeof err), AXLE_OK);
+    assert_int_equal(axle_internal_expand_each(one, 1, true, take_streamed, &s, NULL,
+                                               err, sizeof err), AXLE_OK);
     assert_string_equal(s.text, want);
     assert_true(s.in_order);
     assert_int_equal(s.n, sizeof names / sizeof *names);
@@ -716,15 +716,15 @@ test_expand_each_streams_the_sorted_list(void **state)
     const char *two[] = {sub, base};
     listed(two, 2, want, sizeof want);
     struct streamed s2 = {.in_order = true};
-    assert_int_equal(axle_internal_expand_each(two, 2, true, take_streamed, &s2, err,
-                                               sizeof err), AXLE_OK);
+    assert_int_equal(axle_internal_expand_each(two, 2, true, take_streamed, &s2, NULL,
+                                               err, sizeof err), AXLE_OK);
     assert_string_equal(s2.text, want);
     assert_true(s2.in_order);
 
     /* the callback's error stops the walk and is returned */
     struct streamed s3 = {.in_order = true, .stop_at = 3};
-    assert_int_equal(axle_internal_expand_each(one, 1, true, take_streamed, &s3, err,
-                                               sizeof err), AXLE_EIO);
+    assert_int_equal(axle_internal_expand_each(one, 1, true, take_streamed, &s3, NULL,
+                                               err, sizeof err), AXLE_EIO);
     assert_int_equal(s3.n, 3);
 
     /* and a folder that is not there is the same error as for the list */
@@ -732,9 +732,48 @@ test_expand_each_streams_the_sorted_list(void **state)
     snprintf(gone, sizeof gone, "%s/nope", base);
     const char *missing[] = {gone};
     struct streamed s4 = {.in_order = true};
-    assert_int_equal(axle_internal_expand_each(missing, 1, true, take_streamed, &s4, err,
-                                               sizeof err), AXLE_EIO);
+    assert_int_equal(axle_internal_expand_each(missing, 1, true, take_streamed, &s4, NULL,
+                                               err, sizeof err), AXLE_EIO);
     assert_non_null(strstr(err, "No such file or directory"));
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* What the expansion left out is counted, streamed or listed: the core
+ * hands its list over to the import only when that is none. */
+static void
+test_expand_each_counts_what_it_left_out(void **state)
+{
+    (void)state;
+    char base[300], path[400];
+    snprintf(base, sizeof base, "%s-left", root);
+    assert_int_equal(mkdir(base, 0755), 0);
+    touch_in(base, "a.jpg");
+    touch_in(base, "sub/b.jpg");
+    const char *one[] = {base};
+    struct streamed s = {.in_order = true};
+    char err[512];
+    size_t left = 99;
+    assert_int_equal(axle_internal_expand_each(one, 1, true, take_streamed, &s, &left,
+                                               err, sizeof err), AXLE_OK);
+    assert_int_equal(left, 0);
+    snprintf(path, sizeof path, "%s/sub/p.jpg", base);
+    assert_int_equal(mkfifo(path, 0644), 0);
+    struct streamed s2 = {.in_order = true};
+    assert_int_equal(axle_internal_expand_each(one, 1, true, take_streamed, &s2, &left,
+                                               err, sizeof err), AXLE_OK);
+    assert_int_equal(left, 1);
+    assert_int_equal(s2.n, 2);
+    char sub[320];
+    snprintf(sub, sizeof sub, "%s/sub", base);
+    const char *two[] = {sub, base}; /* listed, sorted: the FIFO once */
+    struct streamed s3 = {.in_order = true};
+    left = 99;
+    assert_int_equal(axle_internal_expand_each(two, 2, true, take_streamed, &s3, &left,
+                                               err, sizeof err), AXLE_OK);
+    assert_int_equal(left, 1);
+    assert_int_equal(s3.n, 2);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
     assert_int_equal(system(cmd), 0);
@@ -758,6 +797,7 @@ main(void)
         cmocka_unit_test(test_export_names_template),
         cmocka_unit_test(test_export_template_check),
         cmocka_unit_test(test_expand_each_streams_the_sorted_list),
+        cmocka_unit_test(test_expand_each_counts_what_it_left_out),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
