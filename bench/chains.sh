@@ -29,36 +29,7 @@ done
 use_build "$build"
 
 add=$(( (images + 99) / 100 ))
-corpus=$BENCH_DIR/.corpus-$photo
-"$PY" "$BENCH_DIR/make_corpus.py" --out "$corpus" --count $((images + add + 1)) \
-    --webp-count 0 --size "$photo" >&2
-work=$(mktemp -d "${TMPDIR:-/tmp}/axle-chains.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-mapfile -t all < <(ls "$corpus/jpeg" | sort)
-mkdir "$work/in"
-for f in "${all[@]:0:$images}"; do cp "$corpus/jpeg/$f" "$work/in/"; done
-
-w=${size%x*} h=${size#*x}
-cat > "$work/p.yaml" <<YAML
-params:
-  wd: wd
-jobs:
-  import:
-    method: import_images
-    options: {files: "$work/in"}
-  thumbs:
-    method: thumbnailer
-    datasets: {source: import}
-    options: {size: [$w, $h]}
-  export:
-    method: export_images
-    datasets: {source: thumbs}
-    options: {column: thumb, format: jpeg, quality: 85}
-  shapes:
-    method: shapehist
-    datasets: {source: import}
-workdir: "$work/\${wd}"
-YAML
+chain_workdir chains "$photo" $((images + add + 1)) "$images" "$size"
 
 # run NAME [wd=...]: one run, its CPU seconds into $cpu
 run() {

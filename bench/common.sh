@@ -59,3 +59,43 @@ cc_build() {
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# chain_workdir NAME PHOTO COUNT IMAGES SIZE: the incremental benchmarks'
+# setup (chains.sh, compaction.sh): COUNT photos of PHOTO (WxH) made by
+# make_corpus.py into $corpus, a temporary $work (removed on exit) whose
+# in/ holds the first IMAGES of them, $all the corpus's names in order,
+# and $work/p.yaml: thumbnails.yaml's four steps into SIZE (WxH) with the
+# thumbnailer's default store, the workdir a param `wd`.
+chain_workdir() {
+    local name=$1 photo=$2 count=$3 images=$4 size=$5 f
+    corpus=$BENCH_DIR/.corpus-$photo
+    "$PY" "$BENCH_DIR/make_corpus.py" --out "$corpus" --count "$count" \
+        --webp-count 0 --size "$photo" >&2
+    work=$(mktemp -d "${TMPDIR:-/tmp}/axle-$name.XXXXXX")
+    # shellcheck disable=SC2064
+    trap "rm -rf '$work'" EXIT
+    mapfile -t all < <(ls "$corpus/jpeg" | sort)
+    mkdir "$work/in"
+    for f in "${all[@]:0:$images}"; do cp "$corpus/jpeg/$f" "$work/in/"; done
+    local w=${size%x*} h=${size#*x}
+    cat > "$work/p.yaml" <<YAML
+params:
+  wd: wd
+jobs:
+  import:
+    method: import_images
+    options: {files: "$work/in"}
+  thumbs:
+    method: thumbnailer
+    datasets: {source: import}
+    options: {size: [$w, $h]}
+  export:
+    method: export_images
+    datasets: {source: thumbs}
+    options: {column: thumb, format: jpeg, quality: 85}
+  shapes:
+    method: shapehist
+    datasets: {source: import}
+workdir: "$work/\${wd}"
+YAML
+}
