@@ -69,3 +69,5 @@ lib_libaxle_la_SOURCES += lib/image/image_resize_stream.c lib/image/image_jpeg_p
 # part `lazy`): their function tables and the names mapped onto them.
 lib_libaxle_la_SOURCES += lib/image/codec_load.h lib/image/codec_names.h \
 	lib/image/codec_load.c
+# bench/startup.sh: axle --version at start-up (issue 11 item 7, lazy).
+EXTRA_DIST += bench/startup.sh
