@@ -1,9 +1,12 @@
 /* codec_load.c - libheif and libjxl dlopen()ed by their SONAME (configure
- * found it: AXLE_HEIF_SONAME, AXLE_JXL_SONAME in config.h) the first time
- * an image needs one, their functions resolved into codec_load.h's
- * tables.  Once per process (pthread_once): a failure is remembered and
- * given to every later image rather than retried. */
+ * found it: AXLE_HEIF_SONAME, AXLE_JXL_SONAME in config.h; tests/fuzz/run.sh
+ * defines them itself) the first time an image needs one, their functions
+ * resolved into codec_load.h's tables.  Once per process (pthread_once): a
+ * failure is remembered and given to every later image rather than
+ * retried. */
+#ifdef HAVE_CONFIG_H
 #include "config.h"
+#endif
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -12,6 +15,13 @@
 
 #include "codec_load.h"
 #include "image_internal.h"
+
+#if defined AXLE_HAVE_HEIF && !defined AXLE_HEIF_SONAME
+#error "AXLE_HEIF_SONAME (configure's) is not defined: libheif's SONAME, e.g. from objdump -p"
+#endif
+#if defined AXLE_HAVE_JXL && !defined AXLE_JXL_SONAME
+#error "AXLE_JXL_SONAME (configure's) is not defined: libjxl's SONAME, e.g. from objdump -p"
+#endif
 
 #if defined AXLE_HAVE_HEIF || defined AXLE_HAVE_JXL
 /* One library's loading: its outcome, kept for the process. */
@@ -22,8 +32,7 @@ struct lazy_lib {
     char why[400];
 };
 
-/* dlopen the library; true when it and every function asked for is
- * there, else why says which and the loader's reason. */
+/* dlopen the library: its handle, or NULL with the loader's reason in why. */
 static void *
 open_lib(struct lazy_lib *lib)
 {
