@@ -317,10 +317,10 @@ static int
 decode_jxl(const axle_image *img, const struct img_decode_req *req, axle_pixels *out,
            char *err, size_t errlen)
 {
-    /* The input is left open: libjxl then says a cut file needs more
-     * input (truncated) instead of failing it as damaged. */
     if (!img_jxl_load(err, errlen))
         return AXLE_EUNSUPPORTED;
+    /* The input is left open: libjxl then says a cut file needs more
+     * input (truncated) instead of failing it as damaged. */
     int events = JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE;
     if (req->want_w || req->want_h)
         events |= JXL_DEC_FRAME_PROGRESSION;
