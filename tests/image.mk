@@ -171,3 +171,12 @@ tests_unit_test_image_rows_SOURCES = tests/unit/test_image_rows.c \
 	lib/image/image_resize.c lib/image/image_resize_weights.c lib/image/image_jpeg_planes.c
 tests_unit_test_image_rows_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/lib/image
 tests_unit_test_image_rows_LDADD = $(TEST_LIBS) -lm
+# libheif and libjxl loaded on first use (issue 11 item 7, part `lazy`):
+# not mapped by a run that reads none; a library that cannot be loaded
+# fails its images by name (tests/dlopen_shim.c refuses the dlopen).
+check_LTLIBRARIES += tests/dlopen_shim.la
+tests_dlopen_shim_la_SOURCES = tests/dlopen_shim.c
+tests_dlopen_shim_la_CFLAGS = $(WARN_CFLAGS)
+tests_dlopen_shim_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_dlopen_shim_la_LIBADD = -ldl
+IMAGE_SHELL_TESTS += tests/image/lazy_codecs.sh

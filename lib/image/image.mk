@@ -65,3 +65,9 @@ lib_libaxle_la_SOURCES += lib/image/image_exif_head.c
 # Decode to resize, fused (issue 12 part `planes`): the resize fed row by
 # row from the JPEG decoder.
 lib_libaxle_la_SOURCES += lib/image/image_resize_stream.c lib/image/image_jpeg_planes.c
+# libheif and libjxl loaded on first use, not linked (issue 11 item 7,
+# part `lazy`): their function tables and the names mapped onto them.
+lib_libaxle_la_SOURCES += lib/image/codec_load.h lib/image/codec_names.h \
+	lib/image/codec_load.c
+# bench/startup.sh: axle --version at start-up (issue 11 item 7, lazy).
+EXTRA_DIST += bench/startup.sh

@@ -19,13 +19,13 @@
 #include <tiffio.h>
 #endif
 #ifdef AXLE_HAVE_HEIF
-#include <libheif/heif.h>
+#include <libheif/heif_version.h>
 #endif
 #ifdef AXLE_HAVE_RAW
 #include <libraw/libraw.h>
 #endif
 #ifdef AXLE_HAVE_JXL
-#include <jxl/decode.h>
+#include <jxl/version.h>
 #endif
 
 static const struct img_codec *const table[] = {
@@ -125,6 +125,11 @@ img_copy_rows(axle_pixels *out, const uint8_t *src, size_t src_stride)
         memcpy(out->data + (size_t)y * out->stride, src + (size_t)y * src_stride, row);
 }
 
+/* libheif and libjxl are loaded on first use (codec_load.h), and every
+ * run's job identities ask for these versions: theirs are the headers'
+ * libaxle was built against (what the library itself reports, as long
+ * as the one installed is the one built against), so that asking loads
+ * nothing.  JPEG XL's number is written as JxlDecoderVersion writes it. */
 void
 axle_internal_codec_versions(json_t *v)
 {
@@ -139,13 +144,15 @@ axle_internal_codec_versions(json_t *v)
     json_object_set_new(v, "libtiff", json_integer(TIFFLIB_VERSION));
 #endif
 #ifdef AXLE_HAVE_HEIF
-    json_object_set_new(v, "libheif", json_string(heif_get_version()));
+    json_object_set_new(v, "libheif", json_string(LIBHEIF_VERSION));
 #endif
 #ifdef AXLE_HAVE_RAW
     json_object_set_new(v, "libraw", json_string(libraw_version()));
 #endif
 #ifdef AXLE_HAVE_JXL
-    json_object_set_new(v, "libjxl", json_integer((json_int_t)JxlDecoderVersion()));
+    json_object_set_new(v, "libjxl", json_integer(
+                              (json_int_t)JPEGXL_MAJOR_VERSION * 1000000 +
+                              JPEGXL_MINOR_VERSION * 1000 + JPEGXL_PATCH_VERSION));
 #endif
     (void)v;
 }

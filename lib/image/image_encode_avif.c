@@ -17,9 +17,13 @@
 #ifdef AXLE_HAVE_HEIF
 #include <libheif/heif.h>
 
+#include "codec_names.h"
+
 bool
 img_avif_can_encode(char *err, size_t errlen)
 {
+    if (!img_heif_load(err, errlen))
+        return false;
     if (heif_have_encoder_for_format(heif_compression_AV1))
         return true;
     img_fail(err, errlen, AXLE_EUNSUPPORTED,

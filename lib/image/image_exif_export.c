@@ -25,6 +25,8 @@
 
 #ifdef AXLE_HAVE_HEIF
 #include <libheif/heif.h>
+
+#include "codec_names.h"
 #endif
 
 #include "image_internal.h"
@@ -220,6 +222,11 @@ find_exif(const axle_image *img, size_t *len)
 static uint8_t *
 heif_exif(const axle_image *img, size_t *len)
 {
+    /* No libheif, no EXIF: the photo's decode, which comes first, has
+     * already failed naming the library. */
+    char why[8];
+    if (!img_heif_load(why, sizeof why))
+        return NULL;
     struct heif_context *ctx = heif_context_alloc();
     struct heif_image_handle *h = NULL;
     uint8_t *item = NULL, *tiff = NULL;

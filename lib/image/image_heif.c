@@ -17,6 +17,7 @@
 
 #include <libheif/heif.h>
 
+#include "codec_names.h"
 #include "image_deep.h"
 #include "image_internal.h"
 
@@ -274,6 +275,8 @@ probe_heif(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
     int rc = find_meta(p, len, file_size, &meta_end, &codec, need, err, errlen);
     if (rc != AXLE_OK)
         return rc;
+    if (!img_heif_load(err, errlen))
+        return AXLE_EUNSUPPORTED;
     const char *label = codec == AXLE_CODEC_AVIF ? "AVIF" : "HEIF";
     uint64_t total = file_size == IMG_SIZE_UNKNOWN ? len : file_size;
     struct prefix_reader r = {p, meta_end, 0, 0, total};
@@ -390,6 +393,10 @@ open_for_decode(const axle_image *img, const struct img_decode_req *req,
                 struct heif_context **ctx, struct heif_image_handle **handle, char *err,
                 size_t errlen)
 {
+    *ctx = NULL;
+    *handle = NULL;
+    if (!img_heif_load(err, errlen))
+        return AXLE_EUNSUPPORTED;
     const char *label = img->codec == AXLE_CODEC_AVIF ? "AVIF" : "HEIF";
     struct heif_error e = open_primary(img->data, img->size, ctx, handle);
     if (e.code != heif_error_Ok)
@@ -505,6 +512,9 @@ img_heif_colour(const uint8_t *p, size_t n, uint8_t **icc, size_t *len,
     struct heif_context *ctx;
     struct heif_image_handle *handle;
     int rc = AXLE_OK;
+    char why[8];
+    if (!img_heif_load(why, sizeof why))
+        return AXLE_OK; /* as a file libheif cannot parse: the decoder says why */
     if (open_primary(p, n, &ctx, &handle).code != heif_error_Ok) {
         close_primary(ctx, handle);
         return AXLE_OK;

@@ -16,6 +16,7 @@
 
 #include <jxl/decode.h>
 
+#include "codec_names.h"
 #include "image_deep.h"
 #include "image_internal.h"
 
@@ -61,6 +62,8 @@ static int
 probe_jxl(const uint8_t *p, size_t len, uint64_t file_size, size_t *need, axle_image *out,
           char *err, size_t errlen)
 {
+    if (!img_jxl_load(err, errlen))
+        return AXLE_EUNSUPPORTED;
     bool whole = file_size == IMG_SIZE_UNKNOWN || file_size <= len;
     JxlDecoder *dec = start(p, len, whole, JXL_DEC_BASIC_INFO);
     if (!dec)
@@ -91,6 +94,9 @@ probe_jxl(const uint8_t *p, size_t len, uint64_t file_size, size_t *need, axle_i
 int
 img_jxl_icc(const uint8_t *p, size_t n, uint8_t **icc, size_t *len, char *err, size_t errlen)
 {
+    char why[8];
+    if (!img_jxl_load(why, sizeof why))
+        return AXLE_OK; /* as a header that cannot be read: the decoder says why */
     JxlDecoder *dec = start(p, n, true, JXL_DEC_BASIC_INFO | JXL_DEC_COLOR_ENCODING);
     if (!dec)
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory reading a JPEG XL profile");
@@ -311,6 +317,8 @@ static int
 decode_jxl(const axle_image *img, const struct img_decode_req *req, axle_pixels *out,
            char *err, size_t errlen)
 {
+    if (!img_jxl_load(err, errlen))
+        return AXLE_EUNSUPPORTED;
     /* The input is left open: libjxl then says a cut file needs more
      * input (truncated) instead of failing it as damaged. */
     int events = JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE;
@@ -332,6 +340,8 @@ int
 img_jxl_decode_deep(const axle_image *img, const struct img_decode_req *req, img_deep *out,
                     char *err, size_t errlen)
 {
+    if (!img_jxl_load(err, errlen))
+        return AXLE_EUNSUPPORTED;
     JxlDecoder *dec = start(img->data, img->size, false, JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE);
     if (!dec)
         return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG XL decoder");

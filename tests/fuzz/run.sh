@@ -50,6 +50,16 @@ for codec in libpng:AXLE_HAVE_PNG libgif:AXLE_HAVE_GIF libtiff-4:AXLE_HAVE_TIFF 
     fi
 done
 cflags="$cflags $(pkg-config --cflags $pkgs)"
+# libheif and libjxl are dlopen()ed by libaxle (lib/image/codec_load.c) by
+# the SONAME configure finds; here the one of the library pkg-config names.
+soname_of() {  # soname_of MODULE LIB: LIB's SONAME, from its .so in MODULE's libdir
+    objdump -p "$(pkg-config --variable=libdir "$1")/$2.so" 2>/dev/null |
+        sed -n 's/^ *SONAME *//p'
+}
+case "$cflags" in *-DAXLE_HAVE_HEIF*)
+    cflags="$cflags -DAXLE_HEIF_SONAME=\"$(soname_of libheif libheif)\"" ;; esac
+case "$cflags" in *-DAXLE_HAVE_JXL*)
+    cflags="$cflags -DAXLE_JXL_SONAME=\"$(soname_of libjxl libjxl)\"" ;; esac
 libs="$(pkg-config --libs $pkgs) -ldl -lm"
 
 # The objects of libaxle and of the core, rebuilt when their source or any

@@ -1,0 +1,76 @@
+/* codec_names.h - libheif's and libjxl's function names as the entries of
+ * codec_load.h's tables, so lib/image calls the library loaded on first
+ * use under the names its documentation uses.  Include after the
+ * library's own header; never in codec_load.c, which fills the tables. */
+#ifndef AXLE_CODEC_NAMES_H
+#define AXLE_CODEC_NAMES_H
+
+#include "codec_load.h"
+
+#ifdef AXLE_HAVE_HEIF
+#define heif_context_add_XMP_metadata (img_heif_api.heif_context_add_XMP_metadata)
+#define heif_context_add_exif_metadata (img_heif_api.heif_context_add_exif_metadata)
+#define heif_context_alloc (img_heif_api.heif_context_alloc)
+#define heif_context_encode_image (img_heif_api.heif_context_encode_image)
+#define heif_context_free (img_heif_api.heif_context_free)
+#define heif_context_get_encoder_for_format (img_heif_api.heif_context_get_encoder_for_format)
+#define heif_context_get_primary_image_handle (img_heif_api.heif_context_get_primary_image_handle)
+#define heif_context_read_from_memory_without_copy (img_heif_api.heif_context_read_from_memory_without_copy)
+#define heif_context_read_from_reader (img_heif_api.heif_context_read_from_reader)
+#define heif_context_set_max_decoding_threads (img_heif_api.heif_context_set_max_decoding_threads)
+#define heif_context_write (img_heif_api.heif_context_write)
+#define heif_decode_image (img_heif_api.heif_decode_image)
+#define heif_decoding_options_alloc (img_heif_api.heif_decoding_options_alloc)
+#define heif_decoding_options_free (img_heif_api.heif_decoding_options_free)
+#define heif_encoder_release (img_heif_api.heif_encoder_release)
+#define heif_encoder_set_lossy_quality (img_heif_api.heif_encoder_set_lossy_quality)
+#define heif_encoder_set_parameter_integer (img_heif_api.heif_encoder_set_parameter_integer)
+#define heif_encoder_set_parameter_string (img_heif_api.heif_encoder_set_parameter_string)
+#define heif_encoding_options_alloc (img_heif_api.heif_encoding_options_alloc)
+#define heif_encoding_options_free (img_heif_api.heif_encoding_options_free)
+#define heif_get_version (img_heif_api.heif_get_version)
+#define heif_have_encoder_for_format (img_heif_api.heif_have_encoder_for_format)
+#define heif_image_add_plane (img_heif_api.heif_image_add_plane)
+#define heif_image_create (img_heif_api.heif_image_create)
+#define heif_image_get_bits_per_pixel_range (img_heif_api.heif_image_get_bits_per_pixel_range)
+#define heif_image_get_height (img_heif_api.heif_image_get_height)
+#define heif_image_get_plane (img_heif_api.heif_image_get_plane)
+#define heif_image_get_plane_readonly (img_heif_api.heif_image_get_plane_readonly)
+#define heif_image_get_width (img_heif_api.heif_image_get_width)
+#define heif_image_handle_get_height (img_heif_api.heif_image_handle_get_height)
+#define heif_image_handle_get_list_of_metadata_block_IDs (img_heif_api.heif_image_handle_get_list_of_metadata_block_IDs)
+#define heif_image_handle_get_list_of_thumbnail_IDs (img_heif_api.heif_image_handle_get_list_of_thumbnail_IDs)
+#define heif_image_handle_get_luma_bits_per_pixel (img_heif_api.heif_image_handle_get_luma_bits_per_pixel)
+#define heif_image_handle_get_metadata (img_heif_api.heif_image_handle_get_metadata)
+#define heif_image_handle_get_metadata_size (img_heif_api.heif_image_handle_get_metadata_size)
+#define heif_image_handle_get_nclx_color_profile (img_heif_api.heif_image_handle_get_nclx_color_profile)
+#define heif_image_handle_get_raw_color_profile (img_heif_api.heif_image_handle_get_raw_color_profile)
+#define heif_image_handle_get_raw_color_profile_size (img_heif_api.heif_image_handle_get_raw_color_profile_size)
+#define heif_image_handle_get_thumbnail (img_heif_api.heif_image_handle_get_thumbnail)
+#define heif_image_handle_get_width (img_heif_api.heif_image_handle_get_width)
+#define heif_image_handle_has_alpha_channel (img_heif_api.heif_image_handle_has_alpha_channel)
+#define heif_image_handle_release (img_heif_api.heif_image_handle_release)
+#define heif_image_release (img_heif_api.heif_image_release)
+#define heif_image_set_raw_color_profile (img_heif_api.heif_image_set_raw_color_profile)
+#define heif_nclx_color_profile_free (img_heif_api.heif_nclx_color_profile_free)
+#endif
+
+#ifdef AXLE_HAVE_JXL
+#define JxlDecoderCloseInput (img_jxl_api.JxlDecoderCloseInput)
+#define JxlDecoderCreate (img_jxl_api.JxlDecoderCreate)
+#define JxlDecoderDestroy (img_jxl_api.JxlDecoderDestroy)
+#define JxlDecoderFlushImage (img_jxl_api.JxlDecoderFlushImage)
+#define JxlDecoderGetBasicInfo (img_jxl_api.JxlDecoderGetBasicInfo)
+#define JxlDecoderGetColorAsICCProfile (img_jxl_api.JxlDecoderGetColorAsICCProfile)
+#define JxlDecoderGetICCProfileSize (img_jxl_api.JxlDecoderGetICCProfileSize)
+#define JxlDecoderGetIntendedDownsamplingRatio (img_jxl_api.JxlDecoderGetIntendedDownsamplingRatio)
+#define JxlDecoderProcessInput (img_jxl_api.JxlDecoderProcessInput)
+#define JxlDecoderSetImageOutBuffer (img_jxl_api.JxlDecoderSetImageOutBuffer)
+#define JxlDecoderSetInput (img_jxl_api.JxlDecoderSetInput)
+#define JxlDecoderSetKeepOrientation (img_jxl_api.JxlDecoderSetKeepOrientation)
+#define JxlDecoderSetUnpremultiplyAlpha (img_jxl_api.JxlDecoderSetUnpremultiplyAlpha)
+#define JxlDecoderSubscribeEvents (img_jxl_api.JxlDecoderSubscribeEvents)
+#define JxlDecoderVersion (img_jxl_api.JxlDecoderVersion)
+#endif
+
+#endif
