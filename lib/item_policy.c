@@ -43,7 +43,9 @@ item_failed(axle_job *job, axle_writer *w, const char *item, int rc, bool transi
                           "method's options)", item, reason);
     if (strcmp(on_error, "skip") != 0)
         return axle_error(job, rc, "%s: %s", item, reason);
-    if (transient)
+    /* a codec library that cannot be loaded may be installed by the next
+     * run: the job is not reused with this item left out */
+    if (transient || rc == AXLE_EUNAVAILABLE)
         axle_skip_transient(job, item, "%s", reason);
     else
         axle_skip(job, item, "%s", reason);

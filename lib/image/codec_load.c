@@ -63,7 +63,7 @@ static bool
 answer(const struct lazy_lib *lib, char *err, size_t errlen)
 {
     if (!lib->loaded)
-        img_fail(err, errlen, AXLE_EUNSUPPORTED, "%s images cannot be read: %s", lib->reads,
+        img_fail(err, errlen, AXLE_EUNAVAILABLE, "%s images cannot be read: %s", lib->reads,
                  lib->why);
     return lib->loaded;
 }

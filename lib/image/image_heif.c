@@ -276,7 +276,7 @@ probe_heif(const uint8_t *p, size_t len, uint64_t file_size, size_t *need,
     if (rc != AXLE_OK)
         return rc;
     if (!img_heif_load(err, errlen))
-        return AXLE_EUNSUPPORTED;
+        return AXLE_EUNAVAILABLE;
     const char *label = codec == AXLE_CODEC_AVIF ? "AVIF" : "HEIF";
     uint64_t total = file_size == IMG_SIZE_UNKNOWN ? len : file_size;
     struct prefix_reader r = {p, meta_end, 0, 0, total};
@@ -396,7 +396,7 @@ open_for_decode(const axle_image *img, const struct img_decode_req *req,
     *ctx = NULL;
     *handle = NULL;
     if (!img_heif_load(err, errlen))
-        return AXLE_EUNSUPPORTED;
+        return AXLE_EUNAVAILABLE;
     const char *label = img->codec == AXLE_CODEC_AVIF ? "AVIF" : "HEIF";
     struct heif_error e = open_primary(img->data, img->size, ctx, handle);
     if (e.code != heif_error_Ok)

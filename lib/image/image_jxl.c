@@ -63,7 +63,7 @@ probe_jxl(const uint8_t *p, size_t len, uint64_t file_size, size_t *need, axle_i
           char *err, size_t errlen)
 {
     if (!img_jxl_load(err, errlen))
-        return AXLE_EUNSUPPORTED;
+        return AXLE_EUNAVAILABLE;
     bool whole = file_size == IMG_SIZE_UNKNOWN || file_size <= len;
     JxlDecoder *dec = start(p, len, whole, JXL_DEC_BASIC_INFO);
     if (!dec)
@@ -318,7 +318,7 @@ decode_jxl(const axle_image *img, const struct img_decode_req *req, axle_pixels 
            char *err, size_t errlen)
 {
     if (!img_jxl_load(err, errlen))
-        return AXLE_EUNSUPPORTED;
+        return AXLE_EUNAVAILABLE;
     /* The input is left open: libjxl then says a cut file needs more
      * input (truncated) instead of failing it as damaged. */
     int events = JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE;
@@ -341,7 +341,7 @@ img_jxl_decode_deep(const axle_image *img, const struct img_decode_req *req, img
                     char *err, size_t errlen)
 {
     if (!img_jxl_load(err, errlen))
-        return AXLE_EUNSUPPORTED;
+        return AXLE_EUNAVAILABLE;
     JxlDecoder *dec = start(img->data, img->size, false, JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE);
     if (!dec)
         return img_fail(err, errlen, AXLE_ENOMEM, "cannot start the JPEG XL decoder");

@@ -34,7 +34,7 @@ extern "C" {
 /* ---- versions ---------------------------------------------------------- */
 
 #define AXLE_ABI_MAJOR 1
-#define AXLE_ABI_MINOR 2
+#define AXLE_ABI_MINOR 3
 
 #if defined(__GNUC__)
 #define AXLE_EXPORT __attribute__((visibility("default")))
@@ -61,9 +61,13 @@ enum axle_status {
     AXLE_EMORE = -8,       /* the data ends before what is needed: a prefix
                               needs more bytes, a whole file is truncated
                               (axle_image_probe, axle_image_probe_prefix) */
-    AXLE_ESTALE = -9       /* an input changed or vanished since a job recorded
+    AXLE_ESTALE = -9,      /* an input changed or vanished since a job recorded
                               it (a photo imported by reference): never
                               skipped, the job fails; run the pipeline again */
+    AXLE_EUNAVAILABLE = -10 /* a library the item needs cannot be loaded
+                              (libheif, libjxl: loaded on first use);
+                              axle_item_failed skips it as transient, so the
+                              next run tries it again (ABI 1.3) */
 };
 
 /* ---- opaque handles ---------------------------------------------------- */
