@@ -12,6 +12,8 @@
  * descriptions), then lets libheif parse them through a reader that knows
  * the whole file's size (probe_heif says how). */
 #ifdef AXLE_HAVE_HEIF
+#include <malloc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,10 +335,31 @@ pick_thumbnail(struct heif_image_handle **handle, uint32_t want_w, uint32_t want
 /* Decodes `handle` to interleaved RGB(A): 8 bits a sample (HDR reduced
  * by libheif), or with `deep` 16-bit little-endian words holding the
  * image's own bit depth.  *im is the caller's to release. */
+/* libde265 and the AV1 decoders leave the parts of a picture a corrupt
+ * stream never reaches as they found the memory, so a damaged file's
+ * pixels would depend on what the process freed before (another photo's
+ * pixels): the fuzz harness saw two decodes of one file differ.  From the
+ * first HEIF/AVIF decode on, glibc fills each block it hands out with
+ * zeros (M_PERTURB 0xff: blocks are filled with its complement), so such
+ * a picture is the same every time and holds nothing of earlier data.
+ * Once per process and never undone, so decodes in other threads cannot
+ * race with it; the cost is a memset of each later allocation.  (Under
+ * ASan, whose allocator ignores mallopt, tests/fuzz/run.sh asks ASan for
+ * the same fill.) */
+static void
+zero_fresh_memory(void)
+{
+#ifdef M_PERTURB
+    mallopt(M_PERTURB, 0xff);
+#endif
+}
+
 static int
 decode_interleaved(struct heif_image_handle *handle, const char *label, bool deep, int alpha,
                    struct heif_image **im, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, zero_fresh_memory);
     struct heif_decoding_options *opts = heif_decoding_options_alloc();
     if (!opts)
         return img_fail(err, errlen, AXLE_ENOMEM, "out of memory decoding the %s", label);
