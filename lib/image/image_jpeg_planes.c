@@ -65,8 +65,9 @@ ycc_to_rgb(uint32_t y, uint32_t cb, uint32_t cr, uint8_t *o)
     o[2] = clamp[t.cb_b[cb]];
 }
 
-/* The grey resize's rounding of a sum (image_resize.c's clip8). */
-static inline uint32_t
+/* The grey resize's rounding of a sum (image_resize.c's clip8); the SIMD
+ * rows round the same way. */
+static inline __attribute__((unused)) uint32_t
 to8(int32_t acc)
 {
     acc >>= IMG_WEIGHT_BITS;
