@@ -20,19 +20,6 @@
 #include "job_record.h"
 #include "manifest_file.h"
 
-/* The job WORKDIR/latest/STEP names, or NULL. */
-static char *
-latest_job(workdir *w, const char *step)
-{
-    char link[PATH_MAX], target[PATH_MAX];
-    snprintf(link, sizeof link, "%s/latest/%s", w->path, step);
-    ssize_t n = readlink(link, target, sizeof target - 1);
-    if (n <= 0)
-        return NULL;
-    target[n] = '\0';
-    const char *slash = strrchr(target, '/');
-    return strdup(slash ? slash + 1 : target);
-}
 
 
 /* The canonical folder of a dataset's "previous", or NULL. */
@@ -304,7 +291,7 @@ chain_plan_find(workdir *w, const char *step, const method *m, json_t *record,
     memset(cp, 0, sizeof *cp);
     if (!m->row_wise || has_job_inputs)
         return;
-    char *id = latest_job(w, step);
+    char *id = workdir_latest_job(w, step);
     char *dir = id ? workdir_job_dir(w, id) : NULL;
     free(id);
     if (!dir)

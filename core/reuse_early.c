@@ -38,20 +38,14 @@ static struct {
     job_check_pace pace;
 } early = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
 
-/* The job WORKDIR/latest/STEP names (a link to ../ID), or NULL. */
+/* The folder of the job WORKDIR/latest/STEP names, or NULL. */
 static char *
 latest_job_dir(const workdir *w, const char *stepname)
 {
-    char link[PATH_MAX], target[PATH_MAX];
-    if (snprintf(link, sizeof link, "%s/latest/%s", w->path, stepname) >= (int)sizeof link)
-        return NULL;
-    ssize_t n = readlink(link, target, sizeof target - 1);
-    if (n <= 0)
-        return NULL;
-    target[n] = '\0';
-    const char *slash = strrchr(target, '/');
-    const char *id = slash ? slash + 1 : target;
-    return *id ? workdir_job_dir(w, id) : NULL;
+    char *id = workdir_latest_job(w, stepname);
+    char *dir = id ? workdir_job_dir(w, id) : NULL;
+    free(id);
+    return dir;
 }
 
 static void *

@@ -532,6 +532,21 @@ workdir_link_latest(workdir *w, const char *step, const char *job_id)
     return rc;
 }
 
+char *
+workdir_latest_job(const workdir *w, const char *step)
+{
+    char link[PATH_MAX], target[PATH_MAX];
+    if (snprintf(link, sizeof link, "%s/latest/%s", w->path, step) >= (int)sizeof link)
+        return NULL;
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n <= 0)
+        return NULL;
+    target[n] = '\0';
+    const char *slash = strrchr(target, '/');
+    const char *id = slash ? slash + 1 : target;
+    return *id ? strdup(id) : NULL;
+}
+
 /* ---- forgetting removed jobs (axle gc) ------------------------------------------------ */
 
 /* Removes the entries of folder `sub` whose text (index/ID files) or link

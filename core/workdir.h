@@ -63,6 +63,9 @@ int workdir_save_steps(workdir *w);
  * atomically).  A step name that is not a plain file name gets none.
  * 0 or -1 with errno. */
 int workdir_link_latest(workdir *w, const char *step, const char *job_id);
+/* The job id WORKDIR/latest/STEP names (malloc'd), or NULL when there is
+ * no such link or it names nothing. */
+char *workdir_latest_job(const workdir *w, const char *step);
 /* After `axle gc` removed the jobs named by the keys of `gone`: drops the
  * index entries, latest/ links and steps.json entries that name them.
  * Returns how many index entries went. */
