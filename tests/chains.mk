@@ -6,7 +6,7 @@ CHAINS_TESTS += tests/chains/carry.sh
 # rebase: random edits across the chain's limit (compaction without a cold build)
 CHAINS_TESTS += tests/chains/random_long.sh
 TESTS += $(CHAINS_TESTS)
-EXTRA_DIST += $(CHAINS_TESTS)
+EXTRA_DIST += $(CHAINS_TESTS) tests/chains/lib_random.sh
 CHAINS_UNIT_TESTS = tests/unit/test_dataset_chain
 check_PROGRAMS += $(CHAINS_UNIT_TESTS)
 TESTS += $(CHAINS_UNIT_TESTS)

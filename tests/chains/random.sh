@@ -8,6 +8,7 @@
 # must say they were built incrementally.
 . "$AXLE_SRCDIR/tests/lib.sh"
 . "$AXLE_SRCDIR/tests/image/lib_image.sh"
+. "$AXLE_SRCDIR/tests/chains/lib_random.sh"
 [ -x "$AXLE" ] || skip_all "axle is not built"
 
 cat > p.yaml <<'YAML'
@@ -38,9 +39,7 @@ jobs:
     datasets: {source: import}
 YAML
 
-# A small deterministic generator: next_rand N sets R to 0..N-1.
 SEED=20261130
-next_rand() { SEED=$(( (SEED * 1103515245 + 12345) % 2147483648 )); R=$(( SEED / 65536 % $1 )); }
 photo() { # photo PATH SEED
     next_rand 40; w=$((30 + R)); next_rand 30; h=$((20 + R))
     mkdir -p "$(dirname "$1")"
@@ -50,21 +49,10 @@ NEXT=0
 new_photo() { NEXT=$((NEXT + 1)); next_rand 3
     case $R in 0) d=lib ;; 1) d=lib/a ;; *) d=lib/b/c ;; esac
     photo "$d/p$NEXT.jpg" $NEXT; }
-pick() { # pick: P = one photo of the library, in name order
-    n=$(find lib -type f | wc -l); next_rand "$n"
-    P=$(find lib -type f | sort | sed -n "$((R + 1))p"); }
 
 i=0; while [ $i -lt 20 ]; do new_photo; i=$((i + 1)); done
 "$AXLE" run p.yaml wd="$T_TMP/wd" dest="$T_TMP/out" >run0.out 2>run0.err
 is $? 0 "the first run builds the library"
-
-# results WORKDIR: each step's result.json (dest counts vary by design)
-results() {
-    for s in import thumbs export shapes; do
-        printf '%s ' $s; cat "$1/latest/$s/result.json"; echo
-    done
-    printf 'mirror '; sed 's/,"written".*/}/' "$1/latest/mirror/result.json"; echo
-}
 
 round=1
 while [ $round -le 6 ]; do

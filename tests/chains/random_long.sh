@@ -9,6 +9,7 @@
 # are a cold run's in a fresh workdir, byte for byte.
 . "$AXLE_SRCDIR/tests/lib.sh"
 . "$AXLE_SRCDIR/tests/image/lib_image.sh"
+. "$AXLE_SRCDIR/tests/chains/lib_random.sh"
 [ -x "$AXLE" ] || skip_all "axle is not built"
 
 cat > p.yaml <<'YAML'
@@ -37,7 +38,6 @@ jobs:
 YAML
 
 SEED=20261201
-next_rand() { SEED=$(( (SEED * 1103515245 + 12345) % 2147483648 )); R=$(( SEED / 65536 % $1 )); }
 photo() { # photo PATH SEED
     next_rand 3; w=$((16 + R)); next_rand 3; h=$((14 + R))
     mkdir -p "$(dirname "$1")"
@@ -47,21 +47,12 @@ NEXT=0
 new_photo() { NEXT=$((NEXT + 1)); next_rand 2
     case $R in 0) d=lib ;; *) d=lib/a ;; esac
     photo "$d/p$NEXT.jpg" $NEXT; }
-pick() { # pick: P = one photo of the library, in name order
-    n=$(find lib -type f | wc -l); next_rand "$n"
-    P=$(find lib -type f | sort | sed -n "$((R + 1))p"); }
 mkdir gone # removed photos, to add again later under their old names
 
 i=0; while [ $i -lt 40 ]; do new_photo; i=$((i + 1)); done
 "$AXLE" run p.yaml dest="$T_TMP/out" >run0.out 2>&1
 is $? 0 "the first run builds the library"
 
-results() { # results WORKDIR: each step's result.json (dest counts vary by design)
-    for s in import thumbs export shapes; do
-        printf '%s ' $s; cat "$1/latest/$s/result.json"; echo
-    done
-    printf 'mirror '; sed 's/,"written".*/}/' "$1/latest/mirror/result.json"; echo
-}
 same_as_cold() { # same_as_cold ROUND
     mv out chain-out
     "$AXLE" run p.yaml wd="$T_TMP/cold$1" dest="$T_TMP/out" >cold$1.out 2>&1
