@@ -79,8 +79,13 @@ while [ $round -le 36 ]; do
     fi
     if [ $((round % 4)) -eq 0 ]; then pick; mv "$P" "$(dirname "$P")/renamed$round.jpg"; fi
     "$AXLE" run p.yaml dest="$T_TMP/out" >run$round.out 2>&1 || echo "# round $round failed"
-    [ "$(grep -c 'built incrementally on' run$round.out)" = 4 ] && incremental=$((incremental + 1))
+    if [ "$(grep -c 'built incrementally on' run$round.out)" = 4 ]; then
+        incremental=$((incremental + 1))
+    else
+        echo "# round $round did not build all four steps incrementally:"; sed 's/^/#   /' run$round.out
+    fi
     len=$(chain_len)
+    echo "# round $round: a chain of ${len:-1}"
     compare=$compare_next compare_next=false
     if [ "${len:-1}" -le "$was" ]; then
         compactions=$((compactions + 1)) compare=true compare_next=true
