@@ -15,7 +15,7 @@ images later adds to it, and asking for fewer uses the first ones.
 
 usage: make_corpus.py [--out DIR] [--count N] [--webp-count N]
                       [--size WxH] [--quality Q] [--seed S] [--jobs J]
-       make_corpus.py --tiny N --out DIR   (N small 64x48 JPEGs)
+       make_corpus.py --tiny N --out DIR   (N small 64x48 JPEGs; --tiny-size WxH)
 """
 import argparse
 import json
@@ -141,11 +141,12 @@ def build_tiny(args):
     """N small JPEGs (for the no-op re-run benchmark): varied, cheap."""
     os.makedirs(args.out, exist_ok=True)
     rng = random.Random(args.seed)
+    w, h = (int(v) for v in args.tiny_size.lower().split("x"))
     for i in range(args.tiny):
         path = os.path.join(args.out, "t%05d.jpg" % i)
         if os.path.exists(path):
             continue
-        img = Image.frombytes("RGB", (16, 12), rng.randbytes(16 * 12 * 3)).resize((64, 48), Image.BILINEAR)
+        img = Image.frombytes("RGB", (16, 12), rng.randbytes(16 * 12 * 3)).resize((w, h), Image.BILINEAR)
         img.save(path, "JPEG", quality=80)
     return 0
 
@@ -161,6 +162,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--tiny", type=int, default=0, help="make N 64x48 JPEGs in --out instead")
+    ap.add_argument("--tiny-size", default="64x48", help="the size of --tiny's JPEGs (64x48)")
     args = ap.parse_args()
     if args.tiny:
         return build_tiny(args)

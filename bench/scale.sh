@@ -7,11 +7,13 @@
 # stat calls per photo are the no-op's floor.
 #
 # usage: bench/scale.sh [--build DIR] [--count N] [--runs R] [--no-strace]
-#                       [--results DIR]
+#                       [--photo-size WxH] [--results DIR]
 #
 #   --build DIR   the build folder to measure (default: the installed axle)
 #   --count N     images (100000): 1,000 different 64x48 JPEGs made once in
 #                 bench/.corpus-tiny, hard-linked into folders of 1,000
+#   --photo-size WxH  the 1,000 JPEGs' size (64x48), made once in
+#                 bench/.corpus-tiny-WxH for a size other than 64x48
 #   --runs R      timed no-op re-runs (5); the median is shown
 #   --no-strace   leave out the export under strace (which an axle that
 #                 reads job.json a byte per call makes take many minutes)
@@ -24,12 +26,13 @@
 set -euo pipefail
 # shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
-build='' count=100000 runs=5 results='' use_strace=1
+build='' count=100000 runs=5 results='' use_strace=1 photo_size=64x48
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift ;;
     --count) count=$2; shift ;;
     --runs) runs=$2; shift ;;
+    --photo-size) photo_size=$2; shift ;;
     --no-strace) use_strace=0 ;;
     --results) results=$2; shift ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -48,10 +51,11 @@ out() { echo "$*" | tee -a "$summary"; }
 
 # ---- the corpus: N links to 1,000 small JPEGs, 1,000 a folder ----------
 tinydir=$BENCH_DIR/.corpus-tiny
+[ "$photo_size" = 64x48 ] || tinydir=$tinydir-$photo_size
 have=$( (find "$tinydir" -maxdepth 1 -name '*.jpg' 2> /dev/null || true) | wc -l)
 if [ "$have" -lt 1000 ]; then
     say "making 1000 small JPEGs in $tinydir"
-    "$PY" "$BENCH_DIR/make_corpus.py" --tiny 1000 --out "$tinydir"
+    "$PY" "$BENCH_DIR/make_corpus.py" --tiny 1000 --tiny-size "$photo_size" --out "$tinydir"
 fi
 mapfile -t base < <(find "$tinydir" -maxdepth 1 -name '*.jpg' | LC_ALL=C sort | head -1000)
 corpus=$results/corpus

@@ -4,7 +4,7 @@
 # cold run's CPU, adding 1% at most 3%.
 #
 # usage: bench/scale_changes.sh [--build DIR] [--count N] [--strace]
-#                               [--results DIR]
+#                               [--photo-size WxH] [--results DIR]
 #
 # Runs bench/scale.sh (its corpus of N links to 1,000 tiny JPEGs, a cold
 # run and one no-op), then on its corpus and workdir: one photo touched,
@@ -17,12 +17,13 @@
 set -euo pipefail
 # shellcheck source=bench/common.sh
 . "$(dirname "$0")/common.sh"
-build='' count=100000 results='' use_strace=0
+build='' count=100000 results='' use_strace=0 photo_size=64x48
 while [ $# -gt 0 ]; do
     case $1 in
     --build) build=$2; shift ;;
     --count) count=$2; shift ;;
     --strace) use_strace=1 ;;
+    --photo-size) photo_size=$2; shift ;;
     --results) results=$2; shift ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
@@ -33,6 +34,7 @@ results=${results:-$BENCH_DIR/.results/scale-changes-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$results"
 results=$(cd "$results" && pwd)
 "$BENCH_DIR/scale.sh" ${build:+--build "$build"} --count "$count" --runs 1 \
+    --photo-size "$photo_size" \
     --no-strace --results "$results" >&2
 use_build "$build"
 corpus=$results/corpus work=$results/work
