@@ -130,7 +130,7 @@ fi
 
 out "# axle at scale, $(date -u '+%Y-%m-%d %H:%M UTC')"
 out ""
-out "axle: $AXLE; $NPROC slices; $count images of 64x48 in $folders folders; $runs no-op runs (median)"
+out "axle: $AXLE; $NPROC slices; $count images of $photo_size in $folders folders; $runs no-op runs (median)"
 out ""
 out "| measure | value |"
 out "| --- | ---: |"
