@@ -4,8 +4,9 @@
 # user changed is refused as a base like a newest one: the export's root,
 # superseded (its output/ moved on to the newer exports), with a column
 # file one byte longer; the import's root, with a column file's time
-# changed.  The refused step is built cold, says why on stderr and in
-# `axle job`'s "why built", and every result is a cold run's.
+# changed.  The refused step is built cold, says why on its line, on
+# stderr and in `axle job`'s "why built", and every result is a cold
+# run's.
 . "$AXLE_SRCDIR/tests/lib.sh"
 . "$AXLE_SRCDIR/tests/image/lib_image.sh"
 [ -x "$AXLE" ] || skip_all "axle is not built"
@@ -72,6 +73,8 @@ for s in import thumbs; do
 done
 check "the export does not build on its damaged root" -- \
     sh -c "! grep -q '^export .*built incrementally' r16.out"
+check "its step line says why" -- \
+    grep -q "^export .*(built cold, not on $EXPORT0: ds/default/$col in $EXPORT0" r16.out
 contains r16.err "export: built cold, not on $EXPORT0: ds/default/$col in $EXPORT0" \
     "the run names the refused base and its damaged file"
 "$AXLE" job export --workdir wd >job16.out 2>&1
@@ -86,6 +89,8 @@ touch -d '2001-02-03 04:05:06' "wd2/$IMPORT0/ds/default/$col"
 "$AXLE" run p.yaml wd=wd2 >r16b.out 2>r16b.err
 is $? 0 "the run at the limit, the import's root damaged"
 is "$(grep -c 'built incrementally' r16b.out)" 0 "every step is built cold"
+check "the import's step line says why" -- \
+    grep -q "^import .*(built cold, not on $IMPORT0: ds/default/$col changed" r16b.out
 contains r16b.err \
     "import: built cold, not on $IMPORT0: ds/default/$col changed after the job finished" \
     "the run names the refused base and its damaged file"
