@@ -10,7 +10,9 @@
  *
  * opens the second library where the file name contains the first word:
  * a library without the functions asked for, as too old a one would be. */
+#ifndef _GNU_SOURCE /* a sanitizer build defines it already */
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
