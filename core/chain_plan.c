@@ -241,7 +241,8 @@ enum fit { NO_MATCH, REFUSED, USABLE };
  * dataset input holds what it read (the datasets it read into `out`),
  * and then whether it is intact. */
 static enum fit
-fit(const char *dir, const char *newest, const char *recipe, json_t *ds_dirs, json_t *out)
+fit(const char *dir, const char *newest, const char *recipe, json_t *ds_dirs, json_t *out,
+    char **refusal)
 {
     json_t *j = job_record_load(dir);
     char fb[DIGEST_HEX_LEN] = "";
@@ -250,8 +251,13 @@ fit(const char *dir, const char *newest, const char *recipe, json_t *ds_dirs, js
     enum fit f = j && strcmp(recipe, fb) == 0 &&
                  inputs_chain(ds_dirs, json_object_get(j, "inputs"), out) ? USABLE : NO_MATCH;
     char *refused = f == USABLE ? base_refusal(dir, j, newest) : NULL;
-    if (refused)
+    if (refused) {
+        /* said with the cold build: damage found here is never silent */
+        const char *slash = strrchr(dir, '/');
+        if (asprintf(refusal, "%s: %s", slash ? slash + 1 : dir, refused) < 0)
+            *refusal = NULL;
         f = REFUSED;
+    }
     free(refused);
     json_decref(j);
     return f;
@@ -307,7 +313,8 @@ chain_plan_find(workdir *w, const char *step, const method *m, json_t *record,
         /* the newest job; at the limit the compaction's choice */
         pick = c[0].links < CHAIN_MAX_LINKS ? 0 : compaction_choice(c, n, stored);
         const char *newest = pick > 0 ? c[0].dir : NULL;
-        if (pick >= 0 && fit(c[pick].dir, newest, recipe, ds_dirs, inputs) != USABLE)
+        if (pick >= 0 &&
+            fit(c[pick].dir, newest, recipe, ds_dirs, inputs, &cp->refused) != USABLE)
             pick = -1;
     } else {
         /* the newest job whose input the new input's chain holds: after
@@ -317,7 +324,8 @@ chain_plan_find(workdir *w, const char *step, const method *m, json_t *record,
         for (int k = 0; k < n && pick < 0; k++) {
             const char *newest = k > 0 ? c[0].dir : NULL;
             enum fit f = c[k].links < CHAIN_MAX_LINKS
-                             ? fit(c[k].dir, newest, recipe, ds_dirs, inputs) : NO_MATCH;
+                             ? fit(c[k].dir, newest, recipe, ds_dirs, inputs, &cp->refused)
+                             : NO_MATCH;
             if (f == REFUSED)
                 break;
             if (f == USABLE)
@@ -414,6 +422,15 @@ chain_delta(const char *jobdir, const chain_plan *cp, json_t *ds_dirs)
 }
 
 char *
+chain_refusal_text(const chain_plan *cp)
+{
+    char *text = NULL;
+    if (cp->refused && asprintf(&text, "built cold, not on %s", cp->refused) < 0)
+        text = NULL;
+    return text;
+}
+
+char *
 chain_delta_text(json_t *delta)
 {
     char *names = NULL, *text = NULL;
@@ -445,6 +462,7 @@ chain_plan_free(chain_plan *cp)
 {
     free(cp->base_id);
     free(cp->base_dir);
+    free(cp->refused);
     json_decref(cp->inputs);
     memset(cp, 0, sizeof *cp);
 }

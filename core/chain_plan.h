@@ -29,6 +29,7 @@ typedef struct chain_plan {
     char *base_id;    /* "axle-work-7", or NULL: a cold build */
     char *base_dir;
     json_t *inputs;   /* name -> the dataset folder the base read */
+    char *refused;    /* when the base found was refused: "axle-work-7: why" */
 } chain_plan;
 
 /* Fills cp for the step about to be built (record: its identity record;
@@ -36,6 +37,10 @@ typedef struct chain_plan {
  * takes job folders, which chains do not cover). */
 void chain_plan_find(workdir *w, const char *step, const method *m, json_t *record,
                      json_t *ds_dirs, bool has_job_inputs, chain_plan *cp);
+
+/* "built cold, not on axle-work-7: why" (malloc'd), or NULL when no base
+ * was refused (a cold build then has its identity's reasons). */
+char *chain_refusal_text(const chain_plan *cp);
 
 /* After a successful build on cp: what changed, for job.json and the step
  * line ({"base", "added", "changed", "removed", "names"}), kept in

@@ -47,7 +47,7 @@ typedef struct step_plan {
     char *output;
     size_t skipped;
     char *rebuilt;       /* why the job found for the identity was not reused */
-    char *chained;       /* "built incrementally on ...", or NULL */
+    char *chained;       /* "built incrementally on ...", "built cold, not on ...", or NULL */
 } step_plan;
 
 static const char run_usage[] =
@@ -177,6 +177,21 @@ why_built(workdir *w, const step *st, const step_plan *pl, json_t *record)
     return why;
 }
 
+/* A base the step could have built on but refused (damaged, say): named
+ * on stderr, first in why_built and on the step's line (pl->chained), as
+ * the cold build's reason. */
+static void
+say_refused_base(const char *stepname, const chain_plan *cp, step_plan *pl, json_t *why)
+{
+    char *text = chain_refusal_text(cp);
+    if (!text)
+        return;
+    fprintf(stderr, "axle: %s: %s\n", stepname, text);
+    json_array_insert_new(why, 0, json_string(text));
+    free(pl->chained);
+    pl->chained = text;
+}
+
 /* WORKDIR/latest/STEP names the step's newest complete job; a link that
  * cannot be made is said, never fatal. */
 static void
@@ -226,6 +241,7 @@ build_step(const pipeline *p, workdir *w, size_t idx, step_plan *plans,
     } else {
         chain_plan_find(w, st->name, pl->m, record, ds_dirs, json_object_size(job_dirs) > 0,
                         &cp);
+        say_refused_base(st->name, &cp, pl, why);
         spec.chain_base = cp.base_dir;
         spec.chain_inputs = cp.inputs;
         reuse_early_settle(); /* no thread of ours across the fork */

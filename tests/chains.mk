@@ -30,3 +30,8 @@ TESTS += $(FACTS_UNIT_TESTS)
 tests_unit_test_file_facts_SOURCES = tests/unit/test_file_facts.c
 tests_unit_test_file_facts_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_file_facts_LDADD = $(TEST_LIBS)
+# trust6: a compaction's older base (a superseded one too) damaged by hand
+# is refused, and the run says why
+CHAINS_TESTS_TRUST6 = tests/chains/compaction_damaged.sh
+TESTS += $(CHAINS_TESTS_TRUST6)
+EXTRA_DIST += $(CHAINS_TESTS_TRUST6)

@@ -24,10 +24,21 @@
 #endif
 
 #if defined AXLE_HAVE_HEIF || defined AXLE_HAVE_JXL
-/* One library's loading: its outcome, kept for the process. */
+/* One function a table needs: its name and where the table keeps it.
+ * dlsym's void * is copied into that function pointer (memcpy), the POSIX
+ * way to turn an object pointer into a function pointer. */
+struct lazy_symbol {
+    const char *name;
+    void *entry;
+};
+
+/* One library: where it is and what it serves, the functions to resolve,
+ * and its loading's outcome, kept for the process. */
 struct lazy_lib {
     pthread_once_t once;
     const char *soname, *reads;
+    const struct lazy_symbol *symbols;
+    size_t nsymbols;
     bool loaded;
     char why[400];
 };
@@ -45,85 +56,90 @@ open_lib(struct lazy_lib *lib)
     return h;
 }
 
-/* The function `name` of h into *slot; false (why set) when it is missing. */
+/* The function `sym` of h into its entry; false (why set) when it is
+ * missing. */
 static bool
-resolve(struct lazy_lib *lib, void *h, const char *name, void **slot)
+resolve(struct lazy_lib *lib, void *h, const struct lazy_symbol *sym)
 {
     dlerror();
-    *slot = dlsym(h, name);
-    if (*slot)
+    void *fn = dlsym(h, sym->name);
+    if (fn) {
+        memcpy(sym->entry, &fn, sizeof fn);
         return true;
+    }
     const char *reason = dlerror();
     snprintf(lib->why, sizeof lib->why, "%s has no %s (%s): a newer version is needed",
-             lib->soname, name, reason ? reason : "not found");
+             lib->soname, sym->name, reason ? reason : "not found");
     return false;
 }
 
-static bool
-answer(const struct lazy_lib *lib, char *err, size_t errlen)
+/* Opens the library and fills its table, every function or none used:
+ * a library missing one is closed again. */
+static void
+load_lib(struct lazy_lib *lib)
 {
+    void *h = open_lib(lib);
+    bool ok = h != NULL;
+    for (size_t i = 0; ok && i < lib->nsymbols; i++)
+        ok = resolve(lib, h, &lib->symbols[i]);
+    if (!ok && h)
+        dlclose(h);
+    lib->loaded = ok;
+}
+
+/* The library loaded once per process (init: load_lib on it), and the
+ * outcome for this image. */
+static bool
+lazy_load(struct lazy_lib *lib, void (*init)(void), char *err, size_t errlen)
+{
+    pthread_once(&lib->once, init);
     if (!lib->loaded)
         img_fail(err, errlen, AXLE_EUNAVAILABLE, "%s images cannot be read: %s", lib->reads,
                  lib->why);
     return lib->loaded;
 }
-#endif
 
-/* Each function pointer is filled through a void * (dlsym's type), the
- * POSIX way to turn an object pointer into a function pointer. */
-#define IMG_CODEC_RESOLVE(name)                                                               \
-    if (ok) {                                                                                 \
-        void *fn;                                                                             \
-        ok = resolve(lib, h, #name, &fn);                                                     \
-        memcpy(&api->name, &fn, sizeof fn);                                                   \
-    }
+#define LAZY_SYMBOL(api, name) {#name, &api.name},
+#define LAZY_LIB(soname, reads, symbols)                                                      \
+    {PTHREAD_ONCE_INIT, soname, reads, symbols, sizeof symbols / sizeof symbols[0], false, ""}
+#endif
 
 #ifdef AXLE_HAVE_HEIF
 struct img_heif_api img_heif_api;
-static struct lazy_lib heif_lib = {PTHREAD_ONCE_INIT, AXLE_HEIF_SONAME, "HEIF/AVIF", false, ""};
+#define HEIF_SYMBOL(name) LAZY_SYMBOL(img_heif_api, name)
+static const struct lazy_symbol heif_symbols[] = {IMG_HEIF_FUNCTIONS(HEIF_SYMBOL)};
+#undef HEIF_SYMBOL
+static struct lazy_lib heif_lib = LAZY_LIB(AXLE_HEIF_SONAME, "HEIF/AVIF", heif_symbols);
 
 static void
 load_heif(void)
 {
-    struct lazy_lib *lib = &heif_lib;
-    struct img_heif_api *api = &img_heif_api;
-    void *h = open_lib(lib);
-    bool ok = h != NULL;
-    IMG_HEIF_FUNCTIONS(IMG_CODEC_RESOLVE)
-    if (!ok && h)
-        dlclose(h);
-    lib->loaded = ok;
+    load_lib(&heif_lib);
 }
 
 bool
 img_heif_load(char *err, size_t errlen)
 {
-    pthread_once(&heif_lib.once, load_heif);
-    return answer(&heif_lib, err, errlen);
+    return lazy_load(&heif_lib, load_heif, err, errlen);
 }
 #endif
 
 #ifdef AXLE_HAVE_JXL
 struct img_jxl_api img_jxl_api;
-static struct lazy_lib jxl_lib = {PTHREAD_ONCE_INIT, AXLE_JXL_SONAME, "JPEG XL", false, ""};
+#define JXL_SYMBOL(name) LAZY_SYMBOL(img_jxl_api, name)
+static const struct lazy_symbol jxl_symbols[] = {IMG_JXL_FUNCTIONS(JXL_SYMBOL)};
+#undef JXL_SYMBOL
+static struct lazy_lib jxl_lib = LAZY_LIB(AXLE_JXL_SONAME, "JPEG XL", jxl_symbols);
 
 static void
 load_jxl(void)
 {
-    struct lazy_lib *lib = &jxl_lib;
-    struct img_jxl_api *api = &img_jxl_api;
-    void *h = open_lib(lib);
-    bool ok = h != NULL;
-    IMG_JXL_FUNCTIONS(IMG_CODEC_RESOLVE)
-    if (!ok && h)
-        dlclose(h);
-    lib->loaded = ok;
+    load_lib(&jxl_lib);
 }
 
 bool
 img_jxl_load(char *err, size_t errlen)
 {
-    pthread_once(&jxl_lib.once, load_jxl);
-    return answer(&jxl_lib, err, errlen);
+    return lazy_load(&jxl_lib, load_jxl, err, errlen);
 }
 #endif

@@ -372,6 +372,41 @@ decode_interleaved(struct heif_image_handle *handle, const char *label, bool dee
     return e.code == heif_error_Ok ? AXLE_OK : heif_fail(e, label, err, errlen);
 }
 
+/* The interleaved plane libheif decoded, with its size and bits. */
+struct decoded_plane {
+    const uint8_t *rows;
+    int stride, w, h, bits;
+};
+
+/* The decoded plane of im, checked before a pixel of it is read: present,
+ * of `channels` samples of 1 byte (deep: 2 bytes holding 9 to 16 bits) a
+ * pixel, of the size the header declared (what max_pixels was checked
+ * against, so that a small header cannot bring a huge image into the
+ * pipeline; libheif has allocated it by now: see README.md), and within
+ * max_pixels. */
+static int
+decoded_plane(struct heif_image *im, struct heif_image_handle *handle, const char *label,
+              const struct img_decode_req *req, uint32_t channels, bool deep,
+              struct decoded_plane *p, char *err, size_t errlen)
+{
+    p->rows = heif_image_get_plane_readonly(im, heif_channel_interleaved, &p->stride);
+    p->w = heif_image_get_width(im, heif_channel_interleaved);
+    p->h = heif_image_get_height(im, heif_channel_interleaved);
+    p->bits = heif_image_get_bits_per_pixel_range(im, heif_channel_interleaved);
+    size_t sample = deep ? 2 : 1;
+    bool bits_ok = deep ? p->bits > 8 && p->bits <= 16 : p->bits == 8;
+    if (!p->rows || p->w <= 0 || p->h <= 0 || p->stride < 0 ||
+        (size_t)p->stride < (size_t)p->w * channels * sample || !bits_ok)
+        return img_fail(err, errlen, AXLE_EFORMAT, "corrupt %s: the decoder gave no %s", label,
+                        deep ? "image of more than 8 bits" : "8-bit image");
+    int hw = heif_image_handle_get_width(handle), hh = heif_image_handle_get_height(handle);
+    if (p->w != hw || p->h != hh)
+        return img_fail(err, errlen, AXLE_EFORMAT,
+                        "corrupt %s: its image data is %dx%d, its header says %dx%d", label,
+                        p->w, p->h, hw, hh);
+    return img_check_pixels((uint32_t)p->w, (uint32_t)p->h, req->max_pixels, err, errlen);
+}
+
 static int
 decode_handle(struct heif_image_handle *handle, const char *label,
               const struct img_decode_req *req, axle_pixels *out, char *err, size_t errlen)
@@ -381,30 +416,13 @@ decode_handle(struct heif_image_handle *handle, const char *label,
     int rc = decode_interleaved(handle, label, false, alpha, &im, err, errlen);
     if (rc != AXLE_OK)
         return rc;
-    int stride = 0;
-    const uint8_t *plane = heif_image_get_plane_readonly(im, heif_channel_interleaved, &stride);
-    int w = heif_image_get_width(im, heif_channel_interleaved);
-    int h = heif_image_get_height(im, heif_channel_interleaved);
     uint32_t channels = alpha ? 4 : 3;
-    if (!plane || w <= 0 || h <= 0 || stride < w * (int)channels ||
-        heif_image_get_bits_per_pixel_range(im, heif_channel_interleaved) != 8)
-        rc = img_fail(err, errlen, AXLE_EFORMAT, "corrupt %s: the decoder gave no 8-bit image",
-                      label);
-    /* The bitstream may disagree with the size the header declared (ispe),
-     * which is what max_pixels was checked against: refused, so that a
-     * small header cannot bring a huge image into the pipeline.  (libheif
-     * has allocated it by now: see README.md.) */
-    int hw = heif_image_handle_get_width(handle), hh = heif_image_handle_get_height(handle);
-    if (rc == AXLE_OK && (w != hw || h != hh))
-        rc = img_fail(err, errlen, AXLE_EFORMAT,
-                      "corrupt %s: its image data is %dx%d, its header says %dx%d", label, w, h,
-                      hw, hh);
+    struct decoded_plane p;
+    rc = decoded_plane(im, handle, label, req, channels, false, &p, err, errlen);
     if (rc == AXLE_OK)
-        rc = img_check_pixels((uint32_t)w, (uint32_t)h, req->max_pixels, err, errlen);
+        rc = img_alloc(req, out, (uint32_t)p.w, (uint32_t)p.h, channels, err, errlen);
     if (rc == AXLE_OK)
-        rc = img_alloc(req, out, (uint32_t)w, (uint32_t)h, channels, err, errlen);
-    if (rc == AXLE_OK)
-        img_copy_rows(out, plane, (size_t)stride);
+        img_copy_rows(out, p.rows, (size_t)p.stride);
     heif_image_release(im);
     return rc;
 }
@@ -481,29 +499,14 @@ decode_handle_deep(struct heif_image_handle *handle, const char *label,
     int rc = decode_interleaved(handle, label, true, alpha, &im, err, errlen);
     if (rc != AXLE_OK)
         return rc;
-    int stride = 0;
-    const uint8_t *plane = heif_image_get_plane_readonly(im, heif_channel_interleaved, &stride);
-    int w = heif_image_get_width(im, heif_channel_interleaved);
-    int h = heif_image_get_height(im, heif_channel_interleaved);
-    int bits = heif_image_get_bits_per_pixel_range(im, heif_channel_interleaved);
     uint32_t channels = alpha ? 4 : 3;
-    if (!plane || w <= 0 || h <= 0 || (size_t)stride < (size_t)w * channels * 2 || bits <= 8 ||
-        bits > 16)
-        rc = img_fail(err, errlen, AXLE_EFORMAT,
-                      "corrupt %s: the decoder gave no image of more than 8 bits", label);
-    /* As decode_handle: the header's size is what max_pixels was checked
-     * against. */
-    int hw = heif_image_handle_get_width(handle), hh = heif_image_handle_get_height(handle);
-    if (rc == AXLE_OK && (w != hw || h != hh))
-        rc = img_fail(err, errlen, AXLE_EFORMAT,
-                      "corrupt %s: its image data is %dx%d, its header says %dx%d", label, w, h,
-                      hw, hh);
-    if (rc == AXLE_OK)
-        rc = img_check_pixels((uint32_t)w, (uint32_t)h, req->max_pixels, err, errlen);
-    if (rc == AXLE_OK && (rc = img_deep_alloc(out, (uint32_t)w, (uint32_t)h, channels)) != AXLE_OK)
+    struct decoded_plane p;
+    rc = decoded_plane(im, handle, label, req, channels, true, &p, err, errlen);
+    if (rc == AXLE_OK &&
+        (rc = img_deep_alloc(out, (uint32_t)p.w, (uint32_t)p.h, channels)) != AXLE_OK)
         rc = img_fail(err, errlen, rc, "out of memory decoding the %s", label);
     if (rc == AXLE_OK)
-        widen_rows(plane, (size_t)stride, bits, out);
+        widen_rows(p.rows, (size_t)p.stride, p.bits, out);
     heif_image_release(im);
     return rc;
 }

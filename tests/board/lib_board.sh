@@ -36,22 +36,47 @@ pipeline() {
     SHAPES=$(awk '$1 == "shapes" { print $2 }' run.out)
 }
 
+# board_said_url: the board printed its URL, or is gone (start_board says
+# which).
+board_said_url() {
+    grep -q '^http' board.url 2>/dev/null || ! kill -0 "$BOARD_PID" 2>/dev/null
+}
+
 # start_board [ARGS...]: serves ./axle-work on a free port; sets URL
-# (ending in '/').  Waits for the URL line, however long that takes.
+# (ending in '/').  Waits for the URL line (wait_for's bound).
 start_board() {
     "$AXLE" board --port 0 --workdir axle-work "$@" >board.url 2>board.err &
     BOARD_PID=$!
-    while ! grep -q '^http' board.url 2>/dev/null; do
-        kill -0 "$BOARD_PID" 2>/dev/null || { sed 's/^/# /' board.err; return 1; }
-        sleep 0.1
-    done
+    wait_for "axle board to print its URL into board.url" board_said_url || return 1
+    if ! grep -q '^http' board.url; then
+        echo "# axle board exited before printing its URL:"
+        sed 's/^/# /' board.err
+        return 1
+    fi
     URL=$(head -1 board.url)
 }
 
+# board_gone: the board's process has ended.
+board_gone() { ! kill -0 "$BOARD_PID" 2>/dev/null; }
+
+# stop_board: SIGTERM, and its exit status in $st once it has ended
+# (wait_for's bound: 1 and a line saying so when it has not).
+stop_board() {
+    kill "$BOARD_PID"
+    if wait_for "axle board to end after SIGTERM" board_gone; then
+        wait "$BOARD_PID"; st=$?
+    else
+        kill -9 "$BOARD_PID" 2>/dev/null; st=1
+    fi
+    BOARD_PID=""
+}
+
 # get PATH [CURL ARGS...]: the body in ./got, the status in $code, the
-# content type in $ctype.
+# content type in $ctype.  A board that does not answer within 60 s is a
+# failed request (code 000), not a hung test.
 get() {
     p=$1; shift
-    out=$(curl -s --path-as-is -o got -w '%{http_code} %{content_type}' "$@" "$URL$p")
+    out=$(curl -s --max-time 60 --path-as-is -o got -w '%{http_code} %{content_type}' "$@" \
+        "$URL$p")
     code=${out%% *}; ctype=${out#* }
 }

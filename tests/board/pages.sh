@@ -109,8 +109,11 @@ mkdir "axle-work/axle-work-99"
 echo '{"step": "thumbs", "done": 3, "total": 10, "note": "<script>"}' >axle-work/.status
 get live
 contains got 'No run in progress' "live: no run while the workdir is not locked"
-flock axle-work/.lock sh -c "touch locked; while [ -e locked ]; do sleep 0.1; done" &
-while [ ! -e locked ]; do sleep 0.1; done
+# the lock's holder, bounded as wait_for is: a test that dies early
+# leaves no process holding it
+timeout 120 flock axle-work/.lock sh -c "touch locked; while [ -e locked ]; do sleep 0.1; done" &
+HOLDER=$!
+wait_for "the lock's holder to take axle-work/.lock" test -e locked
 get live
 contains got 'A run is in progress' "live: a locked workdir is a running run"
 contains got '<progress value="3" max="10">' "live: the status shows progress"
@@ -118,7 +121,8 @@ contains got '&lt;script&gt;' "live: the status is escaped"
 contains got 'http-equiv="refresh"' "live: the page updates itself"
 get jobs
 contains got '<td class="running">running</td>' "jobs: the newest job without job.json is running"
-rm locked; wait $!
+rm locked; wait "$HOLDER"
+is $? 0 "the lock's holder let go when asked (not after timeout's 120 s)"
 get jobs
 contains got '<td class="cut off">cut off</td>' "jobs: after the run it was cut off"
 
@@ -145,7 +149,7 @@ is "$code" 403 "a request for another host name is refused (DNS rebinding)"
 get "" -X POST
 is "$code" 405 "the board is read-only"
 
-kill "$BOARD_PID"; wait "$BOARD_PID"; st=$?; BOARD_PID=""
+stop_board
 is "$st" 0 "the board stops on SIGTERM with status 0"
 contains board.err "stopped" "and says so"
 done_testing

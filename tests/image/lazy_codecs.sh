@@ -4,7 +4,8 @@
 # HEIF/AVIF/JPEG XL (a no-op re-run too) never maps them, one that reads
 # one does; when a library cannot be loaded (tests/dlopen_shim.so refuses
 # its dlopen) each such image fails naming the library and the reason,
-# the rest of the run goes on, nothing crashes.
+# the rest of the run goes on, nothing crashes; one lacking a function
+# fails naming the function.
 . "$AXLE_SRCDIR/tests/lib.sh"
 . "$AXLE_SRCDIR/tests/image/lib_image.sh"
 [ -x "$AXLE" ] || skip_all "axle is not built"
@@ -71,6 +72,19 @@ refused libjxl "$TOOL" decode mixed/c.jxl 0 0 c.axr
 check "decode without libjxl fails, not crashes (status $st)" -- test "$st" -gt 0 -a "$st" -lt 128
 cat out err > said
 contains said "JPEG XL images cannot be read: libjxl.so" "and names the library"
+
+# too old a library: one without the functions the table needs (libz
+# opened in libjxl's place) is refused naming the function, not called
+AXLE_DLOPEN_AS="libjxl=libz.so.1" LD_PRELOAD="$SHIM" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+    "$TOOL" decode mixed/c.jxl 0 0 c.axr >out 2>err; st=$?
+sed 's/^/# /' out err
+check "decode with a libjxl lacking its functions fails, not crashes (status $st)" -- \
+    test "$st" -gt 0 -a "$st" -lt 128
+cat out err > said
+contains said "JPEG XL images cannot be read: libjxl.so" "and names the library"
+contains said "has no JxlDecoderCloseInput (" "and the first function it lacks"
+contains said "a newer version is needed" "and what to do"
 
 rm -rf axle-work
 refused "libheif libjxl" "$AXLE" run "$AXLE_SRCDIR/pipelines/thumbnails.yaml" input=mixed
