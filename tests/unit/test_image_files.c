@@ -213,7 +213,8 @@ test_common_folder(void **state)
     }
     /* and names below it */
     char *paths[] = {"/p/2023/a.jpg", "/p/2024/a.jpg"};
-    struct import_list l = {import_list_common_folder(paths, 2), paths, 2, NULL, 3, NULL, 0};
+    struct import_list l = {.base = import_list_common_folder(paths, 2), .paths = paths,
+                           .n = 2, .skipped = 3};
     assert_string_equal(import_list_relname(&l, 0), "2023/a.jpg");
     assert_string_equal(import_list_relname(&l, 1), "2024/a.jpg");
     void *blob;
@@ -264,7 +265,7 @@ test_slices_by_bytes(void **state)
     assert_int_equal(none[2], 0);
 
     char *paths[] = {"/p/a.jpg", "/p/b.jpg", "/p/c.jpg", "/p/d.jpg", "/p/e.jpg", "/p/f.jpg"};
-    struct import_list l = {"/p", paths, 6, NULL, 0, cuts, 3};
+    struct import_list l = {.base = "/p", .paths = paths, .n = 6, .cuts = cuts, .ncuts = 3};
     void *blob;
     size_t len, first, end;
     assert_int_equal(import_list_encode(&l, &blob, &len), AXLE_OK);
