@@ -121,6 +121,13 @@ void img_stream_fed(struct img_stream *s, uint32_t rows);
 /* Frees the stream (not `out`, which the caller owns). */
 void img_stream_free(struct img_stream *s);
 
+/* Whether the row kernels take their AVX-512 loops (the CPU has AVX-512
+ * BW and VNNI, and img_resize_avx512_off is false).  The same bytes
+ * either way; the unit test sets img_resize_avx512_off to hold the AVX2
+ * loops to the plain integers on such a CPU too (issue 12, vips12). */
+extern bool img_resize_avx512_off;
+bool img_have_avx512(void);
+
 /* One output row of a YCbCr stream: the horizontal pass of each plane's
  * row (IMG_RESIZE_SLACK bytes of buffer after each), each pixel then
  * converted to RGB into dst (image_jpeg_planes.c). */
