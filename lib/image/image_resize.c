@@ -278,7 +278,7 @@ img_have_avx512(void)
 {
 #ifdef HAVE_AVX512_CLONE
     return !img_resize_avx512_off && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vnni");
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
 #else
     return false;
 #endif

@@ -122,11 +122,22 @@ void img_stream_fed(struct img_stream *s, uint32_t rows);
 void img_stream_free(struct img_stream *s);
 
 /* Whether the row kernels take their AVX-512 loops (the CPU has AVX-512
- * BW and VNNI, and img_resize_avx512_off is false).  The same bytes
+ * BW, VL and VNNI, and img_resize_avx512_off is false).  The same bytes
  * either way; the unit test sets img_resize_avx512_off to hold the AVX2
  * loops to the plain integers on such a CPU too (issue 12, vips12). */
 extern bool img_resize_avx512_off;
 bool img_have_avx512(void);
+
+/* The YCbCr horizontal pass eight output pixels at a time, for a CPU
+ * with AVX-512 (image_jpeg_planes.c): NULL when it has not (or out of
+ * memory: img_ycc_horizontal_row does the same rows), else the weights
+ * `w` (kept by the caller) regrouped for it, and its scratch rows. */
+struct img_ycc_rows;
+struct img_ycc_rows *img_ycc_rows_new(const struct img_weights *w);
+void img_ycc_rows_free(struct img_ycc_rows *r);
+/* img_ycc_horizontal_row's pixels, byte for byte. */
+void img_ycc_rows_run(struct img_ycc_rows *r, const uint8_t *y, const uint8_t *cb,
+                      const uint8_t *cr, uint8_t *dst);
 
 /* One output row of a YCbCr stream: the horizontal pass of each plane's
  * row (IMG_RESIZE_SLACK bytes of buffer after each), each pixel then
