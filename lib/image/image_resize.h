@@ -129,9 +129,9 @@ extern bool img_resize_avx512_off;
 bool img_have_avx512(void);
 
 /* The YCbCr horizontal pass eight output pixels at a time, for a CPU
- * with AVX-512 (image_jpeg_planes.c): NULL when it has not (or out of
- * memory: img_ycc_horizontal_row does the same rows), else the weights
- * `w` (kept by the caller) regrouped for it, and its scratch rows. */
+ * with AVX2 and windows of up to 32 taps (image_jpeg_planes.c): NULL
+ * when not (or out of memory: img_ycc_horizontal_row does the same rows),
+ * else the weights `w` regrouped for it, and its scratch rows. */
 struct img_ycc_rows;
 struct img_ycc_rows *img_ycc_rows_new(const struct img_weights *w);
 void img_ycc_rows_free(struct img_ycc_rows *r);
