@@ -282,8 +282,8 @@ struct img_ycc_rows {
     int32_t *start;   /* per block: its first input, even */
     uint32_t *pairs;  /* per block: its input pairs */
     size_t *at;       /* per block: its first weight pair in k2 */
-    int32_t *k2;      /* per block, pair and pixel: the pixel's weights of
-                       * the pair's two inputs, low word first */
+    int16_t *k2;      /* per block, pair and pixel: the pixel's weights of
+                       * the pair's two inputs (a 32-bit lane) */
     uint16_t *wide;   /* the three planes' rows as 16-bit words */
     size_t wide_len;  /* words of a plane's row */
     bool vnni;        /* vpdpwssd for pmaddwd and paddd (AVX-512 VNNI) */
@@ -302,14 +302,6 @@ img_ycc_rows_free(struct img_ycc_rows *r)
     free(r);
 }
 
-/* Output pixel o's weight of input x, 0 outside its taps. */
-static int16_t
-tap_of(const struct img_weights *w, uint32_t o, int32_t x)
-{
-    int32_t first = w->bounds[2 * o], count = w->bounds[2 * o + 1];
-    return x >= first && x < first + count ? w->k[(size_t)o * w->kstride + (x - first)] : 0;
-}
-
 /* Block b's window: *start (even) and its input pairs. */
 static void
 block_window(const struct img_weights *w, uint32_t b, int32_t *start, uint32_t *pairs)
@@ -324,6 +316,9 @@ block_window(const struct img_weights *w, uint32_t b, int32_t *start, uint32_t *
     *pairs = (uint32_t)(end - *start + 1) / 2;
 }
 
+/* The blocks' windows and weights: each pixel's taps put in its lane,
+ * the rest of the table zero (one pass over the taps, a few hundred
+ * microseconds less a photo than asking each lane for each input). */
 static int
 rows_fill(struct img_ycc_rows *r, const struct img_weights *w)
 {
@@ -331,21 +326,22 @@ rows_fill(struct img_ycc_rows *r, const struct img_weights *w)
     for (uint32_t b = 0; b < r->nblocks; b++) {
         block_window(w, b, &r->start[b], &r->pairs[b]);
         r->at[b] = total;
-        total += (size_t)r->pairs[b] * BLOCK;
+        total += (size_t)r->pairs[b] * BLOCK * 2;
     }
-    /* 32-byte aligned: each pair's eight weights are one aligned load */
-    r->k2 = aligned_alloc(32, (total * sizeof *r->k2 + 31) & ~(size_t)31);
-    if (!r->k2)
+    /* 32-byte aligned: each pair's eight lanes are one aligned load */
+    size_t bytes = (total * sizeof *r->k2 + 31) & ~(size_t)31;
+    if (!(r->k2 = aligned_alloc(32, bytes)))
         return -1;
-    for (uint32_t b = 0; b < r->nblocks; b++)
-        for (uint32_t i = 0; i < r->pairs[b]; i++)
-            for (uint32_t j = 0; j < BLOCK; j++) {
-                uint32_t o = b * BLOCK + j;
-                int32_t x = r->start[b] + 2 * (int32_t)i;
-                uint16_t lo = o < w->out_size ? (uint16_t)tap_of(w, o, x) : 0;
-                uint16_t hi = o < w->out_size ? (uint16_t)tap_of(w, o, x + 1) : 0;
-                r->k2[r->at[b] + (size_t)i * BLOCK + j] = (int32_t)(lo | (uint32_t)hi << 16);
-            }
+    memset(r->k2, 0, bytes);
+    for (uint32_t o = 0; o < w->out_size; o++) {
+        uint32_t b = o / BLOCK;
+        int32_t first = w->bounds[2 * o], count = w->bounds[2 * o + 1];
+        const int16_t *k = w->k + (size_t)o * w->kstride;
+        for (int32_t tap = 0; tap < count; tap++) {
+            int32_t d = first + tap - r->start[b]; /* pair d / 2, its word d % 2 */
+            r->k2[r->at[b] + ((size_t)(d / 2) * BLOCK + o % BLOCK) * 2 + d % 2] = k[tap];
+        }
+    }
     return 0;
 }
 
