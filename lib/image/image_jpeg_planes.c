@@ -270,9 +270,9 @@ row_avx2(const struct img_weights *c, const uint8_t *py, const uint8_t *pb,
  * the eight lanes: each input pair (2i, 2i + 1) of the block's window,
  * as two 16-bit words broadcast, is multiplied by the eight pixels'
  * weights of those two inputs (0 outside a pixel's own taps) and added
- * into the lanes: pmaddwd and paddd, or one vpdpwssd with AVX-512 VNNI.  That is about twice
- * the multiplies (a block's window is about twice a pixel's), but no
- * sums to add up: the lanes come out as the eight pixels, rounded and
+ * into the lanes: pmaddwd and paddd, or one vpdpwssd with AVX-512 VNNI.
+ * That is about twice the multiplies (a block's window is about twice a
+ * pixel's), but no sums to add up: the lanes come out as the eight pixels, rounded and
  * converted together.  The same products are added, so the same integers
  * as the other rows. */
 #define BLOCK 8
@@ -281,7 +281,7 @@ struct img_ycc_rows {
     uint32_t out_size, nblocks;
     int32_t *start;   /* per block: its first input, even */
     uint32_t *pairs;  /* per block: its input pairs */
-    size_t *at;       /* per block: its first weight pair in k2 */
+    size_t *at;       /* per block: where its weights start in k2 */
     int16_t *k2;      /* per block, pair and pixel: the pixel's weights of
                        * the pair's two inputs (a 32-bit lane) */
     uint16_t *wide;   /* the three planes' rows as 16-bit words */
