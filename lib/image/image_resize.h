@@ -121,6 +121,24 @@ void img_stream_fed(struct img_stream *s, uint32_t rows);
 /* Frees the stream (not `out`, which the caller owns). */
 void img_stream_free(struct img_stream *s);
 
+/* Whether the row kernels take their AVX-512 loops (the CPU has AVX-512
+ * BW, VL and VNNI, and img_resize_avx512_off is false).  The same bytes
+ * either way; the unit test sets img_resize_avx512_off to hold the AVX2
+ * loops to the plain integers on such a CPU too (issue 12, vips12). */
+extern bool img_resize_avx512_off;
+bool img_have_avx512(void);
+
+/* The YCbCr horizontal pass eight output pixels at a time, for a CPU
+ * with AVX2 and windows of up to 32 taps (image_jpeg_planes.c): NULL
+ * when not (or out of memory: img_ycc_horizontal_row does the same rows),
+ * else the weights `w` regrouped for it, and its scratch rows. */
+struct img_ycc_rows;
+struct img_ycc_rows *img_ycc_rows_new(const struct img_weights *w);
+void img_ycc_rows_free(struct img_ycc_rows *r);
+/* img_ycc_horizontal_row's pixels, byte for byte. */
+void img_ycc_rows_run(struct img_ycc_rows *r, const uint8_t *y, const uint8_t *cb,
+                      const uint8_t *cr, uint8_t *dst);
+
 /* One output row of a YCbCr stream: the horizontal pass of each plane's
  * row (IMG_RESIZE_SLACK bytes of buffer after each), each pixel then
  * converted to RGB into dst (image_jpeg_planes.c). */

@@ -31,6 +31,7 @@ struct img_stream {
     uint8_t *ring;             /* plane p's row y: ring p, slot y % slots */
     uint8_t *mid;              /* each plane's row after the vertical pass */
     const uint8_t **taps;      /* the input rows of one output row */
+    struct img_ycc_rows *ycc;  /* YCbCr's horizontal pass in blocks, or NULL */
     uint32_t next;             /* the next output row to make */
     axle_pixels *out;
 };
@@ -45,6 +46,7 @@ img_stream_free(struct img_stream *s)
     free(s->ring);
     free(s->mid);
     free(s->taps);
+    img_ycc_rows_free(s->ycc);
     free(s);
 }
 
@@ -78,6 +80,8 @@ stream_new(uint32_t in_w, uint32_t in_h, uint32_t channels, uint32_t planes, uin
         img_stream_free(s);
         return NULL;
     }
+    if (planes == 3) /* NULL without AVX-512: img_ycc_horizontal_row */
+        s->ycc = img_ycc_rows_new(s->horiz);
     s->out = out;
     return s;
 }
@@ -128,7 +132,10 @@ img_stream_fed(struct img_stream *s, uint32_t rows)
             img_resize_vertical_row(s->vert, y, s->taps, s->row, s->mid + p * mid_stride);
         }
         uint8_t *dst = s->out->data + y * s->out->stride;
-        if (s->planes == 3)
+        if (s->planes == 3 && s->ycc)
+            img_ycc_rows_run(s->ycc, s->mid, s->mid + mid_stride, s->mid + 2 * mid_stride,
+                             dst);
+        else if (s->planes == 3)
             img_ycc_horizontal_row(s->horiz, s->mid, s->mid + mid_stride,
                                    s->mid + 2 * mid_stride, dst);
         else

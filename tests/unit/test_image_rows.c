@@ -51,21 +51,21 @@ ref_tap(const struct img_weights *w, const uint8_t *src, uint32_t x)
     return (uint8_t)(acc < 0 ? 0 : acc > 255 ? 255 : acc);
 }
 
-/* img_ycc_horizontal_row is each plane's horizontal pass, then libjpeg's
- * conversion: at every remainder of the output width by 4 (the AVX2 row
+/* img_ycc_horizontal_row (and img_ycc_rows_run) is each plane's
+ * horizontal pass, then libjpeg's conversion: at every remainder of the output width by 4 (the AVX2 row
  * makes four pixels at a time), with 8 (an enlargement) to 32 taps (every
  * pixel then takes kstride of them) and with far more (each its own count), whatever lies
  * in the rows' slack. */
 static void
-test_ycc_row_exact(void **state)
+ycc_row_exact(void)
 {
-    (void)state;
     static const uint32_t sizes[][2] = {
         {1920, 601}, {960, 601}, {1920, 640}, {1000, 333}, {517, 173}, {1001, 250},
         {100, 99},   {64, 61},   {33, 30},    {9, 1},     {10, 2},    {11, 3},
         {4000, 101}, {2049, 62}, {640, 5},    {1280, 427}, {60, 100},  {61, 63}};
     uint32_t seed = 12345;
     bool kstrides[5] = {false}; /* 8, 16, 24, 32, larger */
+    size_t blocks_made = 0;
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         uint32_t in = sizes[s][0], out = sizes[s][1];
         struct img_weights w;
@@ -79,15 +79,25 @@ test_ycc_row_exact(void **state)
             for (size_t i = 0; i < len; i++) /* the slack too: it must not count */
                 plane[p][i] = next_byte(&seed);
         }
-        img_ycc_horizontal_row(&w, plane[0], plane[1], plane[2], got);
-        for (uint32_t x = 0; x < out; x++) {
-            ref_ycc(ref_tap(&w, plane[0], x), ref_tap(&w, plane[1], x),
-                    ref_tap(&w, plane[2], x), want);
-            if (memcmp(got + 3 * x, want, 3) != 0)
-                fail_msg("%u -> %u (kstride %d), pixel %u: %u %u %u, want %u %u %u", in,
-                         out, w.kstride, x, got[3 * x], got[3 * x + 1], got[3 * x + 2],
-                         want[0], want[1], want[2]);
+        /* the rows, then (on a CPU with AVX2) the blocks of eight */
+        struct img_ycc_rows *blocks = img_ycc_rows_new(&w);
+        blocks_made += blocks != NULL;
+        for (int pass = 0; pass < (blocks ? 2 : 1); pass++) {
+            memset(got, 0xAA, 3 * (size_t)out);
+            if (pass == 0)
+                img_ycc_horizontal_row(&w, plane[0], plane[1], plane[2], got);
+            else
+                img_ycc_rows_run(blocks, plane[0], plane[1], plane[2], got);
+            for (uint32_t x = 0; x < out; x++) {
+                ref_ycc(ref_tap(&w, plane[0], x), ref_tap(&w, plane[1], x),
+                        ref_tap(&w, plane[2], x), want);
+                if (memcmp(got + 3 * x, want, 3) != 0)
+                    fail_msg("%s: %u -> %u (kstride %d), pixel %u: %u %u %u, want %u %u %u",
+                             pass ? "blocks" : "rows", in, out, w.kstride, x, got[3 * x],
+                             got[3 * x + 1], got[3 * x + 2], want[0], want[1], want[2]);
+            }
         }
+        img_ycc_rows_free(blocks);
         for (int p = 0; p < 3; p++)
             free(plane[p]);
         free(got);
@@ -95,6 +105,26 @@ test_ycc_row_exact(void **state)
     }
     for (int i = 0; i < 5; i++)
         assert_true(kstrides[i]);
+    /* the blocks take every size up to 32 taps where the CPU has AVX2 */
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx2"))
+        assert_true(blocks_made > sizeof sizes / sizeof sizes[0] / 2);
+    else
+#endif
+        assert_int_equal(blocks_made, 0);
+}
+
+/* The YCbCr rows on this CPU: the blocks of eight (vips12) with VNNI
+ * where it has AVX-512, and with AVX2's pmaddwd. */
+static void
+test_ycc_row_exact(void **state)
+{
+    (void)state;
+    img_resize_avx512_off = false;
+    ycc_row_exact();
+    img_resize_avx512_off = true;
+    ycc_row_exact();
+    img_resize_avx512_off = false;
 }
 
 /* img_resize_horizontal_row of RGB and RGBA rows is each channel's plain
@@ -139,16 +169,16 @@ test_rgb_row_exact(void **state)
 }
 
 /* img_resize_vertical_row is the plain sum of each byte's taps, rounded:
- * at widths around the SIMD steps (16, 32 and 64 bytes), with an odd and
- * an even number of taps. */
+ * at widths around the SIMD steps (16, 32, 64 and, with AVX-512, 128
+ * bytes), with an odd and an even number of taps. */
 static void
-test_vertical_row_exact(void **state)
+vertical_row_exact(void)
 {
-    (void)state;
     static const uint32_t sizes[][2] = {{1080, 338}, {540, 338}, {101, 33}, {50, 49},
                                         {2160, 100}};
-    static const size_t widths[] = {1, 15, 16, 31, 32, 33, 63, 64, 65, 96, 127, 128,
-                                    129, 200, 1920};
+    static const size_t widths[] = {1,   15,  16,  31,  32,  33,  63,  64,  65,  96,
+                                    127, 128, 129, 191, 192, 200, 255, 256, 257, 383,
+                                    1919, 1920};
     enum { WIDE = 1920 };
     uint32_t seed = 777;
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
@@ -186,6 +216,20 @@ test_vertical_row_exact(void **state)
         free(data);
         img_weights_free(&w);
     }
+}
+
+/* The vertical pass's loops on this CPU: AVX-512 where it has them
+ * (vips12), and its AVX2 ones either way. */
+static void
+test_vertical_row_exact(void **state)
+{
+    (void)state;
+    img_resize_avx512_off = false;
+    vertical_row_exact();
+    img_resize_avx512_off = true;
+    assert_false(img_have_avx512());
+    vertical_row_exact();
+    img_resize_avx512_off = false;
 }
 
 int
