@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "axle_internal.h"
+#include "decimal.h"
 #include "fsutil.h"
 
 #define MANIFEST_HEADER "axle-manifest 1\n"
@@ -73,8 +74,12 @@ manifest_writer_add(manifest_writer *w, const char *path, long long size,
         errno = w->err;
         return -1;
     }
-    int head = snprintf(line, sizeof line, "%lld %lld ", size, mtime_ns);
-    size_t len = (size_t)head + escape_path(path, line + head, sizeof line - (size_t)head - 1);
+    char *end = decimal_put(line, size, 0); /* "%lld %lld ", without snprintf */
+    *end++ = ' ';
+    end = decimal_put(end, mtime_ns, 0);
+    *end++ = ' ';
+    size_t head = (size_t)(end - line);
+    size_t len = head + escape_path(path, line + head, sizeof line - head - 1);
     line[len++] = '\n';
     if (fwrite(line, 1, len, w->out->f) != len) {
         w->err = errno ? errno : EIO;
