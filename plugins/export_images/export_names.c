@@ -316,12 +316,25 @@ struct plain_set {
     size_t used, size;
 };
 
+/* Eight bytes a step, then murmur3's finaliser (FNV-1a's byte a step
+ * showed at 100,000 names); in memory only. */
 static uint64_t
-fnv1a_len(const char *s, size_t len)
+hash_len(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    w = 0;
+    memcpy(&w, s, len);
+    h ^= w;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -430,9 +443,11 @@ plain_folders(struct plain_set *folders, const char *name, const char **last,
     size_t dir_len = slash ? (size_t)(slash - name) : 0;
     if (!dir_len || (*last && *last_len == dir_len && memcmp(*last, name, dir_len) == 0))
         return 0;
-    for (const char *p = strchr(name, '/'); p; p = strchr(p + 1, '/'))
-        if (plain_add(folders, name, (size_t)(p - name), fnv1a_len(name, (size_t)(p - name))) < 0)
+    for (const char *p = strchr(name, '/'); p; p = strchr(p + 1, '/')) {
+        size_t len = (size_t)(p - name);
+        if (plain_add(folders, name, len, hash_len(name, len)) < 0)
             return -1;
+    }
     return 0;
 }
 
@@ -487,7 +502,7 @@ export_names_plain(const char *const *sources, size_t n, const char *ext, size_t
         memcpy(cand, name, stem);
         memcpy(cand + stem, ext, ext_len + 1);
         size_t len = stem + ext_len;
-        uint64_t h = fnv1a_len(cand, len);
+        uint64_t h = hash_len(cand, len);
         plain = plain_add(&taken, cand, len, h) == 1 &&
                 plain_writable(&folders, cand, len, h, max_len);
     }
