@@ -304,9 +304,9 @@ export_names(const char *const *sources, size_t n, const char *ext, size_t max_l
  * (a probe compares text only when hashes match), and a folder is added
  * once per run of names that share it. */
 
-struct plain_slot {
-    uint64_t hash;
-    size_t at; /* offset + 1 into the text; 0: empty */
+struct plain_slot { /* eight bytes: 100,000 names' slots stay near in cache */
+    uint32_t tag; /* the hash's high half */
+    uint32_t at;  /* offset + 1 into the text; 0: empty */
 };
 
 struct plain_set {
@@ -347,9 +347,17 @@ plain_find(const struct plain_set *set, const char *s, size_t len, uint64_t h)
         if (!sl->at)
             return sl;
         const char *t = set->text + sl->at - 1;
-        if (sl->hash == h && strncmp(t, s, len) == 0 && t[len] == '\0')
+        if (sl->tag == (uint32_t)(h >> 32) && strncmp(t, s, len) == 0 && t[len] == '\0')
             return sl;
     }
+}
+
+/* A slot's full hash, from its text, when the table grows. */
+static uint64_t
+rehash(const struct plain_set *set, const struct plain_slot *sl)
+{
+    const char *t = set->text + sl->at - 1;
+    return hash_len(t, strlen(t));
 }
 
 static int
@@ -366,7 +374,7 @@ plain_grow(struct plain_set *set, size_t want)
     for (size_t i = 0; i < set->cap; i++) {
         if (!set->slot[i].at)
             continue;
-        size_t j = set->slot[i].hash & (cap - 1);
+        size_t j = rehash(set, &set->slot[i]) & (cap - 1);
         while (slot[j].at)
             j = (j + 1) & (cap - 1);
         slot[j] = set->slot[i];
@@ -386,6 +394,8 @@ plain_add(struct plain_set *set, const char *s, size_t len, uint64_t h)
     struct plain_slot *sl = plain_find(set, s, len, h);
     if (sl->at)
         return 0;
+    if (set->used + len + 1 > UINT32_MAX - 1)
+        return -1; /* 4 GiB of names: not plain, say (the cold export decides) */
     if (set->used + len + 1 > set->size) {
         size_t size = set->size ? 2 * set->size : 64 * 1024;
         while (size < set->used + len + 1)
@@ -398,7 +408,7 @@ plain_add(struct plain_set *set, const char *s, size_t len, uint64_t h)
     }
     memcpy(set->text + set->used, s, len);
     set->text[set->used + len] = '\0';
-    *sl = (struct plain_slot){h, set->used + 1};
+    *sl = (struct plain_slot){(uint32_t)(h >> 32), (uint32_t)(set->used + 1)};
     set->used += len + 1;
     set->n++;
     return 1;
