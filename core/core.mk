@@ -25,6 +25,8 @@ core_axle_SOURCES += core/chain_plan.c core/chain_plan.h
 core_axle_SOURCES += core/job_carried.c core/job_carried.h
 # scale: a job's file lists and manifest as files in its folder
 core_axle_SOURCES += core/job_lists.c core/job_lists.h core/manifest_file.c core/manifest_file.h
+# small11: "%lld" by hand, shared by the identity's facts and manifest lines
+core_axle_SOURCES += core/decimal.h
 core_axle_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JANSSON_CFLAGS) $(CRYPTO_CFLAGS)
 core_axle_LDADD = lib/libaxle.la $(YAML_LIBS) $(JANSSON_LIBS) $(CRYPTO_LIBS)
 # axle board: the server is built only with libmicrohttpd; without it the

@@ -18,7 +18,9 @@ struct carry {
     FILE *list;          /* the new files.json */
     const char *prefix;  /* "output/" */
     size_t prefix_len;
-    json_t *left_out;    /* {name below the folder: true} */
+    const char **left_out; /* names below the folder, sorted (bsearch: a
+                              jansson lookup per carried file showed) */
+    size_t nleft_out;
     size_t count;
     char *first;         /* "output/" once a file is carried */
     bool failed;         /* the manifest could not be written */
@@ -45,14 +47,22 @@ put_path(FILE *f, const char *path)
     json_decref(s);
 }
 
+static int
+by_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* One entry of the base's manifest: carried when it lies in the folder
  * and was not left out. */
 static char *
 carry_entry(const char *path, long long size, long long mtime_ns, void *ctx)
 {
     struct carry *c = ctx;
+    const char *below = path + c->prefix_len;
     if (c->failed || strncmp(path, c->prefix, c->prefix_len) != 0 ||
-        json_object_get(c->left_out, path + c->prefix_len))
+        (c->nleft_out &&
+         bsearch(&below, c->left_out, c->nleft_out, sizeof *c->left_out, by_name)))
         return NULL;
     if (job_manifest_add_recorded(c->mf, path, size, mtime_ns) < 0) {
         c->failed = true;
@@ -118,12 +128,18 @@ job_carried_merge(const char *jobdir, job_manifest *mf, size_t *count, char **on
     }
     char prefix[4096];
     snprintf(prefix, sizeof prefix, "%s/", folder);
-    struct carry c = {mf, NULL, prefix, strlen(prefix), json_object(), 0, NULL, false};
+    json_t *names = json_object_get(note, "left_out");
+    struct carry c = {mf, NULL, prefix, strlen(prefix),
+                      calloc(json_array_size(names) + 1, sizeof *c.left_out), 0, 0, NULL,
+                      false};
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(note, "left_out"), i, v)
-        if (json_is_string(v))
-            json_object_set_new(c.left_out, json_string_value(v), json_true());
+    json_array_foreach(names, i, v)
+        if (c.left_out && json_is_string(v))
+            c.left_out[c.nleft_out++] = json_string_value(v);
+    if (c.nleft_out)
+        qsort(c.left_out, c.nleft_out, sizeof *c.left_out, by_name);
+    c.failed = !c.left_out;
     char *listpath = fs_absolute("files.json", jobdir);
     fs_stream *out = fs_stream_begin(listpath);
     c.list = out ? out->f : NULL;
@@ -149,7 +165,7 @@ job_carried_merge(const char *jobdir, job_manifest *mf, size_t *count, char **on
     *one = c.first;
     free(why);
     free(listpath);
-    json_decref(c.left_out);
+    free(c.left_out);
     json_decref(basejson);
     json_decref(note);
     return rc;

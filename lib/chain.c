@@ -4,6 +4,7 @@
  * The dataset side (keys, removed items, live rows) is in
  * lib/dataset/dataset_chain.c. */
 #include "axle_internal.h"
+#include "dataset/dataset_format.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -134,6 +135,32 @@ axle_input_links(axle_job *job, const char *input, axle_dataset ***links, size_t
     return AXLE_OK;
 }
 
+/* The live rows of the chain of `ds` (the input, one link newer than the
+ * dataset the job built on: axle_input_links checked) and of the chain
+ * before that link, in one pass (ds_live_counts): true when it applies (a
+ * keyed chain), with *rc set; false, and the caller counts each chain
+ * alone. */
+static bool
+counts_in_one_pass(axle_job *job, axle_dataset *ds, int64_t *before, int64_t *now, int *rc)
+{
+    axle_dataset *chain[DS_MAX_CHAIN];
+    int n = 0;
+    for (axle_dataset *d = ds; d && n < DS_MAX_CHAIN; d = axle_dataset_previous(d))
+        chain[n++] = d;
+    /* too long, or a link that cannot be read: the old way says why */
+    if (n < 2 || n == DS_MAX_CHAIN || axle_internal_dataset_previous_error(chain[n - 1]))
+        return false;
+    for (int i = 0; i < n / 2; i++) { /* oldest first */
+        axle_dataset *t = chain[i];
+        chain[i] = chain[n - 1 - i];
+        chain[n - 1 - i] = t;
+    }
+    if (!ds_chain_keyed(chain, n))
+        return false;
+    *rc = ds_live_counts(job, chain, n, now, before);
+    return true;
+}
+
 int
 axle_chain_counts(axle_job *job, const char *input, int64_t *base_live, int64_t *dropped)
 {
@@ -148,13 +175,21 @@ axle_chain_counts(axle_job *job, const char *input, int64_t *base_live, int64_t 
         return axle_error(job, AXLE_EINVAL, "input '%s': %s", input,
                           was ? "more than one link is new since the job built on"
                               : "no job to build on");
+    axle_dataset *now_ds = axle_input_dataset(job, input);
+    int64_t now = -1;
+    if (counts_in_one_pass(job, now_ds, base_live, &now, &rc)) {
+        if (rc != AXLE_OK)
+            return rc;
+        *dropped = *base_live + axle_dataset_rows(links[0], -1) - now;
+        return AXLE_OK;
+    }
     char err[4400];
     axle_dataset *old = axle_dataset_open(was, err, sizeof err);
     if (!old)
         return axle_error(job, AXLE_EIO, "the job built on: %s", err);
     *base_live = axle_dataset_live_rows(job, old);
     axle_dataset_close(old);
-    int64_t now = axle_dataset_live_rows(job, axle_input_dataset(job, input));
+    now = axle_dataset_live_rows(job, now_ds);
     if (*base_live < 0 || now < 0)
         return AXLE_EIO; /* the message is set */
     *dropped = *base_live + axle_dataset_rows(links[0], -1) - now;

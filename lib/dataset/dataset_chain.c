@@ -226,7 +226,8 @@ axle_dataset_removed(axle_dataset *ds)
 struct claim {
     char *key;
     size_t len;
-    int link; /* the newest link holding or removing it */
+    int link;  /* the newest link holding or removing it */
+    int below; /* the newest before `link` (-1: none), for ds_live_counts */
 };
 
 struct ds_live {
@@ -234,12 +235,27 @@ struct ds_live {
     size_t cap, n; /* cap a power of two */
 };
 
+/* Eight bytes a step, then murmur3's finaliser: every row of a chain is
+ * looked up (100,000 at 100,000 photos, in each step that reads the
+ * chain), where FNV-1a's byte a step showed in profiles.  Kept in memory
+ * only, never written: the function may change. */
 static uint64_t
 hash(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+    for (; len >= 8; s += 8, len -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    w = 0;
+    memcpy(&w, s, len);
+    h ^= w;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -284,8 +300,11 @@ claim(ds_live *l, const char *key, size_t len, int link)
             return -1;
         memcpy(c->key, key, len);
         c->len = len;
+        c->link = c->below = -1;
         l->n++;
     }
+    if (c->link != link)
+        c->below = c->link;
     c->link = link;
     return 0;
 }
@@ -364,6 +383,53 @@ ds_live_row(const ds_live *l, int link, const char *key, size_t len)
         return true; /* a row without a key cannot be replaced */
     const struct claim *c = find(l, key, len);
     return !c->key || c->link == link;
+}
+
+/* The live rows of link `at`'s keys, counted for the whole chain (its
+ * live rows) and for the chain without its newest link `top`: a row is
+ * live there unless a link between it and `top` claims its key. */
+static int
+count_link(axle_job *job, const ds_live *l, axle_dataset *ds, int at, int top,
+           int64_t *live, int64_t *live_before)
+{
+    char err[4400];
+    axle_cursor *c = axle_cursor_open(ds, ds->key, -1, err, sizeof err);
+    if (!c)
+        return axle_error(job, AXLE_EFORMAT, "%s", err);
+    int got;
+    while ((got = axle_cursor_next(c)) == 1) {
+        size_t len = 0;
+        const char *k = axle_cursor_is_null(c) ? NULL : axle_cursor_bytes(c, &len);
+        const struct claim *cl = k ? find(l, k, len) : NULL;
+        if (!cl || !cl->key) { /* no newer link has its key */
+            ++*live;
+            ++*live_before;
+            continue;
+        }
+        int before = cl->link == top ? cl->below : cl->link;
+        *live += cl->link == at;
+        *live_before += before < 0 || before == at;
+    }
+    if (got < 0)
+        got = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
+    axle_cursor_close(c);
+    return got < 0 ? got : AXLE_OK;
+}
+
+int
+ds_live_counts(axle_job *job, axle_dataset **chain, int n, int64_t *live,
+               int64_t *live_before)
+{
+    *live = *live_before = 0;
+    ds_live *l = ds_live_build(job, chain, n);
+    if (!l)
+        return AXLE_EFORMAT; /* the message is set */
+    int rc = AXLE_OK;
+    for (int i = 0; rc == AXLE_OK && i < n - 1; i++)
+        rc = count_link(job, l, chain[i], i, n - 1, live, live_before);
+    *live += axle_dataset_rows(chain[n - 1], -1); /* the newest link's rows are all live */
+    ds_live_free(l);
+    return rc;
 }
 
 void

@@ -293,6 +293,12 @@ ds_live *ds_live_build(axle_job *job, axle_dataset **chain, int n);
 /* True when the row of link `link` with key `key` is live. */
 bool ds_live_row(const ds_live *l, int link, const char *key, size_t len);
 void ds_live_free(ds_live *l);
+/* The live rows of a keyed chain chain[0..n), n >= 2, into *live, and of
+ * chain[0..n-1) (the chain before its newest link) into *live_before: one
+ * pass over the rows, where counting each chain alone reads every row
+ * twice.  AXLE_OK, or an error with the job's message set. */
+int ds_live_counts(axle_job *job, axle_dataset **chain, int n, int64_t *live,
+                   int64_t *live_before);
 
 /* JSON for a float min/max: a number, or "inf"/"-inf" (JSON has none). */
 json_t *ds_json_double(double v);

@@ -291,6 +291,86 @@ test_paths_resolve_as_realpath_does(void **state)
         }
 }
 
+/* What a job built on job 2 with job 4's link as its source holds from
+ * the SDK, released (the core's job lives as long as its process). */
+static void
+release_inputs(axle_job *job)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(job->opened, key, v)
+        axle_dataset_close((axle_dataset *)(uintptr_t)json_integer_value(v));
+    json_object_foreach(job->chain_cache, key, v)
+        free((void *)(uintptr_t)json_integer_value(v)); /* link lists */
+    json_decref(job->opened);
+    json_decref(job->chain_cache);
+    json_decref(job->inputs);
+    json_decref(job->chain_inputs);
+    free(job->chain_base);
+}
+
+/* axle_chain_counts over a chain of three links, counted in one pass
+ * (small11: it read every row of the chain and of its base).  A third
+ * link after job 2 removes a, d (job 1) and e (job 2) and brings back c,
+ * which job 2 removed, with f: live now b (job 2), c, f; before it a, d,
+ * e, b, of which a, d and e are dropped. */
+static void
+test_chain_counts_of_a_chain_and_its_base(void **state)
+{
+    (void)state;
+    axle_job job4, job5;
+    td_job(&job4, 4, 2);
+    axle_dataset *l1 = td_open(&job2, "default");
+    td_stage(&job4, "prepare", -1);
+    axle_writer *w = keyed_writer(&job4, l1);
+    assert_int_equal(axle_writer_remove(w, "a"), AXLE_OK);
+    assert_int_equal(axle_writer_remove(w, "d"), AXLE_OK);
+    assert_int_equal(axle_writer_remove(w, "e"), AXLE_OK);
+    td_end_stage(&job4);
+    td_stage(&job4, "analysis", 0);
+    put(w, "c", 30);
+    td_end_stage(&job4);
+    td_stage(&job4, "analysis", 1);
+    put(w, "f", 6);
+    td_end_stage(&job4);
+    td_finish_ok(&job4);
+    axle_dataset_close(l1);
+
+    td_job(&job5, 5, 2);
+    char now_path[4096], was_path[4096];
+    snprintf(now_path, sizeof now_path, "%s/ds/default", job4.dir);
+    snprintf(was_path, sizeof was_path, "%s/ds/default", job2.dir);
+    job5.inputs = json_pack("{s:s}", "source", now_path);
+    job5.chain_inputs = json_pack("{s:s}", "source", was_path);
+    job5.chain_base = strdup(job2.dir);
+    assert_string_equal(live(axle_input_dataset(&job5, "source"), -1, "n"),
+                        "b=20 c=30 f=6");
+    int64_t base_live = -1, dropped = -1;
+    int rc = axle_chain_counts(&job5, "source", &base_live, &dropped);
+    if (rc != AXLE_OK)
+        print_error("# %s\n", axle_errmsg(&job5));
+    assert_int_equal(rc, AXLE_OK);
+    assert_int_equal(base_live, 4); /* a, d, e, b */
+    assert_int_equal(dropped, 3);   /* a, d, e */
+
+    /* built on job 1 instead, with job 2's link new: the oldest link's
+     * rows are all live before it; b and c are dropped */
+    release_inputs(&job5);
+    snprintf(now_path, sizeof now_path, "%s/ds/default", job2.dir);
+    snprintf(was_path, sizeof was_path, "%s/ds/default", job1.dir);
+    job5.inputs = json_pack("{s:s}", "source", now_path);
+    job5.chain_inputs = json_pack("{s:s}", "source", was_path);
+    job5.chain_base = strdup(job1.dir);
+    job5.opened = job5.chain_cache = NULL;
+    assert_int_equal(axle_chain_counts(&job5, "source", &base_live, &dropped), AXLE_OK);
+    assert_int_equal(base_live, 4);
+    assert_int_equal(dropped, 2);
+    release_inputs(&job5);
+    td_job_free(&job5);
+    td_job_free(&job4);
+    axle_internal_current = &job3;
+}
+
 int
 main(void)
 {
@@ -305,6 +385,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_a_chain_without_keys_is_read_whole, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_progress_counts_live_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_chain_counts_of_a_chain_and_its_base, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_paths_resolve_as_realpath_does, setup,
                                         teardown),
     };

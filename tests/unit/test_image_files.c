@@ -780,6 +780,78 @@ test_expand_each_counts_what_it_left_out(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ---- small11: export_names_plain, rewritten without a copy of each name,
+ * against what export_names gives ---- */
+
+/* What export_names_plain must say: every source gets the name it gets
+ * alone, and none is skipped. */
+static bool
+plain_by_export_names(const char *const *src, size_t n, const char *ext, size_t max_len)
+{
+    size_t len;
+    char *all = export_names(src, n, ext, max_len, &len);
+    assert_non_null(all);
+    const char *p = all, *end = all + len;
+    bool plain = true;
+    for (size_t i = 0; i < n; i++) {
+        struct export_name e, one;
+        assert_true(export_names_next(&p, end, &e));
+        size_t alone_len;
+        char *alone = export_names(&src[i], 1, ext, max_len, &alone_len);
+        const char *q = alone;
+        assert_true(export_names_next(&q, alone + alone_len, &one));
+        plain = plain && e.name && one.name && strcmp(e.name, one.name) == 0;
+        free(alone);
+    }
+    free(all);
+    return plain;
+}
+
+static void
+check_plain(const char *const *src, size_t n, size_t max_len, bool want)
+{
+    assert_int_equal(plain_by_export_names(src, n, ".jpg", max_len), want);
+    assert_int_equal(export_names_plain(src, n, ".jpg", max_len), want);
+}
+
+static void
+test_export_names_plain(void **state)
+{
+    (void)state;
+    char long_name[300];
+    snprintf(long_name, sizeof long_name, "%0260d.png", 0);
+    const char *distinct[] = {"a/b.jpg", "a/c.png", "a", "d/e/f.jpg"};
+    check_plain(distinct, 4, 4096, true);
+    const char *compete[] = {"a.jpg", "b.jpg", "a.png"}; /* both a.jpg */
+    check_plain(compete, 3, 4096, false);
+    const char *folder[] = {"x.jpg", "x.jpg/y.png"}; /* x.jpg is a folder too */
+    check_plain(folder, 2, 4096, false);
+    const char *made_safe[] = {"../a.jpg", "x/./b.jpg", "c//d.jpg"}; /* _/a, x/b, c/d */
+    check_plain(made_safe, 3, 4096, true);
+    const char *safe_same[] = {"/abs/a.jpg", "abs/a.png"}; /* both abs/a.jpg */
+    check_plain(safe_same, 2, 4096, false);
+    const char *too_long[] = {"ok.jpg", long_name};
+    check_plain(too_long, 2, 4096, false);
+    check_plain(distinct, 4, 8, false); /* d/e/f.jpg is over 8 bytes */
+
+    /* 3,000 names in 300 folders (the sets grow), then one that competes */
+    enum { N = 3001 };
+    char (*names)[32] = malloc(N * sizeof *names);
+    const char **src = malloc(N * sizeof *src);
+    assert_non_null(names);
+    assert_non_null(src);
+    for (size_t i = 0; i < N - 1; i++) {
+        snprintf(names[i], sizeof names[i], "f%03zu/x%04zu.jpg", i % 300, i);
+        src[i] = names[i];
+    }
+    check_plain(src, N - 1, 4096, true);
+    snprintf(names[N - 1], sizeof names[N - 1], "f%03d/x%04d.png", 1234 % 300, 1234);
+    src[N - 1] = names[N - 1];
+    check_plain(src, N, 4096, false);
+    free(src);
+    free(names);
+}
+
 int
 main(void)
 {
@@ -795,6 +867,7 @@ main(void)
         cmocka_unit_test(test_import_reads_a_bounded_header),
         cmocka_unit_test(test_export_names),
         cmocka_unit_test(test_export_names_unwritable),
+        cmocka_unit_test(test_export_names_plain),
         cmocka_unit_test(test_export_names_template),
         cmocka_unit_test(test_export_template_check),
         cmocka_unit_test(test_expand_each_streams_the_sorted_list),
