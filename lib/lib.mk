@@ -30,3 +30,5 @@ lib_libaxle_la_SOURCES += lib/results.c lib/result_json.c lib/json_text.c \
 	lib/json_read.c
 # diff (issue 11 item 7): the core's file facts for the import
 lib_libaxle_la_SOURCES += lib/file_facts.c
+# the hash of in-memory tables (axle_hash_bytes)
+lib_libaxle_la_SOURCES += lib/hash_bytes.c

@@ -35,3 +35,11 @@ tests_unit_test_file_facts_LDADD = $(TEST_LIBS)
 CHAINS_TESTS_TRUST6 = tests/chains/compaction_damaged.sh
 TESTS += $(CHAINS_TESTS_TRUST6)
 EXTRA_DIST += $(CHAINS_TESTS_TRUST6)
+# axle_hash_bytes (lib/hash_bytes.c): the chain key maps' and the export's
+# name sets' hash, an SDK call since ABI 1.4
+HASH_UNIT_TESTS = tests/unit/test_hash_bytes
+check_PROGRAMS += $(HASH_UNIT_TESTS)
+TESTS += $(HASH_UNIT_TESTS)
+tests_unit_test_hash_bytes_SOURCES = tests/unit/test_hash_bytes.c
+tests_unit_test_hash_bytes_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_hash_bytes_LDADD = $(TEST_LIBS)

@@ -235,34 +235,10 @@ struct ds_live {
     size_t cap, n; /* cap a power of two */
 };
 
-/* Eight bytes a step, then murmur3's finaliser: every row of a chain is
- * looked up (100,000 at 100,000 photos, in each step that reads the
- * chain), where FNV-1a's byte a step showed in profiles.  Kept in memory
- * only, never written: the function may change. */
-static uint64_t
-hash(const char *s, size_t len)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-    for (; len >= 8; s += 8, len -= 8) {
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    w = 0;
-    memcpy(&w, s, len);
-    h ^= w;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
 static struct claim *
 find(const ds_live *l, const char *key, size_t len)
 {
-    size_t i = hash(key, len) & (l->cap - 1);
+    size_t i = axle_hash_bytes(key, len) & (l->cap - 1);
     while (l->slot[i].key &&
            !(l->slot[i].len == len && memcmp(l->slot[i].key, key, len) == 0))
         i = (i + 1) & (l->cap - 1);

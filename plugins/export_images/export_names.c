@@ -21,21 +21,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "axle/axle.h"
 #include "export_template.h"
 
-/* A set of strings: open addressing, FNV-1a, never shrinks. */
+/* A set of strings: open addressing, never shrinks. */
 struct strset {
     char **slot;
     size_t cap, n;
 };
 
 static uint64_t
-fnv1a(const char *s)
+str_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
+    return axle_hash_bytes(s, strlen(s));
 }
 
 static int
@@ -48,7 +46,7 @@ set_grow(struct strset *set)
     for (size_t i = 0; i < set->cap; i++) {
         if (!set->slot[i])
             continue;
-        size_t j = fnv1a(set->slot[i]) & (cap - 1);
+        size_t j = str_hash(set->slot[i]) & (cap - 1);
         while (slot[j])
             j = (j + 1) & (cap - 1);
         slot[j] = set->slot[i];
@@ -66,7 +64,7 @@ set_add(struct strset *set, const char *s)
 {
     if (2 * (set->n + 1) > set->cap && set_grow(set) < 0)
         return -1;
-    size_t j = fnv1a(s) & (set->cap - 1);
+    size_t j = str_hash(s) & (set->cap - 1);
     for (; set->slot[j]; j = (j + 1) & (set->cap - 1))
         if (strcmp(set->slot[j], s) == 0)
             return 0;
@@ -172,7 +170,7 @@ set_has(const struct strset *set, const char *s)
 {
     if (!set->cap)
         return false;
-    for (size_t j = fnv1a(s) & (set->cap - 1); set->slot[j]; j = (j + 1) & (set->cap - 1))
+    for (size_t j = str_hash(s) & (set->cap - 1); set->slot[j]; j = (j + 1) & (set->cap - 1))
         if (strcmp(set->slot[j], s) == 0)
             return true;
     return false;
@@ -316,28 +314,6 @@ struct plain_set {
     size_t used, size;
 };
 
-/* Eight bytes a step, then murmur3's finaliser (FNV-1a's byte a step
- * showed at 100,000 names); in memory only. */
-static uint64_t
-hash_len(const char *s, size_t len)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-    for (; len >= 8; s += 8, len -= 8) {
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
-        h ^= h >> 32;
-    }
-    w = 0;
-    memcpy(&w, s, len);
-    h ^= w;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
 static struct plain_slot *
 plain_find(const struct plain_set *set, const char *s, size_t len, uint64_t h)
 {
@@ -357,7 +333,7 @@ static uint64_t
 rehash(const struct plain_set *set, const struct plain_slot *sl)
 {
     const char *t = set->text + sl->at - 1;
-    return hash_len(t, strlen(t));
+    return axle_hash_bytes(t, strlen(t));
 }
 
 static int
@@ -455,7 +431,7 @@ plain_folders(struct plain_set *folders, const char *name, const char **last,
         return 0;
     for (const char *p = strchr(name, '/'); p; p = strchr(p + 1, '/')) {
         size_t len = (size_t)(p - name);
-        if (plain_add(folders, name, len, hash_len(name, len)) < 0)
+        if (plain_add(folders, name, len, axle_hash_bytes(name, len)) < 0)
             return -1;
     }
     return 0;
@@ -512,7 +488,7 @@ export_names_plain(const char *const *sources, size_t n, const char *ext, size_t
         memcpy(cand, name, stem);
         memcpy(cand + stem, ext, ext_len + 1);
         size_t len = stem + ext_len;
-        uint64_t h = hash_len(cand, len);
+        uint64_t h = axle_hash_bytes(cand, len);
         plain = plain_add(&taken, cand, len, h) == 1 &&
                 plain_writable(&folders, cand, len, h, max_len);
     }

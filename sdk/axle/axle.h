@@ -34,7 +34,7 @@ extern "C" {
 /* ---- versions ---------------------------------------------------------- */
 
 #define AXLE_ABI_MAJOR 1
-#define AXLE_ABI_MINOR 3
+#define AXLE_ABI_MINOR 4
 
 #if defined(__GNUC__)
 #define AXLE_EXPORT __attribute__((visibility("default")))
@@ -1390,6 +1390,13 @@ void axle_file_facts_rewind(axle_file_facts *f);
 /* Ends the reading: AXLE_OK, or AXLE_EFORMAT (the job's message set) when
  * the list was damaged or out of order.  NULL is fine. */
 int axle_file_facts_close(axle_file_facts *f);
+
+/* ---- a hash for in-memory tables (ABI 1.4) ------------------------------ */
+
+/* A fast 64-bit hash of data[0..len), eight bytes a step, for a method's
+ * own hash tables (names, keys).  It may change between versions of
+ * libaxle: never store it, never put it in a result or a file. */
+uint64_t axle_hash_bytes(const void *data, size_t len);
 
 #ifdef __cplusplus
 }

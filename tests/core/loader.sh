@@ -9,11 +9,11 @@ refuse() {  # refuse METHOD EXPECTED DESCRIPTION
     is "$rc" 2 "$3: exit status 2"
     contains err "$2" "$3: message"
 }
-refuse test_bad_abi "test_bad_abi.so: built for SDK ABI 2.0, host is 1.3" "future ABI"
+refuse test_bad_abi "test_bad_abi.so: built for SDK ABI 2.0, host is 1.4" "future ABI"
 # A method built before the SDK's second edition (ABI 1.0) still loads.
 printf 'jobs:\n  x:\n    method: test_abi_1_0\n' > p.yaml
 "$AXLE" run p.yaml > out 2> err
-is "$?" 0 "a method built for ABI 1.0 loads and runs on ABI 1.3"
+is "$?" 0 "a method built for ABI 1.0 loads and runs on ABI 1.4"
 contains out '{"abi":"1.0"}' "and its result is recorded"
 refuse test_no_entry "test_no_entry.so: exports none of prepare, analysis, synthesis" "no entry points"
 refuse test_not_method "test_not_method.so: not an axle method" "no descriptor"
