@@ -560,15 +560,18 @@ run_file(const char *file, int slices, char **overrides, int noverrides)
         free(overrides);
         return EXIT_LOAD;
     }
+    libaxle_sha256_start(); /* digested while the methods load (noop2) */
     step_plan *plans = calloc(p->nsteps + 1, sizeof *plans);
-    if (plan_steps(p, plans) > 0) {
+    bool unplanned = plan_steps(p, plans) > 0;
+    char err[512];
+    const char *libaxle = libaxle_sha256(NULL, err, sizeof err); /* joined either way */
+    if (unplanned) {
         free(overrides);
         free_plans(plans, p->nsteps);
         pipeline_free(p);
         return EXIT_LOAD;
     }
-    char err[512];
-    if (!libaxle_sha256(NULL, err, sizeof err)) {
+    if (!libaxle) {
         /* Every identity covers libaxle's bytes: without them no job could
          * be told apart from one a different decoder made. */
         diag_error(NULL, 0, 0, "%s", err);
