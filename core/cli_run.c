@@ -560,18 +560,15 @@ run_file(const char *file, int slices, char **overrides, int noverrides)
         free(overrides);
         return EXIT_LOAD;
     }
-    libaxle_sha256_start(); /* digested while the methods load (noop2) */
     step_plan *plans = calloc(p->nsteps + 1, sizeof *plans);
-    bool unplanned = plan_steps(p, plans) > 0;
-    char err[512];
-    const char *libaxle = libaxle_sha256(NULL, err, sizeof err); /* joined either way */
-    if (unplanned) {
+    if (plan_steps(p, plans) > 0) {
         free(overrides);
         free_plans(plans, p->nsteps);
         pipeline_free(p);
         return EXIT_LOAD;
     }
-    if (!libaxle) {
+    char err[512];
+    if (!libaxle_sha256(NULL, err, sizeof err)) {
         /* Every identity covers libaxle's bytes: without them no job could
          * be told apart from one a different decoder made. */
         diag_error(NULL, 0, 0, "%s", err);

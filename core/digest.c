@@ -36,9 +36,7 @@ digest_fd(int fd, char hex[DIGEST_HEX_LEN])
         errno = ENOMEM;
         return -1;
     }
-    /* on the stack, not static: the run digests libaxle on a thread of
-     * its own while the methods' files are digested (libaxle_digest.h) */
-    unsigned char buf[1 << 16];
+    static unsigned char buf[1 << 16];
     for (;;) {
         ssize_t n = read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR)

@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,42 +70,10 @@ digest_loaded(char *err, size_t errlen)
     return 0;
 }
 
-static int state; /* 0 not tried, 1 done, -1 failed */
-
-/* The digest made beside the run's start (libaxle_sha256_start), until
- * libaxle_sha256 joins it. */
-static pthread_t digester;
-static bool digesting;
-
-static void *
-digest_beside(void *arg)
-{
-    (void)arg;
-    state = digest_loaded(lib_err, sizeof lib_err) == 0 ? 1 : -1;
-    return NULL;
-}
-
-void
-libaxle_sha256_start(void)
-{
-    if (state != 0 || digesting)
-        return;
-    /* the thread blocks every signal: SIGINT and the status signal reach
-     * the core's own thread, whose handlers expect them */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    digesting = pthread_create(&digester, NULL, digest_beside, NULL) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL); /* not started: digested at first use */
-}
-
 const char *
 libaxle_sha256(const char **path, char *err, size_t errlen)
 {
-    if (digesting) { /* its state is set once joined */
-        pthread_join(digester, NULL);
-        digesting = false;
-    }
+    static int state; /* 0 not tried, 1 done, -1 failed */
     if (state == 0)
         state = digest_loaded(lib_err, sizeof lib_err) == 0 ? 1 : -1;
     if (state < 0) {

@@ -14,12 +14,4 @@
  * with the reason in err (the first failure is kept and repeated). */
 const char *libaxle_sha256(const char **path, char *err, size_t errlen);
 
-/* Starts the digest on a thread of its own, so that it is made while the
- * run loads its pipeline and methods (a no-op run at 100,000 photos waits
- * for it otherwise, ~1.5 ms); libaxle_sha256 waits for it.  Call it
- * before any other thread or fork, and call libaxle_sha256 before the
- * process forks (no thread of ours across a fork).  Nothing started when
- * a thread cannot be: the digest is then made at first use. */
-void libaxle_sha256_start(void);
-
 #endif
