@@ -83,19 +83,80 @@ append_record(const char *workdir, json_t *record)
     free(path);
 }
 
+/* The run number of `line` when it is a start record (what run_log_read
+ * makes a run of), else 0. */
 static long
-highest_run(json_t *runs)
+started_run(const char *line, size_t len)
 {
-    json_t *last = json_array_get(runs, json_array_size(runs) - 1);
-    return last ? (long)json_integer_value(json_object_get(last, "run")) : 0;
+    json_error_t jerr;
+    json_t *rec = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    const char *event = json_string_value(json_object_get(rec, "event"));
+    json_t *run = json_object_get(rec, "run");
+    long n = 0;
+    if (event && strcmp(event, "start") == 0 && json_is_integer(run) &&
+        json_integer_value(run) >= 1 && json_is_array(json_object_get(rec, "steps")))
+        n = (long)json_integer_value(run);
+    json_decref(rec);
+    return n;
+}
+
+/* The number of the last run the history holds (the run of its last
+ * start record, as run_log_read lists it last), 0 for none.  Read from
+ * the file's end, a block at a time, up to that record: a run adds a few
+ * lines, and parsing the whole history made every run slower than the
+ * one before (a no-op at 20 photos took 17 ms after one run, 69 ms after
+ * 600). */
+static long
+last_run(const char *workdir)
+{
+    char *path = log_path(workdir);
+    int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    free(path);
+    if (fd < 0)
+        return 0;
+    off_t pos = lseek(fd, 0, SEEK_END);
+    char *buf = NULL; /* the file's bytes [pos, pos + len), not yet judged */
+    size_t len = 0;
+    long found = 0;
+    while (!found && pos >= 0) {
+        /* the whole lines at buf's end, the last first; a line is whole
+         * when a newline comes before it, or it starts the file */
+        while (len > 0 && !found) {
+            if (buf[len - 1] == '\n') {
+                len--;
+                continue;
+            }
+            const char *nl = memrchr(buf, '\n', len);
+            if (!nl && pos > 0)
+                break; /* its start is in the block before */
+            size_t start = nl ? (size_t)(nl - buf) + 1 : 0;
+            found = started_run(buf + start, len - start);
+            len = start;
+        }
+        if (found || pos == 0)
+            break;
+        size_t block = pos < 65536 ? (size_t)pos : 65536;
+        char *grown = malloc(len + block);
+        if (!grown || pread(fd, grown, block, pos - (off_t)block) != (ssize_t)block) {
+            free(grown);
+            break; /* unreadable: numbered as if the history were empty */
+        }
+        pos -= (off_t)block;
+        if (len)
+            memcpy(grown + block, buf, len);
+        free(buf);
+        buf = grown;
+        len += block;
+    }
+    free(buf);
+    close(fd);
+    return found;
 }
 
 long
 run_log_begin(const char *workdir, json_t *fields)
 {
-    json_t *runs = run_log_read(workdir);
-    long n = highest_run(runs) + 1;
-    json_decref(runs);
+    long n = last_run(workdir) + 1;
     double now = run_log_wall_now();
     char iso[32];
     run_log_iso_time(now, iso, sizeof iso);

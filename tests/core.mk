@@ -64,6 +64,8 @@ CORE_TESTS += tests/core/workdir.sh tests/core/tmpfiles.sh tests/core/inputs.sh 
 CORE_TESTS += tests/core/history.sh tests/core/live.sh
 # noop: the identity's stat per photo through its folder
 CORE_TESTS += tests/core/input_folders.sh
+# noop2: a run numbered from the end of runs.jsonl
+CORE_TESTS += tests/core/history_tail.sh
 # every tracked file in `make dist`
 CORE_TESTS += tests/core/dist_complete.sh
 TESTS += $(CORE_TESTS)
