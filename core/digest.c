@@ -36,7 +36,7 @@ digest_fd(int fd, char hex[DIGEST_HEX_LEN])
         errno = ENOMEM;
         return -1;
     }
-    static unsigned char buf[1 << 16];
+    unsigned char buf[1 << 16]; /* on the stack: callers may be on several threads */
     for (;;) {
         ssize_t n = read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR)
