@@ -4,6 +4,8 @@
 #ifndef AXLE_DECIMAL_H
 #define AXLE_DECIMAL_H
 
+#include <string.h>
+
 /* `v` in decimal at `out`, zero-padded to `width` digits; the end of what
  * was written (at most 20 + width bytes, no NUL). */
 static inline char *
@@ -11,18 +13,18 @@ decimal_put(char *out, long long v, int width)
 {
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
     char digits[24];
-    int n = 0;
+    char *const end = digits + sizeof digits;
+    char *p = end; /* filled from the end, least significant digit first */
     do {
-        digits[n++] = (char)('0' + u % 10);
+        *--p = (char)('0' + u % 10);
         u /= 10;
     } while (u);
-    while (n < width && n < (int)sizeof digits)
-        digits[n++] = '0';
+    while (p > digits && end - p < width)
+        *--p = '0';
     if (v < 0)
         *out++ = '-';
-    while (n)
-        *out++ = digits[--n];
-    return out;
+    memcpy(out, p, (size_t)(end - p));
+    return out + (end - p);
 }
 
 #endif
