@@ -285,29 +285,52 @@ claim(ds_live *l, const char *key, size_t len, int link)
     return 0;
 }
 
+/* Calls fn(ctx, key, len) for each row of slice `sliceno` (-1: every
+ * slice) of ds's key column, key NULL for a null, until fn returns other
+ * than AXLE_OK; the cursor's errors set the job's message. */
+static int
+each_key(axle_job *job, axle_dataset *ds, int sliceno,
+         int (*fn)(void *ctx, const char *key, size_t len), void *ctx)
+{
+    char err[4400];
+    axle_cursor *c = axle_cursor_open(ds, ds->key, sliceno, err, sizeof err);
+    if (!c)
+        return axle_error(job, AXLE_EFORMAT, "%s", err);
+    int rc = AXLE_OK, got = 0;
+    while (rc == AXLE_OK && (got = axle_cursor_next(c)) == 1) {
+        size_t len = 0;
+        const char *k = axle_cursor_is_null(c) ? NULL : axle_cursor_bytes(c, &len);
+        rc = fn(ctx, k, len);
+    }
+    if (rc == AXLE_OK && got < 0)
+        rc = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
+    axle_cursor_close(c);
+    return rc;
+}
+
+struct claiming {
+    axle_job *job;
+    ds_live *l;
+    int link;
+};
+
+static int
+claim_key(void *ctx, const char *key, size_t len)
+{
+    struct claiming *cl = ctx;
+    if (key && claim(cl->l, key, len, cl->link) < 0)
+        return axle_error(cl->job, AXLE_ENOMEM, "out of memory");
+    return AXLE_OK;
+}
+
 /* Claims the keys of link `link`'s rows and removed list. */
 static int
 claim_link(axle_job *job, ds_live *l, axle_dataset *ds, int link)
 {
-    char err[4400];
-    axle_cursor *c = axle_cursor_open(ds, ds->key, -1, err, sizeof err);
-    if (!c)
-        return axle_error(job, AXLE_EFORMAT, "%s", err);
-    int got;
-    while ((got = axle_cursor_next(c)) == 1) {
-        size_t len = 0;
-        const char *k = axle_cursor_is_null(c) ? NULL : axle_cursor_bytes(c, &len);
-        if (k && claim(l, k, len, link) < 0) {
-            axle_cursor_close(c);
-            return axle_error(job, AXLE_ENOMEM, "out of memory");
-        }
-    }
-    if (got < 0) {
-        got = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
-        axle_cursor_close(c);
-        return got;
-    }
-    axle_cursor_close(c);
+    struct claiming cl = {job, l, link};
+    int rc = each_key(job, ds, -1, claim_key, &cl);
+    if (rc != AXLE_OK)
+        return rc;
     const char *const *gone = axle_dataset_removed(ds);
     if (!gone)
         return axle_error(job, AXLE_EIO, "dataset %s: its removed keys cannot be read: "
@@ -361,35 +384,29 @@ ds_live_row(const ds_live *l, int link, const char *key, size_t len)
     return !c->key || c->link == link;
 }
 
-/* The live rows of link `at`'s keys, counted for the whole chain (its
- * live rows) and for the chain without its newest link `top`: a row is
- * live there unless a link between it and `top` claims its key. */
+struct counting {
+    const ds_live *l;
+    int at, top;
+    int64_t *live, *live_before;
+};
+
+/* One row of link `at`: live in the whole chain unless a newer link
+ * claims its key; live in the chain without its newest link `top` unless
+ * a link between it and `top` does. */
 static int
-count_link(axle_job *job, const ds_live *l, axle_dataset *ds, int at, int top,
-           int64_t *live, int64_t *live_before)
+count_key(void *ctx, const char *key, size_t len)
 {
-    char err[4400];
-    axle_cursor *c = axle_cursor_open(ds, ds->key, -1, err, sizeof err);
-    if (!c)
-        return axle_error(job, AXLE_EFORMAT, "%s", err);
-    int got;
-    while ((got = axle_cursor_next(c)) == 1) {
-        size_t len = 0;
-        const char *k = axle_cursor_is_null(c) ? NULL : axle_cursor_bytes(c, &len);
-        const struct claim *cl = k ? find(l, k, len) : NULL;
-        if (!cl || !cl->key) { /* no newer link has its key */
-            ++*live;
-            ++*live_before;
-            continue;
-        }
-        int before = cl->link == top ? cl->below : cl->link;
-        *live += cl->link == at;
-        *live_before += before < 0 || before == at;
+    struct counting *n = ctx;
+    const struct claim *cl = key ? find(n->l, key, len) : NULL;
+    if (!cl || !cl->key) { /* no newer link has its key */
+        ++*n->live;
+        ++*n->live_before;
+        return AXLE_OK;
     }
-    if (got < 0)
-        got = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
-    axle_cursor_close(c);
-    return got < 0 ? got : AXLE_OK;
+    int before = cl->link == n->top ? cl->below : cl->link;
+    *n->live += cl->link == n->at;
+    *n->live_before += before < 0 || before == n->at;
+    return AXLE_OK;
 }
 
 int
@@ -401,8 +418,10 @@ ds_live_counts(axle_job *job, axle_dataset **chain, int n, int64_t *live,
     if (!l)
         return AXLE_EFORMAT; /* the message is set */
     int rc = AXLE_OK;
-    for (int i = 0; rc == AXLE_OK && i < n - 1; i++)
-        rc = count_link(job, l, chain[i], i, n - 1, live, live_before);
+    for (int i = 0; rc == AXLE_OK && i < n - 1; i++) {
+        struct counting count = {l, i, n - 1, live, live_before};
+        rc = each_key(job, chain[i], -1, count_key, &count);
+    }
     *live += axle_dataset_rows(chain[n - 1], -1); /* the newest link's rows are all live */
     ds_live_free(l);
     return rc;
@@ -450,6 +469,23 @@ axle_writer_new_after(axle_job *job, const char *name, axle_dataset *parent,
     return w;
 }
 
+struct marking {
+    const ds_live *l;
+    int at;
+    bool *live;     /* a flag a row of the slice */
+    int64_t n, row; /* its rows, the row the next key is of */
+};
+
+static int
+mark_key(void *ctx, const char *key, size_t len)
+{
+    struct marking *m = ctx;
+    if (m->row < m->n)
+        m->live[m->row] = ds_live_row(m->l, m->at, key, len);
+    m->row++;
+    return AXLE_OK;
+}
+
 int
 axle_link_live(axle_job *job, const char *input, size_t link, int sliceno, bool **live,
                int64_t *n)
@@ -487,19 +523,8 @@ axle_link_live(axle_job *job, const char *input, size_t link, int sliceno, bool 
     ds_live *l = ds_live_build(job, chain, len);
     if (!l)
         return AXLE_EFORMAT; /* the message is set */
-    char err[4400];
-    axle_cursor *c = axle_cursor_open(ds, ds->key, sliceno, err, sizeof err);
-    rc = c ? AXLE_OK : axle_error(job, AXLE_EFORMAT, "%s", err);
-    int got = 0;
-    for (int64_t i = 0; rc == AXLE_OK && (got = axle_cursor_next(c)) == 1; i++) {
-        size_t klen = 0;
-        const char *k = axle_cursor_is_null(c) ? NULL : axle_cursor_bytes(c, &klen);
-        if (i < *n)
-            (*live)[i] = ds_live_row(l, at, k, klen);
-    }
-    if (rc == AXLE_OK && got < 0)
-        rc = axle_error(job, AXLE_EIO, "%s", axle_cursor_error(c));
-    axle_cursor_close(c);
+    struct marking mark = {l, at, *live, *n, 0};
+    rc = each_key(job, ds, sliceno, mark_key, &mark);
     ds_live_free(l);
     return rc;
 }
