@@ -64,7 +64,8 @@ lib_libaxle_la_SOURCES += lib/image/image_deep.h lib/image/image_deep.c \
 lib_libaxle_la_SOURCES += lib/image/image_exif_head.c
 # Decode to resize, fused (issue 12 part `planes`): the resize fed row by
 # row from the JPEG decoder.
-lib_libaxle_la_SOURCES += lib/image/image_resize_stream.c lib/image/image_jpeg_planes.c
+lib_libaxle_la_SOURCES += lib/image/image_resize_stream.c lib/image/image_jpeg_planes.c \
+	lib/image/image_jpeg_huffman.c
 # libheif and libjxl loaded on first use, not linked (issue 11 item 7,
 # part `lazy`): their function tables and the names mapped onto them.
 lib_libaxle_la_SOURCES += lib/image/codec_load.h lib/image/codec_names.h \

@@ -350,6 +350,13 @@ int img_jpeg_scans_enough(const struct img_scan_plan *plan, int components,
  * whole, -1 when it ends first (truncated). */
 int img_jpeg_rest_scans(const uint8_t *p, size_t left, int pending, size_t *scans);
 
+/* Right after jpeg_start_decompress: the scan's entropy decode by axle's
+ * Huffman decoder (image_jpeg_huffman.c) when it is a single sequential
+ * Huffman scan; true if it took it.  AXLE_JPEG_HUFFMAN=libjpeg in the
+ * environment keeps libjpeg's own (tests compare the two). */
+struct jpeg_decompress_struct;
+bool img_jpeg_fast_huffman(struct jpeg_decompress_struct *c);
+
 /* ---- photo metadata (image_exif_meta.c, image_photo_meta.c) ---- */
 
 /* Every field absent: "" and NAN, iso 0. */

@@ -1,0 +1,459 @@
+/* image_jpeg_huffman.c - a faster Huffman decoder for libjpeg's commonest
+ * scan: baseline (or extended) sequential, all components in one scan.
+ *
+ * Why: on camera-size JPEGs the entropy decode is three quarters of a
+ * thumbnail's CPU (perf: libjpeg-turbo 2.1's decode_mcu_fast), and
+ * everything else axle does was already near its floor.  This decoder
+ * reads the same bits into the same coefficients; what makes it faster:
+ *
+ *   - one table look-up decodes a whole coefficient when its code and its
+ *     extra bits fit in FAST_BITS (run, value and length at once), the
+ *     case for most coefficients of a photo;
+ *   - the bit buffer is refilled 7 bytes at a time with one unaligned
+ *     load whenever the next 8 bytes hold no 0xFF (stuffing or a marker),
+ *     byte by byte only around one.
+ *
+ * It plugs into libjpeg through the decompressor's entropy-decoder
+ * object (jpegint.h, shipped by libjpeg62-turbo-dev): after
+ * jpeg_start_decompress, decode_mcu is ours; libjpeg still reads every
+ * marker, zeroes the blocks, and does the IDCT.  The coefficients are
+ * identical on every valid file (tests/unit/test_jpeg_huffman compares
+ * both decoders' pixels).  On damaged data it warns as libjpeg does (a
+ * premature end of the segment, the file's end), and in one case more
+ * strictly: an invalid Huffman code is a warning here, where libjpeg's
+ * fast path silently reads it as zero; axle treats either warning as
+ * damage.  Restart markers go through libjpeg's own marker reader.
+ *
+ * Anything else (progressive, arithmetic, several scans, a suspending
+ * source) keeps libjpeg's decoder. */
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jerror.h>
+#include <jpeglib.h>
+#include <jpegint.h>
+
+#include "image_internal.h"
+
+/* Bits looked up at once: 2^10 entries of 4 bytes, 4 KB a table. */
+#define FAST_BITS 10
+
+/* A look-up entry: bits 0-4 the bits it consumes (0: the code is longer
+ * than FAST_BITS), bit 7 set when bits 16-31 hold the coefficient's value
+ * (the code and its extra bits both fit), bits 8-15 the symbol. */
+#define E_LEN(e) ((int)((e) & 31))
+#define E_WHOLE 0x80u
+#define E_SYM(e) ((int)(((e) >> 8) & 0xFF))
+#define E_VALUE(e) ((int16_t)((e) >> 16))
+
+struct htable {
+    uint32_t fast[1 << FAST_BITS];
+    int32_t maxcode[18];  /* largest code of each length, -1 if none */
+    int32_t valoffset[18]; /* code -> index into huffval */
+    uint8_t huffval[256];
+};
+
+/* The bit reader.  buf holds the next bits from its top; n of them are
+ * real (n < 0: the data ran out and zeros were read).  Bits below the
+ * real ones are zero or already the right next bits (loads overlap). */
+struct bits {
+    const uint8_t *p, *end; /* next byte to load, end of the buffer */
+    const uint8_t *start;   /* the buffer's start: no walking back past it */
+    uint64_t buf;
+    int n;
+    bool at_marker; /* a marker (or the end) was met: only zeros follow */
+};
+
+struct fast_huff {
+    struct jpeg_entropy_decoder pub; /* first: libjpeg calls through it */
+    struct jpeg_entropy_decoder *libjpeg; /* its own, kept for fallback */
+    struct bits b;
+    int last_dc[MAX_COMPS_IN_SCAN];
+    unsigned restarts_to_go;
+    long mcus_left; /* MCUs of the scan still to decode */
+    bool warned;    /* the premature-end warning was given */
+    /* per block of an MCU */
+    const struct htable *dc[D_MAX_BLOCKS_IN_MCU], *ac[D_MAX_BLOCKS_IN_MCU];
+    int comp[D_MAX_BLOCKS_IN_MCU];
+    bool dc_needed[D_MAX_BLOCKS_IN_MCU], ac_needed[D_MAX_BLOCKS_IN_MCU];
+    struct htable tables[2][NUM_HUFF_TBLS];
+};
+
+/* Zigzag position -> natural (row-major) position; 16 more entries
+ * catch a run that overshoots the block on damaged data, as libjpeg's. */
+static const uint8_t natural[64 + 16] = {
+    0,  1,  8,  16, 9,  2,  3,  10, 17, 24, 32, 25, 18, 11, 4,  5,
+    12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6,  7,  14, 21, 28,
+    35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+    58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63};
+
+/* The signed value of `s` extra bits `v` (JPEG's EXTEND). */
+static inline int
+extend(uint32_t v, int s)
+{
+    return v < (1u << (s - 1)) ? (int)v - (int)(1u << s) + 1 : (int)v;
+}
+
+/* ---- the tables --------------------------------------------------------- */
+
+/* Builds `t` from libjpeg's table, which libjpeg already checked when it
+ * started the scan (counts, symbols).  False if it is unusable. */
+static bool
+build_table(struct htable *t, const JHUFF_TBL *h, bool is_ac)
+{
+    int count = 0;
+    for (int l = 1; l <= 16; l++)
+        count += h->bits[l];
+    if (count > 256)
+        return false;
+    for (int i = 0; !is_ac && i < count; i++)
+        if (h->huffval[i] > 15)
+            return false; /* a DC difference of more than 15 bits */
+    memcpy(t->huffval, h->huffval, sizeof t->huffval);
+    memset(t->fast, 0, sizeof t->fast);
+    uint32_t code = 0;
+    int k = 0;
+    for (int l = 1; l <= 16; l++) {
+        t->valoffset[l] = k - (int32_t)code;
+        for (int i = 0; i < h->bits[l]; i++, k++, code++) {
+            if (l > FAST_BITS)
+                continue;
+            int sym = h->huffval[k], s = sym & 15;
+            /* every FAST_BITS-bit pattern that starts with this code */
+            uint32_t first = code << (FAST_BITS - l), span = 1u << (FAST_BITS - l);
+            for (uint32_t j = 0; j < span; j++) {
+                uint32_t e = (uint32_t)l | (uint32_t)sym << 8;
+                if (is_ac && s && l + s <= FAST_BITS) {
+                    uint32_t extra = (j >> (FAST_BITS - l - s)) & ((1u << s) - 1);
+                    e = (uint32_t)(l + s) | E_WHOLE | (uint32_t)sym << 8 |
+                        (uint32_t)(uint16_t)extend(extra, s) << 16;
+                }
+                t->fast[first + j] = e;
+            }
+        }
+        t->maxcode[l] = h->bits[l] ? (int32_t)code - 1 : -1;
+        if (code > (1u << l))
+            return false; /* over-subscribed (libjpeg refuses it first) */
+        code <<= 1;
+    }
+    t->maxcode[17] = INT32_MAX; /* the search below always stops */
+    return true;
+}
+
+/* ---- the bit reader ----------------------------------------------------- */
+
+static void
+bits_from_source(struct bits *b, j_decompress_ptr c)
+{
+    b->p = b->start = c->src->next_input_byte;
+    b->end = b->p + c->src->bytes_in_buffer;
+    b->buf = 0;
+    b->n = 0;
+    b->at_marker = c->unread_marker != 0; /* libjpeg reads no data past one */
+}
+
+/* Whether any byte of `w` is 0xFF. */
+static inline bool
+has_ff(uint64_t w)
+{
+    uint64_t x = ~w;
+    return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
+}
+
+/* One byte at a time, for the bytes around a 0xFF and the buffer's end:
+ * FF 00 is a data byte 0xFF, FF FF.. fill, FF xx a marker (left unread
+ * for libjpeg, and zeros from then on).  At the buffer's end the source
+ * is asked for more, as libjpeg would (a memory source then warns of the
+ * file's premature end and hands out an EOI). */
+static void
+refill_slow(struct bits *b, j_decompress_ptr c)
+{
+    while (b->n <= 56 && !b->at_marker) {
+        if (b->p >= b->end) {
+            c->src->next_input_byte = b->p;
+            c->src->bytes_in_buffer = 0;
+            if (!c->src->fill_input_buffer(c) || c->src->bytes_in_buffer == 0) {
+                b->at_marker = true; /* a suspending source: no more data */
+                break;
+            }
+            b->p = b->start = c->src->next_input_byte;
+            b->end = b->p + c->src->bytes_in_buffer;
+            continue;
+        }
+        uint8_t byte = *b->p;
+        if (byte == 0xFF) {
+            const uint8_t *q = b->p + 1;
+            while (q < b->end && *q == 0xFF)
+                q++;
+            if (q >= b->end) {
+                /* FF at the very end: ask the source what comes next */
+                c->src->next_input_byte = b->p + 1;
+                c->src->bytes_in_buffer = 0;
+                if (!c->src->fill_input_buffer(c) || c->src->bytes_in_buffer == 0) {
+                    b->at_marker = true;
+                    break;
+                }
+                b->p = b->start = c->src->next_input_byte;
+                b->end = b->p + c->src->bytes_in_buffer;
+                continue;
+            }
+            if (*q != 0) {
+                b->at_marker = true; /* p stays on the marker's FF */
+                break;
+            }
+            b->p = q + 1;
+        } else {
+            b->p++;
+        }
+        b->buf |= (uint64_t)byte << (56 - b->n);
+        b->n += 8;
+    }
+}
+
+/* The hot loops keep the reader in local variables (buf, n, p), which
+ * the compiler then holds in registers; these macros work on them.  Only
+ * the slow refill stores them back into the decoder's reader. */
+#define READER_LOAD(b) uint64_t buf = (b)->buf; int n = (b)->n; const uint8_t *p = (b)->p
+#define READER_STORE(b) ((b)->buf = buf, (b)->n = n, (b)->p = p)
+
+/* At least 32 real bits in buf, unless the data has ended. */
+#define REFILL(h, c)                                                           \
+    do {                                                                       \
+        if (n < 32) {                                                          \
+            uint64_t w_;                                                       \
+            if ((h)->b.end - p >= 8 && !(h)->b.at_marker &&                    \
+                (memcpy(&w_, p, sizeof w_), !has_ff(w_))) {                    \
+                int take_ = (63 - n) >> 3; /* whole bytes that fit */          \
+                buf |= __builtin_bswap64(w_) >> n;                             \
+                p += take_;                                                    \
+                n += take_ * 8;                                                \
+            } else {                                                           \
+                READER_STORE(&(h)->b);                                         \
+                refill_slow(&(h)->b, (c));                                     \
+                buf = (h)->b.buf, n = (h)->b.n, p = (h)->b.p;                  \
+            }                                                                  \
+        }                                                                      \
+    } while (0)
+
+#define CONSUME(len) (buf <<= (len), n -= (len))
+
+/* Puts the source back at the first byte holding no consumed bit, so that
+ * libjpeg's marker reader goes on from there (and counts any bytes before
+ * the next marker as extraneous, as with its own decoder). */
+static void
+bits_to_source(struct bits *b, j_decompress_ptr c)
+{
+    const uint8_t *p = b->p;
+    for (int whole = b->n > 0 ? b->n / 8 : 0; whole > 0 && p > b->start; whole--)
+        p -= (p - b->start >= 2 && p[-1] == 0x00 && p[-2] == 0xFF) ? 2 : 1;
+    c->src->next_input_byte = p;
+    c->src->bytes_in_buffer = (size_t)(b->end - p);
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+/* A symbol whose code is longer than FAST_BITS, at the top of `buf`:
+ * the symbol, and in *len its code's length; -1 for an invalid code. */
+static int
+decode_long(const struct htable *t, uint64_t buf, int *len)
+{
+    int l = FAST_BITS + 1;
+    int32_t code = (int32_t)(buf >> (64 - l));
+    while (code > t->maxcode[l]) {
+        l++;
+        code = (int32_t)(buf >> (64 - l));
+    }
+    *len = l;
+    return l > 16 ? -1 : t->huffval[(code + t->valoffset[l]) & 0xFF];
+}
+
+/* A symbol the table does not hold: a long code, or an invalid one
+ * (warned about; read as 0 after 16 bits, as libjpeg's slow path does).
+ * *len: the bits to consume. */
+static int
+symbol_long(const struct htable *t, uint64_t buf, int *len, j_decompress_ptr c)
+{
+    int sym = decode_long(t, buf, len);
+    if (sym < 0) {
+        WARNMS(c, JWRN_HUFF_BAD_CODE);
+        *len = 16;
+        return 0;
+    }
+    return sym;
+}
+
+/* The blocks of one MCU.  The DC difference, then the AC coefficients:
+ * a whole coefficient per look-up when the table has it. */
+static void
+decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
+{
+    READER_LOAD(&h->b);
+    for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
+        JCOEF *block = MCU_data ? MCU_data[blk][0] : NULL;
+        const struct htable *t = h->dc[blk];
+        int len, sym, v;
+        REFILL(h, c);
+        uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
+        if (E_LEN(e))
+            len = E_LEN(e), sym = E_SYM(e);
+        else
+            sym = symbol_long(t, buf, &len, c);
+        CONSUME(len);
+        int diff = 0;
+        if (sym) {
+            diff = extend((uint32_t)(buf >> (64 - sym)), sym);
+            CONSUME(sym);
+        }
+        int *pred = &h->last_dc[h->comp[blk]];
+        if ((diff > 0 && *pred > INT_MAX - diff) || (diff < 0 && *pred < INT_MIN - diff))
+            ERREXIT(c, JERR_BAD_DCT_COEF);
+        *pred += diff;
+        if (block && h->dc_needed[blk])
+            block[0] = (JCOEF)*pred;
+        if (!h->ac_needed[blk])
+            block = NULL;
+        t = h->ac[blk];
+        for (int k = 1; k < 64; k++) {
+            REFILL(h, c);
+            e = t->fast[buf >> (64 - FAST_BITS)];
+            if (e & E_WHOLE) {
+                CONSUME(E_LEN(e));
+                k += E_SYM(e) >> 4;
+                if (block)
+                    block[natural[k]] = E_VALUE(e);
+                continue;
+            }
+            if (E_LEN(e))
+                len = E_LEN(e), sym = E_SYM(e);
+            else
+                sym = symbol_long(t, buf, &len, c);
+            CONSUME(len);
+            int r = sym >> 4, sz = sym & 15;
+            if (sz) {
+                k += r;
+                v = extend((uint32_t)(buf >> (64 - sz)), sz);
+                CONSUME(sz);
+                if (block)
+                    block[natural[k]] = (JCOEF)v;
+            } else {
+                if (r != 15)
+                    break; /* end of block */
+                k += 15;
+            }
+        }
+    }
+    READER_STORE(&h->b);
+}
+
+/* libjpeg's restart: the bits left are dropped, its marker reader reads
+ * the RSTn (or resynchronises, warning), predictions start again. */
+static boolean
+restart(struct fast_huff *h, j_decompress_ptr c)
+{
+    bits_to_source(&h->b, c);
+    c->unread_marker = 0;
+    if (!c->marker->read_restart_marker(c))
+        return FALSE;
+    memset(h->last_dc, 0, sizeof h->last_dc);
+    h->restarts_to_go = c->restart_interval;
+    bits_from_source(&h->b, c);
+    if (c->unread_marker == 0)
+        h->pub.insufficient_data = FALSE;
+    return TRUE;
+}
+
+static boolean
+decode_mcu(j_decompress_ptr c, JBLOCKROW *MCU_data)
+{
+    struct fast_huff *h = (struct fast_huff *)(void *)c->entropy;
+    if (c->restart_interval) {
+        if (h->restarts_to_go == 0 && !restart(h, c))
+            return FALSE;
+        h->restarts_to_go--;
+    }
+    /* After the data ran out the blocks stay as the caller zeroed them
+     * (libjpeg's behaviour: grey, not guessed). */
+    if (!h->pub.insufficient_data) {
+        decode_blocks(h, MCU_data, c);
+        struct bits *b = &h->b;
+        if (b->n < 0 && !h->warned) {
+            /* zeros were read past a marker or the data's end */
+            WARNMS(c, JWRN_HIT_MARKER);
+            h->warned = true;
+            h->pub.insufficient_data = TRUE;
+        }
+    }
+    if (--h->mcus_left == 0)
+        bits_to_source(&h->b, c); /* the scan's end: libjpeg reads on */
+    return TRUE;
+}
+
+/* Called only if libjpeg starts another scan, which the checks in
+ * img_jpeg_fast_huffman rule out: give the scan back to libjpeg. */
+static void
+start_pass(j_decompress_ptr c)
+{
+    struct fast_huff *h = (struct fast_huff *)(void *)c->entropy;
+    c->entropy = h->libjpeg;
+    c->entropy->start_pass(c);
+}
+
+/* ---- plugging in -------------------------------------------------------- */
+
+static bool
+scan_fits(j_decompress_ptr c)
+{
+    return !c->progressive_mode && !c->arith_code && !c->buffered_image &&
+           c->data_precision == 8 && c->comps_in_scan == c->num_components &&
+           c->comps_in_scan >= 1 && c->comps_in_scan <= MAX_COMPS_IN_SCAN &&
+           c->blocks_in_MCU <= D_MAX_BLOCKS_IN_MCU && c->Ss == 0 && c->Se == 63 &&
+           c->Ah == 0 && c->Al == 0 && c->entropy && c->entropy->decode_mcu &&
+           c->input_scan_number == 1 && c->unread_marker == 0 && c->src &&
+           c->src->fill_input_buffer;
+}
+
+bool
+img_jpeg_fast_huffman(j_decompress_ptr c)
+{
+    const char *choice = getenv("AXLE_JPEG_HUFFMAN"); /* 0.1 us a decode */
+    if ((choice && strcmp(choice, "libjpeg") == 0) || !scan_fits(c))
+        return false;
+    struct fast_huff *h = c->mem->alloc_large((j_common_ptr)c, JPOOL_IMAGE, sizeof *h);
+    memset(h, 0, sizeof *h);
+    bool built[2][NUM_HUFF_TBLS] = {{false}};
+    for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
+        int ci = c->MCU_membership[blk];
+        const jpeg_component_info *comp = c->cur_comp_info[ci];
+        int no[2] = {comp->dc_tbl_no, comp->ac_tbl_no};
+        JHUFF_TBL *const *src[2] = {c->dc_huff_tbl_ptrs, c->ac_huff_tbl_ptrs};
+        for (int kind = 0; kind < 2; kind++) {
+            if (no[kind] < 0 || no[kind] >= NUM_HUFF_TBLS || !src[kind][no[kind]])
+                return false;
+            if (!built[kind][no[kind]] &&
+                !build_table(&h->tables[kind][no[kind]], src[kind][no[kind]], kind == 1))
+                return false;
+            built[kind][no[kind]] = true;
+        }
+        h->dc[blk] = &h->tables[0][no[0]];
+        h->ac[blk] = &h->tables[1][no[1]];
+        h->comp[blk] = ci;
+        /* as libjpeg-turbo: a component the output needs gets its DC, and
+         * its AC unless the IDCT is 1x1 */
+        h->dc_needed[blk] = comp->component_needed;
+        h->ac_needed[blk] = comp->component_needed && comp->DCT_scaled_size > 1;
+    }
+    h->restarts_to_go = c->restart_interval;
+    h->mcus_left = (long)c->MCUs_per_row * (long)c->MCU_rows_in_scan;
+    bits_from_source(&h->b, c);
+    h->libjpeg = c->entropy;
+    h->pub.start_pass = start_pass;
+    h->pub.decode_mcu = decode_mcu;
+    h->pub.insufficient_data = FALSE;
+    c->entropy = &h->pub;
+    return true;
+}
