@@ -7,5 +7,5 @@ TESTS += tests/fuzz/brief.sh
 endif
 EXTRA_DIST += tests/fuzz/brief.sh tests/fuzz/run.sh tests/fuzz/lsan.supp tests/fuzz/make_seeds.py \
 	tests/fuzz/fuzz_dataset.c tests/fuzz/fuzz_image.c tests/fuzz/fuzz_pipeline.c \
-	tests/fuzz/fuzz_exif.c \
+	tests/fuzz/fuzz_exif.c tests/fuzz/fuzz_jpeg_huffman.c \
 	tests/fuzz/seeds

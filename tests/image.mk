@@ -171,6 +171,13 @@ tests_unit_test_image_rows_SOURCES = tests/unit/test_image_rows.c \
 	lib/image/image_resize.c lib/image/image_resize_weights.c lib/image/image_jpeg_planes.c
 tests_unit_test_image_rows_CFLAGS = $(TEST_CFLAGS) -I$(top_srcdir)/lib/image
 tests_unit_test_image_rows_LDADD = $(TEST_LIBS) -lm
+# issue 12: axle's Huffman decoder gives libjpeg's pixels on every kind of
+# sequential JPEG (made here by libjpeg's compressor), refuses what it refuses.
+check_PROGRAMS += tests/unit/test_jpeg_huffman
+TESTS += tests/unit/test_jpeg_huffman
+tests_unit_test_jpeg_huffman_SOURCES = tests/unit/test_jpeg_huffman.c
+tests_unit_test_jpeg_huffman_CFLAGS = $(TEST_CFLAGS) $(JPEG_CFLAGS)
+tests_unit_test_jpeg_huffman_LDADD = $(TEST_LIBS) $(JPEG_LIBS)
 # libheif and libjxl loaded on first use (issue 11 item 7, part `lazy`):
 # not mapped by a run that reads none; a library that cannot be loaded
 # fails its images by name (tests/dlopen_shim.c refuses the dlopen).
