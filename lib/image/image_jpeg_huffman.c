@@ -80,6 +80,7 @@ struct fast_huff {
     const struct htable *dc[D_MAX_BLOCKS_IN_MCU], *ac[D_MAX_BLOCKS_IN_MCU];
     int comp[D_MAX_BLOCKS_IN_MCU];
     bool dc_needed[D_MAX_BLOCKS_IN_MCU], ac_needed[D_MAX_BLOCKS_IN_MCU];
+    JCOEF scratch[64]; /* where coefficients nobody needs go */
     struct htable tables[2][NUM_HUFF_TBLS];
 };
 
@@ -315,8 +316,9 @@ decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
         *pred += diff;
         if (block && h->dc_needed[blk])
             block[0] = (JCOEF)*pred;
-        if (!h->ac_needed[blk])
-            block = NULL;
+        /* coefficients nobody needs still have to be read: into scratch */
+        if (!block || !h->ac_needed[blk])
+            block = h->scratch;
         t = h->ac[blk];
         for (int k = 1; k < 64; k++) {
             REFILL(h, c);
@@ -324,8 +326,7 @@ decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
             if (e & E_WHOLE) {
                 CONSUME(E_LEN(e));
                 k += E_SYM(e) >> 4;
-                if (block)
-                    block[natural[k]] = E_VALUE(e);
+                block[natural[k]] = E_VALUE(e);
                 continue;
             }
             if (E_LEN(e))
@@ -338,8 +339,7 @@ decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
                 k += r;
                 v = extend((uint32_t)(buf >> (64 - sz)), sz);
                 CONSUME(sz);
-                if (block)
-                    block[natural[k]] = (JCOEF)v;
+                block[natural[k]] = (JCOEF)v;
             } else {
                 if (r != 15)
                     break; /* end of block */
