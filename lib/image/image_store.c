@@ -236,6 +236,7 @@ decoded_error(const axle_pixels *px, const void *enc, size_t len, uint64_t enoug
     jpeg_read_header(&ci, TRUE);
     ci.out_color_space = px->channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_start_decompress(&ci);
+    img_jpeg_fast_huffman(&ci); /* the same pixels, sooner */
     row = malloc(row_bytes);
     if (!row || ci.output_width != px->width || ci.output_height != px->height ||
         (unsigned)ci.output_components != px->channels) {
