@@ -425,11 +425,13 @@ int axle_writer_null_row(axle_writer *w);
  * returns, whatever that returns. */
 int axle_opt_enum(const axle_job *job, const char *name);
 
-/* Writes `len` bytes to `relpath` in the job folder and registers it: the
- * file appears whole or not at all (a temporary, then a rename), parent
- * folders are made as needed.  `relpath` stays inside the job folder: an
- * absolute path, a ".." component or a symbolic link on the way is
- * refused (AXLE_EINVAL).  AXLE_EIO with the reason when writing fails. */
+/* Writes `len` bytes to `relpath` in the job folder and registers it: in a
+ * job that completes the file is whole, and a failed write leaves none (a
+ * new name is written in place: a job whose slice dies half way fails and
+ * is never reused; an existing one is replaced by a temporary and a
+ * rename); parent folders are made as needed.  `relpath` stays inside the
+ * job folder: an absolute path, a ".." component or a symbolic link on
+ * the way is refused (AXLE_EINVAL).  AXLE_EIO with the reason when writing fails. */
 int axle_write_file(axle_job *job, const char *relpath, const void *data, size_t len);
 
 /* ---- images ------------------------------------------------------------ */
