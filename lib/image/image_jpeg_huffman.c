@@ -43,10 +43,11 @@
 #define FAST_BITS 10
 
 /* A look-up entry: bits 0-4 the bits it consumes (0: the code is longer
- * than FAST_BITS), bit 7 set when bits 16-31 hold the coefficient's value
- * (the code and its extra bits both fit), bits 8-15 the symbol. */
+ * than FAST_BITS), bit 6 set when bits 16-31 hold the coefficient's value
+ * (the code and its extra bits both fit), bits 8-15 the symbol; bit 5
+ * stays 0, so that (e & 63) is the length for a whole one. */
 #define E_LEN(e) ((int)((e) & 31))
-#define E_WHOLE 0x80u
+#define E_WHOLE 0x40u
 #define E_SYM(e) ((int)(((e) >> 8) & 0xFF))
 #define E_VALUE(e) ((int16_t)((e) >> 16))
 
@@ -324,7 +325,10 @@ decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
             REFILL(h, c);
             e = t->fast[buf >> (64 - FAST_BITS)];
             if (e & E_WHOLE) {
-                CONSUME(E_LEN(e));
+                /* the shift's count straight from the entry: x86 masks it
+                 * to 6 bits, and E_WHOLE is bit 6, so no AND is waited on */
+                buf <<= (e & 63);
+                n -= E_LEN(e);
                 k += E_SYM(e) >> 4;
                 block[natural[k]] = E_VALUE(e);
                 continue;
