@@ -61,9 +61,10 @@ create_temporary(int dirfd, const char *path, char *tmp, size_t tmplen)
     return -1; /* errno is EEXIST */
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+axle_internal_write_all(int fd, const void *data, size_t len)
 {
+    const char *p = data;
     while (len > 0) {
         ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
@@ -96,7 +97,7 @@ axle_internal_write_atomic_at(int dirfd, const char *path, const void *data,
     int fd = create_temporary(dirfd, path, tmp, sizeof tmp);
     if (fd < 0)
         return -1;
-    if (write_all(fd, data, len) < 0) {
+    if (axle_internal_write_all(fd, data, len) < 0) {
         int e = errno;
         close(fd);
         unlinkat(dirfd, tmp, 0);

@@ -113,6 +113,9 @@ int axle_internal_write_atomic(const char *path, const void *data, size_t len);
 /* The same with `path` relative to the folder open as `dirfd`. */
 int axle_internal_write_atomic_at(int dirfd, const char *path, const void *data,
                                   size_t len);
+/* Writes all of `len` bytes to fd (again after EINTR or a short write);
+ * -1 with errno. */
+int axle_internal_write_all(int fd, const void *data, size_t len);
 /* The temporary an atomic write starts with, for a file written as a
  * stream: a new file beside `path` (relative to dirfd), created with
  * O_EXCL|O_NOFOLLOW under an unpredictable name (put in tmp); the caller

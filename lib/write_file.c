@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -131,25 +132,12 @@ write_new_or_replace(int dirfd, const char *name, const void *data, size_t len)
     int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return errno == EEXIST ? axle_internal_write_atomic_at(dirfd, name, data, len) : -1;
-    const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            unlinkat(dirfd, name, 0);
-            errno = e;
-            return -1;
-        }
-        p += n;
-        left -= (size_t)n;
-    }
-    if (close(fd) < 0) {
-        int e = errno;
-        unlinkat(dirfd, name, 0);
+    bool failed = axle_internal_write_all(fd, data, len) < 0;
+    int e = errno;
+    if (close(fd) < 0 && !failed)
+        failed = true, e = errno;
+    if (failed) {
+        unlinkat(dirfd, name, 0); /* none rather than half of one */
         errno = e;
         return -1;
     }
