@@ -24,30 +24,60 @@
 #include "axle/axle.h"
 #include "export_template.h"
 
-/* A set of strings: open addressing, never shrinks. */
-struct strset {
-    char **slot;
-    size_t cap, n;
+/* A set of strings: open addressing over slots of eight bytes (100,000
+ * names' slots stay near in cache), the strings' copies in one block of
+ * text; a slot keeps its hash's high half, so a probe compares text only
+ * when the hashes match.  Never shrinks. */
+struct name_slot {
+    uint32_t tag; /* the hash's high half */
+    uint32_t at;  /* offset + 1 into the text; 0: empty */
 };
 
-static uint64_t
-str_hash(const char *s)
+struct name_set {
+    struct name_slot *slot;
+    size_t cap, n;
+    char *text;
+    size_t used, size;
+};
+
+static struct name_slot *
+set_find(const struct name_set *set, const char *s, size_t len, uint64_t h)
 {
-    return axle_hash_bytes(s, strlen(s));
+    size_t j = h & (set->cap - 1);
+    for (;; j = (j + 1) & (set->cap - 1)) {
+        struct name_slot *sl = &set->slot[j];
+        if (!sl->at)
+            return sl;
+        const char *t = set->text + sl->at - 1;
+        if (sl->tag == (uint32_t)(h >> 32) && strncmp(t, s, len) == 0 && t[len] == '\0')
+            return sl;
+    }
+}
+
+/* A slot's full hash, from its text, when the table grows. */
+static uint64_t
+rehash(const struct name_set *set, const struct name_slot *sl)
+{
+    const char *t = set->text + sl->at - 1;
+    return axle_hash_bytes(t, strlen(t));
 }
 
 static int
-set_grow(struct strset *set)
+set_grow(struct name_set *set, size_t want)
 {
-    size_t cap = set->cap ? 2 * set->cap : 256;
-    char **slot = calloc(cap, sizeof *slot);
+    size_t cap = set->cap ? set->cap : 256;
+    while (cap < 2 * want)
+        cap *= 2;
+    if (cap == set->cap)
+        return 0;
+    struct name_slot *slot = calloc(cap, sizeof *slot);
     if (!slot)
         return -1;
     for (size_t i = 0; i < set->cap; i++) {
-        if (!set->slot[i])
+        if (!set->slot[i].at)
             continue;
-        size_t j = str_hash(set->slot[i]) & (cap - 1);
-        while (slot[j])
+        size_t j = rehash(set, &set->slot[i]) & (cap - 1);
+        while (slot[j].at)
             j = (j + 1) & (cap - 1);
         slot[j] = set->slot[i];
     }
@@ -57,29 +87,62 @@ set_grow(struct strset *set)
     return 0;
 }
 
-/* 1 when `s` was added, 0 when it was there already, -1 out of memory.
- * The set keeps its own copy. */
+/* 1 when s[0..len) was added, 0 when it was there, -1 out of memory. */
 static int
-set_add(struct strset *set, const char *s)
+set_add_len(struct name_set *set, const char *s, size_t len, uint64_t h)
 {
-    if (2 * (set->n + 1) > set->cap && set_grow(set) < 0)
+    if (set_grow(set, set->n + 1) < 0)
         return -1;
-    size_t j = str_hash(s) & (set->cap - 1);
-    for (; set->slot[j]; j = (j + 1) & (set->cap - 1))
-        if (strcmp(set->slot[j], s) == 0)
-            return 0;
-    if (!(set->slot[j] = strdup(s)))
-        return -1;
+    struct name_slot *sl = set_find(set, s, len, h);
+    if (sl->at)
+        return 0;
+    if (set->used + len + 1 > UINT32_MAX - 1)
+        return -1; /* 4 GiB of names: as out of memory (not plain: a cold export) */
+    if (set->used + len + 1 > set->size) {
+        size_t size = set->size ? 2 * set->size : 64 * 1024;
+        while (size < set->used + len + 1)
+            size *= 2;
+        char *text = realloc(set->text, size);
+        if (!text)
+            return -1;
+        set->text = text;
+        set->size = size;
+    }
+    memcpy(set->text + set->used, s, len);
+    set->text[set->used + len] = '\0';
+    *sl = (struct name_slot){(uint32_t)(h >> 32), (uint32_t)(set->used + 1)};
+    set->used += len + 1;
     set->n++;
     return 1;
 }
 
-static void
-set_free(struct strset *set)
+static bool
+set_has_len(const struct name_set *set, const char *s, size_t len, uint64_t h)
 {
-    for (size_t i = 0; i < set->cap; i++)
-        free(set->slot[i]);
+    return set->cap && set_find(set, s, len, h)->at;
+}
+
+static void
+set_free(struct name_set *set)
+{
     free(set->slot);
+    free(set->text);
+}
+
+/* The same for a NUL-terminated string: 1 added, 0 there, -1 out of
+ * memory. */
+static int
+set_add(struct name_set *set, const char *s)
+{
+    size_t len = strlen(s);
+    return set_add_len(set, s, len, axle_hash_bytes(s, len));
+}
+
+static bool
+set_has(const struct name_set *set, const char *s)
+{
+    size_t len = strlen(s);
+    return set_has_len(set, s, len, axle_hash_bytes(s, len));
 }
 
 /* The source name made safe to use below the output folder: no leading
@@ -125,7 +188,7 @@ stem_len(const char *name)
 
 /* The first free candidate for one source name, added to `taken`. */
 static char *
-pick(struct strset *taken, const char *name, const char *ext)
+pick(struct name_set *taken, const char *name, const char *ext)
 {
     size_t cap = strlen(name) + strlen(ext) + 32;
     char *cand = malloc(cap);
@@ -151,7 +214,7 @@ pick(struct strset *taken, const char *name, const char *ext)
 /* Every folder the outputs will need: each proper prefix of each name
  * that ends before a '/'. */
 static int
-collect_folders(struct strset *folders, char *const *safe, size_t n)
+collect_folders(struct name_set *folders, char *const *safe, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         for (char *slash = strchr(safe[i], '/'); slash; slash = strchr(slash + 1, '/')) {
@@ -165,22 +228,11 @@ collect_folders(struct strset *folders, char *const *safe, size_t n)
     return 0;
 }
 
-static bool
-set_has(const struct strset *set, const char *s)
-{
-    if (!set->cap)
-        return false;
-    for (size_t j = str_hash(s) & (set->cap - 1); set->slot[j]; j = (j + 1) & (set->cap - 1))
-        if (strcmp(set->slot[j], s) == 0)
-            return true;
-    return false;
-}
-
 /* Why `name` cannot be written, or NULL when it can: it is a folder other
  * outputs need, or a component or the whole path is too long for the
  * file system. */
 static const char *
-unwritable(const struct strset *folders, const char *name, size_t max_len, char *why,
+unwritable(const struct name_set *folders, const char *name, size_t max_len, char *why,
            size_t whylen)
 {
     if (set_has(folders, name)) {
@@ -262,7 +314,7 @@ finish_blob(char *blob, size_t len, int rc, size_t *blob_len)
 /* The entry of one source: its output `name`, or "/" + the source and
  * the reason it gets no file. */
 static int
-put_entry(char **blob, size_t *len, size_t *cap, const struct strset *folders,
+put_entry(char **blob, size_t *len, size_t *cap, const struct name_set *folders,
           const char *source, const char *name, size_t max_len)
 {
     char why[256];
@@ -274,7 +326,7 @@ char *
 export_names(const char *const *sources, size_t n, const char *ext, size_t max_len,
              size_t *blob_len)
 {
-    struct strset taken = {NULL, 0, 0}, folders = {NULL, 0, 0};
+    struct name_set taken = {0}, folders = {0};
     char **safe = calloc(n ? n : 1, sizeof *safe), *blob = NULL;
     size_t len = 0, cap = 0;
     int rc = safe ? 0 : -1;
@@ -298,110 +350,8 @@ export_names(const char *const *sources, size_t n, const char *ext, size_t max_l
  * An export built on its base asks this of every live item (100,000 at
  * 100,000 photos) in each change run, so it avoids what export_names does
  * per name: a name already safe is used as it is, candidates are made in
- * one buffer and kept in one block of text, a set's slot keeps its hash
- * (a probe compares text only when hashes match), and a folder is added
- * once per run of names that share it. */
-
-struct plain_slot { /* eight bytes: 100,000 names' slots stay near in cache */
-    uint32_t tag; /* the hash's high half */
-    uint32_t at;  /* offset + 1 into the text; 0: empty */
-};
-
-struct plain_set {
-    struct plain_slot *slot;
-    size_t cap, n;
-    char *text;
-    size_t used, size;
-};
-
-static struct plain_slot *
-plain_find(const struct plain_set *set, const char *s, size_t len, uint64_t h)
-{
-    size_t j = h & (set->cap - 1);
-    for (;; j = (j + 1) & (set->cap - 1)) {
-        struct plain_slot *sl = &set->slot[j];
-        if (!sl->at)
-            return sl;
-        const char *t = set->text + sl->at - 1;
-        if (sl->tag == (uint32_t)(h >> 32) && strncmp(t, s, len) == 0 && t[len] == '\0')
-            return sl;
-    }
-}
-
-/* A slot's full hash, from its text, when the table grows. */
-static uint64_t
-rehash(const struct plain_set *set, const struct plain_slot *sl)
-{
-    const char *t = set->text + sl->at - 1;
-    return axle_hash_bytes(t, strlen(t));
-}
-
-static int
-plain_grow(struct plain_set *set, size_t want)
-{
-    size_t cap = set->cap ? set->cap : 256;
-    while (cap < 2 * want)
-        cap *= 2;
-    if (cap == set->cap)
-        return 0;
-    struct plain_slot *slot = calloc(cap, sizeof *slot);
-    if (!slot)
-        return -1;
-    for (size_t i = 0; i < set->cap; i++) {
-        if (!set->slot[i].at)
-            continue;
-        size_t j = rehash(set, &set->slot[i]) & (cap - 1);
-        while (slot[j].at)
-            j = (j + 1) & (cap - 1);
-        slot[j] = set->slot[i];
-    }
-    free(set->slot);
-    set->slot = slot;
-    set->cap = cap;
-    return 0;
-}
-
-/* 1 when s[0..len) was added, 0 when it was there, -1 out of memory. */
-static int
-plain_add(struct plain_set *set, const char *s, size_t len, uint64_t h)
-{
-    if (plain_grow(set, set->n + 1) < 0)
-        return -1;
-    struct plain_slot *sl = plain_find(set, s, len, h);
-    if (sl->at)
-        return 0;
-    if (set->used + len + 1 > UINT32_MAX - 1)
-        return -1; /* 4 GiB of names: not plain, say (the cold export decides) */
-    if (set->used + len + 1 > set->size) {
-        size_t size = set->size ? 2 * set->size : 64 * 1024;
-        while (size < set->used + len + 1)
-            size *= 2;
-        char *text = realloc(set->text, size);
-        if (!text)
-            return -1;
-        set->text = text;
-        set->size = size;
-    }
-    memcpy(set->text + set->used, s, len);
-    set->text[set->used + len] = '\0';
-    *sl = (struct plain_slot){(uint32_t)(h >> 32), (uint32_t)(set->used + 1)};
-    set->used += len + 1;
-    set->n++;
-    return 1;
-}
-
-static bool
-plain_has(const struct plain_set *set, const char *s, size_t len, uint64_t h)
-{
-    return set->cap && plain_find(set, s, len, h)->at;
-}
-
-static void
-plain_free(struct plain_set *set)
-{
-    free(set->slot);
-    free(set->text);
-}
+ * one buffer, hashed once, and a folder is added once per run of names
+ * that share it. */
 
 /* True when safe_name(src) is src itself: not empty, no empty, "." or
  * ".." component (the usual source name, a relative path). */
@@ -422,7 +372,7 @@ already_safe(const char *src)
  * `folders`, unless the previous name had the same folder (*last, its
  * length *last_len: then they are in already). */
 static int
-plain_folders(struct plain_set *folders, const char *name, const char **last,
+plain_folders(struct name_set *folders, const char *name, const char **last,
               size_t *last_len)
 {
     const char *slash = strrchr(name, '/');
@@ -431,7 +381,7 @@ plain_folders(struct plain_set *folders, const char *name, const char **last,
         return 0;
     for (const char *p = strchr(name, '/'); p; p = strchr(p + 1, '/')) {
         size_t len = (size_t)(p - name);
-        if (plain_add(folders, name, len, axle_hash_bytes(name, len)) < 0)
+        if (set_add_len(folders, name, len, axle_hash_bytes(name, len)) < 0)
             return -1;
     }
     return 0;
@@ -439,10 +389,10 @@ plain_folders(struct plain_set *folders, const char *name, const char **last,
 
 /* export_names' unwritable() for a candidate whose hash is known. */
 static bool
-plain_writable(const struct plain_set *folders, const char *cand, size_t len, uint64_t h,
+plain_writable(const struct name_set *folders, const char *cand, size_t len, uint64_t h,
                size_t max_len)
 {
-    if (plain_has(folders, cand, len, h) || len > max_len)
+    if (set_has_len(folders, cand, len, h) || len > max_len)
         return false;
     for (const char *p = cand; *p;) {
         size_t n = strcspn(p, "/");
@@ -456,9 +406,9 @@ plain_writable(const struct plain_set *folders, const char *cand, size_t len, ui
 bool
 export_names_plain(const char *const *sources, size_t n, const char *ext, size_t max_len)
 {
-    struct plain_set taken = {0}, folders = {0};
+    struct name_set taken = {0}, folders = {0};
     char **safe = calloc(n ? n : 1, sizeof *safe); /* only those made safe */
-    bool plain = safe && plain_grow(&taken, n) == 0;
+    bool plain = safe && set_grow(&taken, n) == 0;
     const char *last = NULL;
     size_t last_len = 0;
     for (size_t i = 0; plain && i < n; i++) {
@@ -489,13 +439,13 @@ export_names_plain(const char *const *sources, size_t n, const char *ext, size_t
         memcpy(cand + stem, ext, ext_len + 1);
         size_t len = stem + ext_len;
         uint64_t h = axle_hash_bytes(cand, len);
-        plain = plain_add(&taken, cand, len, h) == 1 &&
+        plain = set_add_len(&taken, cand, len, h) == 1 &&
                 plain_writable(&folders, cand, len, h, max_len);
     }
     free(cand);
     free_names(safe, n);
-    plain_free(&taken);
-    plain_free(&folders);
+    set_free(&taken);
+    set_free(&folders);
     return plain;
 }
 
@@ -529,7 +479,7 @@ render_row(const char *tmpl, const char *safe, const struct export_row *row,
  * name, else the name with "-2", "-3", ... before its extension `ext`
  * (or at its end when it does not end with `ext`). */
 static char *
-pick_numbered(struct strset *taken, const char *name, const char *ext)
+pick_numbered(struct name_set *taken, const char *name, const char *ext)
 {
     size_t nl = strlen(name), el = strlen(ext);
     size_t at = nl > el && strcmp(name + nl - el, ext) == 0 ? nl - el : nl;
@@ -553,7 +503,7 @@ char *
 export_names_template(const char *tmpl, const struct export_row *rows, size_t n,
                       const char *column, const char *ext, size_t max_len, size_t *blob_len)
 {
-    struct strset taken = {NULL, 0, 0}, folders = {NULL, 0, 0};
+    struct name_set taken = {0}, folders = {0};
     char **named = calloc(n ? n : 1, sizeof *named), *blob = NULL;
     size_t len = 0, cap = 0;
     int rc = named ? 0 : -1;
