@@ -19,13 +19,18 @@
  * marker, zeroes the blocks, and does the IDCT.  The coefficients are
  * identical on every valid file (tests/unit/test_jpeg_huffman compares
  * both decoders' pixels).  On damaged data it warns as libjpeg does (a
- * premature end of the segment, the file's end), and in one case more
- * strictly: an invalid Huffman code is a warning here, where libjpeg's
- * fast path silently reads it as zero; axle treats either warning as
- * damage.  Restart markers go through libjpeg's own marker reader.
+ * premature end of the segment, the file's end) and reads the same bits
+ * into the same coefficients (a partial image is libjpeg's), more
+ * strictly in two cases: an invalid Huffman code is a warning here, where
+ * libjpeg's fast path silently reads it as zero (both take 17 bits), and
+ * DC differences that add up past INT_MAX are an error (JERR_BAD_DCT_COEF,
+ * as libjpeg-turbo's progressive decoder; its sequential one, 2.1, wraps
+ * around).  axle treats any such warning as damage.  Restart markers go
+ * through libjpeg's own marker reader, resync included.
  *
- * Anything else (progressive, arithmetic, several scans, a suspending
- * source) keeps libjpeg's decoder. */
+ * Anything else (progressive, arithmetic, several scans) keeps libjpeg's
+ * decoder.  axle's sources are memory buffers, which never suspend; a
+ * source that did would read here as the data's end. */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -8,8 +8,13 @@
  * long) in every chroma layout, with restart markers, optimised Huffman
  * tables (codes longer than the decoder's look-up), quality 100 (values
  * of up to 11 bits), grey, CMYK, odd sizes, and one file whose components
- * come in separate scans (left to libjpeg's decoder).  Each is decoded
- * with AXLE_JPEG_HUFFMAN unset (axle's) and "libjpeg" (libjpeg's). */
+ * come in separate scans (left to libjpeg's decoder); tables with codes
+ * of every length to 16 and all 256 symbols, odd sampling; and files
+ * edited or written byte by byte (fill bytes, restart markers wrong or
+ * lost, invalid codes, data left over, DC overflow).  Each is decoded
+ * with AXLE_JPEG_HUFFMAN unset (axle's) and "libjpeg" (libjpeg's); a
+ * damaged file also with AXLE_DECODE_PARTIAL, where both must make the
+ * same pixels of it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
