@@ -691,6 +691,66 @@ test_dc_prediction_overflow_refused(void **state)
     free(w.p);
 }
 
+/* Cut right after an FF of the scan (the first byte of a stuffed FF 00):
+ * the reader asks the source for more, which says the file ended.  Each
+ * cut file is a buffer of its own size, so that a read past its end
+ * shows under the sanitizers. */
+static void
+test_truncated_after_ff(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        unsigned long len;
+        unsigned char *j = encode(&layouts[i == 0 ? 0 : 7], &len);
+        int cuts = 0;
+        for (size_t at = scan_start(j, len); at + 2 < len && cuts < 5; at++) {
+            if (j[at] != 0xFF || j[at + 1] != 0x00)
+                continue;
+            unsigned char *cut = malloc(at + 1);
+            memcpy(cut, j, at + 1);
+            axle_pixels a, b;
+            char ea[256], eb[256];
+            int ra = decode(cut, at + 1, 0, NULL, &a, ea, sizeof ea);
+            int rb = decode(cut, at + 1, 0, "libjpeg", &b, eb, sizeof eb);
+            free(cut);
+            assert_int_equal(ra, AXLE_EFORMAT);
+            assert_int_equal(rb, AXLE_EFORMAT);
+            assert_string_equal(ea, eb);
+            assert_non_null(strstr(ea, "truncated JPEG"));
+            cuts++;
+        }
+        assert_true(cuts > 0);
+        free(j);
+    }
+}
+
+/* axle's decoder does decode every layout but separate scans: it counts
+ * all 20 bytes of data left after the last block (libjpeg's own counts
+ * them less the bytes its bit buffer had read ahead). */
+static void
+test_every_layout_taken(void **state)
+{
+    (void)state;
+    unsigned char junk[20 + 2];
+    memset(junk, 0x01, 20);
+    junk[20] = 0xFF, junk[21] = 0xD9;
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+        if (layouts[i].separate_scans)
+            continue;
+        unsigned long len;
+        unsigned char *j = encode(&layouts[i], &len);
+        size_t elen;
+        unsigned char *e = splice(j, len, len - 2, 2, junk, sizeof junk, &elen);
+        axle_pixels a;
+        char ea[256];
+        int ra = decode(e, elen, 0, NULL, &a, ea, sizeof ea);
+        if (ra != AXLE_EFORMAT || strcmp(ea, "corrupt JPEG: 20 extraneous bytes before marker 0xd9"))
+            fail_msg("%s: %d %s", layouts[i].name, ra, ra ? ea : "ok");
+        free(e);
+        free(j);
+    }
+}
+
 /* Seeded bytes anywhere in the scan, markers too, in files with and
  * without restarts: with AXLE_DECODE_PARTIAL the two decoders give the
  * same pixels whenever both give any. */
@@ -740,6 +800,8 @@ main(void)
         cmocka_unit_test(test_extraneous_bytes_counted_exactly),
         cmocka_unit_test(test_dc_prediction_overflow_refused),
         cmocka_unit_test(test_partial_damage_same_pixels),
+        cmocka_unit_test(test_truncated_after_ff),
+        cmocka_unit_test(test_every_layout_taken),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
