@@ -19,13 +19,18 @@
  * marker, zeroes the blocks, and does the IDCT.  The coefficients are
  * identical on every valid file (tests/unit/test_jpeg_huffman compares
  * both decoders' pixels).  On damaged data it warns as libjpeg does (a
- * premature end of the segment, the file's end), and in one case more
- * strictly: an invalid Huffman code is a warning here, where libjpeg's
- * fast path silently reads it as zero; axle treats either warning as
- * damage.  Restart markers go through libjpeg's own marker reader.
+ * premature end of the segment, the file's end) and reads the same bits
+ * into the same coefficients (a partial image is libjpeg's), more
+ * strictly in two cases: an invalid Huffman code is a warning here, where
+ * libjpeg's fast path silently reads it as zero (both take 17 bits), and
+ * DC differences that add up past INT_MAX are an error (JERR_BAD_DCT_COEF,
+ * as libjpeg-turbo's progressive decoder; its sequential one, 2.1, wraps
+ * around).  axle treats any such warning as damage.  Restart markers go
+ * through libjpeg's own marker reader, resync included.
  *
- * Anything else (progressive, arithmetic, several scans, a suspending
- * source) keeps libjpeg's decoder. */
+ * Anything else (progressive, arithmetic, several scans) keeps libjpeg's
+ * decoder.  axle's sources are memory buffers, which never suspend; a
+ * source that did would read here as the data's end. */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -76,7 +81,6 @@ struct fast_huff {
     int last_dc[MAX_COMPS_IN_SCAN];
     unsigned restarts_to_go;
     long mcus_left; /* MCUs of the scan still to decode */
-    bool warned;    /* the premature-end warning was given */
     /* per block of an MCU */
     const struct htable *dc[D_MAX_BLOCKS_IN_MCU], *ac[D_MAX_BLOCKS_IN_MCU];
     int comp[D_MAX_BLOCKS_IN_MCU];
@@ -121,6 +125,11 @@ build_table(struct htable *t, const JHUFF_TBL *h, bool is_ac)
     uint32_t code = 0;
     int k = 0;
     for (int l = 1; l <= 16; l++) {
+        /* libjpeg's own test (no code all ones, the tree not
+         * over-subscribed), here before any entry is written: the spans
+         * below stay inside `fast` whatever table comes */
+        if (code + h->bits[l] >= (1u << l))
+            return false;
         t->valoffset[l] = k - (int32_t)code;
         for (int i = 0; i < h->bits[l]; i++, k++, code++) {
             if (l > FAST_BITS)
@@ -139,8 +148,6 @@ build_table(struct htable *t, const JHUFF_TBL *h, bool is_ac)
             }
         }
         t->maxcode[l] = h->bits[l] ? (int32_t)code - 1 : -1;
-        if (code > (1u << l))
-            return false; /* over-subscribed (libjpeg refuses it first) */
         code <<= 1;
     }
     t->maxcode[17] = INT32_MAX; /* the search below always stops */
@@ -246,13 +253,21 @@ refill_slow(struct bits *b, j_decompress_ptr c)
 
 /* Puts the source back at the first byte holding no consumed bit, so that
  * libjpeg's marker reader goes on from there (and counts any bytes before
- * the next marker as extraneous, as with its own decoder). */
+ * the next marker as extraneous, as with its own decoder).  A data byte
+ * 0xFF was FF 00, or FF FF.. 00 with fill bytes (refill_slow). */
 static void
 bits_to_source(struct bits *b, j_decompress_ptr c)
 {
     const uint8_t *p = b->p;
-    for (int whole = b->n > 0 ? b->n / 8 : 0; whole > 0 && p > b->start; whole--)
-        p -= (p - b->start >= 2 && p[-1] == 0x00 && p[-2] == 0xFF) ? 2 : 1;
+    for (int whole = b->n > 0 ? b->n / 8 : 0; whole > 0 && p > b->start; whole--) {
+        if (p - b->start >= 2 && p[-1] == 0x00 && p[-2] == 0xFF) {
+            p -= 2;
+            while (p > b->start && p[-1] == 0xFF)
+                p--;
+        } else {
+            p--;
+        }
+    }
     c->src->next_input_byte = p;
     c->src->bytes_in_buffer = (size_t)(b->end - p);
 }
@@ -275,15 +290,16 @@ decode_long(const struct htable *t, uint64_t buf, int *len)
 }
 
 /* A symbol the table does not hold: a long code, or an invalid one
- * (warned about; read as 0 after 16 bits, as libjpeg's slow path does).
- * *len: the bits to consume. */
+ * (warned about; read as 0 after 17 bits, as both of libjpeg's paths do:
+ * its search stops at the sentinel length 17).  *len: the bits to
+ * consume. */
 static int
 symbol_long(const struct htable *t, uint64_t buf, int *len, j_decompress_ptr c)
 {
     int sym = decode_long(t, buf, len);
     if (sym < 0) {
         WARNMS(c, JWRN_HUFF_BAD_CODE);
-        *len = 16;
+        *len = 17;
         return 0;
     }
     return sym;
@@ -355,12 +371,13 @@ decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
 }
 
 /* libjpeg's restart: the bits left are dropped, its marker reader reads
- * the RSTn (or resynchronises, warning), predictions start again. */
+ * the RSTn (or resynchronises, warning), predictions start again.  A
+ * marker its last resync kept (unread_marker) is the one it compares:
+ * the data after it belongs to a later interval. */
 static boolean
 restart(struct fast_huff *h, j_decompress_ptr c)
 {
     bits_to_source(&h->b, c);
-    c->unread_marker = 0;
     if (!c->marker->read_restart_marker(c))
         return FALSE;
     memset(h->last_dc, 0, sizeof h->last_dc);
@@ -384,11 +401,11 @@ decode_mcu(j_decompress_ptr c, JBLOCKROW *MCU_data)
      * (libjpeg's behaviour: grey, not guessed). */
     if (!h->pub.insufficient_data) {
         decode_blocks(h, MCU_data, c);
-        struct bits *b = &h->b;
-        if (b->n < 0 && !h->warned) {
-            /* zeros were read past a marker or the data's end */
+        if (h->b.n < 0) {
+            /* zeros were read past a marker or the data's end: the rest
+             * of the interval stays grey (a restart may clear the flag,
+             * and a later shortage sets it again, as libjpeg's) */
             WARNMS(c, JWRN_HIT_MARKER);
-            h->warned = true;
             h->pub.insufficient_data = TRUE;
         }
     }
