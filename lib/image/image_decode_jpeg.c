@@ -308,6 +308,8 @@ decode(struct jpeg_state *s, const axle_image *img, const struct img_decode_req 
     s->started = 1;
     if (!early)
         img_jpeg_fast_huffman(c); /* image_jpeg_huffman.c; else libjpeg's own */
+    else
+        img_jpeg_fast_huffman_progressive(c);
     if (early) {
         int spacing_h[MAX_COMPONENTS], spacing_v[MAX_COMPONENTS], status;
         for (int i = 0; i < c->num_components; i++) {

@@ -356,6 +356,11 @@ int img_jpeg_rest_scans(const uint8_t *p, size_t left, int pending, size_t *scan
  * environment keeps libjpeg's own (tests compare the two). */
 struct jpeg_decompress_struct;
 bool img_jpeg_fast_huffman(struct jpeg_decompress_struct *c);
+/* The same for a progressive decode in buffered-image mode (the early stop
+ * of image_jpeg_scans.c), right after jpeg_start_decompress: its first
+ * scans (Ah = 0) by axle's decoder, refinements by libjpeg's.  Uses
+ * cinfo->client_data. */
+bool img_jpeg_fast_huffman_progressive(struct jpeg_decompress_struct *c);
 
 /* ---- photo metadata (image_exif_meta.c, image_photo_meta.c) ---- */
 

@@ -87,6 +87,11 @@ struct fast_huff {
     bool dc_needed[D_MAX_BLOCKS_IN_MCU], ac_needed[D_MAX_BLOCKS_IN_MCU];
     JCOEF scratch[64]; /* where coefficients nobody needs go */
     struct htable tables[2][NUM_HUFF_TBLS];
+    /* a progressive file's first scans (libjpeg's own entropy object
+     * stays; this is found through cinfo->client_data) */
+    void (*libjpeg_start_pass)(j_decompress_ptr c);
+    int ss, se, al;        /* the scan's spectral band and point transform */
+    unsigned eobrun;       /* blocks left in the current run of end-of-bands */
 };
 
 /* Zigzag position -> natural (row-major) position; 16 more entries
@@ -381,10 +386,11 @@ restart(struct fast_huff *h, j_decompress_ptr c)
     if (!c->marker->read_restart_marker(c))
         return FALSE;
     memset(h->last_dc, 0, sizeof h->last_dc);
+    h->eobrun = 0;
     h->restarts_to_go = c->restart_interval;
     bits_from_source(&h->b, c);
     if (c->unread_marker == 0)
-        h->pub.insufficient_data = FALSE;
+        c->entropy->insufficient_data = FALSE;
     return TRUE;
 }
 
@@ -422,6 +428,183 @@ start_pass(j_decompress_ptr c)
     struct fast_huff *h = (struct fast_huff *)(void *)c->entropy;
     c->entropy = h->libjpeg;
     c->entropy->start_pass(c);
+}
+
+/* ---- a progressive file's first scans ------------------------------------
+ *
+ * A thumbnail of a progressive JPEG stops after the scans it can show
+ * (image_jpeg_scans.c): with libjpeg's standard script, the DC scan and the
+ * first AC scans, whose values arrive whole (Ah = 0), not refined bit by
+ * bit.  Those are decoded here, refinement scans by libjpeg; each scan
+ * starts afresh in both decoders, so they can take turns.  The values go
+ * into libjpeg's coefficient buffer, shifted by the scan's Al. */
+
+static boolean
+decode_dc_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
+{
+    struct fast_huff *h = c->client_data;
+    if (c->restart_interval) {
+        if (h->restarts_to_go == 0 && !restart(h, c))
+            return FALSE;
+        h->restarts_to_go--;
+    }
+    if (!c->entropy->insufficient_data) {
+        READER_LOAD(&h->b);
+        for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
+            const struct htable *t = h->dc[blk];
+            int len, sym;
+            REFILL(h, c);
+            uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
+            if (E_LEN(e))
+                len = E_LEN(e), sym = E_SYM(e);
+            else
+                sym = symbol_long(t, buf, &len, c);
+            CONSUME(len);
+            int diff = 0;
+            if (sym) {
+                diff = extend((uint32_t)(buf >> (64 - sym)), sym);
+                CONSUME(sym);
+            }
+            int *pred = &h->last_dc[h->comp[blk]];
+            if ((diff > 0 && *pred > INT_MAX - diff) || (diff < 0 && *pred < INT_MIN - diff))
+                ERREXIT(c, JERR_BAD_DCT_COEF);
+            *pred += diff;
+            MCU_data[blk][0][0] = (JCOEF)(int)((unsigned)*pred << h->al);
+        }
+        READER_STORE(&h->b);
+        if (h->b.n < 0) {
+            WARNMS(c, JWRN_HIT_MARKER);
+            c->entropy->insufficient_data = TRUE;
+        }
+    }
+    if (--h->mcus_left == 0)
+        bits_to_source(&h->b, c);
+    return TRUE;
+}
+
+/* One block (an AC scan has one component, an MCU one block): the band
+ * Ss..Se, or nothing while a run of end-of-bands lasts. */
+static boolean
+decode_ac_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
+{
+    struct fast_huff *h = c->client_data;
+    if (c->restart_interval) {
+        if (h->restarts_to_go == 0 && !restart(h, c))
+            return FALSE;
+        h->restarts_to_go--;
+    }
+    if (!c->entropy->insufficient_data) {
+        if (h->eobrun > 0) {
+            h->eobrun--;
+        } else {
+            READER_LOAD(&h->b);
+            const struct htable *t = h->ac[0];
+            JCOEF *block = MCU_data[0][0];
+            for (int k = h->ss; k <= h->se; k++) {
+                int len, sym;
+                REFILL(h, c);
+                uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
+                if (e & E_WHOLE) {
+                    buf <<= (e & 63);
+                    n -= E_LEN(e);
+                    k += E_SYM(e) >> 4;
+                    block[natural[k]] = (JCOEF)(int)((unsigned)E_VALUE(e) << h->al);
+                    continue;
+                }
+                if (E_LEN(e))
+                    len = E_LEN(e), sym = E_SYM(e);
+                else
+                    sym = symbol_long(t, buf, &len, c);
+                CONSUME(len);
+                int r = sym >> 4, sz = sym & 15;
+                if (sz) {
+                    k += r;
+                    int v = extend((uint32_t)(buf >> (64 - sz)), sz);
+                    CONSUME(sz);
+                    block[natural[k]] = (JCOEF)(int)((unsigned)v << h->al);
+                } else if (r == 15) {
+                    k += 15;
+                } else {
+                    /* a run of 2^r + r more bits end-of-bands, this one first */
+                    unsigned run = 1u << r;
+                    if (r) {
+                        run += (unsigned)(buf >> (64 - r));
+                        CONSUME(r);
+                    }
+                    h->eobrun = run - 1;
+                    break;
+                }
+            }
+            READER_STORE(&h->b);
+            if (h->b.n < 0) {
+                WARNMS(c, JWRN_HIT_MARKER);
+                c->entropy->insufficient_data = TRUE;
+            }
+        }
+    }
+    if (--h->mcus_left == 0)
+        bits_to_source(&h->b, c);
+    return TRUE;
+}
+
+/* The scan libjpeg just started, taken when it is a first scan whose
+ * tables build; else libjpeg's decode_mcu stays for it. */
+static void
+take_first_scan(struct fast_huff *h, j_decompress_ptr c)
+{
+    bool dc = c->Ss == 0;
+    if (c->Ah != 0 || c->comps_in_scan < 1 || c->comps_in_scan > MAX_COMPS_IN_SCAN ||
+        c->blocks_in_MCU > D_MAX_BLOCKS_IN_MCU || (dc && c->Se != 0) ||
+        (!dc && (c->comps_in_scan != 1 || c->Se > 63 || c->Ss > c->Se)) || c->Al > 13 ||
+        c->unread_marker != 0)
+        return;
+    for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
+        int ci = c->MCU_membership[blk];
+        const jpeg_component_info *comp = c->cur_comp_info[ci];
+        int no = dc ? comp->dc_tbl_no : comp->ac_tbl_no;
+        JHUFF_TBL *tbl = no >= 0 && no < NUM_HUFF_TBLS
+                             ? (dc ? c->dc_huff_tbl_ptrs : c->ac_huff_tbl_ptrs)[no]
+                             : NULL;
+        struct htable *t = &h->tables[dc ? 0 : 1][no < 0 ? 0 : no];
+        if (!tbl || !build_table(t, tbl, !dc))
+            return;
+        h->dc[blk] = h->ac[blk] = t;
+        h->comp[blk] = ci;
+    }
+    memset(h->last_dc, 0, sizeof h->last_dc);
+    h->eobrun = 0;
+    h->ss = c->Ss;
+    h->se = c->Se;
+    h->al = c->Al;
+    h->restarts_to_go = c->restart_interval;
+    h->mcus_left = (long)c->MCUs_per_row * (long)c->MCU_rows_in_scan;
+    bits_from_source(&h->b, c);
+    c->entropy->decode_mcu = dc ? decode_dc_first : decode_ac_first;
+}
+
+static void
+progressive_start_pass(j_decompress_ptr c)
+{
+    struct fast_huff *h = c->client_data;
+    h->libjpeg_start_pass(c);
+    take_first_scan(h, c);
+}
+
+bool
+img_jpeg_fast_huffman_progressive(j_decompress_ptr c)
+{
+    const char *choice = getenv("AXLE_JPEG_HUFFMAN");
+    if ((choice && strcmp(choice, "libjpeg") == 0) || !c->progressive_mode ||
+        c->arith_code || !c->buffered_image || c->data_precision != 8 || !c->entropy ||
+        !c->entropy->start_pass || c->client_data || !c->src || !c->src->fill_input_buffer)
+        return false;
+    struct fast_huff *h = c->mem->alloc_large((j_common_ptr)c, JPOOL_IMAGE, sizeof *h);
+    memset(h, 0, sizeof *h);
+    h->libjpeg_start_pass = c->entropy->start_pass;
+    c->entropy->start_pass = progressive_start_pass;
+    c->client_data = h;
+    take_first_scan(h, c); /* the first scan was started already */
+    return true;
 }
 
 /* ---- plugging in -------------------------------------------------------- */

@@ -37,6 +37,7 @@ struct layout {
     int optimize;        /* optimised Huffman tables */
     int separate_scans;  /* one scan per component */
     unsigned width, height;
+    int progressive;     /* libjpeg's standard progressive script */
 };
 
 static const struct layout layouts[] = {
@@ -60,6 +61,13 @@ static const struct layout layouts[] = {
     {"4:2:0 q100 restart every MCU optimised", 3, 2, 2, 100, 0, 1, 1, 0, 100, 75},
     {"CMYK 2x2 restart every 5 MCUs", 4, 2, 2, 90, 0, 5, 0, 0, 120, 90},
     {"4:2:0 q15", 3, 2, 2, 15, 0, 0, 0, 0, 190, 140},
+    /* a thumbnail of these stops after the first scans, decoded by axle's
+     * decoder (the refinements by libjpeg's) */
+    {"progressive 4:2:0 q90", 3, 2, 2, 90, 0, 0, 0, 0, 333, 250, 1},
+    {"progressive 4:4:4 q98", 3, 1, 1, 98, 0, 0, 0, 0, 160, 120, 1},
+    {"progressive 4:2:2 restart every row", 3, 2, 1, 90, 1, 0, 0, 0, 250, 170, 1},
+    {"progressive grey restart every 2 MCUs", 1, 1, 1, 92, 0, 2, 0, 0, 211, 150, 1},
+    {"progressive 4:2:0 q40", 3, 2, 2, 40, 0, 0, 0, 0, 301, 197, 1},
 };
 
 /* Pixels with detail at every frequency: gradients, a zone of fine
@@ -118,6 +126,8 @@ encode_with(const struct layout *l, void (*tweak)(j_compress_ptr), unsigned long
         c.scan_info = scans;
         c.num_scans = l->components;
     }
+    if (l->progressive)
+        jpeg_simple_progression(&c);
     if (tweak)
         tweak(&c);
     jpeg_start_compress(&c, TRUE);
@@ -735,8 +745,8 @@ test_every_layout_taken(void **state)
     memset(junk, 0x01, 20);
     junk[20] = 0xFF, junk[21] = 0xD9;
     for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
-        if (layouts[i].separate_scans)
-            continue;
+        if (layouts[i].separate_scans || layouts[i].progressive)
+            continue; /* decoded whole, progressive files keep libjpeg's */
         unsigned long len;
         unsigned char *j = encode(&layouts[i], &len);
         size_t elen;
@@ -785,6 +795,56 @@ test_partial_damage_same_pixels(void **state)
     }
 }
 
+/* Seeded bytes anywhere after the first scan's header of progressive
+ * files, decoded small (so the decode stops after the first scans, axle's
+ * decoder taking those): when libjpeg's decoder accepts the result, axle's
+ * gives the same pixels or names damage it alone sees; when libjpeg's
+ * refuses, so does axle's. */
+static void
+test_progressive_damage_never_accepted_alone(void **state)
+{
+    (void)state;
+    int refused = 0, same = 0;
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+        const struct layout *l = &layouts[i];
+        if (!l->progressive)
+            continue;
+        unsigned long len;
+        unsigned char *j = encode(l, &len);
+        size_t from = scan_start(j, len);
+        for (unsigned seed = 1; seed <= 40; seed++) {
+            unsigned char *bad = malloc(len);
+            memcpy(bad, j, len);
+            unsigned r = seed * 2654435761u;
+            size_t at = from + (seed * 7919u) % (len - from - 2), n = 1 + seed % 9;
+            for (size_t k = at; k < at + n && k < len - 2; k++)
+                bad[k] = (unsigned char)((r = r * 1103515245u + 12345u) >> 16);
+            axle_pixels a, b;
+            char ea[256] = "", eb[256] = "";
+            uint32_t want = l->width / 3;
+            int ra = decode(bad, len, want, NULL, &a, ea, sizeof ea);
+            int rb = decode(bad, len, want, "libjpeg", &b, eb, sizeof eb);
+            if (rb != AXLE_OK && ra == AXLE_OK)
+                fail_msg("%s seed %u: libjpeg's decoder refuses (%s), axle's accepts", l->name,
+                         seed, eb);
+            if (ra == AXLE_OK && rb == AXLE_OK) {
+                assert_memory_equal(a.data, b.data, a.stride * a.height);
+                same++;
+            }
+            if (ra != AXLE_OK && rb == AXLE_OK && !strstr(ea, "bad Huffman code") &&
+                !strstr(ea, "extraneous bytes before marker") && !strstr(ea, "out of range"))
+                fail_msg("%s seed %u: axle's decoder refuses (%s), libjpeg's accepts", l->name,
+                         seed, ea);
+            refused += ra != AXLE_OK;
+            axle_pixels_free(&a);
+            axle_pixels_free(&b);
+            free(bad);
+        }
+        free(j);
+    }
+    assert_true(refused > 0 && same > 0); /* both kinds of outcome were met */
+}
+
 int
 main(void)
 {
@@ -802,6 +862,7 @@ main(void)
         cmocka_unit_test(test_partial_damage_same_pixels),
         cmocka_unit_test(test_truncated_after_ff),
         cmocka_unit_test(test_every_layout_taken),
+        cmocka_unit_test(test_progressive_damage_never_accepted_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
