@@ -1,5 +1,6 @@
 /* image_jpeg_huffman.c - a faster Huffman decoder for libjpeg's commonest
- * scan: baseline (or extended) sequential, all components in one scan.
+ * scan: baseline (or extended) sequential, all components in one scan;
+ * and for the first scans of a progressive file.
  *
  * Why: on camera-size JPEGs the entropy decode is three quarters of a
  * thumbnail's CPU (perf: libjpeg-turbo 2.1's decode_mcu_fast), and
@@ -28,8 +29,10 @@
  * around).  axle treats any such warning as damage.  Restart markers go
  * through libjpeg's own marker reader, resync included.
  *
- * Anything else (progressive, arithmetic, several scans) keeps libjpeg's
- * decoder.  axle's sources are memory buffers, which never suspend; a
+ * A progressive decode that stops early (a thumbnail) has its first scans
+ * decoded here too, its refinement scans by libjpeg (see "a progressive
+ * file's first scans" below).  Anything else (arithmetic, several
+ * sequential scans, a whole progressive decode) keeps libjpeg's decoder.  axle's sources are memory buffers, which never suspend; a
  * source that did would read here as the data's end. */
 #include <limits.h>
 #include <stdbool.h>
