@@ -32,8 +32,9 @@
  * A progressive decode that stops early (a thumbnail) has its first scans
  * decoded here too, its refinement scans by libjpeg (see "a progressive
  * file's first scans" below).  Anything else (arithmetic, several
- * sequential scans, a whole progressive decode) keeps libjpeg's decoder.  axle's sources are memory buffers, which never suspend; a
- * source that did would read here as the data's end. */
+ * sequential scans, a whole progressive decode) keeps libjpeg's decoder.
+ * axle's sources are memory buffers, which never suspend; a source that
+ * did would read here as the data's end. */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -41,26 +41,26 @@ struct layout {
 };
 
 static const struct layout layouts[] = {
-    {"4:2:0 q90", 3, 2, 2, 90, 0, 0, 0, 0, 333, 250},
-    {"4:4:4 q95", 3, 1, 1, 95, 0, 0, 0, 0, 160, 120},
-    {"4:2:2 q85", 3, 2, 1, 85, 0, 0, 0, 0, 250, 170},
-    {"4:4:0 q85", 3, 1, 2, 85, 0, 0, 0, 0, 170, 250},
-    {"4:1:1 q80", 3, 4, 1, 80, 0, 0, 0, 0, 301, 97},
-    {"4:2:0 q100 optimised", 3, 2, 2, 100, 0, 0, 1, 0, 256, 200},
-    {"4:2:0 q40 optimised", 3, 2, 2, 40, 0, 0, 1, 0, 257, 199},
-    {"4:2:0 restart every row", 3, 2, 2, 90, 1, 0, 0, 0, 300, 211},
-    {"4:4:4 restart every 3 MCUs", 3, 1, 1, 92, 0, 3, 1, 0, 203, 101},
-    {"grey q90", 1, 1, 1, 90, 0, 0, 0, 0, 211, 150},
-    {"grey restart every MCU", 1, 1, 1, 97, 0, 1, 0, 0, 64, 40},
-    {"CMYK q90", 4, 1, 1, 90, 0, 0, 0, 0, 120, 90},
-    {"separate scans", 3, 2, 2, 90, 0, 0, 0, 1, 200, 150},
-    {"1x1", 3, 2, 2, 90, 0, 0, 0, 0, 1, 1},
-    {"grey 2x2 sampling", 1, 2, 2, 90, 0, 0, 0, 0, 133, 77},
-    {"4:2:2 restart every 2 MCUs optimised", 3, 2, 1, 90, 0, 2, 1, 0, 250, 170},
-    {"4:1:1 restart every row", 3, 4, 1, 85, 1, 0, 0, 0, 301, 97},
-    {"4:2:0 q100 restart every MCU optimised", 3, 2, 2, 100, 0, 1, 1, 0, 100, 75},
-    {"CMYK 2x2 restart every 5 MCUs", 4, 2, 2, 90, 0, 5, 0, 0, 120, 90},
-    {"4:2:0 q15", 3, 2, 2, 15, 0, 0, 0, 0, 190, 140},
+    {"4:2:0 q90", 3, 2, 2, 90, 0, 0, 0, 0, 333, 250, 0},
+    {"4:4:4 q95", 3, 1, 1, 95, 0, 0, 0, 0, 160, 120, 0},
+    {"4:2:2 q85", 3, 2, 1, 85, 0, 0, 0, 0, 250, 170, 0},
+    {"4:4:0 q85", 3, 1, 2, 85, 0, 0, 0, 0, 170, 250, 0},
+    {"4:1:1 q80", 3, 4, 1, 80, 0, 0, 0, 0, 301, 97, 0},
+    {"4:2:0 q100 optimised", 3, 2, 2, 100, 0, 0, 1, 0, 256, 200, 0},
+    {"4:2:0 q40 optimised", 3, 2, 2, 40, 0, 0, 1, 0, 257, 199, 0},
+    {"4:2:0 restart every row", 3, 2, 2, 90, 1, 0, 0, 0, 300, 211, 0},
+    {"4:4:4 restart every 3 MCUs", 3, 1, 1, 92, 0, 3, 1, 0, 203, 101, 0},
+    {"grey q90", 1, 1, 1, 90, 0, 0, 0, 0, 211, 150, 0},
+    {"grey restart every MCU", 1, 1, 1, 97, 0, 1, 0, 0, 64, 40, 0},
+    {"CMYK q90", 4, 1, 1, 90, 0, 0, 0, 0, 120, 90, 0},
+    {"separate scans", 3, 2, 2, 90, 0, 0, 0, 1, 200, 150, 0},
+    {"1x1", 3, 2, 2, 90, 0, 0, 0, 0, 1, 1, 0},
+    {"grey 2x2 sampling", 1, 2, 2, 90, 0, 0, 0, 0, 133, 77, 0},
+    {"4:2:2 restart every 2 MCUs optimised", 3, 2, 1, 90, 0, 2, 1, 0, 250, 170, 0},
+    {"4:1:1 restart every row", 3, 4, 1, 85, 1, 0, 0, 0, 301, 97, 0},
+    {"4:2:0 q100 restart every MCU optimised", 3, 2, 2, 100, 0, 1, 1, 0, 100, 75, 0},
+    {"CMYK 2x2 restart every 5 MCUs", 4, 2, 2, 90, 0, 5, 0, 0, 120, 90, 0},
+    {"4:2:0 q15", 3, 2, 2, 15, 0, 0, 0, 0, 190, 140, 0},
     /* a thumbnail of these stops after the first scans, decoded by axle's
      * decoder (the refinements by libjpeg's) */
     {"progressive 4:2:0 q90", 3, 2, 2, 90, 0, 0, 0, 0, 333, 250, 1},
@@ -511,11 +511,12 @@ test_same_pixels_long_codes_odd_sampling(void **state)
         struct layout l;
         void (*tweak)(j_compress_ptr);
     } cases[] = {
-        {{"long codes 4:2:0 q95", 3, 2, 2, 95, 0, 0, 0, 0, 200, 150}, long_code_tables},
-        {{"long codes grey q100 restarts", 1, 1, 1, 100, 0, 7, 0, 0, 150, 100}, long_code_tables},
-        {{"chroma finer than luma", 3, 1, 1, 90, 0, 0, 0, 0, 170, 130}, chroma_finer},
-        {{"10 blocks an MCU, restarts", 3, 4, 2, 90, 0, 3, 0, 0, 270, 130}, ten_blocks},
-        {{"mixed sampling", 3, 2, 2, 90, 0, 0, 1, 0, 170, 130}, mixed_sampling},
+        {{"long codes 4:2:0 q95", 3, 2, 2, 95, 0, 0, 0, 0, 200, 150, 0}, long_code_tables},
+        {{"long codes grey q100 restarts", 1, 1, 1, 100, 0, 7, 0, 0, 150, 100, 0},
+         long_code_tables},
+        {{"chroma finer than luma", 3, 1, 1, 90, 0, 0, 0, 0, 170, 130, 0}, chroma_finer},
+        {{"10 blocks an MCU, restarts", 3, 4, 2, 90, 0, 3, 0, 0, 270, 130, 0}, ten_blocks},
+        {{"mixed sampling", 3, 2, 2, 90, 0, 0, 1, 0, 170, 130, 0}, mixed_sampling},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct layout *l = &cases[i].l;
