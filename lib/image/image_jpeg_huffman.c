@@ -314,6 +314,33 @@ symbol_long(const struct htable *t, uint64_t buf, int *len, j_decompress_ptr c)
     return sym;
 }
 
+/* Block `blk`'s DC difference, added to its component's prediction; the
+ * new prediction goes to `out`.  Never past the integers (libjpeg-turbo's
+ * progressive decoder's check; its sequential one wraps around).  A macro
+ * for the reader held in buf, n and p. */
+#define DECODE_DC(h, blk, c, out)                                              \
+    do {                                                                       \
+        const struct htable *t_ = (h)->dc[blk];                                \
+        int len_, sym_;                                                        \
+        REFILL(h, c);                                                          \
+        uint32_t e_ = t_->fast[buf >> (64 - FAST_BITS)];                       \
+        if (E_LEN(e_))                                                         \
+            len_ = E_LEN(e_), sym_ = E_SYM(e_);                                \
+        else                                                                   \
+            sym_ = symbol_long(t_, buf, &len_, c);                             \
+        CONSUME(len_);                                                         \
+        int diff_ = 0;                                                         \
+        if (sym_) {                                                            \
+            diff_ = extend((uint32_t)(buf >> (64 - sym_)), sym_);              \
+            CONSUME(sym_);                                                     \
+        }                                                                      \
+        int *pred_ = &(h)->last_dc[(h)->comp[blk]];                            \
+        if ((diff_ > 0 && *pred_ > INT_MAX - diff_) ||                         \
+            (diff_ < 0 && *pred_ < INT_MIN - diff_))                           \
+            ERREXIT(c, JERR_BAD_DCT_COEF);                                     \
+        (out) = *pred_ += diff_;                                               \
+    } while (0)
+
 /* The blocks of one MCU.  The DC difference, then the AC coefficients:
  * a whole coefficient per look-up when the table has it. */
 static void
@@ -322,33 +349,18 @@ decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
     READER_LOAD(&h->b);
     for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
         JCOEF *block = MCU_data ? MCU_data[blk][0] : NULL;
-        const struct htable *t = h->dc[blk];
-        int len, sym, v;
-        REFILL(h, c);
-        uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
-        if (E_LEN(e))
-            len = E_LEN(e), sym = E_SYM(e);
-        else
-            sym = symbol_long(t, buf, &len, c);
-        CONSUME(len);
-        int diff = 0;
-        if (sym) {
-            diff = extend((uint32_t)(buf >> (64 - sym)), sym);
-            CONSUME(sym);
-        }
-        int *pred = &h->last_dc[h->comp[blk]];
-        if ((diff > 0 && *pred > INT_MAX - diff) || (diff < 0 && *pred < INT_MIN - diff))
-            ERREXIT(c, JERR_BAD_DCT_COEF);
-        *pred += diff;
+        int dc;
+        DECODE_DC(h, blk, c, dc);
         if (block && h->dc_needed[blk])
-            block[0] = (JCOEF)*pred;
+            block[0] = (JCOEF)dc;
         /* coefficients nobody needs still have to be read: into scratch */
         if (!block || !h->ac_needed[blk])
             block = h->scratch;
-        t = h->ac[blk];
+        const struct htable *t = h->ac[blk];
         for (int k = 1; k < 64; k++) {
+            int len, sym, v;
             REFILL(h, c);
-            e = t->fast[buf >> (64 - FAST_BITS)];
+            uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
             if (e & E_WHOLE) {
                 /* the shift's count straight from the entry: x86 masks it
                  * to 6 bits, and E_WHOLE is bit 6, so no AND is waited on */
@@ -455,25 +467,9 @@ decode_dc_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
     if (!c->entropy->insufficient_data) {
         READER_LOAD(&h->b);
         for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
-            const struct htable *t = h->dc[blk];
-            int len, sym;
-            REFILL(h, c);
-            uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
-            if (E_LEN(e))
-                len = E_LEN(e), sym = E_SYM(e);
-            else
-                sym = symbol_long(t, buf, &len, c);
-            CONSUME(len);
-            int diff = 0;
-            if (sym) {
-                diff = extend((uint32_t)(buf >> (64 - sym)), sym);
-                CONSUME(sym);
-            }
-            int *pred = &h->last_dc[h->comp[blk]];
-            if ((diff > 0 && *pred > INT_MAX - diff) || (diff < 0 && *pred < INT_MIN - diff))
-                ERREXIT(c, JERR_BAD_DCT_COEF);
-            *pred += diff;
-            MCU_data[blk][0][0] = (JCOEF)(int)((unsigned)*pred << h->al);
+            int dc;
+            DECODE_DC(h, blk, c, dc);
+            MCU_data[blk][0][0] = (JCOEF)(int)((unsigned)dc << h->al);
         }
         READER_STORE(&h->b);
         if (h->b.n < 0) {
