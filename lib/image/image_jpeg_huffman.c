@@ -410,29 +410,44 @@ restart(struct fast_huff *h, j_decompress_ptr c)
     return TRUE;
 }
 
+/* Before an MCU: the restart due, if any.  FALSE: the source suspended. */
 static boolean
-decode_mcu(j_decompress_ptr c, JBLOCKROW *MCU_data)
+mcu_begin(struct fast_huff *h, j_decompress_ptr c)
 {
-    struct fast_huff *h = (struct fast_huff *)(void *)c->entropy;
     if (c->restart_interval) {
         if (h->restarts_to_go == 0 && !restart(h, c))
             return FALSE;
         h->restarts_to_go--;
     }
-    /* After the data ran out the blocks stay as the caller zeroed them
-     * (libjpeg's behaviour: grey, not guessed). */
-    if (!h->pub.insufficient_data) {
-        decode_blocks(h, MCU_data, c);
-        if (h->b.n < 0) {
-            /* zeros were read past a marker or the data's end: the rest
-             * of the interval stays grey (a restart may clear the flag,
-             * and a later shortage sets it again, as libjpeg's) */
-            WARNMS(c, JWRN_HIT_MARKER);
-            h->pub.insufficient_data = TRUE;
-        }
+    return TRUE;
+}
+
+/* After an MCU: zeros read past a marker or the data's end leave the rest
+ * of the interval grey (libjpeg's insufficient_data: a restart may clear
+ * it, and a later shortage sets it again); at the scan's end the source
+ * goes back to libjpeg, which reads on. */
+static void
+mcu_end(struct fast_huff *h, j_decompress_ptr c)
+{
+    if (h->b.n < 0 && !c->entropy->insufficient_data) {
+        WARNMS(c, JWRN_HIT_MARKER);
+        c->entropy->insufficient_data = TRUE;
     }
     if (--h->mcus_left == 0)
-        bits_to_source(&h->b, c); /* the scan's end: libjpeg reads on */
+        bits_to_source(&h->b, c);
+}
+
+static boolean
+decode_mcu(j_decompress_ptr c, JBLOCKROW *MCU_data)
+{
+    struct fast_huff *h = (struct fast_huff *)(void *)c->entropy;
+    if (!mcu_begin(h, c))
+        return FALSE;
+    /* After the data ran out the blocks stay as the caller zeroed them
+     * (libjpeg's behaviour: grey, not guessed). */
+    if (!h->pub.insufficient_data)
+        decode_blocks(h, MCU_data, c);
+    mcu_end(h, c);
     return TRUE;
 }
 
@@ -459,11 +474,8 @@ static boolean
 decode_dc_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
 {
     struct fast_huff *h = c->client_data;
-    if (c->restart_interval) {
-        if (h->restarts_to_go == 0 && !restart(h, c))
-            return FALSE;
-        h->restarts_to_go--;
-    }
+    if (!mcu_begin(h, c))
+        return FALSE;
     if (!c->entropy->insufficient_data) {
         READER_LOAD(&h->b);
         for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
@@ -472,13 +484,8 @@ decode_dc_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
             MCU_data[blk][0][0] = (JCOEF)(int)((unsigned)dc << h->al);
         }
         READER_STORE(&h->b);
-        if (h->b.n < 0) {
-            WARNMS(c, JWRN_HIT_MARKER);
-            c->entropy->insufficient_data = TRUE;
-        }
     }
-    if (--h->mcus_left == 0)
-        bits_to_source(&h->b, c);
+    mcu_end(h, c);
     return TRUE;
 }
 
@@ -488,11 +495,8 @@ static boolean
 decode_ac_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
 {
     struct fast_huff *h = c->client_data;
-    if (c->restart_interval) {
-        if (h->restarts_to_go == 0 && !restart(h, c))
-            return FALSE;
-        h->restarts_to_go--;
-    }
+    if (!mcu_begin(h, c))
+        return FALSE;
     if (!c->entropy->insufficient_data) {
         if (h->eobrun > 0) {
             h->eobrun--;
@@ -536,14 +540,9 @@ decode_ac_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
                 }
             }
             READER_STORE(&h->b);
-            if (h->b.n < 0) {
-                WARNMS(c, JWRN_HIT_MARKER);
-                c->entropy->insufficient_data = TRUE;
-            }
         }
     }
-    if (--h->mcus_left == 0)
-        bits_to_source(&h->b, c);
+    mcu_end(h, c);
     return TRUE;
 }
 
