@@ -314,6 +314,21 @@ symbol_long(const struct htable *t, uint64_t buf, int *len, j_decompress_ptr c)
     return sym;
 }
 
+/* The symbol of look-up entry `e` of table `t` (a code the entry holds,
+ * or a longer one), its code consumed.  For the reader in buf, n, p. */
+#define TAKE_SYMBOL(t, e, c, sym)                                              \
+    do {                                                                       \
+        int len_;                                                              \
+        if (E_LEN(e))                                                          \
+            len_ = E_LEN(e), (sym) = E_SYM(e);                                 \
+        else                                                                   \
+            (sym) = symbol_long(t, buf, &len_, c);                             \
+        CONSUME(len_);                                                         \
+    } while (0)
+
+/* The next `s` (1..16) bits as a number, consumed. */
+#define TAKE_BITS(s, v) ((v) = (uint32_t)(buf >> (64 - (s))), CONSUME(s))
+
 /* Block `blk`'s DC difference, added to its component's prediction; the
  * new prediction goes to `out`.  Never past the integers (libjpeg-turbo's
  * progressive decoder's check; its sequential one wraps around).  A macro
@@ -321,18 +336,13 @@ symbol_long(const struct htable *t, uint64_t buf, int *len, j_decompress_ptr c)
 #define DECODE_DC(h, blk, c, out)                                              \
     do {                                                                       \
         const struct htable *t_ = (h)->dc[blk];                                \
-        int len_, sym_;                                                        \
+        int sym_, diff_ = 0;                                                   \
         REFILL(h, c);                                                          \
-        uint32_t e_ = t_->fast[buf >> (64 - FAST_BITS)];                       \
-        if (E_LEN(e_))                                                         \
-            len_ = E_LEN(e_), sym_ = E_SYM(e_);                                \
-        else                                                                   \
-            sym_ = symbol_long(t_, buf, &len_, c);                             \
-        CONSUME(len_);                                                         \
-        int diff_ = 0;                                                         \
+        uint32_t e_ = t_->fast[buf >> (64 - FAST_BITS)], bits_;                \
+        TAKE_SYMBOL(t_, e_, c, sym_);                                          \
         if (sym_) {                                                            \
-            diff_ = extend((uint32_t)(buf >> (64 - sym_)), sym_);              \
-            CONSUME(sym_);                                                     \
+            TAKE_BITS(sym_, bits_);                                            \
+            diff_ = extend(bits_, sym_);                                       \
         }                                                                      \
         int *pred_ = &(h)->last_dc[(h)->comp[blk]];                            \
         if ((diff_ > 0 && *pred_ > INT_MAX - diff_) ||                         \
@@ -358,7 +368,8 @@ decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
             block = h->scratch;
         const struct htable *t = h->ac[blk];
         for (int k = 1; k < 64; k++) {
-            int len, sym, v;
+            int sym;
+            uint32_t bits;
             REFILL(h, c);
             uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
             if (e & E_WHOLE) {
@@ -370,17 +381,12 @@ decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
                 block[natural[k]] = E_VALUE(e);
                 continue;
             }
-            if (E_LEN(e))
-                len = E_LEN(e), sym = E_SYM(e);
-            else
-                sym = symbol_long(t, buf, &len, c);
-            CONSUME(len);
+            TAKE_SYMBOL(t, e, c, sym);
             int r = sym >> 4, sz = sym & 15;
             if (sz) {
                 k += r;
-                v = extend((uint32_t)(buf >> (64 - sz)), sz);
-                CONSUME(sz);
-                block[natural[k]] = (JCOEF)v;
+                TAKE_BITS(sz, bits);
+                block[natural[k]] = (JCOEF)extend(bits, sz);
             } else {
                 if (r != 15)
                     break; /* end of block */
@@ -505,7 +511,8 @@ decode_ac_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
             const struct htable *t = h->ac[0];
             JCOEF *block = MCU_data[0][0];
             for (int k = h->ss; k <= h->se; k++) {
-                int len, sym;
+                int sym;
+                uint32_t bits;
                 REFILL(h, c);
                 uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
                 if (e & E_WHOLE) {
@@ -515,25 +522,20 @@ decode_ac_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
                     block[natural[k]] = (JCOEF)(int)((unsigned)E_VALUE(e) << h->al);
                     continue;
                 }
-                if (E_LEN(e))
-                    len = E_LEN(e), sym = E_SYM(e);
-                else
-                    sym = symbol_long(t, buf, &len, c);
-                CONSUME(len);
+                TAKE_SYMBOL(t, e, c, sym);
                 int r = sym >> 4, sz = sym & 15;
                 if (sz) {
                     k += r;
-                    int v = extend((uint32_t)(buf >> (64 - sz)), sz);
-                    CONSUME(sz);
-                    block[natural[k]] = (JCOEF)(int)((unsigned)v << h->al);
+                    TAKE_BITS(sz, bits);
+                    block[natural[k]] = (JCOEF)(int)((unsigned)extend(bits, sz) << h->al);
                 } else if (r == 15) {
                     k += 15;
                 } else {
                     /* a run of 2^r + r more bits end-of-bands, this one first */
                     unsigned run = 1u << r;
                     if (r) {
-                        run += (unsigned)(buf >> (64 - r));
-                        CONSUME(r);
+                        TAKE_BITS(r, bits);
+                        run += bits;
                     }
                     h->eobrun = run - 1;
                     break;
