@@ -591,11 +591,19 @@ progressive_start_pass(j_decompress_ptr c)
     take_first_scan(h, c);
 }
 
+/* AXLE_JPEG_HUFFMAN=libjpeg: libjpeg's decoder for every scan (read at
+ * each decode, 0.1 us, so that tests can switch). */
+static bool
+libjpeg_chosen(void)
+{
+    const char *choice = getenv("AXLE_JPEG_HUFFMAN");
+    return choice && strcmp(choice, "libjpeg") == 0;
+}
+
 bool
 img_jpeg_fast_huffman_progressive(j_decompress_ptr c)
 {
-    const char *choice = getenv("AXLE_JPEG_HUFFMAN");
-    if ((choice && strcmp(choice, "libjpeg") == 0) || !c->progressive_mode ||
+    if (libjpeg_chosen() || !c->progressive_mode ||
         c->arith_code || !c->buffered_image || c->data_precision != 8 || !c->entropy ||
         !c->entropy->start_pass || c->client_data || !c->src || !c->src->fill_input_buffer)
         return false;
@@ -625,8 +633,7 @@ scan_fits(j_decompress_ptr c)
 bool
 img_jpeg_fast_huffman(j_decompress_ptr c)
 {
-    const char *choice = getenv("AXLE_JPEG_HUFFMAN"); /* 0.1 us a decode */
-    if ((choice && strcmp(choice, "libjpeg") == 0) || !scan_fits(c))
+    if (libjpeg_chosen() || !scan_fits(c))
         return false;
     struct fast_huff *h = c->mem->alloc_large((j_common_ptr)c, JPOOL_IMAGE, sizeof *h);
     memset(h, 0, sizeof *h);
