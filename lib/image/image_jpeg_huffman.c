@@ -467,6 +467,50 @@ start_pass(j_decompress_ptr c)
     c->entropy->start_pass(c);
 }
 
+/* ---- a scan's set-up, for both kinds -------------------------------------- */
+
+/* Each block's component and tables (DC, AC or both), each table built
+ * once from libjpeg's, which libjpeg checked when it started the scan.
+ * False when one is missing or unusable (libjpeg's decoder keeps the
+ * scan). */
+static bool
+scan_tables(struct fast_huff *h, j_decompress_ptr c, bool dc, bool ac)
+{
+    bool built[2][NUM_HUFF_TBLS] = {{false}};
+    JHUFF_TBL *const *src[2] = {c->dc_huff_tbl_ptrs, c->ac_huff_tbl_ptrs};
+    const struct htable **use[2] = {h->dc, h->ac};
+    for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
+        int ci = c->MCU_membership[blk];
+        const jpeg_component_info *comp = c->cur_comp_info[ci];
+        int no[2] = {comp->dc_tbl_no, comp->ac_tbl_no};
+        for (int kind = 0; kind < 2; kind++) {
+            if (!(kind ? ac : dc))
+                continue;
+            if (no[kind] < 0 || no[kind] >= NUM_HUFF_TBLS || !src[kind][no[kind]])
+                return false;
+            if (!built[kind][no[kind]] &&
+                !build_table(&h->tables[kind][no[kind]], src[kind][no[kind]], kind == 1))
+                return false;
+            built[kind][no[kind]] = true;
+            use[kind][blk] = &h->tables[kind][no[kind]];
+        }
+        h->comp[blk] = ci;
+    }
+    return true;
+}
+
+/* Predictions, end-of-band run, restart count, MCUs to go and the reader,
+ * as a scan starts. */
+static void
+scan_start(struct fast_huff *h, j_decompress_ptr c)
+{
+    memset(h->last_dc, 0, sizeof h->last_dc);
+    h->eobrun = 0;
+    h->restarts_to_go = c->restart_interval;
+    h->mcus_left = (long)c->MCUs_per_row * (long)c->MCU_rows_in_scan;
+    bits_from_source(&h->b, c);
+}
+
 /* ---- a progressive file's first scans ------------------------------------
  *
  * A thumbnail of a progressive JPEG stops after the scans it can show
@@ -559,27 +603,12 @@ take_first_scan(struct fast_huff *h, j_decompress_ptr c)
         (!dc && (c->comps_in_scan != 1 || c->Se > 63 || c->Ss > c->Se)) || c->Al > 13 ||
         c->unread_marker != 0)
         return;
-    for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
-        int ci = c->MCU_membership[blk];
-        const jpeg_component_info *comp = c->cur_comp_info[ci];
-        int no = dc ? comp->dc_tbl_no : comp->ac_tbl_no;
-        JHUFF_TBL *tbl = no >= 0 && no < NUM_HUFF_TBLS
-                             ? (dc ? c->dc_huff_tbl_ptrs : c->ac_huff_tbl_ptrs)[no]
-                             : NULL;
-        struct htable *t = &h->tables[dc ? 0 : 1][no < 0 ? 0 : no];
-        if (!tbl || !build_table(t, tbl, !dc))
-            return;
-        h->dc[blk] = h->ac[blk] = t;
-        h->comp[blk] = ci;
-    }
-    memset(h->last_dc, 0, sizeof h->last_dc);
-    h->eobrun = 0;
+    if (!scan_tables(h, c, dc, !dc))
+        return;
     h->ss = c->Ss;
     h->se = c->Se;
     h->al = c->Al;
-    h->restarts_to_go = c->restart_interval;
-    h->mcus_left = (long)c->MCUs_per_row * (long)c->MCU_rows_in_scan;
-    bits_from_source(&h->b, c);
+    scan_start(h, c);
     c->entropy->decode_mcu = dc ? decode_dc_first : decode_ac_first;
 }
 
@@ -637,31 +666,16 @@ img_jpeg_fast_huffman(j_decompress_ptr c)
         return false;
     struct fast_huff *h = c->mem->alloc_large((j_common_ptr)c, JPOOL_IMAGE, sizeof *h);
     memset(h, 0, sizeof *h);
-    bool built[2][NUM_HUFF_TBLS] = {{false}};
+    if (!scan_tables(h, c, true, true))
+        return false;
     for (int blk = 0; blk < c->blocks_in_MCU; blk++) {
-        int ci = c->MCU_membership[blk];
-        const jpeg_component_info *comp = c->cur_comp_info[ci];
-        int no[2] = {comp->dc_tbl_no, comp->ac_tbl_no};
-        JHUFF_TBL *const *src[2] = {c->dc_huff_tbl_ptrs, c->ac_huff_tbl_ptrs};
-        for (int kind = 0; kind < 2; kind++) {
-            if (no[kind] < 0 || no[kind] >= NUM_HUFF_TBLS || !src[kind][no[kind]])
-                return false;
-            if (!built[kind][no[kind]] &&
-                !build_table(&h->tables[kind][no[kind]], src[kind][no[kind]], kind == 1))
-                return false;
-            built[kind][no[kind]] = true;
-        }
-        h->dc[blk] = &h->tables[0][no[0]];
-        h->ac[blk] = &h->tables[1][no[1]];
-        h->comp[blk] = ci;
         /* as libjpeg-turbo: a component the output needs gets its DC, and
          * its AC unless the IDCT is 1x1 */
+        const jpeg_component_info *comp = c->cur_comp_info[c->MCU_membership[blk]];
         h->dc_needed[blk] = comp->component_needed;
         h->ac_needed[blk] = comp->component_needed && comp->DCT_scaled_size > 1;
     }
-    h->restarts_to_go = c->restart_interval;
-    h->mcus_left = (long)c->MCUs_per_row * (long)c->MCU_rows_in_scan;
-    bits_from_source(&h->b, c);
+    scan_start(h, c);
     h->libjpeg = c->entropy;
     h->pub.start_pass = start_pass;
     h->pub.decode_mcu = decode_mcu;
