@@ -504,33 +504,26 @@ widen_rows(struct img_ycc_rows *r, const uint8_t *y, const uint8_t *cb, const ui
 
 #define BLOCK_PLANES(p, start) {(p)[0] + (start), (p)[1] + (start), (p)[2] + (start)}
 
-__attribute__((target("avx2"))) static void
-rows_run_avx2(struct img_ycc_rows *r, const uint8_t *y, const uint8_t *cb, const uint8_t *cr,
-              uint8_t *dst)
-{
-    uint16_t *p[3];
-    widen_rows(r, y, cb, cr, p);
-    for (uint32_t b = 0; b < r->nblocks; b++) {
-        const uint16_t *const at[3] = BLOCK_PLANES(p, r->start[b]);
-        __m256i s[3];
-        block_sums_avx2((const __m256i *)(r->k2 + r->at[b]), r->pairs[b], at, s);
-        block_store(r, b, s, dst);
+/* The rows of a batch, block by block, for one CPU target: the same loop
+ * around each target's own block sums, each compiled (and the sums
+ * inlined) for its own instructions. */
+#define ROWS_RUN(name, isa, block_sums)                                               \
+    __attribute__((target(isa))) static void name(                                    \
+        struct img_ycc_rows *r, const uint8_t *y, const uint8_t *cb, const uint8_t *cr, \
+        uint8_t *dst)                                                                 \
+    {                                                                                 \
+        uint16_t *p[3];                                                               \
+        widen_rows(r, y, cb, cr, p);                                                  \
+        for (uint32_t b = 0; b < r->nblocks; b++) {                                   \
+            const uint16_t *const at[3] = BLOCK_PLANES(p, r->start[b]);               \
+            __m256i s[3];                                                             \
+            block_sums((const __m256i *)(r->k2 + r->at[b]), r->pairs[b], at, s);      \
+            block_store(r, b, s, dst);                                                \
+        }                                                                             \
     }
-}
 
-__attribute__((target(VNNI_TARGET))) static void
-rows_run_vnni(struct img_ycc_rows *r, const uint8_t *y, const uint8_t *cb, const uint8_t *cr,
-              uint8_t *dst)
-{
-    uint16_t *p[3];
-    widen_rows(r, y, cb, cr, p);
-    for (uint32_t b = 0; b < r->nblocks; b++) {
-        const uint16_t *const at[3] = BLOCK_PLANES(p, r->start[b]);
-        __m256i s[3];
-        block_sums_vnni((const __m256i *)(r->k2 + r->at[b]), r->pairs[b], at, s);
-        block_store(r, b, s, dst);
-    }
-}
+ROWS_RUN(rows_run_avx2, "avx2", block_sums_avx2)
+ROWS_RUN(rows_run_vnni, VNNI_TARGET, block_sums_vnni)
 #endif
 
 void
