@@ -326,6 +326,12 @@ symbol_long(const struct htable *t, uint64_t buf, int *len, j_decompress_ptr c)
         CONSUME(len_);                                                         \
     } while (0)
 
+/* A whole coefficient of entry `e` (E_WHOLE): its code and bits consumed,
+ * k moved on by its run; its value is E_VALUE(e).  The shift's count comes
+ * straight from the entry: x86 masks it to 6 bits and E_WHOLE is bit 6, so
+ * no AND is waited on. */
+#define TAKE_WHOLE(e, k) (buf <<= ((e) & 63), n -= E_LEN(e), (k) += E_SYM(e) >> 4)
+
 /* The next `s` (1..16) bits as a number, consumed. */
 #define TAKE_BITS(s, v) ((v) = (uint32_t)(buf >> (64 - (s))), CONSUME(s))
 
@@ -373,11 +379,7 @@ decode_blocks(struct fast_huff *h, JBLOCKROW *MCU_data, j_decompress_ptr c)
             REFILL(h, c);
             uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
             if (e & E_WHOLE) {
-                /* the shift's count straight from the entry: x86 masks it
-                 * to 6 bits, and E_WHOLE is bit 6, so no AND is waited on */
-                buf <<= (e & 63);
-                n -= E_LEN(e);
-                k += E_SYM(e) >> 4;
+                TAKE_WHOLE(e, k);
                 block[natural[k]] = E_VALUE(e);
                 continue;
             }
@@ -560,9 +562,7 @@ decode_ac_first(j_decompress_ptr c, JBLOCKROW *MCU_data)
                 REFILL(h, c);
                 uint32_t e = t->fast[buf >> (64 - FAST_BITS)];
                 if (e & E_WHOLE) {
-                    buf <<= (e & 63);
-                    n -= E_LEN(e);
-                    k += E_SYM(e) >> 4;
+                    TAKE_WHOLE(e, k);
                     block[natural[k]] = (JCOEF)(int)((unsigned)E_VALUE(e) << h->al);
                     continue;
                 }
